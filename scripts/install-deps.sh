@@ -1,0 +1,26 @@
+#!/bin/sh
+# Install everything pare needs to build and test on Debian 12, idempotently.
+# Runs as root (CI and fresh machines); with sudo otherwise.
+set -eu
+
+PKGS="build-essential meson ninja-build pkg-config scdoc clang \
+  zlib1g-dev libssl-dev libcurl4-openssl-dev libelf-dev libarchive-dev \
+  libfyaml-dev libjansson-dev libcmocka-dev \
+  python3 openssl gzip"
+
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+
+if [ -z "$missing" ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing

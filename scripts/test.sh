@@ -1,0 +1,43 @@
+#!/bin/sh
+# The whole test suite: install what is needed, then build twice (a strict
+# -Werror build and an AddressSanitizer+UndefinedBehaviorSanitizer build)
+# and run every test in both.  Ends with "N passed, N failed".
+set -eu
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+
+setup() { # DIR ARGS...
+	dir=$1; shift
+	if [ -f "$dir/build.ninja" ]; then
+		meson setup --reconfigure "$dir" "$@" >/dev/null
+	else
+		meson setup "$dir" "$@" >/dev/null
+	fi
+}
+
+setup build --werror
+setup build-asan --werror -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+
+status=0
+for dir in build build-asan; do
+	echo "== $dir"
+	ninja -C "$dir" >/dev/null
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1
+done
+
+python3 - <<'PY'
+import json
+passed = failed = 0
+for d in ("build", "build-asan"):
+    with open(d + "/meson-logs/testlog.json") as f:
+        for line in f:
+            r = json.loads(line)["result"]
+            if r in ("OK", "EXPECTEDFAIL"):
+                passed += 1
+            elif r != "SKIP":
+                failed += 1
+print("%d passed, %d failed" % (passed, failed))
+PY
+exit $status

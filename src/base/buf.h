@@ -1,0 +1,45 @@
+/* Bounded growable byte buffers (after curl's dynbuf and git's strbuf).
+ *
+ * Every buffer has a maximum size fixed at init; appending past it fails
+ * with -PARE_E_TOO_BIG and leaves the buffer as it was, so a buffer fed by
+ * untrusted input can never grow without bound.
+ *
+ * Invariants: len <= cap; len <= max; when data != NULL, data[len] == '\0'
+ * (the terminator is not counted in len), so data can be used as a C string
+ * when the content has no NUL bytes.  The buffer owns data.
+ */
+#ifndef PARE_BASE_BUF_H
+#define PARE_BASE_BUF_H
+
+#include <stddef.h>
+
+#include "base/slice.h"
+
+struct pare_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t max;
+};
+
+void pare_buf_init(struct pare_buf *b, size_t max);
+/* Free the memory; the buffer is empty (and reusable) afterwards. */
+void pare_buf_release(struct pare_buf *b);
+/* Forget the content, keep the memory. */
+void pare_buf_reset(struct pare_buf *b);
+/* Make room for `extra` more bytes without changing len. */
+int pare_buf_reserve(struct pare_buf *b, size_t extra);
+int pare_buf_append(struct pare_buf *b, const void *p, size_t n);
+int pare_buf_append_slice(struct pare_buf *b, struct pare_slice s);
+int pare_buf_append_str(struct pare_buf *b, const char *s);
+int pare_buf_putc(struct pare_buf *b, char c);
+int pare_buf_appendf(struct pare_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Shorten to len (<= current len). */
+void pare_buf_truncate(struct pare_buf *b, size_t len);
+struct pare_slice pare_buf_slice(const struct pare_buf *b);
+/* Hand the memory to the caller (never NULL on success; "" when empty) and
+ * leave the buffer empty.  Returns NULL only on allocation failure. */
+char *pare_buf_detach(struct pare_buf *b, size_t *len);
+
+#endif

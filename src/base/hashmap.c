@@ -1,0 +1,117 @@
+#include "base/hashmap.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* FNV-1a with a final avalanche (from splitmix64); good enough for names
+ * and paths, and has no seed to manage. */
+uint64_t pare_hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h ? h : 1;
+}
+
+void pare_map_init(struct pare_map *m)
+{
+	m->slots = NULL;
+	m->cap = 0;
+	m->count = 0;
+}
+
+void pare_map_release(struct pare_map *m)
+{
+	if (!m)
+		return;
+	free(m->slots);
+	pare_map_init(m);
+}
+
+static struct pare_map_slot *map_find(const struct pare_map *m, struct pare_slice key, uint64_t h)
+{
+	size_t mask = m->cap - 1;
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		struct pare_map_slot *s = &m->slots[i];
+		if (s->hash == 0 || (s->hash == h && pare_slice_eq(s->key, key)))
+			return s;
+	}
+}
+
+void *pare_map_get(const struct pare_map *m, struct pare_slice key)
+{
+	if (m->count == 0)
+		return NULL;
+	struct pare_map_slot *s = map_find(m, key, pare_hash_bytes(key.ptr, key.len));
+	return s->hash ? s->value : NULL;
+}
+
+static int map_grow(struct pare_map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 16;
+	if (cap < m->cap || cap > SIZE_MAX / sizeof(struct pare_map_slot))
+		return -ENOMEM;
+	struct pare_map_slot *slots = calloc(cap, sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	struct pare_map old = *m;
+	m->slots = slots;
+	m->cap = cap;
+	for (size_t i = 0; i < old.cap; i++) {
+		if (old.slots[i].hash)
+			*map_find(m, old.slots[i].key, old.slots[i].hash) = old.slots[i];
+	}
+	free(old.slots);
+	return 0;
+}
+
+int pare_map_put(struct pare_map *m, struct pare_slice key, void *value, void **old)
+{
+	if (old)
+		*old = NULL;
+	if (!value)
+		return -EINVAL;
+	if ((m->count + 1) * 2 > m->cap) {
+		int r = map_grow(m);
+		if (r < 0)
+			return r;
+	}
+	uint64_t h = pare_hash_bytes(key.ptr, key.len);
+	struct pare_map_slot *s = map_find(m, key, h);
+	if (s->hash) {
+		if (old)
+			*old = s->value;
+		s->value = value;
+		return 0;
+	}
+	s->hash = h;
+	s->key = key;
+	s->value = value;
+	m->count++;
+	return 0;
+}
+
+bool pare_map_next(const struct pare_map *m, size_t *pos, struct pare_slice *key, void **value)
+{
+	while (*pos < m->cap) {
+		struct pare_map_slot *s = &m->slots[(*pos)++];
+		if (s->hash) {
+			if (key)
+				*key = s->key;
+			if (value)
+				*value = s->value;
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,138 @@
+#include "base/slice.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct pare_slice pare_slice_from(const char *cstr)
+{
+	if (!cstr)
+		return PARE_SLICE_NULL;
+	return (struct pare_slice){ cstr, strlen(cstr) };
+}
+
+struct pare_slice pare_slice_make(const char *ptr, size_t len)
+{
+	return (struct pare_slice){ ptr, ptr ? len : 0 };
+}
+
+bool pare_slice_eq(struct pare_slice a, struct pare_slice b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+bool pare_slice_eq_cstr(struct pare_slice a, const char *cstr)
+{
+	return pare_slice_eq(a, pare_slice_from(cstr));
+}
+
+int pare_slice_cmp(struct pare_slice a, struct pare_slice b)
+{
+	size_t n = a.len < b.len ? a.len : b.len;
+	int r = n ? memcmp(a.ptr, b.ptr, n) : 0;
+	if (r != 0)
+		return r;
+	return (a.len > b.len) - (a.len < b.len);
+}
+
+bool pare_slice_starts_with(struct pare_slice s, struct pare_slice prefix)
+{
+	return s.len >= prefix.len &&
+	       (prefix.len == 0 || memcmp(s.ptr, prefix.ptr, prefix.len) == 0);
+}
+
+bool pare_slice_ends_with(struct pare_slice s, struct pare_slice suffix)
+{
+	return s.len >= suffix.len &&
+	       (suffix.len == 0 ||
+		memcmp(s.ptr + s.len - suffix.len, suffix.ptr, suffix.len) == 0);
+}
+
+ptrdiff_t pare_slice_find(struct pare_slice s, char c)
+{
+	const char *p = s.len ? memchr(s.ptr, c, s.len) : NULL;
+	return p ? p - s.ptr : -1;
+}
+
+bool pare_slice_split(struct pare_slice *s, char sep, struct pare_slice *head)
+{
+	ptrdiff_t i = pare_slice_find(*s, sep);
+	if (i < 0) {
+		*head = *s;
+		*s = pare_slice_make(s->ptr ? s->ptr + s->len : NULL, 0);
+		return false;
+	}
+	*head = pare_slice_make(s->ptr, (size_t)i);
+	*s = pare_slice_make(s->ptr + i + 1, s->len - (size_t)i - 1);
+	return true;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+bool pare_slice_next_word(struct pare_slice *s, struct pare_slice *word)
+{
+	size_t i = 0;
+	while (i < s->len && is_blank(s->ptr[i]))
+		i++;
+	size_t start = i;
+	while (i < s->len && !is_blank(s->ptr[i]))
+		i++;
+	if (i == start) {
+		*s = pare_slice_make(s->ptr ? s->ptr + s->len : NULL, 0);
+		return false;
+	}
+	*word = pare_slice_make(s->ptr + start, i - start);
+	*s = pare_slice_make(s->ptr + i, s->len - i);
+	return true;
+}
+
+struct pare_slice pare_slice_trim(struct pare_slice s)
+{
+	while (s.len && is_blank(s.ptr[0])) {
+		s.ptr++;
+		s.len--;
+	}
+	while (s.len && is_blank(s.ptr[s.len - 1]))
+		s.len--;
+	return s;
+}
+
+struct pare_slice pare_slice_sub(struct pare_slice s, size_t off, size_t len)
+{
+	if (off > s.len)
+		off = s.len;
+	if (len > s.len - off)
+		len = s.len - off;
+	return pare_slice_make(s.ptr ? s.ptr + off : NULL, len);
+}
+
+bool pare_slice_to_u64(struct pare_slice s, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (s.len == 0)
+		return false;
+	for (size_t i = 0; i < s.len; i++) {
+		char c = s.ptr[i];
+		if (c < '0' || c > '9')
+			return false;
+		unsigned d = (unsigned)(c - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+char *pare_slice_dup(struct pare_slice s)
+{
+	char *p = malloc(s.len + 1);
+	if (!p)
+		return NULL;
+	if (s.len)
+		memcpy(p, s.ptr, s.len);
+	p[s.len] = '\0';
+	return p;
+}

@@ -1,0 +1,46 @@
+/* String slices: a pointer and a length into memory owned by someone else
+ * (like apk's blobs).  Parsers work on slices so that untrusted input is
+ * never assumed to be NUL-terminated.
+ *
+ * Invariant: ptr may be NULL only when len == 0.  A slice never owns its
+ * memory; it is valid as long as the memory it points into.
+ */
+#ifndef PARE_BASE_SLICE_H
+#define PARE_BASE_SLICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct pare_slice {
+	const char *ptr;
+	size_t len;
+};
+
+#define PARE_SLICE_NULL ((struct pare_slice){ NULL, 0 })
+/* A slice of a string literal (compile-time length). */
+#define PARE_SLICE_LIT(s) ((struct pare_slice){ (s), sizeof(s) - 1 })
+
+struct pare_slice pare_slice_from(const char *cstr);
+struct pare_slice pare_slice_make(const char *ptr, size_t len);
+bool pare_slice_eq(struct pare_slice a, struct pare_slice b);
+bool pare_slice_eq_cstr(struct pare_slice a, const char *cstr);
+int pare_slice_cmp(struct pare_slice a, struct pare_slice b);
+bool pare_slice_starts_with(struct pare_slice s, struct pare_slice prefix);
+bool pare_slice_ends_with(struct pare_slice s, struct pare_slice suffix);
+/* Index of the first c in s, or -1. */
+ptrdiff_t pare_slice_find(struct pare_slice s, char c);
+/* Split s at the first `sep`: *head gets the part before, *s the rest after
+ * the separator.  Returns false (head = whole s, s = empty) if absent. */
+bool pare_slice_split(struct pare_slice *s, char sep, struct pare_slice *head);
+/* Take the next token separated by runs of spaces/tabs; false at end. */
+bool pare_slice_next_word(struct pare_slice *s, struct pare_slice *word);
+struct pare_slice pare_slice_trim(struct pare_slice s);
+struct pare_slice pare_slice_sub(struct pare_slice s, size_t off, size_t len);
+/* Strict unsigned decimal parse of the whole slice; false on empty,
+ * non-digit or overflow. */
+bool pare_slice_to_u64(struct pare_slice s, uint64_t *out);
+/* Newly malloc'ed NUL-terminated copy, or NULL on allocation failure. */
+char *pare_slice_dup(struct pare_slice s);
+
+#endif
