@@ -1,0 +1,9 @@
+/* The command table: every applet pare knows, in --help order. */
+#include "cli/applets.h"
+
+const struct pare_applet *const pare_applets[] = {
+	&pare_applet_version,
+	&pare_applet_vertest,
+	&pare_applet_help,
+	NULL,
+};

@@ -1,0 +1,11 @@
+/* Every applet, one file each (app_NAME.c); the table is in applets.c. */
+#ifndef PARE_CLI_APPLETS_H
+#define PARE_CLI_APPLETS_H
+
+#include "cli/cli.h"
+
+extern const struct pare_applet pare_applet_help;
+extern const struct pare_applet pare_applet_version;
+extern const struct pare_applet pare_applet_vertest;
+
+#endif

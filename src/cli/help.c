@@ -1,0 +1,106 @@
+/* --help, `pare help APPLET` and the man page, all from the option and
+ * applet tables so the three never disagree. */
+#include <string.h>
+
+#include "cli/cli.h"
+#include "config.h"
+
+static const char tagline[] = "build minimal glibc container images from APK packages";
+
+static void option_label(const struct pare_option *o, char *buf, size_t size)
+{
+	int n;
+	if (o->short_name)
+		n = snprintf(buf, size, "-%c, --%s", o->short_name, o->long_name);
+	else
+		n = snprintf(buf, size, "    --%s", o->long_name);
+	if (o->arg_name && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " %s", o->arg_name);
+}
+
+static void print_options(FILE *out, const struct pare_option *t)
+{
+	char label[64];
+	for (; t && t->long_name; t++) {
+		option_label(t, label, sizeof(label));
+		fprintf(out, "  %-28s %s\n", label, t->help);
+	}
+}
+
+void pare_help_main(FILE *out)
+{
+	fprintf(out, "pare %s - %s\n\n", PARE_VERSION, tagline);
+	fprintf(out, "usage: pare [<options>] APPLET [<arguments>]\n\nApplets:\n");
+	for (size_t i = 0; pare_applets[i]; i++) {
+		const struct pare_applet *a = pare_applets[i];
+		if (!(a->flags & PARE_APPLET_HIDDEN))
+			fprintf(out, "  %-12s %s\n", a->name, a->summary);
+	}
+	fprintf(out, "\nGlobal options (before or after the applet name):\n");
+	print_options(out, pare_global_options);
+	fprintf(out, "\nFor help on an applet: pare help APPLET (or pare APPLET --help).\n");
+}
+
+void pare_help_applet(FILE *out, const struct pare_applet *a)
+{
+	fprintf(out, "usage: pare %s %s\n\n%s\n", a->name, a->usage, a->summary);
+	if (a->description)
+		fprintf(out, "\n%s\n", a->description);
+	if (a->options && a->options->long_name) {
+		fprintf(out, "\nOptions:\n");
+		print_options(out, a->options);
+	}
+	fprintf(out, "\nGlobal options are listed by 'pare --help'.\n");
+}
+
+/* scdoc treats * _ and \ as markup. */
+static void man_text(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '*' || *s == '_' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}
+
+static void man_options(FILE *out, const struct pare_option *t)
+{
+	for (; t && t->long_name; t++) {
+		fputc('*', out);
+		if (t->short_name)
+			fprintf(out, "-%c, ", t->short_name);
+		fprintf(out, "--%s*", t->long_name);
+		if (t->arg_name)
+			fprintf(out, " _%s_", t->arg_name);
+		fputs("\n\t", out);
+		man_text(out, t->help);
+		fputs("\n\n", out);
+	}
+}
+
+void pare_help_man(FILE *out)
+{
+	fprintf(out, "pare(1)\n\n# NAME\n\npare - %s\n\n", tagline);
+	fprintf(out, "# SYNOPSIS\n\n*pare* [_options_] _applet_ [_arguments_]\n\n");
+	fprintf(out, "# DESCRIPTION\n\npare keeps apk's applet names, flags and output where "
+		     "apk has them, and adds applets for building packages and images.\n\n");
+	fprintf(out, "# GLOBAL OPTIONS\n\n");
+	man_options(out, pare_global_options);
+	fprintf(out, "# APPLETS\n\n");
+	for (size_t i = 0; pare_applets[i]; i++) {
+		const struct pare_applet *a = pare_applets[i];
+		if (a->flags & PARE_APPLET_HIDDEN)
+			continue;
+		fprintf(out, "## pare %s\n\n*pare %s* ", a->name, a->name);
+		man_text(out, a->usage);
+		fputs("\n\n", out);
+		man_text(out, a->summary);
+		fputs("\n\n", out);
+		if (a->description) {
+			man_text(out, a->description);
+			fputs("\n\n", out);
+		}
+		man_options(out, a->options);
+	}
+	fprintf(out, "# VERSION\n\n%s\n", PARE_VERSION);
+}

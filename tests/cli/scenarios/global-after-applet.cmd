@@ -1,0 +1,1 @@
+version -t 2 1 --root /nonexistent -v

@@ -1,0 +1,1 @@
+-q version -t 2 1

@@ -1,0 +1,1 @@
+version --json -t 1 2

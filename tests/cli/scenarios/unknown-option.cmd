@@ -1,0 +1,1 @@
+version --frob -t 1 2

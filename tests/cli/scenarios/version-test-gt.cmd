@@ -1,0 +1,1 @@
+version -t 1.0 1.0_rc1
