@@ -1,0 +1,203 @@
+#include "io/digest.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <string.h>
+
+static const EVP_MD *digest_md(enum pare_digest_alg alg)
+{
+	switch (alg) {
+	case PARE_DIGEST_SHA1: return EVP_sha1();
+	case PARE_DIGEST_SHA256: return EVP_sha256();
+	case PARE_DIGEST_SHA512: return EVP_sha512();
+	default: return NULL;
+	}
+}
+
+size_t pare_digest_size(enum pare_digest_alg alg)
+{
+	switch (alg) {
+	case PARE_DIGEST_SHA1: return 20;
+	case PARE_DIGEST_SHA256: return 32;
+	case PARE_DIGEST_SHA512: return 64;
+	default: return 0;
+	}
+}
+
+const char *pare_digest_name(enum pare_digest_alg alg)
+{
+	switch (alg) {
+	case PARE_DIGEST_SHA1: return "sha1";
+	case PARE_DIGEST_SHA256: return "sha256";
+	case PARE_DIGEST_SHA512: return "sha512";
+	default: return "none";
+	}
+}
+
+int pare_digest_init(struct pare_digest *d, enum pare_digest_alg alg)
+{
+	const EVP_MD *md = digest_md(alg);
+	d->alg = alg;
+	d->ctx = NULL;
+	if (!md)
+		return -EINVAL;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	if (!ctx)
+		return -ENOMEM;
+	if (EVP_DigestInit_ex(ctx, md, NULL) != 1) {
+		EVP_MD_CTX_free(ctx);
+		return -PARE_E_CRYPTO;
+	}
+	d->ctx = ctx;
+	return 0;
+}
+
+int pare_digest_update(struct pare_digest *d, const void *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	return EVP_DigestUpdate(d->ctx, p, n) == 1 ? 0 : -PARE_E_CRYPTO;
+}
+
+int pare_digest_final(struct pare_digest *d, struct pare_digest_value *out)
+{
+	unsigned int len = 0;
+	if (EVP_DigestFinal_ex(d->ctx, out->bytes, &len) != 1)
+		return -PARE_E_CRYPTO;
+	out->alg = d->alg;
+	out->len = len;
+	return 0;
+}
+
+void pare_digest_release(struct pare_digest *d)
+{
+	if (!d)
+		return;
+	EVP_MD_CTX_free(d->ctx);
+	d->ctx = NULL;
+}
+
+int pare_digest_buffer(enum pare_digest_alg alg, const void *p, size_t n,
+		       struct pare_digest_value *out)
+{
+	struct pare_digest d;
+	int r = pare_digest_init(&d, alg);
+	if (r == 0)
+		r = pare_digest_update(&d, p, n);
+	if (r == 0)
+		r = pare_digest_final(&d, out);
+	pare_digest_release(&d);
+	return r;
+}
+
+void pare_hex_encode(const unsigned char *p, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int pare_hex_decode(const char *hex, size_t hexlen, unsigned char *out, size_t outlen)
+{
+	if (hexlen != 2 * outlen)
+		return -PARE_E_FORMAT;
+	for (size_t i = 0; i < outlen; i++) {
+		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -PARE_E_FORMAT;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+size_t pare_base64_encode(const unsigned char *p, size_t len, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+		if (i + 1 < len)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < len)
+			v |= p[i + 2];
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = i + 1 < len ? b64[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < len ? b64[v & 63] : '=';
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static int b64_value(char c)
+{
+	const char *p = c ? strchr(b64, c) : NULL;
+	return p ? (int)(p - b64) : -1;
+}
+
+int pare_base64_decode(const char *in, size_t inlen, unsigned char *out, size_t outmax)
+{
+	if (inlen % 4 != 0)
+		return -PARE_E_FORMAT;
+	size_t o = 0;
+	for (size_t i = 0; i < inlen; i += 4) {
+		int pad = (in[i + 3] == '=') + (in[i + 2] == '=');
+		if (pad && i + 4 != inlen)
+			return -PARE_E_FORMAT;
+		if (pad == 1 && in[i + 2] == '=')
+			return -PARE_E_FORMAT;
+		uint32_t v = 0;
+		for (int k = 0; k < 4 - pad; k++) {
+			int x = b64_value(in[i + (size_t)k]);
+			if (x < 0)
+				return -PARE_E_FORMAT;
+			v |= (uint32_t)x << (18 - 6 * k);
+		}
+		size_t n = 3 - (size_t)pad;
+		if (o + n > outmax)
+			return -PARE_E_TOO_BIG;
+		for (size_t k = 0; k < n; k++)
+			out[o++] = (unsigned char)(v >> (16 - 8 * k));
+	}
+	return (int)o;
+}
+
+int pare_apk_checksum_format(const struct pare_digest_value *v, char *out, size_t size)
+{
+	if (size < 4 * ((v->len + 2) / 3) + 3)
+		return -ENOSPC;
+	if (v->alg != PARE_DIGEST_SHA1 && v->alg != PARE_DIGEST_SHA256)
+		return -EINVAL;
+	out[0] = 'Q';
+	out[1] = v->alg == PARE_DIGEST_SHA1 ? '1' : '2';
+	pare_base64_encode(v->bytes, v->len, out + 2);
+	return 0;
+}
+
+int pare_apk_checksum_parse(const char *text, size_t len, struct pare_digest_value *out)
+{
+	if (len < 2 || text[0] != 'Q' || (text[1] != '1' && text[1] != '2'))
+		return -PARE_E_FORMAT;
+	enum pare_digest_alg alg = text[1] == '1' ? PARE_DIGEST_SHA1 : PARE_DIGEST_SHA256;
+	int n = pare_base64_decode(text + 2, len - 2, out->bytes, sizeof(out->bytes));
+	if (n < 0 || (size_t)n != pare_digest_size(alg))
+		return -PARE_E_FORMAT;
+	out->alg = alg;
+	out->len = (size_t)n;
+	return 0;
+}

@@ -1,0 +1,247 @@
+#include "io/gzip.h"
+
+#include <errno.h>
+#include <string.h>
+
+int pare_gz_reader_init(struct pare_gz_reader *r, struct pare_istream *src, const char *name,
+			struct pare_error *err)
+{
+	memset(r, 0, offsetof(struct pare_gz_reader, in));
+	r->src = src;
+	r->name = name;
+	r->max_out = UINT64_MAX;
+	/* 16 + MAX_WBITS: gzip framing only (no zlib or raw deflate). */
+	if (inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK)
+		return pare_error_set(err, -ENOMEM, "%s: cannot initialise zlib", name);
+	r->zs_ready = true;
+	return 0;
+}
+
+void pare_gz_reader_release(struct pare_gz_reader *r)
+{
+	if (r && r->zs_ready) {
+		inflateEnd(&r->zs);
+		r->zs_ready = false;
+	}
+}
+
+void pare_gz_set_hook(struct pare_gz_reader *r, pare_gz_input_hook hook, void *ctx)
+{
+	r->hook = hook;
+	r->hook_ctx = ctx;
+}
+
+void pare_gz_set_limit(struct pare_gz_reader *r, uint64_t max_out)
+{
+	r->max_out = max_out;
+	r->out = 0;
+}
+
+void pare_gz_set_multi(struct pare_gz_reader *r, bool multi)
+{
+	r->multi = multi;
+}
+
+static int gz_fill(struct pare_gz_reader *r, struct pare_error *err)
+{
+	if (r->zs.avail_in > 0 || r->src_eof)
+		return 0;
+	ssize_t n = pare_istream_read(r->src, r->in, sizeof(r->in), err);
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		r->src_eof = true;
+	r->zs.next_in = r->in;
+	r->zs.avail_in = (uInt)n;
+	return 0;
+}
+
+static void gz_start_member(struct pare_gz_reader *r)
+{
+	inflateReset(&r->zs);
+	r->member_done = false;
+	r->member_start = r->offset;
+}
+
+/* Whether input remains after the current member (reading more if needed). */
+static int gz_more_input(struct pare_gz_reader *r, struct pare_error *err)
+{
+	int rc = gz_fill(r, err);
+	if (rc < 0)
+		return rc;
+	return r->zs.avail_in > 0;
+}
+
+static ssize_t gz_inflate_some(struct pare_gz_reader *r, void *buf, size_t n,
+			       struct pare_error *err)
+{
+	int rc = gz_fill(r, err);
+	if (rc < 0)
+		return rc;
+	if (r->zs.avail_in == 0)
+		return pare_error_set(err, -PARE_E_TRUNCATED,
+				      "%s: gzip data ends early at offset %llu", r->name,
+				      (unsigned long long)r->offset);
+	uInt before = r->zs.avail_in;
+	r->zs.next_out = buf;
+	r->zs.avail_out = (uInt)(n > UINT32_MAX ? UINT32_MAX : n);
+	uInt out_before = r->zs.avail_out;
+	int zr = inflate(&r->zs, Z_NO_FLUSH);
+	size_t used = before - r->zs.avail_in;
+	if (r->hook && used)
+		r->hook(r->hook_ctx, r->zs.next_in - used, used);
+	r->offset += used;
+	if (zr == Z_STREAM_END)
+		r->member_done = true;
+	else if (zr != Z_OK && zr != Z_BUF_ERROR)
+		return pare_error_set(err, -PARE_E_FORMAT, "%s: corrupt gzip data near offset %llu: %s",
+				      r->name, (unsigned long long)r->offset,
+				      r->zs.msg ? r->zs.msg : "inflate failed");
+	return (ssize_t)(out_before - r->zs.avail_out);
+}
+
+ssize_t pare_gz_read(struct pare_gz_reader *r, void *buf, size_t n, struct pare_error *err)
+{
+	if (n == 0)
+		return 0;
+	for (;;) {
+		if (r->member_done) {
+			if (!r->multi)
+				return 0;
+			int more = gz_more_input(r, err);
+			if (more <= 0)
+				return more;
+			gz_start_member(r);
+		}
+		ssize_t got = gz_inflate_some(r, buf, n, err);
+		if (got < 0)
+			return got;
+		if (got == 0)
+			continue;
+		if ((uint64_t)got > r->max_out - r->out)
+			return pare_error_set(err, -PARE_E_TOO_BIG,
+					      "%s: decompressed data exceeds the limit of %llu bytes",
+					      r->name, (unsigned long long)r->max_out);
+		r->out += (uint64_t)got;
+		return got;
+	}
+}
+
+int pare_gz_next_member(struct pare_gz_reader *r, struct pare_error *err)
+{
+	unsigned char sink[4096];
+	while (!r->member_done) {
+		ssize_t got = gz_inflate_some(r, sink, sizeof(sink), err);
+		if (got < 0)
+			return (int)got;
+		if ((uint64_t)got > r->max_out - r->out)
+			return pare_error_set(err, -PARE_E_TOO_BIG,
+					      "%s: decompressed data exceeds the limit of %llu bytes",
+					      r->name, (unsigned long long)r->max_out);
+		r->out += (uint64_t)got;
+	}
+	int more = gz_more_input(r, err);
+	if (more <= 0)
+		return more;
+	gz_start_member(r);
+	return 1;
+}
+
+static ssize_t gz_stream_read(void *ctx, void *buf, size_t n, struct pare_error *err)
+{
+	return pare_gz_read(ctx, buf, n, err);
+}
+
+void pare_gz_istream(struct pare_gz_reader *r, struct pare_istream *s)
+{
+	s->read = gz_stream_read;
+	s->ctx = r;
+}
+
+int pare_gz_writer_init(struct pare_gz_writer *w, struct pare_ostream *dst, int level,
+			struct pare_error *err)
+{
+	memset(w, 0, offsetof(struct pare_gz_writer, out));
+	w->dst = dst;
+	w->level = level;
+	if (deflateInit2(&w->zs, level, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+		return pare_error_set(err, -ENOMEM, "cannot initialise zlib");
+	w->zs_ready = true;
+	return 0;
+}
+
+void pare_gz_writer_release(struct pare_gz_writer *w)
+{
+	if (w && w->zs_ready) {
+		deflateEnd(&w->zs);
+		w->zs_ready = false;
+	}
+}
+
+void pare_gz_writer_set_hook(struct pare_gz_writer *w, pare_gz_input_hook hook, void *ctx)
+{
+	w->hook = hook;
+	w->hook_ctx = ctx;
+}
+
+static int gz_deflate(struct pare_gz_writer *w, int flush, struct pare_error *err)
+{
+	int zr;
+	do {
+		w->zs.next_out = w->out;
+		w->zs.avail_out = sizeof(w->out);
+		zr = deflate(&w->zs, flush);
+		if (zr == Z_STREAM_ERROR)
+			return pare_error_set(err, -EIO, "zlib deflate failed");
+		size_t n = sizeof(w->out) - w->zs.avail_out;
+		if (n) {
+			if (w->hook)
+				w->hook(w->hook_ctx, w->out, n);
+			int r = pare_ostream_write(w->dst, w->out, n, err);
+			if (r < 0)
+				return r;
+			w->written += n;
+		}
+	} while (w->zs.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
+	return 0;
+}
+
+int pare_gz_write(struct pare_gz_writer *w, const void *p, size_t n, struct pare_error *err)
+{
+	const unsigned char *in = p;
+	while (n > 0) {
+		uInt chunk = n > (1u << 30) ? (1u << 30) : (uInt)n;
+		w->zs.next_in = (unsigned char *)in;
+		w->zs.avail_in = chunk;
+		int r = gz_deflate(w, Z_NO_FLUSH, err);
+		if (r < 0)
+			return r;
+		in += chunk;
+		n -= chunk;
+	}
+	w->dirty = true;
+	return 0;
+}
+
+int pare_gz_finish_member(struct pare_gz_writer *w, struct pare_error *err)
+{
+	w->zs.next_in = NULL;
+	w->zs.avail_in = 0;
+	int r = gz_deflate(w, Z_FINISH, err);
+	if (r < 0)
+		return r;
+	deflateReset(&w->zs);
+	w->dirty = false;
+	return 0;
+}
+
+static int gz_stream_write(void *ctx, const void *p, size_t n, struct pare_error *err)
+{
+	return pare_gz_write(ctx, p, n, err);
+}
+
+void pare_gz_ostream(struct pare_gz_writer *w, struct pare_ostream *s)
+{
+	s->write = gz_stream_write;
+	s->ctx = w;
+}

@@ -1,0 +1,90 @@
+/* Reading gzip members one at a time (zlib).
+ *
+ * APK v2 files are several gzip members back to back; the signature and
+ * the identity of a package are defined over the *compressed* bytes of one
+ * member.  The reader therefore reports member boundaries and hands every
+ * compressed byte of the current member to an optional hook (to be hashed)
+ * while it decompresses.
+ *
+ * In single-member mode pare_gz_read() returns 0 at the end of the current
+ * member; pare_gz_next_member() then starts the next one.  In multi-member
+ * mode (pare_gz_set_multi) it continues through all remaining members and
+ * returns 0 only at the end of the input, as gzip -dc does.
+ *
+ * Bounds: max_out caps the decompressed bytes of the current member (or of
+ * the rest of the input in multi-member mode) so that a gzip bomb fails
+ * with -PARE_E_TOO_BIG instead of filling memory or disk.
+ *
+ * Ownership: the reader does not own src.  Release with pare_gz_reader_release.
+ */
+#ifndef PARE_IO_GZIP_H
+#define PARE_IO_GZIP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <zlib.h>
+
+#include "io/stream.h"
+
+#define PARE_GZ_INBUF 65536
+
+typedef void (*pare_gz_input_hook)(void *ctx, const void *p, size_t n);
+
+struct pare_gz_reader {
+	struct pare_istream *src;
+	const char *name;       /* for messages */
+	z_stream zs;
+	bool zs_ready;
+	bool member_done;       /* Z_STREAM_END seen for the current member */
+	bool src_eof;
+	bool multi;
+	uint64_t offset;        /* compressed bytes consumed so far */
+	uint64_t member_start;  /* compressed offset where the member began */
+	uint64_t out;           /* decompressed bytes since the last limit reset */
+	uint64_t max_out;
+	pare_gz_input_hook hook;
+	void *hook_ctx;
+	unsigned char in[PARE_GZ_INBUF];
+};
+
+int pare_gz_reader_init(struct pare_gz_reader *r, struct pare_istream *src, const char *name,
+			struct pare_error *err);
+void pare_gz_reader_release(struct pare_gz_reader *r);
+/* Set the hook that receives the compressed bytes of the current member. */
+void pare_gz_set_hook(struct pare_gz_reader *r, pare_gz_input_hook hook, void *ctx);
+/* Cap the decompressed bytes from now on (resets the count). */
+void pare_gz_set_limit(struct pare_gz_reader *r, uint64_t max_out);
+void pare_gz_set_multi(struct pare_gz_reader *r, bool multi);
+ssize_t pare_gz_read(struct pare_gz_reader *r, void *buf, size_t n, struct pare_error *err);
+/* Finish the current member (reading to its end) and start the next one:
+ * 1 if a next member begins, 0 at the end of the input. */
+int pare_gz_next_member(struct pare_gz_reader *r, struct pare_error *err);
+/* A pare_istream over pare_gz_read. */
+void pare_gz_istream(struct pare_gz_reader *r, struct pare_istream *s);
+
+/* Writing gzip members (deterministic: no name, mtime 0, fixed level).
+ * Each member is finished with pare_gz_finish_member(); the writer can
+ * then start another.  The hook sees every compressed byte written (to
+ * hash a member while it is produced).  Does not own dst. */
+struct pare_gz_writer {
+	struct pare_ostream *dst;
+	z_stream zs;
+	bool zs_ready;
+	bool dirty;            /* input given since the member started */
+	int level;
+	uint64_t written;      /* compressed bytes written */
+	pare_gz_input_hook hook;
+	void *hook_ctx;
+	unsigned char out[PARE_GZ_INBUF];
+};
+
+int pare_gz_writer_init(struct pare_gz_writer *w, struct pare_ostream *dst, int level,
+			struct pare_error *err);
+void pare_gz_writer_release(struct pare_gz_writer *w);
+void pare_gz_writer_set_hook(struct pare_gz_writer *w, pare_gz_input_hook hook, void *ctx);
+int pare_gz_write(struct pare_gz_writer *w, const void *p, size_t n, struct pare_error *err);
+/* End the current member (even an empty one) and prepare a new one. */
+int pare_gz_finish_member(struct pare_gz_writer *w, struct pare_error *err);
+void pare_gz_ostream(struct pare_gz_writer *w, struct pare_ostream *s);
+
+#endif

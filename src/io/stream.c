@@ -1,0 +1,121 @@
+#include "io/stream.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+
+int pare_istream_read_full(struct pare_istream *s, void *buf, size_t n, struct pare_error *err)
+{
+	unsigned char *p = buf;
+	while (n > 0) {
+		ssize_t r = pare_istream_read(s, p, n, err);
+		if (r < 0)
+			return (int)r;
+		if (r == 0)
+			return pare_error_set(err, -PARE_E_TRUNCATED, "unexpected end of data");
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+int pare_istream_skip(struct pare_istream *s, size_t n, struct pare_error *err)
+{
+	unsigned char tmp[16384];
+	while (n > 0) {
+		size_t chunk = n < sizeof(tmp) ? n : sizeof(tmp);
+		int r = pare_istream_read_full(s, tmp, chunk, err);
+		if (r < 0)
+			return r;
+		n -= chunk;
+	}
+	return 0;
+}
+
+static ssize_t mem_read(void *ctx, void *buf, size_t n, struct pare_error *err)
+{
+	struct pare_mem_istream *m = ctx;
+	size_t left = m->len - m->pos;
+	if (n > left)
+		n = left;
+	if (n)
+		memcpy(buf, m->p + m->pos, n);
+	m->pos += n;
+	return (ssize_t)n;
+}
+
+void pare_mem_istream_init(struct pare_mem_istream *m, struct pare_istream *s, const void *p,
+			   size_t len)
+{
+	m->p = p;
+	m->len = len;
+	m->pos = 0;
+	s->read = mem_read;
+	s->ctx = m;
+}
+
+static ssize_t fd_read(void *ctx, void *buf, size_t n, struct pare_error *err)
+{
+	struct pare_fd_stream *f = ctx;
+	for (;;) {
+		ssize_t r = read(f->fd, buf, n);
+		if (r >= 0)
+			return r;
+		if (errno != EINTR)
+			return pare_error_set(err, -errno, "%s: read error: %s", f->name,
+					      strerror(errno));
+	}
+}
+
+static int fd_write(void *ctx, const void *buf, size_t n, struct pare_error *err)
+{
+	struct pare_fd_stream *f = ctx;
+	const unsigned char *p = buf;
+	while (n > 0) {
+		ssize_t r = write(f->fd, p, n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return pare_error_set(err, -errno, "%s: write error: %s", f->name,
+					      strerror(errno));
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+void pare_fd_istream_init(struct pare_fd_stream *f, struct pare_istream *s, int fd,
+			  const char *name)
+{
+	f->fd = fd;
+	f->name = name;
+	s->read = fd_read;
+	s->ctx = f;
+}
+
+void pare_fd_ostream_init(struct pare_fd_stream *f, struct pare_ostream *s, int fd,
+			  const char *name)
+{
+	f->fd = fd;
+	f->name = name;
+	s->write = fd_write;
+	s->ctx = f;
+}
+
+static int buf_write(void *ctx, const void *p, size_t n, struct pare_error *err)
+{
+	int r = pare_buf_append(ctx, p, n);
+	if (r == -PARE_E_TOO_BIG)
+		return pare_error_set(err, r, "output larger than %zu bytes",
+				      ((struct pare_buf *)ctx)->max);
+	return r;
+}
+
+void pare_buf_ostream_init(struct pare_ostream *s, struct pare_buf *b)
+{
+	s->write = buf_write;
+	s->ctx = b;
+}

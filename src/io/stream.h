@@ -1,0 +1,67 @@
+/* Byte streams: the one reading interface the format code is written
+ * against, so a tar reader does not care whether bytes come from a file, a
+ * gzip member or memory.
+ *
+ * read() returns the number of bytes stored (1..n), 0 at the end of the
+ * stream, or a negative code (and may fill err).  A short read is not the
+ * end.  Ownership of ctx stays with whoever built the stream.
+ */
+#ifndef PARE_IO_STREAM_H
+#define PARE_IO_STREAM_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+
+struct pare_istream {
+	ssize_t (*read)(void *ctx, void *buf, size_t n, struct pare_error *err);
+	void *ctx;
+};
+
+/* Write interface: write all n bytes or fail with a negative code. */
+struct pare_ostream {
+	int (*write)(void *ctx, const void *buf, size_t n, struct pare_error *err);
+	void *ctx;
+};
+
+static inline ssize_t pare_istream_read(struct pare_istream *s, void *buf, size_t n,
+					struct pare_error *err)
+{
+	return s->read(s->ctx, buf, n, err);
+}
+
+static inline int pare_ostream_write(struct pare_ostream *s, const void *buf, size_t n,
+				     struct pare_error *err)
+{
+	return s->write(s->ctx, buf, n, err);
+}
+
+/* Read exactly n bytes: 0, or -PARE_E_TRUNCATED if the stream ends first. */
+int pare_istream_read_full(struct pare_istream *s, void *buf, size_t n, struct pare_error *err);
+/* Read and drop n bytes (same errors as read_full). */
+int pare_istream_skip(struct pare_istream *s, size_t n, struct pare_error *err);
+
+/* A stream over memory the caller keeps alive. */
+struct pare_mem_istream {
+	const unsigned char *p;
+	size_t len, pos;
+};
+void pare_mem_istream_init(struct pare_mem_istream *m, struct pare_istream *s, const void *p,
+			   size_t len);
+
+/* A stream over a file descriptor (not owned). */
+struct pare_fd_stream {
+	int fd;
+	const char *name; /* for messages */
+};
+void pare_fd_istream_init(struct pare_fd_stream *f, struct pare_istream *s, int fd,
+			  const char *name);
+void pare_fd_ostream_init(struct pare_fd_stream *f, struct pare_ostream *s, int fd,
+			  const char *name);
+
+/* An output stream that appends to a pare_buf (bounded by its max). */
+struct pare_buf;
+void pare_buf_ostream_init(struct pare_ostream *s, struct pare_buf *b);
+
+#endif
