@@ -5,6 +5,8 @@
 #include "cli/cli.h"
 
 extern const struct pare_applet pare_applet_help;
+extern const struct pare_applet pare_applet_manifest;
+extern const struct pare_applet pare_applet_verify;
 extern const struct pare_applet pare_applet_version;
 extern const struct pare_applet pare_applet_vertest;
 

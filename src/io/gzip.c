@@ -12,7 +12,7 @@ int pare_gz_reader_init(struct pare_gz_reader *r, struct pare_istream *src, cons
 	r->max_out = UINT64_MAX;
 	/* 16 + MAX_WBITS: gzip framing only (no zlib or raw deflate). */
 	if (inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK)
-		return pare_error_set(err, -ENOMEM, "%s: cannot initialise zlib", name);
+		return pare_error_set(err, -ENOMEM, "cannot initialise zlib");
 	r->zs_ready = true;
 	return 0;
 }
@@ -80,7 +80,7 @@ static ssize_t gz_inflate_some(struct pare_gz_reader *r, void *buf, size_t n,
 		return rc;
 	if (r->zs.avail_in == 0)
 		return pare_error_set(err, -PARE_E_TRUNCATED,
-				      "%s: gzip data ends early at offset %llu", r->name,
+				      "gzip data ends early at offset %llu",
 				      (unsigned long long)r->offset);
 	uInt before = r->zs.avail_in;
 	r->zs.next_out = buf;
@@ -94,8 +94,8 @@ static ssize_t gz_inflate_some(struct pare_gz_reader *r, void *buf, size_t n,
 	if (zr == Z_STREAM_END)
 		r->member_done = true;
 	else if (zr != Z_OK && zr != Z_BUF_ERROR)
-		return pare_error_set(err, -PARE_E_FORMAT, "%s: corrupt gzip data near offset %llu: %s",
-				      r->name, (unsigned long long)r->offset,
+		return pare_error_set(err, -PARE_E_FORMAT, "corrupt gzip data near offset %llu: %s",
+				      (unsigned long long)r->offset,
 				      r->zs.msg ? r->zs.msg : "inflate failed");
 	return (ssize_t)(out_before - r->zs.avail_out);
 }
@@ -120,8 +120,8 @@ ssize_t pare_gz_read(struct pare_gz_reader *r, void *buf, size_t n, struct pare_
 			continue;
 		if ((uint64_t)got > r->max_out - r->out)
 			return pare_error_set(err, -PARE_E_TOO_BIG,
-					      "%s: decompressed data exceeds the limit of %llu bytes",
-					      r->name, (unsigned long long)r->max_out);
+					      "decompressed data exceeds the limit of %llu bytes",
+					      (unsigned long long)r->max_out);
 		r->out += (uint64_t)got;
 		return got;
 	}
@@ -136,8 +136,8 @@ int pare_gz_next_member(struct pare_gz_reader *r, struct pare_error *err)
 			return (int)got;
 		if ((uint64_t)got > r->max_out - r->out)
 			return pare_error_set(err, -PARE_E_TOO_BIG,
-					      "%s: decompressed data exceeds the limit of %llu bytes",
-					      r->name, (unsigned long long)r->max_out);
+					      "decompressed data exceeds the limit of %llu bytes",
+					      (unsigned long long)r->max_out);
 		r->out += (uint64_t)got;
 	}
 	int more = gz_more_input(r, err);

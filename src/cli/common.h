@@ -1,0 +1,23 @@
+/* Set-up shared by applets: trusted keys, the root. */
+#ifndef PARE_CLI_COMMON_H
+#define PARE_CLI_COMMON_H
+
+#include "apk/sign.h"
+#include "base/rootpath.h"
+#include "cli/cli.h"
+
+/* Trusted keys for this run: --keys-dir (absolute as given, relative under
+ * the root) or <root>/etc/apk/keys.  A keys directory that does not exist
+ * means "no trusted keys" (*keys = NULL, return 0), so everything signed
+ * is UNTRUSTED rather than an error.  Release with pare_cli_keys_release. */
+struct pare_cli_keys {
+	struct pare_root root;
+	bool root_open;
+	struct pare_keyring ring;
+	struct pare_keyring *keys; /* &ring, or NULL */
+};
+
+int pare_cli_keys_open(struct pare_cli *cli, struct pare_cli_keys *k, struct pare_error *err);
+void pare_cli_keys_release(struct pare_cli_keys *k);
+
+#endif

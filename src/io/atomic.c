@@ -1,0 +1,121 @@
+#include "io/atomic.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+static int open_dir_of(const char *path, char **copy, const char **base)
+{
+	*copy = strdup(path);
+	if (!*copy)
+		return -ENOMEM;
+	char *slash = strrchr(*copy, '/');
+	int fd;
+	if (!slash) {
+		*base = *copy;
+		fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	} else if (slash == *copy) {
+		*base = slash + 1;
+		fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	} else {
+		*slash = '\0';
+		fd = open(*copy, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		*slash = '/';
+		*base = slash + 1;
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+static int create_tmp(struct pare_atomic_file *f, mode_t mode)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		unsigned long long rnd = 0;
+		if (getrandom(&rnd, sizeof(rnd), 0) < 0)
+			rnd = (unsigned long long)getpid() * 2654435761u + (unsigned)tries;
+		char name[64];
+		snprintf(name, sizeof(name), ".pare-tmp.%016llx", rnd);
+		int fd = openat(f->dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				mode);
+		if (fd >= 0) {
+			f->tmpname = strdup(name);
+			if (!f->tmpname) {
+				unlinkat(f->dirfd, name, 0);
+				close(fd);
+				return -ENOMEM;
+			}
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+int pare_atomic_open(struct pare_atomic_file *f, const char *path, mode_t mode,
+		     struct pare_error *err)
+{
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	f->dirfd = open_dir_of(path, &f->path, &f->base);
+	if (f->dirfd < 0) {
+		int r = f->dirfd;
+		free(f->path);
+		f->path = NULL;
+		return pare_error_set(err, r, "%s: cannot open its directory: %s", path,
+				      strerror(-r));
+	}
+	int fd = create_tmp(f, mode);
+	if (fd < 0) {
+		pare_atomic_abort(f);
+		return pare_error_set(err, fd, "%s: cannot create a temporary file: %s", path,
+				      strerror(-fd));
+	}
+	f->fd = fd;
+	pare_fd_ostream_init(&f->fs, &f->out, fd, f->path);
+	return 0;
+}
+
+int pare_atomic_commit(struct pare_atomic_file *f, struct pare_error *err)
+{
+	int r = 0;
+	if (fsync(f->fd) < 0 || close(f->fd) < 0)
+		r = -errno;
+	f->fd = -1;
+	if (r == 0 && renameat(f->dirfd, f->tmpname, f->dirfd, f->base) < 0)
+		r = -errno;
+	if (r < 0) {
+		pare_error_set(err, r, "%s: cannot write: %s", f->path, strerror(-r));
+		pare_atomic_abort(f);
+		return r;
+	}
+	free(f->tmpname);
+	f->tmpname = NULL;
+	int dfd = openat(f->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	pare_atomic_abort(f);
+	return 0;
+}
+
+void pare_atomic_abort(struct pare_atomic_file *f)
+{
+	if (!f)
+		return;
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->tmpname && f->dirfd >= 0)
+		unlinkat(f->dirfd, f->tmpname, 0);
+	if (f->dirfd >= 0)
+		close(f->dirfd);
+	free(f->tmpname);
+	free(f->path);
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	f->dirfd = -1;
+}
