@@ -5,7 +5,10 @@
 #include "cli/cli.h"
 
 extern const struct pare_applet pare_applet_help;
+extern const struct pare_applet pare_applet_keygen;
+extern const struct pare_applet pare_applet_sign;
 extern const struct pare_applet pare_applet_manifest;
+extern const struct pare_applet pare_applet_mkpkg;
 extern const struct pare_applet pare_applet_verify;
 extern const struct pare_applet pare_applet_version;
 extern const struct pare_applet pare_applet_vertest;

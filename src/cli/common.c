@@ -1,6 +1,7 @@
 #include "cli/common.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 int pare_cli_keys_open(struct pare_cli *cli, struct pare_cli_keys *k, struct pare_error *err)
@@ -38,4 +39,13 @@ void pare_cli_keys_release(struct pare_cli_keys *k)
 	if (k->root_open)
 		pare_root_release(&k->root);
 	k->root_open = false;
+}
+
+int64_t pare_cli_source_date_epoch(int64_t fallback)
+{
+	const char *v = getenv("SOURCE_DATE_EPOCH");
+	uint64_t t;
+	if (!v || !pare_slice_to_u64(pare_slice_from(v), &t) || t > INT64_MAX)
+		return fallback;
+	return (int64_t)t;
 }

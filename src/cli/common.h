@@ -2,6 +2,8 @@
 #ifndef PARE_CLI_COMMON_H
 #define PARE_CLI_COMMON_H
 
+#include <stdint.h>
+
 #include "apk/sign.h"
 #include "base/rootpath.h"
 #include "cli/cli.h"
@@ -19,5 +21,8 @@ struct pare_cli_keys {
 
 int pare_cli_keys_open(struct pare_cli *cli, struct pare_cli_keys *k, struct pare_error *err);
 void pare_cli_keys_release(struct pare_cli_keys *k);
+
+/* SOURCE_DATE_EPOCH from the environment when set and valid, else fallback. */
+int64_t pare_cli_source_date_epoch(int64_t fallback);
 
 #endif

@@ -1,0 +1,1 @@
+mkpkg -s pkgname=x -s pkgver=1 --script post-frobnicate=/dev/null

@@ -1,0 +1,1 @@
+mkpkg -s pkgver=1.0-r0
