@@ -198,32 +198,35 @@ static struct mk_entry *find_entry(struct mk_tree *t, struct pare_slice path)
 	return NULL;
 }
 
-/* One side of OWNER:GROUP: a number or a name ("-" keeps). */
-static int parse_owner(struct mk_tree *t, struct pare_slice s, bool group, uint64_t *id,
-		       const char **name)
+/* One side of OWNER:GROUP: "-" keeps the default, NUMBER records the id
+ * (named "root" when 0, else unnamed), NAME=NUMBER records both, and a bare
+ * NAME records the name with id 0.  Nothing depends on the build host's
+ * user list, so a manifest gives the same bytes everywhere; apk resolves a
+ * name in the target root and falls back to the id. */
+static int parse_owner(struct mk_tree *t, struct pare_slice s, uint64_t *id, const char **name)
 {
 	if (pare_slice_eq_cstr(s, "-"))
 		return 0;
-	uint64_t n;
-	if (pare_slice_to_u64(s, &n)) {
+	struct pare_slice name_part, id_part = s;
+	bool has_name = pare_slice_split(&id_part, '=', &name_part);
+	uint64_t n = 0;
+	if (!has_name && pare_slice_to_u64(s, &n)) {
 		if (n > UINT32_MAX)
 			return -PARE_E_FORMAT;
 		*id = n;
-		*name = group ? group_name(t, n) : user_name(t, n);
+		*name = n == 0 ? "root" : "";
 		return 0;
 	}
-	char *text = pare_arena_strdup(&t->arena, s);
-	if (!text || s.len == 0)
+	if (!has_name)
+		name_part = s;
+	if (name_part.len == 0 || name_part.len > 31 ||
+	    (has_name && (!pare_slice_to_u64(id_part, &n) || n > UINT32_MAX)))
+		return -PARE_E_FORMAT;
+	char *text = pare_arena_strdup(&t->arena, name_part);
+	if (!text)
 		return -PARE_E_FORMAT;
 	*name = text;
-	*id = 0;
-	if (group) {
-		struct group *g = getgrnam(text);
-		*id = g ? g->gr_gid : 0;
-	} else {
-		struct passwd *p = getpwnam(text);
-		*id = p ? p->pw_uid : 0;
-	}
+	*id = n;
 	return 0;
 }
 
@@ -257,8 +260,8 @@ static int manifest_line(struct mk_tree *t, struct pare_slice line, unsigned lon
 	}
 	struct pare_slice group = w[2], user;
 	if (!pare_slice_split(&group, ':', &user) ||
-	    parse_owner(t, user, false, &e->uid, &e->uname) < 0 ||
-	    parse_owner(t, group, true, &e->gid, &e->gname) < 0)
+	    parse_owner(t, user, &e->uid, &e->uname) < 0 ||
+	    parse_owner(t, group, &e->gid, &e->gname) < 0)
 		return pare_error_set(err, -PARE_E_FORMAT, "manifest line %lu: bad owner '%.*s'",
 				      lineno, (int)w[2].len, w[2].ptr);
 	return 0;

@@ -15,9 +15,11 @@
  *
  * Manifest lines (optional file, '#' comments):  PATH MODE OWNER:GROUP
  *   MODE is octal (e.g. 4755) or '-' to keep the tree's; OWNER and GROUP
- *   are names or numbers ('-' keeps the default).  "root" and 0 are the
- *   same; any other name is recorded as a name (apk resolves names in the
- *   target root) with the id the build host gives it, or 0.
+ *   are NUMBER, NAME or NAME=NUMBER ('-' keeps the default).  A number is
+ *   recorded without a name (0 as "root"), a bare name with id 0.  apk
+ *   resolves names in the target root and falls back to the id, so
+ *   NAME=NUMBER is the form to use for system users.  With keep_owners the
+ *   tree's ids are recorded with the build host's names for them.
  *
  * The output file is written atomically; on failure nothing is left.
  */

@@ -532,6 +532,42 @@ static int read_all(struct pkg_reader *rd, struct pare_error *err)
 	return read_data(rd, err);
 }
 
+/* A stream that first returns a few bytes already read from `inner`. */
+struct peek_stream {
+	struct pare_istream *inner;
+	unsigned char head[4];
+	size_t len, pos;
+};
+
+static ssize_t peek_read(void *ctx, void *buf, size_t n, struct pare_error *err)
+{
+	struct peek_stream *p = ctx;
+	if (p->pos < p->len) {
+		size_t k = p->len - p->pos < n ? p->len - p->pos : n;
+		memcpy(buf, p->head + p->pos, k);
+		p->pos += k;
+		return (ssize_t)k;
+	}
+	return pare_istream_read(p->inner, buf, n, err);
+}
+
+/* APK v3 files start with "ADBd"; say so instead of "corrupt gzip". */
+static int peek_format(struct peek_stream *p, const char *name, struct pare_error *err)
+{
+	while (p->len < sizeof(p->head)) {
+		ssize_t r = pare_istream_read(p->inner, p->head + p->len, sizeof(p->head) - p->len, err);
+		if (r < 0)
+			return (int)r;
+		if (r == 0)
+			break;
+		p->len += (size_t)r;
+	}
+	if (p->len == 4 && memcmp(p->head, "ADBd", 4) == 0)
+		return pare_error_set(err, -PARE_E_UNSUPPORTED,
+				      "%s: APK v3 (ADB) file; pare reads APK v2 packages and indexes", name);
+	return 0;
+}
+
 int pare_pkg_read(struct pare_pkg *pkg, struct pare_istream *in, const char *name,
 		  const struct pare_pkg_read_opts *opts, const struct pare_pkg_visitor *v,
 		  struct pare_error *err)
@@ -543,7 +579,12 @@ int pare_pkg_read(struct pare_pkg *pkg, struct pare_istream *in, const char *nam
 		.opts = opts ? opts : &no_opts,
 		.v = v,
 	};
-	int r = pare_gz_reader_init(&rd.gz, in, name, err);
+	struct peek_stream peek = { .inner = in };
+	struct pare_istream peeked = { .read = peek_read, .ctx = &peek };
+	int r = peek_format(&peek, name, err);
+	if (r < 0)
+		return r;
+	r = pare_gz_reader_init(&rd.gz, &peeked, name, err);
 	if (r < 0)
 		return r;
 	pare_gz_istream(&rd.gz, &rd.gzs);
