@@ -1,0 +1,938 @@
+/* Staging a package's entries under temporary names inside a root, then
+ * committing them into place.  See extract.h for the rules and the order. */
+#include "commit/extract.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+#define COPY_BUF_SIZE 65536
+#define NAME_MAX_BYTES 255
+#define XATTR_PREFIX "SCHILY.xattr."
+#define XATTR_VALUE_MAX 65536
+#define TMP_TRIES 64
+
+struct xattr_rec {
+	const char *name; /* NUL-terminated (arena) */
+	const void *value;
+	size_t len;
+};
+
+/* One tracked path: an entry of the package or a parent directory of one.
+ * Invariants: path is normalised (no "", "." or ".." components, no
+ * leading, trailing or doubled '/'), NUL-terminated and in the arena;
+ * path[0..dirlen) is the parent (dirlen 0: the root); base is the last
+ * component; tmp_live implies tmp != NULL. */
+struct pare_extract_node {
+	const char *path;
+	size_t len, dirlen, depth, index;
+	const char *base;
+	char *tmp;       /* temporary name in the parent directory (arena) */
+	char type;       /* PARE_TAR_* */
+	bool is_entry;   /* named by the package, not only a parent */
+	bool created;    /* a directory the extractor made */
+	bool tmp_live;   /* the temporary exists */
+	uint32_t mode;
+	uint64_t uid, gid;
+	int64_t mtime;
+	dev_t rdev;
+	dev_t tmp_dev;   /* regular files: identity of the temporary */
+	ino_t tmp_ino;
+	struct xattr_rec *xattrs;
+	size_t nxattrs;
+};
+
+typedef struct pare_extract_node xnode;
+
+static int xfail(struct pare_extract *x, struct pare_error *err, int code, const char *path,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int xfail(struct pare_extract *x, struct pare_error *err, int code, const char *path,
+		 const char *fmt, ...)
+{
+	char why[PARE_ERROR_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	pare_error_set(err, code, "%s%s%s%s%s", x->name ? x->name : "", x->name ? ": " : "",
+		       path ? path : "", path ? ": " : "", why);
+	return code;
+}
+
+static const char *type_text(char type)
+{
+	switch (type) {
+	case PARE_TAR_REG: return "file";
+	case PARE_TAR_LINK: return "hard link";
+	case PARE_TAR_SYMLINK: return "symlink";
+	case PARE_TAR_DIR: return "directory";
+	case PARE_TAR_FIFO: return "fifo";
+	default: return "device node";
+	}
+}
+
+/* errno as a negative code, never 0 (callers test for < 0). */
+static int neg_errno(void)
+{
+	return errno > 0 ? -errno : -EIO;
+}
+
+/* ---- set-up and tear-down ---- */
+
+static bool valid_prefix(const char *p)
+{
+	size_t n = strlen(p);
+	return n > 0 && n <= PARE_EXTRACT_TMP_PREFIX_MAX && !strchr(p, '/') &&
+	       strcmp(p, ".") != 0 && strcmp(p, "..") != 0;
+}
+
+int pare_extract_init(struct pare_extract *x, struct pare_root *root,
+		      const struct pare_extract_opts *opts, struct pare_error *err)
+{
+	static const struct pare_extract_opts defaults;
+	const struct pare_extract_opts *o = opts ? opts : &defaults;
+	memset(x, 0, sizeof(*x));
+	x->root = root;
+	x->dir_fd = -1;
+	pare_arena_init(&x->arena, 65536, PARE_EXTRACT_DEFAULT_MAX_META);
+	pare_map_init(&x->paths);
+	pare_map_init(&x->temps);
+	pare_buf_init(&x->dir_path, PARE_PATH_MAX + 1);
+	x->is_root = geteuid() == 0;
+	x->apply_owners = o->owners == PARE_EXTRACT_OWNERS_ON ||
+			  (o->owners == PARE_EXTRACT_OWNERS_AUTO && x->is_root);
+	x->allow_devices = o->allow_devices;
+	x->name = o->name;
+	x->max_entries = o->max_entries ? o->max_entries : PARE_EXTRACT_DEFAULT_MAX_ENTRIES;
+	const char *prefix = o->tmp_prefix ? o->tmp_prefix : PARE_EXTRACT_TMP_PREFIX;
+	if (!valid_prefix(prefix)) {
+		x->state = PARE_EXTRACT_FAILED;
+		return pare_error_set(err, -EINVAL, "extract: bad temporary name prefix \"%s\"",
+				      prefix);
+	}
+	memcpy(x->tmp_prefix, prefix, strlen(prefix) + 1);
+	if (getrandom(&x->tmp_salt, sizeof(x->tmp_salt), GRND_NONBLOCK) != sizeof(x->tmp_salt))
+		x->tmp_salt = ((uint64_t)getpid() << 32) ^ (uint64_t)time(NULL) ^ (uintptr_t)x;
+	x->copy_buf = malloc(COPY_BUF_SIZE);
+	if (!x->copy_buf) {
+		x->state = PARE_EXTRACT_FAILED;
+		return pare_error_set(err, -ENOMEM, "extract: out of memory");
+	}
+	return 0;
+}
+
+static void dir_cache_drop(struct pare_extract *x)
+{
+	if (x->dir_fd >= 0)
+		close(x->dir_fd);
+	x->dir_fd = -1;
+	x->dir_valid = false;
+}
+
+void pare_extract_release(struct pare_extract *x)
+{
+	if (!x)
+		return;
+	dir_cache_drop(x);
+	pare_buf_release(&x->dir_path);
+	free(x->nodes);
+	x->nodes = NULL;
+	x->nnodes = x->nodes_cap = 0;
+	pare_map_release(&x->paths);
+	pare_map_release(&x->temps);
+	pare_arena_release(&x->arena);
+	free(x->copy_buf);
+	x->copy_buf = NULL;
+}
+
+/* An O_PATH descriptor of directory path[0..len) inside the root, owned by
+ * the one-entry cache (valid until the next call). */
+static int get_dir(struct pare_extract *x, const char *path, size_t len, int *fd)
+{
+	if (x->dir_valid && x->dir_path.len == len && memcmp(x->dir_path.data, path, len) == 0) {
+		*fd = x->dir_fd;
+		return 0;
+	}
+	dir_cache_drop(x);
+	pare_buf_reset(&x->dir_path);
+	int r = pare_buf_append(&x->dir_path, path, len);
+	if (r < 0)
+		return -ENAMETOOLONG;
+	r = pare_root_openat(x->root, len ? x->dir_path.data : ".", O_PATH | O_DIRECTORY, 0,
+			     NULL);
+	if (r < 0)
+		return r;
+	x->dir_fd = r;
+	x->dir_valid = true;
+	*fd = r;
+	return 0;
+}
+
+/* ---- names and nodes ---- */
+
+/* Normalise an archive name into out (PARE_PATH_MAX + 1 bytes): drop "."
+ * and empty components; refuse what pare_path_check_name refuses and
+ * components longer than NAME_MAX_BYTES. */
+static int normalise(struct pare_extract *x, struct pare_slice name, char *out, size_t *outlen,
+		     struct pare_error *err)
+{
+	*outlen = 0;
+	int r = pare_path_check_name(name, err);
+	if (r < 0) {
+		if (x->name)
+			pare_error_prefix(err, r, "%s: ", x->name);
+		return r;
+	}
+	struct pare_slice rest = name, comp;
+	size_t n = 0;
+	while (rest.len) {
+		pare_slice_split(&rest, '/', &comp);
+		if (comp.len == 0 || pare_slice_eq_cstr(comp, "."))
+			continue;
+		if (comp.len > NAME_MAX_BYTES)
+			return xfail(x, err, -ENAMETOOLONG, NULL, "%.*s: component longer than %d bytes",
+				     (int)name.len, name.ptr, NAME_MAX_BYTES);
+		if (n + (n > 0) + comp.len > PARE_PATH_MAX)
+			return xfail(x, err, -ENAMETOOLONG, NULL, "%.*s: path too long",
+				     (int)name.len, name.ptr);
+		if (n > 0)
+			out[n++] = '/';
+		memcpy(out + n, comp.ptr, comp.len);
+		n += comp.len;
+	}
+	out[n] = '\0';
+	*outlen = n;
+	return 0;
+}
+
+static int nodes_push(struct pare_extract *x, xnode *n)
+{
+	if (x->nnodes == x->nodes_cap) {
+		size_t cap = x->nodes_cap ? 2 * x->nodes_cap : 256;
+		xnode **v = realloc(x->nodes, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		x->nodes = v;
+		x->nodes_cap = cap;
+	}
+	n->index = x->nnodes;
+	x->nodes[x->nnodes++] = n;
+	return 0;
+}
+
+static int node_new(struct pare_extract *x, const char *path, size_t len, char type,
+		    xnode **out, struct pare_error *err)
+{
+	if (x->nnodes >= x->max_entries)
+		return xfail(x, err, -PARE_E_TOO_BIG, path, "more than %zu paths in one package",
+			     x->max_entries);
+	xnode *n = pare_arena_zalloc(&x->arena, sizeof(*n));
+	char *p = n ? pare_arena_strdup(&x->arena, pare_slice_make(path, len)) : NULL;
+	if (!p)
+		return xfail(x, err, -ENOMEM, path, "out of memory (or over %u bytes of metadata)",
+			     PARE_EXTRACT_DEFAULT_MAX_META);
+	n->path = p;
+	n->len = len;
+	n->type = type;
+	const char *slash = memrchr(p, '/', len);
+	n->dirlen = slash ? (size_t)(slash - p) : 0;
+	n->base = slash ? slash + 1 : p;
+	for (size_t i = 0; i < len; i++)
+		n->depth += p[i] == '/';
+	if (nodes_push(x, n) < 0 || pare_map_put(&x->paths, pare_slice_make(p, len), n, NULL) < 0)
+		return xfail(x, err, -ENOMEM, path, "out of memory");
+	*out = n;
+	return 0;
+}
+
+/* ---- directories ---- */
+
+/* Make sure directory path[0..len) exists (its parents already do), and
+ * track it.  `entry` is the package path being staged, for messages. */
+static int ensure_dir(struct pare_extract *x, const char *path, size_t len, mode_t mode,
+		      const char *entry, xnode **out, struct pare_error *err)
+{
+	xnode *n = pare_map_get(&x->paths, pare_slice_make(path, len));
+	if (n && n->type != PARE_TAR_DIR)
+		return xfail(x, err, -PARE_E_UNSAFE_PATH, entry,
+			     "path passes through %s, which this package creates as a %s", n->path,
+			     type_text(n->type));
+	if (n) {
+		*out = n;
+		return 0;
+	}
+	if (pare_map_get(&x->temps, pare_slice_make(path, len)))
+		return xfail(x, err, -PARE_E_UNSAFE_PATH, entry, "collides with a temporary file");
+	char buf[PARE_PATH_MAX + 1];
+	memcpy(buf, path, len);
+	buf[len] = '\0';
+	const char *slash = memrchr(buf, '/', len);
+	const char *base = slash ? slash + 1 : buf;
+	bool created = false;
+	int fd = pare_root_openat(x->root, buf, O_PATH | O_DIRECTORY, 0, NULL);
+	if (fd == -ENOENT) {
+		int pfd;
+		int r = get_dir(x, buf, slash ? (size_t)(slash - buf) : 0, &pfd);
+		if (r < 0)
+			return xfail(x, err, r, entry, "cannot open the parent of %s: %s", buf,
+				     strerror(-r));
+		if (mkdirat(pfd, base, mode) == 0)
+			created = true;
+		else if (errno != EEXIST)
+			return xfail(x, err, neg_errno(), entry, "cannot create directory %s: %s", buf,
+				     strerror(errno));
+		fd = pare_root_openat(x->root, buf, O_PATH | O_DIRECTORY, 0, NULL);
+	}
+	if (fd < 0)
+		return xfail(x, err, fd == -ENOTDIR ? -PARE_E_UNSAFE_PATH : fd, entry,
+			     "cannot use %s as a directory: %s", buf,
+			     fd == -ENOTDIR ? "it exists and is not one" : strerror(-fd));
+	close(fd);
+	int r = node_new(x, buf, len, PARE_TAR_DIR, &n, err);
+	if (r < 0) {
+		if (created) /* untracked: undo now */
+			unlinkat(x->dir_fd, base, AT_REMOVEDIR);
+		return r;
+	}
+	n->created = created;
+	*out = n;
+	return 0;
+}
+
+/* Every directory above path[0..len). */
+static int ensure_parents(struct pare_extract *x, const char *path, size_t len,
+			  struct pare_error *err)
+{
+	const char *slash = memrchr(path, '/', len);
+	if (!slash)
+		return 0;
+	size_t dirlen = (size_t)(slash - path);
+	xnode *n = pare_map_get(&x->paths, pare_slice_make(path, dirlen));
+	if (n && n->type == PARE_TAR_DIR)
+		return 0; /* its own parents were ensured when it was */
+	for (size_t i = 1; i <= dirlen; i++) {
+		if (i < dirlen && path[i] != '/')
+			continue;
+		int r = ensure_dir(x, path, i, 0755, path, &n, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ---- metadata ---- */
+
+static int copy_xattrs(struct pare_extract *x, xnode *n, const struct pare_tar_entry *e,
+		       struct pare_error *err)
+{
+	const struct pare_slice pfx = PARE_SLICE_LIT(XATTR_PREFIX);
+	size_t count = 0;
+	for (size_t i = 0; i < e->nrecords; i++)
+		count += pare_slice_starts_with(e->records[i].key, pfx);
+	n->xattrs = NULL;
+	n->nxattrs = 0;
+	if (count == 0)
+		return 0;
+	n->xattrs = pare_arena_alloc(&x->arena, count * sizeof(*n->xattrs));
+	if (!n->xattrs)
+		return xfail(x, err, -ENOMEM, n->path, "out of memory");
+	for (size_t i = 0; i < e->nrecords; i++) {
+		const struct pare_tar_record *rec = &e->records[i];
+		if (!pare_slice_starts_with(rec->key, pfx))
+			continue;
+		struct pare_slice name = pare_slice_sub(rec->key, pfx.len, rec->key.len - pfx.len);
+		if (name.len == 0 || name.len > NAME_MAX_BYTES || rec->value.len > XATTR_VALUE_MAX)
+			return xfail(x, err, -PARE_E_FORMAT, n->path, "bad xattr record %.*s",
+				     (int)(rec->key.len > 80 ? 80 : rec->key.len), rec->key.ptr);
+		struct xattr_rec *xr = &n->xattrs[n->nxattrs++];
+		xr->name = pare_arena_strdup(&x->arena, name);
+		void *v = pare_arena_alloc(&x->arena, rec->value.len + 1);
+		if (!xr->name || !v)
+			return xfail(x, err, -ENOMEM, n->path, "out of memory");
+		memcpy(v, rec->value.ptr, rec->value.len);
+		xr->value = v;
+		xr->len = rec->value.len;
+	}
+	return 0;
+}
+
+static int set_meta(struct pare_extract *x, xnode *n, const struct pare_tar_entry *e,
+		    struct pare_error *err)
+{
+	if (x->apply_owners && (e->uid >= UINT32_MAX || e->gid >= UINT32_MAX))
+		return xfail(x, err, -PARE_E_FORMAT, n->path, "owner %llu:%llu out of range",
+			     (unsigned long long)e->uid, (unsigned long long)e->gid);
+	n->is_entry = true;
+	n->mode = e->mode & 07777;
+	n->uid = e->uid;
+	n->gid = e->gid;
+	n->mtime = e->mtime;
+	return copy_xattrs(x, n, e, err);
+}
+
+static uint32_t final_mode(const struct pare_extract *x, uint32_t mode)
+{
+	if (!(x->is_root && x->apply_owners))
+		mode &= ~(uint32_t)(S_ISUID | S_ISGID);
+	return mode & 07777;
+}
+
+static bool xattr_skippable(int e)
+{
+	return e == ENOTSUP || e == EOPNOTSUPP || e == EPERM;
+}
+
+/* Apply n's xattrs through fd, or through path when fd < 0 (lsetxattr). */
+static int apply_xattrs(struct pare_extract *x, const xnode *n, int fd, const char *path,
+			struct pare_error *err)
+{
+	for (size_t i = 0; i < n->nxattrs; i++) {
+		const struct xattr_rec *xr = &n->xattrs[i];
+		int r = fd >= 0 ? fsetxattr(fd, xr->name, xr->value, xr->len, 0)
+				: lsetxattr(path, xr->name, xr->value, xr->len, 0);
+		if (r == 0)
+			continue;
+		if (!xattr_skippable(errno))
+			return xfail(x, err, neg_errno(), n->path, "cannot set xattr %s: %s", xr->name,
+				     strerror(errno));
+		x->xattr_warnings++;
+	}
+	return 0;
+}
+
+static void entry_times(const xnode *n, struct timespec ts[2])
+{
+	ts[0].tv_sec = (time_t)n->mtime;
+	ts[0].tv_nsec = 0;
+	ts[1] = ts[0];
+}
+
+/* Owner, mode, xattrs and times of a regular file's temporary, by fd. */
+static int meta_file(struct pare_extract *x, xnode *n, int pfd, struct pare_error *err)
+{
+	int fd = openat(pfd, n->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return xfail(x, err, neg_errno(), n->path, "cannot reopen temporary %s: %s", n->tmp,
+			     strerror(errno));
+	struct stat st;
+	struct timespec ts[2];
+	int r = 0;
+	const char *what = NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_dev != n->tmp_dev ||
+	    st.st_ino != n->tmp_ino)
+		r = -PARE_E_UNSAFE_PATH, what = "temporary was replaced";
+	else if (x->apply_owners && fchown(fd, (uid_t)n->uid, (gid_t)n->gid) < 0)
+		r = neg_errno(), what = "cannot change owner";
+	else if (fchmod(fd, final_mode(x, n->mode)) < 0)
+		r = neg_errno(), what = "cannot change mode";
+	if (r == 0)
+		r = apply_xattrs(x, n, fd, NULL, err);
+	entry_times(n, ts);
+	if (r == 0 && futimens(fd, ts) < 0)
+		r = neg_errno(), what = "cannot set times";
+	close(fd);
+	if (r < 0 && what)
+		return xfail(x, err, r, n->path, "%s: %s", what,
+			     r == -PARE_E_UNSAFE_PATH ? n->tmp : strerror(-r));
+	return r;
+}
+
+/* The same for symlinks, fifos and device nodes, by name without
+ * following (the name is a single component in a resolved directory). */
+static int meta_other(struct pare_extract *x, xnode *n, int pfd, struct pare_error *err)
+{
+	struct timespec ts[2];
+	char proc[64 + NAME_MAX_BYTES];
+	if (x->apply_owners &&
+	    fchownat(pfd, n->tmp, (uid_t)n->uid, (gid_t)n->gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return xfail(x, err, neg_errno(), n->path, "cannot change owner: %s", strerror(errno));
+	if (n->type != PARE_TAR_SYMLINK &&
+	    fchmodat(pfd, n->tmp, final_mode(x, n->mode), AT_SYMLINK_NOFOLLOW) < 0)
+		return xfail(x, err, neg_errno(), n->path, "cannot change mode: %s", strerror(errno));
+	if (n->nxattrs) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d/%s", pfd, n->tmp);
+		int r = apply_xattrs(x, n, -1, proc, err);
+		if (r < 0)
+			return r;
+	}
+	entry_times(n, ts);
+	if (utimensat(pfd, n->tmp, ts, AT_SYMLINK_NOFOLLOW) < 0)
+		return xfail(x, err, neg_errno(), n->path, "cannot set times: %s", strerror(errno));
+	return 0;
+}
+
+/* A directory of the package, at its final path.  Failures on directories
+ * that existed before are tolerated when they are permission errors. */
+static int meta_dir(struct pare_extract *x, xnode *n, struct pare_error *err)
+{
+	int fd = pare_root_openat(x->root, n->path, O_RDONLY | O_DIRECTORY, 0, NULL);
+	struct timespec ts[2];
+	int r = fd < 0 ? fd : 0;
+	const char *what = fd < 0 ? "cannot open" : NULL;
+	if (r == 0 && x->apply_owners && fchown(fd, (uid_t)n->uid, (gid_t)n->gid) < 0)
+		r = neg_errno(), what = "cannot change owner";
+	else if (r == 0 && fchmod(fd, final_mode(x, n->mode)) < 0)
+		r = neg_errno(), what = "cannot change mode";
+	if (r == 0)
+		r = apply_xattrs(x, n, fd, NULL, err);
+	entry_times(n, ts);
+	if (r == 0 && futimens(fd, ts) < 0)
+		r = neg_errno(), what = "cannot set times";
+	if (fd >= 0)
+		close(fd);
+	if (r < 0 && !n->created && (r == -EPERM || r == -EACCES)) {
+		x->meta_warnings++;
+		return 0;
+	}
+	if (r < 0 && what)
+		return xfail(x, err, r, n->path, "directory: %s: %s", what, strerror(-r));
+	return r;
+}
+
+/* ---- staging ---- */
+
+/* What to create under a temporary name. */
+struct make_req {
+	char type;
+	const char *target; /* symlink text */
+	int link_dir;       /* hard link: directory of the target's temporary */
+	const char *link_tmp;
+	dev_t rdev;
+	int fd;             /* regular file: the open temporary */
+};
+
+static int make_one(struct make_req *m, int pfd, const char *name)
+{
+	int r = 0;
+	switch (m->type) {
+	case PARE_TAR_REG:
+		m->fd = openat(pfd, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0600);
+		r = m->fd < 0 ? -1 : 0;
+		break;
+	case PARE_TAR_SYMLINK:
+		r = symlinkat(m->target, pfd, name);
+		break;
+	case PARE_TAR_LINK:
+		r = linkat(m->link_dir, m->link_tmp, pfd, name, 0);
+		break;
+	case PARE_TAR_FIFO:
+		r = mknodat(pfd, name, S_IFIFO | 0600, 0);
+		break;
+	default:
+		r = mknodat(pfd, name, (m->type == PARE_TAR_CHR ? S_IFCHR : S_IFBLK) | 0600,
+			    m->rdev);
+		break;
+	}
+	return r < 0 ? neg_errno() : 0;
+}
+
+/* Remember the temporary just made as n's (for commit and abort). */
+static int track_tmp(struct pare_extract *x, xnode *n, int pfd, const char *name,
+		     struct pare_slice key, struct make_req *m, struct pare_error *err)
+{
+	n->tmp = pare_arena_strdup(&x->arena, pare_slice_from(name));
+	struct pare_slice k = pare_arena_slice(&x->arena, key);
+	if (n->tmp && k.ptr && pare_map_put(&x->temps, k, n, NULL) == 0) {
+		n->tmp_live = true;
+		return 0;
+	}
+	if (m->type == PARE_TAR_REG)
+		close(m->fd);
+	m->fd = -1;
+	unlinkat(pfd, name, 0);
+	n->tmp = NULL;
+	return xfail(x, err, -ENOMEM, n->path, "out of memory");
+}
+
+/* Create n's temporary in its directory pfd with a fresh name that is
+ * neither in use nor a path of this package. */
+static int make_tmp(struct pare_extract *x, xnode *n, int pfd, struct make_req *m,
+		    struct pare_error *err)
+{
+	char key[PARE_PATH_MAX + 128];
+	for (int tries = 0; tries < TMP_TRIES; tries++) {
+		char name[PARE_EXTRACT_TMP_PREFIX_MAX + 40];
+		snprintf(name, sizeof(name), "%s%016llx%llx", x->tmp_prefix,
+			 (unsigned long long)x->tmp_salt, (unsigned long long)x->tmp_counter++);
+		int klen = snprintf(key, sizeof(key), "%.*s%s%s", (int)n->dirlen, n->path,
+				    n->dirlen ? "/" : "", name);
+		struct pare_slice k = pare_slice_make(key, (size_t)klen);
+		if (pare_map_get(&x->paths, k) || pare_map_get(&x->temps, k))
+			continue;
+		int r = make_one(m, pfd, name);
+		if (r == -EEXIST)
+			continue;
+		if (r < 0)
+			return xfail(x, err, r, n->path, "cannot create %s: %s", type_text(m->type),
+				     strerror(-r));
+		return track_tmp(x, n, pfd, name, k, m, err);
+	}
+	return xfail(x, err, -EEXIST, n->path, "no free temporary name after %d tries", TMP_TRIES);
+}
+
+/* Checks and tracking common to every non-directory entry: parents exist,
+ * the path is new to the package, no directory sits at it.  Leaves the
+ * parent's fd in *pfd (cached). */
+static int stage_nondir(struct pare_extract *x, const char *path, size_t len,
+			const struct pare_tar_entry *e, xnode **out, int *pfd,
+			struct pare_error *err)
+{
+	int r = ensure_parents(x, path, len, err);
+	if (r < 0)
+		return r;
+	xnode *n = pare_map_get(&x->paths, pare_slice_make(path, len));
+	if (n)
+		return xfail(x, err, n->type == PARE_TAR_DIR ? -PARE_E_UNSAFE_PATH : -PARE_E_FORMAT,
+			     path, "%s conflicts with an earlier %s entry", type_text(e->type),
+			     type_text(n->type));
+	if (pare_map_get(&x->temps, pare_slice_make(path, len)))
+		return xfail(x, err, -PARE_E_UNSAFE_PATH, path, "collides with a temporary file");
+	const char *slash = memrchr(path, '/', len);
+	size_t dirlen = slash ? (size_t)(slash - path) : 0;
+	r = get_dir(x, path, dirlen, pfd);
+	if (r < 0)
+		return xfail(x, err, r, path, "cannot open parent directory: %s", strerror(-r));
+	struct stat st;
+	if (fstatat(*pfd, slash ? slash + 1 : path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode))
+		return xfail(x, err, -PARE_E_UNSAFE_PATH, path,
+			     "a directory exists where the package has a %s", type_text(e->type));
+	r = node_new(x, path, len, e->type, &n, err);
+	if (r < 0)
+		return r;
+	r = set_meta(x, n, e, err);
+	if (r < 0)
+		return r;
+	*out = n;
+	return 0;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return neg_errno();
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int copy_content(struct pare_extract *x, xnode *n, int fd, const struct pare_tar_entry *e,
+			struct pare_istream *content, struct pare_error *err)
+{
+	uint64_t total = 0;
+	for (;;) {
+		ssize_t got = pare_istream_read(content, x->copy_buf, COPY_BUF_SIZE, err);
+		if (got < 0)
+			return (int)got;
+		if (got == 0)
+			break;
+		int r = write_all(fd, x->copy_buf, (size_t)got);
+		if (r < 0)
+			return xfail(x, err, r, n->path, "cannot write: %s", strerror(-r));
+		total += (uint64_t)got;
+	}
+	if (total != e->size)
+		return xfail(x, err, -PARE_E_TRUNCATED, n->path, "%llu bytes of %llu",
+			     (unsigned long long)total, (unsigned long long)e->size);
+	x->bytes += total;
+	return 0;
+}
+
+static int stage_file(struct pare_extract *x, const char *path, size_t len,
+		      const struct pare_tar_entry *e, struct pare_istream *content,
+		      struct pare_error *err)
+{
+	xnode *n = NULL;
+	int pfd = -1;
+	int r = stage_nondir(x, path, len, e, &n, &pfd, err);
+	if (r < 0)
+		return r;
+	struct make_req m = { .type = PARE_TAR_REG, .fd = -1 };
+	r = make_tmp(x, n, pfd, &m, err);
+	if (r < 0)
+		return r;
+	r = copy_content(x, n, m.fd, e, content, err);
+	struct stat st = { 0 };
+	if (r == 0 && fstat(m.fd, &st) < 0)
+		r = xfail(x, err, neg_errno(), path, "cannot stat temporary: %s", strerror(errno));
+	if (close(m.fd) < 0 && r == 0)
+		r = xfail(x, err, neg_errno(), path, "cannot write: %s", strerror(errno));
+	if (r < 0)
+		return r;
+	n->tmp_dev = st.st_dev;
+	n->tmp_ino = st.st_ino;
+	x->nfiles++;
+	return 0;
+}
+
+/* Hard links: only to a regular file (or hard link) this package staged. */
+static int prepare_link(struct pare_extract *x, const char *path, const struct pare_tar_entry *e,
+			struct make_req *m, struct pare_error *err)
+{
+	char target[PARE_PATH_MAX + 1];
+	size_t tlen = 0;
+	int r = normalise(x, e->linkname, target, &tlen, err);
+	if (r < 0)
+		return r;
+	xnode *t = tlen ? pare_map_get(&x->paths, pare_slice_make(target, tlen)) : NULL;
+	if (!t || (t->type != PARE_TAR_REG && t->type != PARE_TAR_LINK) || !t->tmp_live)
+		return xfail(x, err, -PARE_E_UNSAFE_PATH, path,
+			     "hard link to %s, which is not a regular file of this package",
+			     target[0] ? target : "(empty)");
+	char dir[PARE_PATH_MAX + 1];
+	memcpy(dir, t->path, t->dirlen);
+	dir[t->dirlen] = '\0';
+	r = pare_root_openat(x->root, t->dirlen ? dir : ".", O_PATH | O_DIRECTORY, 0, NULL);
+	if (r < 0)
+		return xfail(x, err, r, path, "cannot open directory of %s: %s", t->path,
+			     strerror(-r));
+	m->link_dir = r;
+	m->link_tmp = t->tmp;
+	return 0;
+}
+
+static int check_special(struct pare_extract *x, const char *path, const struct pare_tar_entry *e,
+			 struct make_req *m, struct pare_error *err)
+{
+	if ((e->type == PARE_TAR_CHR || e->type == PARE_TAR_BLK) &&
+	    !(x->allow_devices && x->is_root))
+		return xfail(x, err, -PARE_E_UNSUPPORTED, path, "device nodes are not allowed%s",
+			     x->allow_devices ? " when not running as root" : "");
+	m->rdev = makedev(e->devmajor, e->devminor);
+	return 0;
+}
+
+static int stage_other(struct pare_extract *x, const char *path, size_t len,
+		       const struct pare_tar_entry *e, struct pare_error *err)
+{
+	struct make_req m = { .type = e->type, .link_dir = -1, .fd = -1 };
+	int r = 0;
+	if (e->type == PARE_TAR_SYMLINK) {
+		m.target = e->linkname.ptr;
+		if (e->linkname.len == 0 || e->linkname.len > PARE_PATH_MAX)
+			return xfail(x, err, -PARE_E_FORMAT, path, "bad symlink target length");
+	} else if (e->type != PARE_TAR_LINK) {
+		r = check_special(x, path, e, &m, err);
+	}
+	xnode *n = NULL;
+	int pfd = -1;
+	if (r == 0)
+		r = stage_nondir(x, path, len, e, &n, &pfd, err);
+	/* The target is looked up after this path is tracked, so that a link
+	 * to itself finds no regular file. */
+	if (r == 0 && e->type == PARE_TAR_LINK)
+		r = prepare_link(x, path, e, &m, err);
+	if (r == 0)
+		r = make_tmp(x, n, pfd, &m, err);
+	if (m.link_dir >= 0)
+		close(m.link_dir);
+	if (r < 0)
+		return r;
+	if (e->type == PARE_TAR_SYMLINK)
+		x->nsymlinks++;
+	else if (e->type == PARE_TAR_LINK)
+		x->nlinks++;
+	else
+		x->nspecial++;
+	return 0;
+}
+
+static int stage_dir(struct pare_extract *x, const char *path, size_t len,
+		     const struct pare_tar_entry *e, struct pare_error *err)
+{
+	int r = ensure_parents(x, path, len, err);
+	if (r < 0)
+		return r;
+	xnode *n = pare_map_get(&x->paths, pare_slice_make(path, len));
+	if (n && n->type != PARE_TAR_DIR)
+		return xfail(x, err, -PARE_E_UNSAFE_PATH, path,
+			     "directory conflicts with an earlier %s entry", type_text(n->type));
+	r = ensure_dir(x, path, len, 0700, path, &n, err);
+	if (r < 0)
+		return r;
+	if (!n->is_entry)
+		x->ndirs++;
+	return set_meta(x, n, e, err);
+}
+
+static int stage_entry(struct pare_extract *x, const struct pare_tar_entry *e,
+		       struct pare_istream *content, struct pare_error *err)
+{
+	char path[PARE_PATH_MAX + 1];
+	size_t len;
+	int r = normalise(x, e->name, path, &len, err);
+	if (r < 0)
+		return r;
+	if (len == 0) {
+		if (e->type == PARE_TAR_DIR)
+			return 0; /* "./": the root itself is left alone */
+		return xfail(x, err, -PARE_E_UNSAFE_PATH, NULL, "%.*s: names the root",
+			     (int)e->name.len, e->name.ptr);
+	}
+	switch (e->type) {
+	case PARE_TAR_DIR:
+		return stage_dir(x, path, len, e, err);
+	case PARE_TAR_REG:
+		return stage_file(x, path, len, e, content, err);
+	case PARE_TAR_LINK:
+	case PARE_TAR_SYMLINK:
+	case PARE_TAR_FIFO:
+	case PARE_TAR_CHR:
+	case PARE_TAR_BLK:
+		return stage_other(x, path, len, e, err);
+	default:
+		return xfail(x, err, -PARE_E_UNSUPPORTED, path, "unsupported entry type '%c'",
+			     e->type > 32 && e->type < 127 ? e->type : '?');
+	}
+}
+
+static int extract_entry(void *ctx, const struct pare_tar_entry *e, struct pare_istream *content,
+			 struct pare_error *err)
+{
+	struct pare_extract *x = ctx;
+	if (x->state != PARE_EXTRACT_STAGING)
+		return pare_error_set(err, -EINVAL, "%s: extractor is not accepting entries",
+				      x->name ? x->name : "extract");
+	int r = stage_entry(x, e, content, err);
+	if (r < 0)
+		x->state = PARE_EXTRACT_FAILED;
+	return r;
+}
+
+void pare_extract_visitor(struct pare_extract *x, struct pare_pkg_visitor *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->entry = extract_entry;
+	v->ctx = x;
+}
+
+/* ---- commit ---- */
+
+static int commit_meta(struct pare_extract *x, struct pare_error *err)
+{
+	for (size_t i = 0; i < x->nnodes; i++) {
+		xnode *n = x->nodes[i];
+		if (!n->tmp_live || n->type == PARE_TAR_LINK)
+			continue;
+		int pfd;
+		int r = get_dir(x, n->path, n->dirlen, &pfd);
+		if (r < 0)
+			return xfail(x, err, r, n->path, "cannot open parent directory: %s",
+				     strerror(-r));
+		r = n->type == PARE_TAR_REG ? meta_file(x, n, pfd, err) : meta_other(x, n, pfd, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int commit_renames(struct pare_extract *x, bool symlinks, struct pare_error *err)
+{
+	for (size_t i = 0; i < x->nnodes; i++) {
+		xnode *n = x->nodes[i];
+		if (!n->tmp_live || (n->type == PARE_TAR_SYMLINK) != symlinks)
+			continue;
+		int pfd;
+		int r = get_dir(x, n->path, n->dirlen, &pfd);
+		if (r < 0)
+			return xfail(x, err, r, n->path, "cannot open parent directory: %s",
+				     strerror(-r));
+		if (renameat(pfd, n->tmp, pfd, n->base) < 0)
+			return xfail(x, err, neg_errno(), n->path, "cannot rename %s into place: %s",
+				     n->tmp, strerror(errno));
+		n->tmp_live = false;
+	}
+	return 0;
+}
+
+static int depth_cmp(const void *a, const void *b)
+{
+	const xnode *x = *(const xnode *const *)a, *y = *(const xnode *const *)b;
+	if (x->depth != y->depth)
+		return x->depth > y->depth ? -1 : 1;
+	return x->index < y->index ? -1 : (x->index > y->index);
+}
+
+static int commit_dirs(struct pare_extract *x, struct pare_error *err)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < x->nnodes; i++)
+		n += x->nodes[i]->type == PARE_TAR_DIR && x->nodes[i]->is_entry;
+	if (n == 0)
+		return 0;
+	xnode **dirs = malloc(n * sizeof(*dirs));
+	if (!dirs)
+		return pare_error_set(err, -ENOMEM, "%s: out of memory", x->name ? x->name : "extract");
+	n = 0;
+	for (size_t i = 0; i < x->nnodes; i++)
+		if (x->nodes[i]->type == PARE_TAR_DIR && x->nodes[i]->is_entry)
+			dirs[n++] = x->nodes[i];
+	qsort(dirs, n, sizeof(*dirs), depth_cmp);
+	int r = 0;
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = meta_dir(x, dirs[i], err);
+	free(dirs);
+	return r;
+}
+
+int pare_extract_commit(struct pare_extract *x, struct pare_error *err)
+{
+	if (x->state != PARE_EXTRACT_STAGING)
+		return pare_error_set(err, -EINVAL, "%s: nothing to commit (staging %s)",
+				      x->name ? x->name : "extract",
+				      x->state == PARE_EXTRACT_FAILED ? "failed" : "is over");
+	int r = commit_meta(x, err);
+	if (r < 0) {
+		x->state = PARE_EXTRACT_FAILED; /* nothing was renamed yet */
+		return r;
+	}
+	x->state = PARE_EXTRACT_COMMITTING;
+	r = commit_renames(x, false, err);
+	if (r == 0)
+		r = commit_renames(x, true, err);
+	if (r == 0)
+		r = commit_dirs(x, err);
+	if (r == 0)
+		x->state = PARE_EXTRACT_DONE;
+	return r;
+}
+
+/* ---- abort ---- */
+
+void pare_extract_abort(struct pare_extract *x)
+{
+	if (!x || x->state == PARE_EXTRACT_DONE || x->state == PARE_EXTRACT_ABORTED)
+		return;
+	bool rmdirs = x->state != PARE_EXTRACT_COMMITTING;
+	/* Reverse creation order: what a directory holds goes before it. */
+	for (size_t i = x->nnodes; i-- > 0;) {
+		xnode *n = x->nodes[i];
+		int pfd;
+		if (!n->tmp_live && !(rmdirs && n->created))
+			continue;
+		if (get_dir(x, n->path, n->dirlen, &pfd) < 0)
+			continue;
+		if (n->tmp_live && unlinkat(pfd, n->tmp, 0) == 0)
+			n->tmp_live = false;
+		if (rmdirs && n->created && unlinkat(pfd, n->base, AT_REMOVEDIR) == 0)
+			n->created = false;
+	}
+	dir_cache_drop(x);
+	x->state = PARE_EXTRACT_ABORTED;
+}

@@ -1,0 +1,141 @@
+/* Extracting one package's data entries into a root, safely.
+ *
+ * The extractor is a package visitor (apk/package.h): while pare_pkg_read()
+ * streams the package, every entry is staged inside the root, and only
+ * pare_extract_commit() -- called once the read returned 0 and the caller
+ * accepted pkg.trust -- moves anything to a final path.  On any failure the
+ * caller calls pare_extract_abort(), which removes every temporary (and the
+ * directories the extractor created, as long as nothing was renamed yet).
+ *
+ * Staging (during the read):
+ *   - directories are created at once (mode 0700 for package directories,
+ *     0755 for missing parents that the package does not list); an existing
+ *     directory, or a symlink in the root that resolves to one, is fine;
+ *     anything else is an error.  Their modes, owners, times and xattrs are
+ *     applied at commit.
+ *   - regular files are written to a temporary name in their final
+ *     directory ("<tmp_prefix><16 random hex><counter hex>", created with
+ *     O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600, retried on EEXIST); symlinks,
+ *     fifos and (when allowed) device nodes are made under such a name too;
+ *     hard links are linkat(2) to the temporary of an earlier regular file
+ *     (or hard link) of the same package, and to nothing else.
+ *   - every path is resolved through the pare_root (never outside it).  A
+ *     path that passes through anything this package creates other than a
+ *     directory (its symlinks, above all) is refused, as is a non-directory
+ *     entry at a path that is a directory (in the root or in the package),
+ *     and a second entry for the same non-directory path.
+ *
+ * Commit, in this order (each step is done for all entries before the
+ * next):
+ *   1. on each staged temporary (still at its temporary name, so a failure
+ *      here leaves every final path untouched): owner (when apply_owners),
+ *      then mode (after the owner, so set-id bits survive; set-id bits are
+ *      dropped unless owners are applied as root), then xattrs (from
+ *      SCHILY.xattr.* records), then mtime (atime = mtime);
+ *   2. rename regular files, hard links and special files into place, in
+ *      package order; then symlinks;
+ *   3. package directories: owner, mode, xattrs, mtime, deepest first.
+ * An error in step 2 or 3 stops the commit; what was renamed stays, the
+ * caller's pare_extract_abort() removes the temporaries left.
+ *
+ * xattrs the file system (or the caller's privileges) refuse with ENOTSUP
+ * or EPERM are skipped and counted in xattr_warnings.  Owners are the tar
+ * header's numeric uid/gid (names are not looked up).
+ *
+ * Bounds: at most opts.max_entries paths tracked (entries plus parent
+ * directories, default PARE_EXTRACT_DEFAULT_MAX_ENTRIES), paths of at most
+ * PARE_PATH_MAX bytes, names of at most 255, at most
+ * PARE_EXTRACT_DEFAULT_MAX_META bytes of tracked metadata (paths, link
+ * targets, xattrs).
+ *
+ * Ownership: the extractor borrows the root (which must outlive it) and
+ * owns everything else; pare_extract_release() frees it (NULL is fine) and
+ * does not remove temporaries -- call pare_extract_abort() first unless the
+ * commit succeeded.  Not thread-safe; one package per extractor.
+ */
+#ifndef PARE_COMMIT_EXTRACT_H
+#define PARE_COMMIT_EXTRACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "apk/package.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/error.h"
+#include "base/hashmap.h"
+#include "base/rootpath.h"
+
+#define PARE_EXTRACT_DEFAULT_MAX_ENTRIES (1u << 20)
+#define PARE_EXTRACT_DEFAULT_MAX_META (512u << 20)
+#define PARE_EXTRACT_TMP_PREFIX ".apk."
+#define PARE_EXTRACT_TMP_PREFIX_MAX 32
+
+enum pare_extract_owners {
+	PARE_EXTRACT_OWNERS_AUTO = 0, /* apply owners when geteuid() == 0 */
+	PARE_EXTRACT_OWNERS_ON = 1,
+	PARE_EXTRACT_OWNERS_OFF = 2,
+};
+
+struct pare_extract_opts {
+	enum pare_extract_owners owners;
+	bool allow_devices;     /* char/block nodes (also needs euid 0) */
+	const char *tmp_prefix; /* NULL: PARE_EXTRACT_TMP_PREFIX; must be a
+				 * plain name of 1..32 bytes, no '/' */
+	const char *name;       /* package name for messages, or NULL */
+	size_t max_entries;     /* 0: PARE_EXTRACT_DEFAULT_MAX_ENTRIES */
+};
+
+struct pare_extract_node; /* internal: one tracked path */
+
+enum pare_extract_state {
+	PARE_EXTRACT_STAGING = 0, /* entries may arrive */
+	PARE_EXTRACT_FAILED,      /* an entry failed: only abort/release */
+	PARE_EXTRACT_COMMITTING,  /* renames may have happened */
+	PARE_EXTRACT_DONE,        /* committed */
+	PARE_EXTRACT_ABORTED,
+};
+
+/* Fields are internal except the statistics at the end. */
+struct pare_extract {
+	struct pare_root *root;           /* borrowed */
+	bool apply_owners, allow_devices, is_root;
+	char tmp_prefix[PARE_EXTRACT_TMP_PREFIX_MAX + 1];
+	const char *name;                 /* borrowed, may be NULL */
+	size_t max_entries;
+	enum pare_extract_state state;
+	struct pare_arena arena;          /* nodes, paths, link targets, xattrs */
+	struct pare_map paths;            /* normalised path -> node */
+	struct pare_map temps;            /* "dir/tmpname" -> node */
+	struct pare_extract_node **nodes; /* every node, in creation order */
+	size_t nnodes, nodes_cap;
+	uint64_t tmp_salt, tmp_counter;
+	struct pare_buf dir_path;         /* directory cached in dir_fd */
+	int dir_fd;                       /* O_PATH fd of dir_path, or -1 */
+	bool dir_valid;
+	unsigned char *copy_buf;          /* content copy buffer */
+	/* Statistics. */
+	uint64_t nfiles, ndirs, nlinks, nsymlinks, nspecial;
+	uint64_t bytes;                   /* regular file bytes written */
+	uint64_t xattr_warnings;          /* xattrs skipped (ENOTSUP/EPERM) */
+	uint64_t meta_warnings;           /* pre-existing directories whose
+					   * owner/mode/times could not be set
+					   * (EPERM/EACCES) */
+};
+
+/* opts may be NULL (defaults).  Returns 0, -EINVAL on a bad tmp_prefix, or
+ * -ENOMEM; x is safe to release in every case. */
+int pare_extract_init(struct pare_extract *x, struct pare_root *root,
+		      const struct pare_extract_opts *opts, struct pare_error *err);
+/* Fill v with the visitor to hand to pare_pkg_read() (v->ctx = x). */
+void pare_extract_visitor(struct pare_extract *x, struct pare_pkg_visitor *v);
+/* Move everything into place (see above).  Only once, only after staging
+ * succeeded. */
+int pare_extract_commit(struct pare_extract *x, struct pare_error *err);
+/* Remove every temporary still present; before a commit also remove the
+ * directories the extractor created (when empty).  Best effort, idempotent. */
+void pare_extract_abort(struct pare_extract *x);
+void pare_extract_release(struct pare_extract *x);
+
+#endif
