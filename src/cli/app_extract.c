@@ -51,20 +51,11 @@ static int make_dirs(const char *dir, struct pare_error *err)
 	return 0;
 }
 
-static const char *trust_text(int trust)
-{
-	return trust == -PARE_E_BAD_SIGNATURE ? "BAD signature" : "UNTRUSTED signature";
-}
-
-static bool trust_ok(struct pare_cli *cli, const struct pare_pkg *pkg)
-{
-	return pkg->trust == 0 || (pkg->trust == -PARE_E_UNTRUSTED && cli->opts.allow_untrusted);
-}
-
 /* Read (staging every entry), check the verdict, then commit or abort. */
-static bool extract_one(struct pare_cli *cli, struct pare_root *root, struct pare_keyring *keys,
-			const char *path)
+static bool extract_one(struct pare_cli *cli, struct pare_keyring *keys, const char *path,
+			void *ctx)
 {
+	struct pare_root *root = ctx;
 	struct pare_pkg pkg;
 	struct pare_extract x;
 	struct pare_pkg_visitor v;
@@ -82,8 +73,8 @@ static bool extract_one(struct pare_cli *cli, struct pare_root *root, struct par
 		pare_cli_report(cli, r, &err);
 	else if (pkg.kind != PARE_PKG_KIND_PACKAGE)
 		pare_cli_error(cli, "%s: not a package", path);
-	else if (!trust_ok(cli, &pkg))
-		pare_cli_error(cli, "%s: %s", path, trust_text(pkg.trust));
+	else if (!pare_cli_trusted(cli, pkg.trust))
+		pare_cli_error(cli, "%s: %s", path, pare_cli_trust_text(pkg.trust));
 	else if ((r = pare_extract_commit(&x, &err)) < 0)
 		pare_cli_report(cli, r, &err);
 	else
@@ -110,32 +101,22 @@ static int extract_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 {
 	struct extract_ctx *c = ctx;
 	const char *dir = c->dir ? c->dir : ".";
-	struct pare_cli_keys k;
 	struct pare_root root;
 	struct pare_error err = { 0 };
 	if (argc == 0) {
 		pare_cli_error(cli, "extract: no files given");
 		return 1;
 	}
-	int r = pare_cli_keys_open(cli, &k, &err);
-	if (r < 0) {
-		pare_cli_report(cli, r, &err);
-		return 1;
-	}
-	r = make_dirs(dir, &err);
+	int r = make_dirs(dir, &err);
 	if (r == 0)
 		r = pare_root_open(&root, dir, &err);
 	if (r < 0) {
 		pare_cli_report(cli, r, &err);
-		pare_cli_keys_release(&k);
 		return 1;
 	}
-	bool ok = true;
-	for (int i = 0; i < argc && ok; i++)
-		ok = extract_one(cli, &root, k.keys, argv[i]);
+	r = pare_cli_each_file(cli, "extract", argc, argv, true, extract_one, &root);
 	pare_root_release(&root);
-	pare_cli_keys_release(&k);
-	return ok ? 0 : 1;
+	return r;
 }
 
 const struct pare_applet pare_applet_extract = {

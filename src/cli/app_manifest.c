@@ -28,7 +28,8 @@ static int manifest_entry(void *ctx, const struct pare_tar_entry *e, struct pare
 }
 
 /* Lines are printed only once the whole package verified. */
-static bool manifest_one(struct pare_cli *cli, struct pare_keyring *keys, const char *path)
+static bool manifest_one(struct pare_cli *cli, struct pare_keyring *keys, const char *path,
+			 void *ctx)
 {
 	struct pare_pkg pkg;
 	struct pare_buf out;
@@ -38,16 +39,13 @@ static bool manifest_one(struct pare_cli *cli, struct pare_keyring *keys, const 
 	pare_pkg_init(&pkg);
 	pare_buf_init(&out, MANIFEST_MAX);
 	int r = pare_pkg_read_file(&pkg, path, &opts, &v, &err);
-	bool ok = r == 0 && (pkg.trust == 0 ||
-			     (pkg.trust == -PARE_E_UNTRUSTED && cli->opts.allow_untrusted));
+	bool ok = r == 0 && pare_cli_trusted(cli, pkg.trust);
 	if (r < 0)
 		pare_cli_report(cli, r, &err);
 	else if (pkg.kind != PARE_PKG_KIND_PACKAGE)
 		ok = false, pare_cli_error(cli, "%s: not a package", path);
 	else if (!ok)
-		pare_cli_error(cli, "%s: %s", path,
-			       pkg.trust == -PARE_E_BAD_SIGNATURE ? "BAD signature"
-								   : "UNTRUSTED signature");
+		pare_cli_error(cli, "%s: %s", path, pare_cli_trust_text(pkg.trust));
 	else
 		fwrite(out.data ? out.data : "", 1, out.len, cli->out);
 	pare_buf_release(&out);
@@ -57,22 +55,7 @@ static bool manifest_one(struct pare_cli *cli, struct pare_keyring *keys, const 
 
 static int manifest_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 {
-	struct pare_cli_keys k;
-	struct pare_error err = { 0 };
-	if (argc == 0) {
-		pare_cli_error(cli, "manifest: no files given");
-		return 1;
-	}
-	int r = pare_cli_keys_open(cli, &k, &err);
-	if (r < 0) {
-		pare_cli_report(cli, r, &err);
-		return 1;
-	}
-	int failed = 0;
-	for (int i = 0; i < argc; i++)
-		failed += !manifest_one(cli, k.keys, argv[i]);
-	pare_cli_keys_release(&k);
-	return failed ? 1 : 0;
+	return pare_cli_each_file(cli, "manifest", argc, argv, false, manifest_one, NULL);
 }
 
 const struct pare_applet pare_applet_manifest = {

@@ -4,12 +4,8 @@
 #include "cli/applets.h"
 #include "cli/common.h"
 
-static const char *trust_text(int trust)
-{
-	return trust == -PARE_E_BAD_SIGNATURE ? "BAD signature" : "UNTRUSTED signature";
-}
-
-static bool verify_one(struct pare_cli *cli, struct pare_keyring *keys, const char *path)
+static bool verify_one(struct pare_cli *cli, struct pare_keyring *keys, const char *path,
+		       void *ctx)
 {
 	struct pare_pkg pkg;
 	struct pare_error err = { 0 };
@@ -19,10 +15,10 @@ static bool verify_one(struct pare_cli *cli, struct pare_keyring *keys, const ch
 	bool ok = false;
 	if (r < 0)
 		fprintf(cli->out, "%s\n", pare_error_text(&err, r));
-	else if (pkg.trust == 0 || (pkg.trust == -PARE_E_UNTRUSTED && cli->opts.allow_untrusted))
+	else if (pare_cli_trusted(cli, pkg.trust))
 		ok = true;
 	else
-		fprintf(cli->out, "%s: %s\n", path, trust_text(pkg.trust));
+		fprintf(cli->out, "%s: %s\n", path, pare_cli_trust_text(pkg.trust));
 	if (ok)
 		fprintf(cli->out, "%s: OK\n", path);
 	if (r == 0 && !ok && cli->opts.verbosity > 1)
@@ -33,22 +29,7 @@ static bool verify_one(struct pare_cli *cli, struct pare_keyring *keys, const ch
 
 static int verify_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 {
-	struct pare_cli_keys k;
-	struct pare_error err = { 0 };
-	if (argc == 0) {
-		pare_cli_error(cli, "verify: no files given");
-		return 1;
-	}
-	int r = pare_cli_keys_open(cli, &k, &err);
-	if (r < 0) {
-		pare_cli_report(cli, r, &err);
-		return 1;
-	}
-	int failed = 0;
-	for (int i = 0; i < argc; i++)
-		failed += !verify_one(cli, k.keys, argv[i]);
-	pare_cli_keys_release(&k);
-	return failed ? 1 : 0;
+	return pare_cli_each_file(cli, "verify", argc, argv, false, verify_one, NULL);
 }
 
 const struct pare_applet pare_applet_verify = {

@@ -49,3 +49,34 @@ int64_t pare_cli_source_date_epoch(int64_t fallback)
 		return fallback;
 	return (int64_t)t;
 }
+
+bool pare_cli_trusted(const struct pare_cli *cli, int trust)
+{
+	return trust == 0 || (trust == -PARE_E_UNTRUSTED && cli->opts.allow_untrusted);
+}
+
+const char *pare_cli_trust_text(int trust)
+{
+	return trust == -PARE_E_BAD_SIGNATURE ? "BAD signature" : "UNTRUSTED signature";
+}
+
+int pare_cli_each_file(struct pare_cli *cli, const char *applet, int argc, char **argv,
+		       bool stop, pare_cli_file_fn fn, void *ctx)
+{
+	struct pare_cli_keys k;
+	struct pare_error err = { 0 };
+	if (argc == 0) {
+		pare_cli_error(cli, "%s: no files given", applet);
+		return 1;
+	}
+	int r = pare_cli_keys_open(cli, &k, &err);
+	if (r < 0) {
+		pare_cli_report(cli, r, &err);
+		return 1;
+	}
+	int failed = 0;
+	for (int i = 0; i < argc && !(stop && failed); i++)
+		failed += !fn(cli, k.keys, argv[i], ctx);
+	pare_cli_keys_release(&k);
+	return failed ? 1 : 0;
+}

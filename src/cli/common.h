@@ -22,6 +22,20 @@ struct pare_cli_keys {
 int pare_cli_keys_open(struct pare_cli *cli, struct pare_cli_keys *k, struct pare_error *err);
 void pare_cli_keys_release(struct pare_cli_keys *k);
 
+/* Whether a read package's signature verdict is acceptable: trusted, or
+ * untrusted (not BAD) with --allow-untrusted. */
+bool pare_cli_trusted(const struct pare_cli *cli, int trust);
+/* "BAD signature" or "UNTRUSTED signature". */
+const char *pare_cli_trust_text(int trust);
+
+/* Open the trusted keys, then call fn for each FILE argument (stopping at
+ * the first failure when stop is set).  Returns the exit status: 0 when fn
+ * returned true for every file, 1 otherwise (and for no FILE at all). */
+typedef bool (*pare_cli_file_fn)(struct pare_cli *cli, struct pare_keyring *keys,
+				 const char *path, void *ctx);
+int pare_cli_each_file(struct pare_cli *cli, const char *applet, int argc, char **argv,
+		       bool stop, pare_cli_file_fn fn, void *ctx);
+
 /* SOURCE_DATE_EPOCH from the environment when set and valid, else fallback. */
 int64_t pare_cli_source_date_epoch(int64_t fallback);
 
