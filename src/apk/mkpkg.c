@@ -498,23 +498,6 @@ static int control_file(struct pare_tar_writer *tw, const char *name, struct par
 	return r == 0 ? pare_tar_finish_entry(tw, err) : r;
 }
 
-static int read_script(const char *path, struct pare_buf *out, struct pare_error *err)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
-	char buf[65536];
-	ssize_t n;
-	int r = 0;
-	while (r == 0 && (n = read(fd, buf, sizeof(buf))) != 0)
-		r = n < 0 ? pare_error_set(err, -errno, "%s: %s", path, strerror(errno))
-			  : pare_buf_append(out, buf, (size_t)n);
-	close(fd);
-	if (r == -PARE_E_TOO_BIG)
-		pare_error_set(err, r, "%s: script larger than %u bytes", path, PARE_PKG_SCRIPT_MAX);
-	return r;
-}
-
 static int write_scripts(const struct pare_mkpkg_opts *o, struct pare_tar_writer *tw,
 			 int64_t mtime, struct pare_error *err)
 {
@@ -524,7 +507,7 @@ static int write_scripts(const struct pare_mkpkg_opts *o, struct pare_tar_writer
 				continue;
 			struct pare_buf body;
 			pare_buf_init(&body, PARE_PKG_SCRIPT_MAX);
-			int r = read_script(o->scripts[i].path, &body, err);
+			int r = pare_read_file(o->scripts[i].path, &body, err);
 			if (r == 0)
 				r = control_file(tw, script_order[k], pare_buf_slice(&body), 0755, mtime,
 						 err);

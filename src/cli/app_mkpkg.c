@@ -8,6 +8,7 @@
 
 #include "apk/mkpkg.h"
 #include "apk/package.h"
+#include "io/stream.h"
 #include "cli/applets.h"
 #include "cli/common.h"
 
@@ -116,17 +117,9 @@ static const char *host_arch(struct utsname *u)
 static int read_info(const char *path, struct pare_buf *text, struct pare_pkginfo *pi,
 		     struct pare_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
-	char buf[65536];
-	ssize_t n;
-	int r = 0;
-	while (r == 0 && (n = read(fd, buf, sizeof(buf))) != 0)
-		r = n < 0 ? -errno : pare_buf_append(text, buf, (size_t)n);
-	close(fd);
+	int r = pare_read_file(path, text, err);
 	if (r < 0)
-		return pare_error_set(err, r, "%s: cannot read: %s", path, pare_strerror(r));
+		return r;
 	r = pare_pkginfo_parse(pi, pare_buf_slice(text), err);
 	return r < 0 ? pare_error_prefix(err, r, "%s: ", path) : 0;
 }

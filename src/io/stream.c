@@ -1,6 +1,7 @@
 #include "io/stream.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -118,4 +119,24 @@ void pare_buf_ostream_init(struct pare_ostream *s, struct pare_buf *b)
 {
 	s->write = buf_write;
 	s->ctx = b;
+}
+
+int pare_read_file(const char *path, struct pare_buf *b, struct pare_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
+	char buf[65536];
+	ssize_t n;
+	int r = 0;
+	while (r == 0 && (n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		r = n < 0 ? pare_error_set(err, -errno, "%s: %s", path, strerror(errno))
+			  : pare_buf_append(b, buf, (size_t)n);
+	}
+	close(fd);
+	if (r == -PARE_E_TOO_BIG)
+		pare_error_set(err, r, "%s: larger than %zu bytes", path, b->max);
+	return r;
 }

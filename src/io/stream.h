@@ -64,4 +64,8 @@ void pare_fd_ostream_init(struct pare_fd_stream *f, struct pare_ostream *s, int 
 struct pare_buf;
 void pare_buf_ostream_init(struct pare_ostream *s, struct pare_buf *b);
 
+/* Append the whole file at path to b (bounded by b's max: -PARE_E_TOO_BIG
+ * with "PATH: larger than N bytes"). */
+int pare_read_file(const char *path, struct pare_buf *b, struct pare_error *err);
+
 #endif
