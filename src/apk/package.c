@@ -300,10 +300,13 @@ static int read_control(struct pkg_reader *rd, struct pare_tar_reader *tr,
 	return 0;
 }
 
-/* A stream over an entry's content that hashes what passes through it. */
+/* A stream over an entry's content that hashes what passes through it.
+ * Errors of the underlying tar/gzip stream get the package name here, so
+ * that they name the file whether the visitor or the drain loop saw them. */
 struct sum_stream {
 	struct pare_istream inner;
 	struct pare_digest sha1;
+	const char *name;
 };
 
 static ssize_t sum_read(void *ctx, void *buf, size_t n, struct pare_error *err)
@@ -312,6 +315,8 @@ static ssize_t sum_read(void *ctx, void *buf, size_t n, struct pare_error *err)
 	ssize_t r = pare_istream_read(&s->inner, buf, n, err);
 	if (r > 0)
 		pare_digest_update(&s->sha1, buf, (size_t)r);
+	if (r < 0)
+		return pare_error_prefix(err, (int)r, "%s: data part: ", s->name);
 	return r;
 }
 
@@ -335,7 +340,7 @@ static int check_sum(struct pkg_reader *rd, const struct pare_tar_entry *e,
 static int visit_file(struct pkg_reader *rd, struct pare_tar_reader *tr,
 		      const struct pare_tar_entry *e, struct pare_error *err)
 {
-	struct sum_stream s;
+	struct sum_stream s = { .name = rd->name };
 	struct pare_istream outer = { .read = sum_read, .ctx = &s };
 	pare_tar_entry_istream(tr, &s.inner);
 	if (pare_digest_init(&s.sha1, PARE_DIGEST_SHA1) < 0)

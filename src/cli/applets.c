@@ -2,6 +2,7 @@
 #include "cli/applets.h"
 
 const struct pare_applet *const pare_applets[] = {
+	&pare_applet_dump,
 	&pare_applet_extract,
 	&pare_applet_manifest,
 	&pare_applet_verify,

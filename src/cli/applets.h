@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 
+extern const struct pare_applet pare_applet_dump;
 extern const struct pare_applet pare_applet_extract;
 extern const struct pare_applet pare_applet_help;
 extern const struct pare_applet pare_applet_keygen;
