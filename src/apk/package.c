@@ -62,33 +62,46 @@ void pare_pkg_release(struct pare_pkg *pkg)
 static void md_hook(void *ctx, const void *p, size_t n)
 {
 	struct member_digests *md = ctx;
-	pare_digest_update(&md->sha1, p, n);
-	pare_digest_update(&md->sha256, p, n);
-	pare_digest_update(&md->sha512, p, n);
+	if (md->sha1.ctx)
+		pare_digest_update(&md->sha1, p, n);
+	if (md->sha256.ctx)
+		pare_digest_update(&md->sha256, p, n);
+	if (md->sha512.ctx)
+		pare_digest_update(&md->sha512, p, n);
 }
 
 static void md_release(struct pkg_reader *rd)
 {
-	if (!rd->md_ready)
-		return;
 	pare_digest_release(&rd->md.sha1);
 	pare_digest_release(&rd->md.sha256);
 	pare_digest_release(&rd->md.sha512);
 	rd->md_ready = false;
 }
 
-static int md_start(struct pkg_reader *rd, struct pare_error *err)
+/* Hash the current member with SHA-1 (the identity) and with whatever
+ * the signatures seen so far need: nothing else is computed, which keeps
+ * index loads cheap. */
+static int md_start(struct pkg_reader *rd, bool sha256, bool sha512, struct pare_error *err)
 {
 	md_release(rd);
-	if (pare_digest_init(&rd->md.sha1, PARE_DIGEST_SHA1) < 0 ||
-	    pare_digest_init(&rd->md.sha256, PARE_DIGEST_SHA256) < 0 ||
-	    pare_digest_init(&rd->md.sha512, PARE_DIGEST_SHA512) < 0) {
-		rd->md_ready = true;
-		return pare_error_set(err, -PARE_E_CRYPTO, "%s: cannot set up digests", rd->name);
-	}
+	int r = pare_digest_init(&rd->md.sha1, PARE_DIGEST_SHA1);
+	if (r == 0 && sha256)
+		r = pare_digest_init(&rd->md.sha256, PARE_DIGEST_SHA256);
+	if (r == 0 && sha512)
+		r = pare_digest_init(&rd->md.sha512, PARE_DIGEST_SHA512);
 	rd->md_ready = true;
+	if (r < 0)
+		return pare_error_set(err, -PARE_E_CRYPTO, "%s: cannot set up digests", rd->name);
 	pare_gz_set_hook(&rd->gz, md_hook, &rd->md);
 	return 0;
+}
+
+static bool sigs_use(const struct pare_pkg *pkg, enum pare_digest_alg alg)
+{
+	for (size_t i = 0; i < pkg->nsigs; i++)
+		if (pkg->sigs[i].alg == alg)
+			return true;
+	return false;
 }
 
 static void data_hook(void *ctx, const void *p, size_t n)
@@ -190,11 +203,11 @@ static void verify_signatures(struct pkg_reader *rd, const struct pare_digest_va
 
 static int finish_control(struct pkg_reader *rd, struct pare_error *err)
 {
-	struct pare_digest_value d[3];
-	if (pare_digest_final(&rd->md.sha1, &d[0]) < 0 ||
-	    pare_digest_final(&rd->md.sha256, &d[1]) < 0 ||
-	    pare_digest_final(&rd->md.sha512, &d[2]) < 0)
-		return pare_error_set(err, -PARE_E_CRYPTO, "%s: digest failed", rd->name);
+	struct pare_digest_value d[3] = { { 0 } };
+	struct pare_digest *md[3] = { &rd->md.sha1, &rd->md.sha256, &rd->md.sha512 };
+	for (int i = 0; i < 3; i++)
+		if (md[i]->ctx && pare_digest_final(md[i], &d[i]) < 0)
+			return pare_error_set(err, -PARE_E_CRYPTO, "%s: digest failed", rd->name);
 	md_release(rd);
 	pare_gz_set_hook(&rd->gz, NULL, NULL);
 	rd->pkg->control_sha1 = d[0];
@@ -283,6 +296,8 @@ static int read_control(struct pkg_reader *rd, struct pare_tar_reader *tr,
 {
 	struct pare_pkg *pkg = rd->pkg;
 	pkg->kind = is_index_name(e->name) ? PARE_PKG_KIND_INDEX : PARE_PKG_KIND_PACKAGE;
+	if (pkg->kind == PARE_PKG_KIND_INDEX)
+		pare_gz_raise_limit(&rd->gz, PARE_PKG_INDEX_PART_MAX);
 	int r;
 	do {
 		r = pkg->kind == PARE_PKG_KIND_INDEX ? index_entry(rd, tr, e, err)
@@ -490,7 +505,9 @@ static int read_head(struct pkg_reader *rd, struct pare_tar_reader *tr,
 	if (r == 0)
 		return pare_error_set(err, -PARE_E_FORMAT, "%s: nothing after the signatures",
 				      rd->name);
-	if ((r = md_start(rd, err)) < 0)
+	r = md_start(rd, sigs_use(rd->pkg, PARE_DIGEST_SHA256), sigs_use(rd->pkg, PARE_DIGEST_SHA512),
+		     err);
+	if (r < 0)
 		return r;
 	pare_gz_set_limit(&rd->gz, PARE_PKG_CONTROL_PART_MAX);
 	pare_tar_reader_release(tr);
@@ -519,7 +536,9 @@ static int read_all(struct pkg_reader *rd, struct pare_error *err)
 {
 	struct pare_tar_reader tr;
 	struct pare_tar_entry e;
-	int r = md_start(rd, err);
+	/* Member 0 is the control member only when there are no signatures,
+	 * and then only its SHA-1 (the identity) is needed. */
+	int r = md_start(rd, false, false, err);
 	if (r < 0)
 		return r;
 	pare_gz_set_limit(&rd->gz, PARE_PKG_CONTROL_PART_MAX);

@@ -50,6 +50,7 @@
 #define PARE_PKG_SIG_MAX_BYTES 8192          /* one signature */
 #define PARE_PKG_SIGNATURE_PART_MAX (1u << 20)  /* decompressed signature member */
 #define PARE_PKG_CONTROL_PART_MAX (8u << 20)    /* decompressed control member */
+#define PARE_PKG_INDEX_PART_MAX (256u << 20)    /* decompressed index member */
 #define PARE_PKG_PKGINFO_MAX (1u << 20)
 #define PARE_PKG_SCRIPT_MAX (1u << 20)
 #define PARE_PKG_DATA_DEFAULT_MAX (16ULL << 30) /* decompressed data, absent a size */

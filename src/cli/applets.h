@@ -7,12 +7,19 @@
 extern const struct pare_applet pare_applet_dump;
 extern const struct pare_applet pare_applet_extract;
 extern const struct pare_applet pare_applet_help;
+extern const struct pare_applet pare_applet_index;
 extern const struct pare_applet pare_applet_keygen;
 extern const struct pare_applet pare_applet_sign;
 extern const struct pare_applet pare_applet_manifest;
 extern const struct pare_applet pare_applet_mkpkg;
 extern const struct pare_applet pare_applet_verify;
 extern const struct pare_applet pare_applet_version;
+extern const struct pare_applet pare_applet_update;
+extern const struct pare_applet pare_applet_search;
+extern const struct pare_applet pare_applet_info;
+extern const struct pare_applet pare_applet_policy;
+extern const struct pare_applet pare_applet_fetch;
+extern const struct pare_applet pare_applet_list;
 extern const struct pare_applet pare_applet_vertest;
 
 #endif

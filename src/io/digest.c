@@ -144,10 +144,28 @@ size_t pare_base64_encode(const unsigned char *p, size_t len, char *out)
 	return o;
 }
 
+/* Decoding table: 0..63, or -1 for bytes outside the alphabet (built
+ * from b64 once per call site would be slower; a constant table is
+ * simplest).  Index loads decode a checksum per package. */
+static const signed char b64_table[256] = {
+	['A'] = 0,  ['B'] = 1,  ['C'] = 2,  ['D'] = 3,  ['E'] = 4,  ['F'] = 5,  ['G'] = 6,
+	['H'] = 7,  ['I'] = 8,  ['J'] = 9,  ['K'] = 10, ['L'] = 11, ['M'] = 12, ['N'] = 13,
+	['O'] = 14, ['P'] = 15, ['Q'] = 16, ['R'] = 17, ['S'] = 18, ['T'] = 19, ['U'] = 20,
+	['V'] = 21, ['W'] = 22, ['X'] = 23, ['Y'] = 24, ['Z'] = 25, ['a'] = 26, ['b'] = 27,
+	['c'] = 28, ['d'] = 29, ['e'] = 30, ['f'] = 31, ['g'] = 32, ['h'] = 33, ['i'] = 34,
+	['j'] = 35, ['k'] = 36, ['l'] = 37, ['m'] = 38, ['n'] = 39, ['o'] = 40, ['p'] = 41,
+	['q'] = 42, ['r'] = 43, ['s'] = 44, ['t'] = 45, ['u'] = 46, ['v'] = 47, ['w'] = 48,
+	['x'] = 49, ['y'] = 50, ['z'] = 51, ['0'] = 52, ['1'] = 53, ['2'] = 54, ['3'] = 55,
+	['4'] = 56, ['5'] = 57, ['6'] = 58, ['7'] = 59, ['8'] = 60, ['9'] = 61, ['+'] = 62,
+	['/'] = 63,
+};
+
 static int b64_value(char c)
 {
-	const char *p = c ? strchr(b64, c) : NULL;
-	return p ? (int)(p - b64) : -1;
+	/* 'A' maps to 0 like every byte the table does not name: tell them
+	 * apart. */
+	int v = b64_table[(unsigned char)c];
+	return v == 0 && c != 'A' ? -1 : v;
 }
 
 int pare_base64_decode(const char *in, size_t inlen, unsigned char *out, size_t outmax)

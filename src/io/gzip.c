@@ -37,6 +37,11 @@ void pare_gz_set_limit(struct pare_gz_reader *r, uint64_t max_out)
 	r->out = 0;
 }
 
+void pare_gz_raise_limit(struct pare_gz_reader *r, uint64_t max_out)
+{
+	r->max_out = max_out;
+}
+
 void pare_gz_set_multi(struct pare_gz_reader *r, bool multi)
 {
 	r->multi = multi;

@@ -54,6 +54,9 @@ void pare_gz_reader_release(struct pare_gz_reader *r);
 void pare_gz_set_hook(struct pare_gz_reader *r, pare_gz_input_hook hook, void *ctx);
 /* Cap the decompressed bytes from now on (resets the count). */
 void pare_gz_set_limit(struct pare_gz_reader *r, uint64_t max_out);
+/* Change the cap without resetting the count (once a member turns out to
+ * be of a kind that may be larger). */
+void pare_gz_raise_limit(struct pare_gz_reader *r, uint64_t max_out);
 void pare_gz_set_multi(struct pare_gz_reader *r, bool multi);
 ssize_t pare_gz_read(struct pare_gz_reader *r, void *buf, size_t n, struct pare_error *err);
 /* Finish the current member (reading to its end) and start the next one:

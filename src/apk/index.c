@@ -1,0 +1,482 @@
+/* APKINDEX: the generic record reader, the index parser and the reader of
+ * APKINDEX.tar.gz files (see apk/index.h). */
+#include "apk/index.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "apk/index_internal.h"
+#include "apk/pkginfo.h"
+
+const char pare_index_field_order[] = "CPVASITULomtckDpir";
+
+/* ---- record reader */
+
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+
+/* High bit of each byte of x set iff that byte is below 0x20, and not
+ * '\n' or '\t' (exact: no carries cross bytes). */
+static inline uint64_t bad_bytes8(uint64_t x)
+{
+	uint64_t low = ~(((x & ~HIGH) + 0x60 * ONES) | x) & HIGH;
+	uint64_t n = x ^ ('\n' * ONES), t = x ^ ('\t' * ONES);
+	uint64_t is_n = ~(((n & ~HIGH) + ~HIGH) | n) & HIGH;
+	uint64_t is_t = ~(((t & ~HIGH) + ~HIGH) | t) & HIGH;
+	return low & ~is_n & ~is_t;
+}
+
+/* Offset of the first control byte other than '\n' and '\t' in p[0..len),
+ * or len.  Eight bytes at a time. */
+static size_t find_control(const char *p, size_t len)
+{
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x;
+		memcpy(&x, p + i, 8);
+		if (bad_bytes8(x))
+			break;
+	}
+	for (; i < len; i++)
+		if ((unsigned char)p[i] < 0x20 && p[i] != '\n' && p[i] != '\t')
+			return i;
+	return len;
+}
+
+void pare_rec_reader_init(struct pare_rec_reader *rr, struct pare_slice text, const char *name)
+{
+	rr->text = text;
+	rr->pos = 0;
+	rr->line = 1;
+	rr->rec_line = 0;
+	rr->name = name ? name : "index";
+	rr->bad_pos = find_control(text.ptr, text.len);
+}
+
+bool pare_rec_next_record(struct pare_rec_reader *rr)
+{
+	while (rr->pos < rr->text.len && rr->text.ptr[rr->pos] == '\n') {
+		rr->pos++;
+		rr->line++;
+	}
+	rr->rec_line = rr->line;
+	return rr->pos < rr->text.len;
+}
+
+static int rec_error(struct pare_rec_reader *rr, int code, struct pare_error *err,
+		     const char *what, unsigned char c)
+{
+	return pare_error_set(err, code, "%s line %" PRIu64 ": %s (byte 0x%02x)", rr->name,
+			      rr->line, what, c);
+}
+
+int pare_rec_next_field(struct pare_rec_reader *rr, char *letter, struct pare_slice *value,
+			struct pare_error *err)
+{
+	const char *p = rr->text.ptr;
+	size_t len = rr->text.len, pos = rr->pos;
+	if (pos >= len)
+		return 0;
+	if (p[pos] == '\n') {
+		rr->pos = pos + 1;
+		rr->line++;
+		return 0;
+	}
+	unsigned char c = (unsigned char)p[pos];
+	if (len - pos < 2 || p[pos + 1] != ':' || c <= 0x20 || c >= 0x7f || c == ':')
+		return rec_error(rr, -PARE_E_FORMAT, err, "not a field line (want X:value)", c);
+	size_t start = pos + 2;
+	const char *nl = memchr(p + start, '\n', len - start);
+	size_t end = nl ? (size_t)(nl - p) : len;
+	if (rr->bad_pos < end)
+		return rec_error(rr, -PARE_E_FORMAT, err, "control character in a value",
+				 (unsigned char)p[rr->bad_pos]);
+	if (end - start > PARE_INDEX_MAX_LINE)
+		return pare_error_set(err, -PARE_E_TOO_BIG, "%s line %" PRIu64 ": line longer than %u bytes",
+				      rr->name, rr->line, PARE_INDEX_MAX_LINE);
+	*letter = (char)c;
+	*value = (struct pare_slice){ p + start, end - start };
+	rr->pos = nl ? end + 1 : len;
+	rr->line++;
+	return 1;
+}
+
+/* ---- lifecycle */
+
+struct text_node {
+	struct text_node *next;
+	char *text;
+};
+
+void pare_index_init(struct pare_index *idx)
+{
+	memset(idx, 0, sizeof(*idx));
+	pare_arena_init(&idx->arena, 256 * 1024, 0);
+	idx->trust = -PARE_E_UNTRUSTED;
+}
+
+void pare_index_release(struct pare_index *idx)
+{
+	if (!idx)
+		return;
+	for (struct text_node *t = idx->more_texts; t; t = t->next)
+		free(t->text);
+	free(idx->text);
+	free(idx->ents);
+	pare_arena_release(&idx->arena);
+	pare_index_init(idx);
+}
+
+void pare_pkgent_clear(struct pare_pkgent *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->repo = -1;
+}
+
+int pare_index_reserve(struct pare_index *idx, size_t extra, struct pare_error *err)
+{
+	if (extra > PARE_INDEX_MAX_ENTRIES || idx->n > PARE_INDEX_MAX_ENTRIES - extra)
+		return pare_error_set(err, -PARE_E_TOO_BIG, "index: more than %u entries",
+				      PARE_INDEX_MAX_ENTRIES);
+	if (idx->n + extra <= idx->cap)
+		return 0;
+	size_t cap = idx->cap ? idx->cap : 16;
+	while (cap < idx->n + extra)
+		cap *= 2;
+	struct pare_pkgent *v = realloc(idx->ents, cap * sizeof(*v));
+	if (!v)
+		return pare_error_set(err, -ENOMEM, "index: out of memory");
+	idx->ents = v;
+	idx->cap = cap;
+	return 0;
+}
+
+/* ---- dependency lists */
+
+/* Next atom of a list: atoms are separated by runs of spaces or tabs. */
+static bool next_atom(const char **pp, const char *end, struct pare_slice *atom)
+{
+	const char *p = *pp;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == end)
+		return false;
+	const char *q = memchr(p, ' ', (size_t)(end - p));
+	if (!q)
+		q = end;
+	const char *t = memchr(p, '\t', (size_t)(q - p));
+	if (t)
+		q = t;
+	*atom = (struct pare_slice){ p, (size_t)(q - p) };
+	*pp = q;
+	return true;
+}
+
+int pare_index_deplist_parse(struct pare_arena *a, struct pare_slice text, bool tolerant,
+			     bool *bad, struct pare_deplist *out, struct pare_error *err)
+{
+	/* Atoms are at least one byte plus a separator: (len + 1) / 2 bound. */
+	size_t cap = (text.len + 1) / 2, got = 0;
+	struct pare_dep local[64], *v = local;
+	const char *p = text.ptr, *end = text.ptr + text.len;
+	struct pare_slice atom;
+	out->v = NULL;
+	out->n = 0;
+	out->text = text;
+	*bad = false;
+	if (cap > 64 && !(v = malloc(cap * sizeof(*v))))
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	int r = 0;
+	while (r == 0 && next_atom(&p, end, &atom)) {
+		if (got == PARE_INDEX_MAX_DEPS)
+			r = pare_error_set(err, -PARE_E_TOO_BIG, "more than %u atoms", PARE_INDEX_MAX_DEPS);
+		else if (pare_dep_parse(atom, &v[got], tolerant ? NULL : err) == 0)
+			got++;
+		else if (tolerant)
+			*bad = true;
+		else
+			r = -PARE_E_INVALID_DEP;
+	}
+	if (r == 0 && got) {
+		out->v = pare_arena_alloc(a, got * sizeof(*v));
+		if (out->v) {
+			memcpy(out->v, v, got * sizeof(*v));
+			out->n = (uint32_t)got;
+		} else {
+			r = pare_error_set(err, -ENOMEM, "out of memory");
+		}
+	}
+	if (v != local)
+		free(v);
+	return r;
+}
+
+uint32_t pare_index_bad_flag(char c)
+{
+	switch (c) {
+	case 'D': return PARE_PKGENT_BAD_DEPENDS;
+	case 'p': return PARE_PKGENT_BAD_PROVIDES;
+	case 'i': return PARE_PKGENT_BAD_INSTALL_IF;
+	default: return PARE_PKGENT_BAD_REPLACES;
+	}
+}
+
+/* ---- one record into one entry */
+
+struct ent_parse {
+	struct pare_index *idx;
+	struct pare_rec_reader *rr;
+	unsigned flags;
+	uint64_t seen[2];  /* single-valued letters seen (ASCII) */
+	uint64_t line;     /* line of the current field */
+	char order[PARE_INDEX_MAX_FIELDS];
+	size_t norder;
+	struct pare_index_field unknown[PARE_INDEX_MAX_UNKNOWN];
+	size_t nunknown;
+};
+
+static int field_error(struct ent_parse *ep, char letter, int code, struct pare_error *err,
+		       const char *why, struct pare_slice v)
+{
+	int shown = v.len > 64 ? 64 : (int)v.len;
+	return pare_error_set(err, code, "%s line %" PRIu64 ": %c: %s '%.*s%s'", ep->rr->name,
+			      ep->line, letter, why, shown, v.ptr ? v.ptr : "",
+			      v.len > 64 ? "..." : "");
+}
+
+static int set_number(struct ent_parse *ep, char c, struct pare_slice v, uint64_t *out,
+		      uint32_t flag, struct pare_pkgent *e, struct pare_error *err)
+{
+	if (!pare_slice_to_u64(v, out))
+		return field_error(ep, c, -PARE_E_FORMAT, err, "not a decimal number:", v);
+	e->flags |= flag;
+	return 0;
+}
+
+static int set_identity(struct ent_parse *ep, struct pare_slice v, struct pare_pkgent *e,
+			struct pare_error *err)
+{
+	if (v.len == 0)
+		return 0;
+	if (pare_apk_checksum_parse(v.ptr, v.len, &e->identity) < 0)
+		return field_error(ep, 'C', -PARE_E_FORMAT, err, "not a Q1/Q2 checksum:", v);
+	e->identity_text = v;
+	return 0;
+}
+
+static int add_deps(struct ent_parse *ep, char c, struct pare_slice v, struct pare_deplist *l,
+		    struct pare_pkgent *e, struct pare_error *err)
+{
+	struct pare_arena *a = &ep->idx->arena;
+	if (l->text.len && v.len) {
+		/* A repeated list line: the atoms add up. */
+		size_t n = l->text.len + 1 + v.len;
+		char *j = pare_arena_alloc(a, n);
+		if (!j)
+			return pare_error_set(err, -ENOMEM, "out of memory");
+		memcpy(j, l->text.ptr, l->text.len);
+		j[l->text.len] = ' ';
+		memcpy(j + l->text.len + 1, v.ptr, v.len);
+		v = pare_slice_make(j, n);
+	} else if (l->text.len) {
+		return 0;
+	}
+	bool bad;
+	int r = pare_index_deplist_parse(a, v, !(ep->flags & PARE_INDEX_STRICT), &bad, l, err);
+	if (r < 0)
+		return pare_error_prefix(err, r, "%s line %" PRIu64 ": %c: ", ep->rr->name, ep->line, c);
+	if (bad) {
+		e->flags |= pare_index_bad_flag(c);
+		if (c == 'i') { /* apk drops a partial install_if rule */
+			l->v = NULL;
+			l->n = 0;
+		}
+	}
+	return 0;
+}
+
+static bool is_single(char c)
+{
+	switch (c) {
+	case 'C': case 'P': case 'V': case 'A': case 'S': case 'I': case 'T': case 'U':
+	case 'L': case 'o': case 'm': case 't': case 'c': case 'k':
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int add_unknown(struct ent_parse *ep, char c, struct pare_slice v, struct pare_error *err)
+{
+	if (ep->nunknown >= PARE_INDEX_MAX_UNKNOWN)
+		return field_error(ep, c, -PARE_E_TOO_BIG, err, "too many unknown fields, at", v);
+	ep->unknown[ep->nunknown++] = (struct pare_index_field){ c, v };
+	return 0;
+}
+
+static int ent_field(struct ent_parse *ep, char c, struct pare_slice v, struct pare_pkgent *e,
+		     struct pare_error *err)
+{
+	if (is_single(c)) {
+		uint64_t bit = 1ULL << ((unsigned char)c & 63);
+		uint64_t *w = &ep->seen[((unsigned char)c >> 6) & 1];
+		if (*w & bit)
+			return field_error(ep, c, -PARE_E_FORMAT, err, "field repeated:", v);
+		*w |= bit;
+	}
+	switch (c) {
+	case 'P': e->name = v; return 0;
+	case 'V': e->version = v; return 0;
+	case 'A': e->arch = v; return 0;
+	case 'T': e->description = v; return 0;
+	case 'U': e->url = v; return 0;
+	case 'L': e->license = v; return 0;
+	case 'o': e->origin = v; return 0;
+	case 'm': e->maintainer = v; return 0;
+	case 'c': e->commit = v; return 0;
+	case 'C': return set_identity(ep, v, e, err);
+	case 'S': return set_number(ep, c, v, &e->size, PARE_PKGENT_HAS_SIZE, e, err);
+	case 'I': return set_number(ep, c, v, &e->installed_size, PARE_PKGENT_HAS_ISIZE, e, err);
+	case 't': return set_number(ep, c, v, &e->build_time, PARE_PKGENT_HAS_BUILD_TIME, e, err);
+	case 'k': return set_number(ep, c, v, &e->provider_priority, PARE_PKGENT_HAS_PRIORITY, e,
+				    err);
+	case 'D': return add_deps(ep, c, v, &e->depends, e, err);
+	case 'p': return add_deps(ep, c, v, &e->provides, e, err);
+	case 'i': return add_deps(ep, c, v, &e->install_if, e, err);
+	case 'r': return add_deps(ep, c, v, &e->replaces, e, err);
+	default: return add_unknown(ep, c, v, err);
+	}
+}
+
+static int ent_finish(struct ent_parse *ep, struct pare_pkgent *e, struct pare_error *err)
+{
+	struct pare_arena *a = &ep->idx->arena;
+	ep->line = e->line;
+	if (e->name.len == 0)
+		return pare_error_set(err, -PARE_E_FORMAT, "%s line %" PRIu64 ": record without P:",
+				      ep->rr->name, e->line);
+	if (e->version.len == 0)
+		return pare_error_set(err, -PARE_E_FORMAT, "%s line %" PRIu64 ": record without V:",
+				      ep->rr->name, e->line);
+	if (!pare_pkginfo_name_valid(e->name))
+		return field_error(ep, 'P', -PARE_E_FORMAT, err, "invalid package name", e->name);
+	/* Versions are not validated: real indexes hold some that are not
+	 * valid ("0.99f7-r1" in Alpine 3.17); apk compares them anyway. */
+	char *order = pare_arena_alloc(a, ep->norder);
+	struct pare_index_field *unk = NULL;
+	if (ep->nunknown)
+		unk = pare_arena_alloc(a, ep->nunknown * sizeof(*unk));
+	if (!order || (ep->nunknown && !unk))
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	memcpy(order, ep->order, ep->norder);
+	if (ep->nunknown)
+		memcpy(unk, ep->unknown, ep->nunknown * sizeof(*unk));
+	e->order = pare_slice_make(order, ep->norder);
+	e->unknown = unk;
+	e->nunknown = (uint32_t)ep->nunknown;
+	return 0;
+}
+
+static int parse_record(struct ent_parse *ep, struct pare_pkgent *e, struct pare_error *err)
+{
+	struct pare_rec_reader *rr = ep->rr;
+	char c;
+	struct pare_slice v;
+	int r;
+	pare_pkgent_clear(e);
+	e->line = rr->rec_line;
+	ep->seen[0] = ep->seen[1] = 0;
+	ep->norder = ep->nunknown = 0;
+	for (;;) {
+		ep->line = rr->line;
+		r = pare_rec_next_field(rr, &c, &v, err);
+		if (r <= 0)
+			break;
+		if (ep->norder >= PARE_INDEX_MAX_FIELDS)
+			return field_error(ep, c, -PARE_E_TOO_BIG, err, "too many fields, at", v);
+		ep->order[ep->norder++] = c;
+		if ((r = ent_field(ep, c, v, e, err)) < 0)
+			return r;
+	}
+	return r < 0 ? r : ent_finish(ep, e, err);
+}
+
+/* Upper bound of the records in text: one more than the blank lines. */
+static size_t count_records(struct pare_slice t)
+{
+	size_t n = 1;
+	const char *p = t.ptr, *end = t.ptr + t.len;
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		p++;
+		if (p < end && *p == '\n') {
+			n++;
+			p++;
+		}
+	}
+	return n;
+}
+
+int pare_index_parse_slice(struct pare_index *idx, struct pare_slice text, const char *name,
+			   unsigned flags, struct pare_error *err)
+{
+	if (text.len > PARE_INDEX_MAX_TEXT)
+		return pare_error_set(err, -PARE_E_TOO_BIG, "%s: index text larger than %u bytes",
+				      name ? name : "index", PARE_INDEX_MAX_TEXT);
+	struct pare_rec_reader rr;
+	pare_rec_reader_init(&rr, text, name);
+	struct ent_parse *ep = malloc(sizeof(*ep));
+	if (!ep)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	ep->idx = idx;
+	ep->rr = &rr;
+	ep->flags = flags;
+	size_t first = idx->n, guess = count_records(text);
+	int r = pare_index_reserve(idx, guess < PARE_INDEX_MAX_ENTRIES ? guess : 1, err);
+	while (r == 0 && pare_rec_next_record(&rr)) {
+		if ((r = pare_index_reserve(idx, 1, err)) < 0)
+			break;
+		r = parse_record(ep, &idx->ents[idx->n], err);
+		if (r == 0)
+			idx->n++;
+	}
+	free(ep);
+	if (r < 0)
+		idx->n = first;
+	return r;
+}
+
+int pare_index_parse_text(struct pare_index *idx, char *text, size_t len, const char *name,
+			  unsigned flags, struct pare_error *err)
+{
+	if (!idx->text) {
+		idx->text = text;
+		idx->text_len = len;
+	} else {
+		struct text_node *t = pare_arena_alloc(&idx->arena, sizeof(*t));
+		if (!t) {
+			free(text);
+			return pare_error_set(err, -ENOMEM, "out of memory");
+		}
+		t->text = text;
+		t->next = idx->more_texts;
+		idx->more_texts = t;
+	}
+	return pare_index_parse_slice(idx, pare_slice_make(text, len), name, flags, err);
+}
+
+int pare_index_set_description(struct pare_index *idx, struct pare_slice text,
+			       struct pare_error *err)
+{
+	if (text.len > PARE_INDEX_MAX_DESCRIPTION)
+		return pare_error_set(err, -PARE_E_TOO_BIG, "description longer than %u bytes",
+				      PARE_INDEX_MAX_DESCRIPTION);
+	idx->description = text.len ? pare_arena_slice(&idx->arena, text) : PARE_SLICE_NULL;
+	if (text.len && !idx->description.ptr)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	return 0;
+}

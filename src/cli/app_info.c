@@ -1,0 +1,137 @@
+/* pare info NAME...: what the repositories say about packages, in apk
+ * info's format ("NAME-VERSION FIELD:", the value, an empty line). */
+#include <string.h>
+
+#include "cli/applets.h"
+#include "cli/repos.h"
+
+enum {
+	I_ALL = 1, I_DESC, I_WEB, I_SIZE, I_DEPENDS, I_PROVIDES, I_LICENSE, I_INSTALL_IF,
+	I_REPLACES,
+};
+
+enum {
+	F_DESC = 1 << 0, F_WEB = 1 << 1, F_SIZE = 1 << 2, F_DEPENDS = 1 << 3,
+	F_PROVIDES = 1 << 4, F_LICENSE = 1 << 5, F_INSTALL_IF = 1 << 6, F_REPLACES = 1 << 7,
+};
+
+struct info_ctx {
+	unsigned fields;
+};
+
+static const struct pare_option info_options[] = {
+	PARE_CLI_OPT("all", 'a', PARE_OPT_NOARG, NULL, I_ALL, "Print everything the index knows"),
+	PARE_CLI_OPT("description", 'd', PARE_OPT_NOARG, NULL, I_DESC, "Print the description"),
+	PARE_CLI_OPT("webpage", 'w', PARE_OPT_NOARG, NULL, I_WEB, "Print the upstream web page"),
+	PARE_CLI_OPT("size", 's', PARE_OPT_NOARG, NULL, I_SIZE, "Print the installed size"),
+	PARE_CLI_OPT("depends", 'R', PARE_OPT_NOARG, NULL, I_DEPENDS, "List the dependencies"),
+	PARE_CLI_OPT("provides", 'P', PARE_OPT_NOARG, NULL, I_PROVIDES, "List what the package provides"),
+	PARE_CLI_OPT("license", 0, PARE_OPT_NOARG, NULL, I_LICENSE, "Print the license"),
+	PARE_CLI_OPT("install-if", 0, PARE_OPT_NOARG, NULL, I_INSTALL_IF, "List the install_if rule"),
+	PARE_CLI_OPT("replaces", 0, PARE_OPT_NOARG, NULL, I_REPLACES, "List the packages it replaces"),
+	{ 0 },
+};
+
+static int info_parse(void *ctx, int id, const char *arg, struct pare_error *err)
+{
+	(void)arg;
+	(void)err;
+	static const unsigned bits[] = {
+		[I_ALL] = F_DESC | F_WEB | F_SIZE | F_DEPENDS | F_PROVIDES | F_LICENSE |
+			  F_INSTALL_IF | F_REPLACES,
+		[I_DESC] = F_DESC, [I_WEB] = F_WEB, [I_SIZE] = F_SIZE, [I_DEPENDS] = F_DEPENDS,
+		[I_PROVIDES] = F_PROVIDES, [I_LICENSE] = F_LICENSE, [I_INSTALL_IF] = F_INSTALL_IF,
+		[I_REPLACES] = F_REPLACES,
+	};
+	struct info_ctx *c = ctx;
+	c->fields |= bits[id];
+	return 0;
+}
+
+static void head(struct pare_cli *cli, const struct pare_pkgent *e, const char *what)
+{
+	fprintf(cli->out, "%.*s-%.*s %s:\n", (int)e->name.len, e->name.ptr, (int)e->version.len,
+		e->version.ptr, what);
+}
+
+static void text_field(struct pare_cli *cli, const struct pare_pkgent *e, const char *what,
+		       struct pare_slice v)
+{
+	head(cli, e, what);
+	fprintf(cli->out, "%.*s\n\n", (int)v.len, v.ptr);
+}
+
+static void list_field(struct pare_cli *cli, const struct pare_pkgent *e, const char *what,
+		       const struct pare_deplist *l)
+{
+	struct pare_slice s = l->text, w;
+	head(cli, e, what);
+	while (pare_slice_next_word(&s, &w))
+		fprintf(cli->out, "%.*s\n", (int)w.len, w.ptr);
+	fputc('\n', cli->out);
+}
+
+static void print_info(struct pare_cli *cli, unsigned f, const struct pare_pkgent *e)
+{
+	char size[32];
+	if (f & F_DESC)
+		text_field(cli, e, "description", e->description);
+	if (f & F_WEB)
+		text_field(cli, e, "webpage", e->url);
+	if (f & F_SIZE) {
+		pare_cli_human_size(e->installed_size, size, sizeof(size));
+		text_field(cli, e, "installed size", pare_slice_from(size));
+	}
+	if (f & F_DEPENDS)
+		list_field(cli, e, "depends on", &e->depends);
+	if (f & F_PROVIDES)
+		list_field(cli, e, "provides", &e->provides);
+	if (f & F_INSTALL_IF)
+		list_field(cli, e, "has auto-install rule", &e->install_if);
+	if (f & F_REPLACES)
+		list_field(cli, e, "replaces", &e->replaces);
+	if (f & F_LICENSE)
+		text_field(cli, e, "license", e->license);
+}
+
+static int info_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
+{
+	struct info_ctx *c = ctx;
+	struct pare_cli_repos cr;
+	if (argc == 0) {
+		pare_cli_error(cli, "info: name at least one package");
+		return 1;
+	}
+	if (pare_cli_repos_open(cli, &cr, false) < 0) {
+		pare_cli_repos_close(&cr);
+		return 1;
+	}
+	unsigned f = c->fields ? c->fields : F_DESC | F_WEB | F_SIZE;
+	int missing = 0;
+	for (int i = 0; i < argc; i++) {
+		const struct pare_pkgent *e = pare_cli_repos_best(&cr.repos, pare_slice_from(argv[i]));
+		if (!e) {
+			pare_cli_error(cli, "%s: no such package in the repositories", argv[i]);
+			missing++;
+			continue;
+		}
+		print_info(cli, f, e);
+	}
+	pare_cli_repos_close(&cr);
+	return missing ? 1 : 0;
+}
+
+const struct pare_applet pare_applet_info = {
+	.name = "info",
+	.summary = "Print what the repositories know about packages",
+	.usage = "[-a] [-d] [-w] [-s] [-R] [-P] [--license] NAME...",
+	.description =
+		"For each NAME, the latest version in the repositories (untagged repositories "
+		"first) is described as apk info does: a line 'NAME-VERSION FIELD:', the value, and "
+		"an empty line. Without field options: description, webpage and installed size. "
+		"Exits 1 if a NAME is in no repository.",
+	.options = info_options,
+	.ctx_size = sizeof(struct info_ctx),
+	.parse = info_parse,
+	.run = info_run,
+};

@@ -1,0 +1,123 @@
+/* pare search PATTERN...: packages whose name (or, with -d, description)
+ * matches, as apk search prints them. */
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli/applets.h"
+#include "cli/repos.h"
+
+enum { S_ALL = 1, S_DESC, S_EXACT, S_ORIGIN };
+
+struct search_ctx {
+	bool all, desc, exact, origin;
+};
+
+static const struct pare_option search_options[] = {
+	PARE_CLI_OPT("all", 'a', PARE_OPT_NOARG, NULL, S_ALL,
+		     "Print every matching version, not only the latest"),
+	PARE_CLI_OPT("description", 'd', PARE_OPT_NOARG, NULL, S_DESC,
+	  "Also match descriptions, and print them"),
+	PARE_CLI_OPT("exact", 'e', PARE_OPT_NOARG, NULL, S_EXACT, "Match names exactly"),
+	PARE_CLI_OPT("origin", 'o', PARE_OPT_NOARG, NULL, S_ORIGIN,
+		     "Print the origin (base package) name"),
+	{ 0 },
+};
+
+static int search_parse(void *ctx, int id, const char *arg, struct pare_error *err)
+{
+	(void)arg;
+	(void)err;
+	struct search_ctx *s = ctx;
+	switch (id) {
+	case S_ALL: s->all = true; break;
+	case S_DESC: s->desc = true; break;
+	case S_EXACT: s->exact = true; break;
+	case S_ORIGIN: s->origin = true; break;
+	}
+	return 0;
+}
+
+static bool has_glob(const char *p)
+{
+	return strpbrk(p, "*?[") != NULL;
+}
+
+/* Case-insensitive substring (apk's rule), or a glob when the pattern has one. */
+static bool text_matches(const char *pat, struct pare_slice s, bool exact)
+{
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%.*s", (int)s.len, s.ptr);
+	if (exact)
+		return strcmp(pat, buf) == 0;
+	if (has_glob(pat))
+		return fnmatch(pat, buf, FNM_CASEFOLD) == 0;
+	return strcasestr(buf, pat) != NULL;
+}
+
+static bool matches(const struct search_ctx *s, const struct pare_pkgent *e, int argc,
+		    char **argv)
+{
+	if (argc == 0)
+		return true;
+	for (int i = 0; i < argc; i++) {
+		if (text_matches(argv[i], e->name, s->exact))
+			return true;
+		if (s->desc && !s->exact && text_matches(argv[i], e->description, false))
+			return true;
+	}
+	return false;
+}
+
+static void print_one(struct pare_cli *cli, const struct search_ctx *s,
+		      const struct pare_pkgent *e)
+{
+	struct pare_slice name = s->origin && e->origin.len ? e->origin : e->name;
+	fprintf(cli->out, "%.*s", (int)name.len, name.ptr);
+	if (cli->opts.verbosity > 0)
+		fprintf(cli->out, "-%.*s", (int)e->version.len, e->version.ptr);
+	if (s->desc || cli->opts.verbosity > 1)
+		fprintf(cli->out, " - %.*s", (int)e->description.len, e->description.ptr);
+	fputc('\n', cli->out);
+}
+
+static int search_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
+{
+	struct search_ctx *s = ctx;
+	struct pare_cli_repos cr;
+	const struct pare_pkgent **v = NULL;
+	size_t n = 0;
+	int status = 1;
+	if (pare_cli_repos_open(cli, &cr, false) < 0)
+		goto out;
+	if (pare_cli_repos_sorted(&cr.repos, true, &v, &n) < 0) {
+		pare_cli_error(cli, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool latest = i + 1 == n || !pare_slice_eq(v[i]->name, v[i + 1]->name);
+		if ((s->all || latest) && matches(s, v[i], argc, argv))
+			print_one(cli, s, v[i]);
+	}
+	status = 0;
+out:
+	free(v);
+	pare_cli_repos_close(&cr);
+	return status;
+}
+
+const struct pare_applet pare_applet_search = {
+	.name = "search",
+	.summary = "Search repositories for packages by name or description",
+	.usage = "[-a] [-d] [-e] [PATTERN...]",
+	.description =
+		"Print NAME-VERSION for each package in the repositories whose name contains a "
+		"PATTERN (case-insensitive; a PATTERN with * ? [ is a glob), only the latest version "
+		"unless --all. With --description, descriptions are searched too and printed as "
+		"NAME-VERSION - DESCRIPTION. With no PATTERN every package is listed.",
+	.options = search_options,
+	.ctx_size = sizeof(struct search_ctx),
+	.parse = search_parse,
+	.run = search_run,
+};

@@ -1,0 +1,154 @@
+/* Repository set-up shared by the repository applets (see repos.h). */
+#include "cli/repos.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apk/version.h"
+
+static long env_long(const char *name, long fallback)
+{
+	const char *v = getenv(name);
+	uint64_t n;
+	if (!v || !pare_slice_to_u64(pare_slice_from(v), &n) || n > 86400000)
+		return fallback;
+	return (long)n;
+}
+
+static void http_opts_from_env(struct pare_http_opts *o)
+{
+	o->low_speed_time = env_long("PARE_HTTP_TIMEOUT", 60);
+	o->connect_timeout_ms = env_long("PARE_HTTP_CONNECT_TIMEOUT_MS", 15000);
+	o->retries = (int)env_long("PARE_HTTP_RETRIES", 2);
+	o->retry_delay_ms = env_long("PARE_HTTP_RETRY_DELAY_MS", 1000);
+	o->total_timeout_ms = env_long("PARE_HTTP_MAX_TIME_MS", 0);
+}
+
+static void report_repos(struct pare_cli *cli, struct pare_cli_repos *cr, bool refresh)
+{
+	for (size_t i = 0; i < cr->repos.n; i++) {
+		const struct pare_repo *r = &cr->repos.v[i];
+		if (!r->error[0])
+			continue;
+		if (refresh)
+			pare_cli_error(cli, "%s", r->error);
+		else
+			pare_log_warning(&cli->log, "%s%s", r->error,
+					 r->stale ? " (using the cached index)" : "");
+	}
+}
+
+int pare_cli_repos_open(struct pare_cli *cli, struct pare_cli_repos *cr, bool refresh)
+{
+	struct pare_error err = { 0 };
+	struct pare_repo_config cfg = {
+		.root = cli->opts.root,
+		.repositories_file = cli->opts.repositories_file,
+		.extra = cli->opts.repos,
+		.nextra = (size_t)cli->opts.nrepos,
+		.arch = cli->opts.arch,
+		.cache_dir = cli->opts.cache_dir,
+		.no_cache = cli->opts.no_cache,
+		.tmp_dir = getenv("TMPDIR"),
+		.allow_untrusted = cli->opts.allow_untrusted,
+		.log = &cli->log,
+		.progress = &cli->progress,
+	};
+	memset(cr, 0, sizeof(*cr));
+	cr->keys.root.fd = -1;
+	http_opts_from_env(&cfg.http);
+	int r = pare_cli_keys_open(cli, &cr->keys, &err);
+	if (r == 0) {
+		cfg.keys = cr->keys.keys;
+		r = pare_repos_init(&cr->repos, &cfg, &err);
+	}
+	if (r == 0)
+		r = pare_repos_load(&cr->repos, refresh, &cr->unavailable, &cr->stale, &err);
+	if (r < 0) {
+		pare_cli_report(cli, r, &err);
+		return r;
+	}
+	report_repos(cli, cr, refresh);
+	return 0;
+}
+
+void pare_cli_repos_close(struct pare_cli_repos *cr)
+{
+	if (!cr)
+		return;
+	pare_repos_release(&cr->repos);
+	pare_cli_keys_release(&cr->keys);
+}
+
+static int cmp_ent(const void *a, const void *b)
+{
+	const struct pare_pkgent *x = *(const struct pare_pkgent *const *)a;
+	const struct pare_pkgent *y = *(const struct pare_pkgent *const *)b;
+	int c = pare_pkgent_cmp(x, y);
+	return c ? c : (x->repo > y->repo) - (x->repo < y->repo);
+}
+
+static bool same_pkg(const struct pare_pkgent *a, const struct pare_pkgent *b)
+{
+	return a->identity_text.len && pare_slice_eq(a->identity_text, b->identity_text) &&
+	       pare_slice_eq(a->name, b->name) && pare_slice_eq(a->version, b->version);
+}
+
+int pare_cli_repos_sorted(const struct pare_repos *rs, bool dedupe,
+			  const struct pare_pkgent ***out, size_t *n)
+{
+	size_t total = 0, k = 0;
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->v[i].loaded)
+			total += rs->v[i].index.n;
+	const struct pare_pkgent **v = calloc(total ? total : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < rs->n; i++)
+		for (size_t j = 0; rs->v[i].loaded && j < rs->v[i].index.n; j++)
+			v[k++] = &rs->v[i].index.ents[j];
+	qsort(v, k, sizeof(*v), cmp_ent);
+	size_t m = 0;
+	for (size_t i = 0; i < k; i++)
+		if (m == 0 || !dedupe || !same_pkg(v[m - 1], v[i]))
+			v[m++] = v[i];
+	*out = v;
+	*n = m;
+	return 0;
+}
+
+static bool better(const struct pare_repos *rs, const struct pare_pkgent *cand,
+		   const struct pare_pkgent *best)
+{
+	if (!best)
+		return true;
+	bool ct = rs->v[cand->repo].tag != NULL, bt = rs->v[best->repo].tag != NULL;
+	if (ct != bt)
+		return bt;
+	return pare_version_compare(cand->version, best->version) == PARE_VERSION_GREATER;
+}
+
+const struct pare_pkgent *pare_cli_repos_best(const struct pare_repos *rs,
+					      struct pare_slice name)
+{
+	const struct pare_pkgent *best = NULL;
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct pare_index *idx = &rs->v[i].index;
+		for (size_t j = 0; rs->v[i].loaded && j < idx->n; j++)
+			if (pare_slice_eq(idx->ents[j].name, name) && better(rs, &idx->ents[j], best))
+				best = &idx->ents[j];
+	}
+	return best;
+}
+
+void pare_cli_human_size(uint64_t size, char *out, size_t n)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	size_t i = 0;
+	while (size >= 10000 && i < sizeof(units) / sizeof(units[0]) - 1) {
+		size /= 1024;
+		i++;
+	}
+	snprintf(out, n, "%llu %s", (unsigned long long)size, units[i]);
+}

@@ -1,0 +1,511 @@
+/* HTTP(S) downloads through libcurl: see http.h for bounds, retries and
+ * error codes. */
+#include "io/http.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The only process-wide state: libcurl's own initialisation, done once. */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_rc = CURLE_FAILED_INIT;
+
+static void curl_init_once(void)
+{
+	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* A body destination: a stream, and optionally a way to start it over. */
+struct sink {
+	struct pare_ostream *out;
+	int (*rewind)(void *ctx); /* NULL: cannot start over */
+	void *rewind_ctx;
+};
+
+/* State of one attempt. */
+struct xfer {
+	const struct pare_http *h;
+	const struct pare_http_request *req;
+	const struct sink *sink;
+	const char *label;
+	uint64_t max;          /* bound on this body */
+	uint64_t bytes;        /* body bytes written in this attempt */
+	int fail;              /* set by the write callback: why it aborted */
+	struct pare_error werr;
+	long status;
+	char reason[PARE_HTTP_REASON_MAX];
+	char etag[PARE_HTTP_ETAG_MAX];
+	int64_t last_modified;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+bool pare_http_is_url(const char *s)
+{
+	return s && (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0);
+}
+
+int64_t pare_http_parse_date(const char *s)
+{
+	time_t t = curl_getdate(s, NULL);
+	return t == (time_t)-1 ? -1 : (int64_t)t;
+}
+
+static void opts_defaults(struct pare_http_opts *o)
+{
+	if (o->connect_timeout_ms <= 0)
+		o->connect_timeout_ms = 15000;
+	if (o->low_speed_time <= 0)
+		o->low_speed_time = 60;
+	if (o->low_speed_limit <= 0)
+		o->low_speed_limit = 1;
+	if (o->total_timeout_ms < 0)
+		o->total_timeout_ms = 0;
+	if (o->retries < 0)
+		o->retries = 0;
+	if (o->retries > PARE_HTTP_MAX_RETRIES)
+		o->retries = PARE_HTTP_MAX_RETRIES;
+	if (o->retry_delay_ms <= 0)
+		o->retry_delay_ms = 1000;
+	if (!o->user_agent)
+		o->user_agent = "pare";
+}
+
+int pare_http_init(struct pare_http *h, const struct pare_http_opts *opts,
+		   struct pare_error *err)
+{
+	memset(h, 0, sizeof(*h));
+	if (opts)
+		h->opts = *opts;
+	opts_defaults(&h->opts);
+	pthread_once(&curl_once, curl_init_once);
+	if (curl_init_rc != CURLE_OK)
+		return pare_error_set(err, -EIO, "libcurl: cannot initialise: %s",
+				      curl_easy_strerror(curl_init_rc));
+	h->curl = curl_easy_init();
+	if (!h->curl)
+		return pare_error_set(err, -ENOMEM, "libcurl: cannot create a handle");
+	return 0;
+}
+
+void pare_http_release(struct pare_http *h)
+{
+	if (!h)
+		return;
+	if (h->curl)
+		curl_easy_cleanup(h->curl);
+	h->curl = NULL;
+}
+
+/* ---- callbacks ---- */
+
+static bool status_ok(long status)
+{
+	return status >= 200 && status < 300;
+}
+
+static size_t trim_crlf(const char *p, size_t n)
+{
+	while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == '\n' || p[n - 1] == ' ' ||
+			 p[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
+/* "HTTP/1.1 404 Not Found": a new response starts (redirects, 100). */
+static void header_status(struct xfer *x, const char *p, size_t n)
+{
+	const char *sp = memchr(p, ' ', n);
+	x->status = 0;
+	x->reason[0] = '\0';
+	x->etag[0] = '\0';
+	x->last_modified = -1;
+	if (!sp)
+		return;
+	size_t rest = n - (size_t)(sp + 1 - p);
+	const char *code = sp + 1;
+	long status = 0;
+	size_t i = 0;
+	for (; i < rest && i < 3 && code[i] >= '0' && code[i] <= '9'; i++)
+		status = status * 10 + (code[i] - '0');
+	x->status = i == 3 ? status : 0;
+	if (i < rest && code[i] == ' ') {
+		size_t rl = rest - i - 1;
+		if (rl >= sizeof(x->reason))
+			rl = sizeof(x->reason) - 1;
+		memcpy(x->reason, code + i + 1, rl);
+		x->reason[rl] = '\0';
+		for (size_t k = 0; k < rl; k++) /* one printable line */
+			if ((unsigned char)x->reason[k] < 0x20 || x->reason[k] == 0x7f)
+				x->reason[k] = '?';
+	}
+}
+
+static bool header_is(const char *p, size_t n, const char *name, const char **val,
+		      size_t *vlen)
+{
+	size_t nl = strlen(name);
+	if (n <= nl || strncasecmp(p, name, nl) != 0 || p[nl] != ':')
+		return false;
+	const char *v = p + nl + 1;
+	size_t l = n - nl - 1;
+	while (l > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		l--;
+	}
+	*val = v;
+	*vlen = l;
+	return true;
+}
+
+static size_t on_header(char *p, size_t size, size_t nmemb, void *ctx)
+{
+	struct xfer *x = ctx;
+	size_t total = size * nmemb;
+	size_t n = trim_crlf(p, total);
+	const char *v;
+	size_t vl;
+	char tmp[128];
+	if (n >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+		header_status(x, p, n);
+	} else if (header_is(p, n, "ETag", &v, &vl)) {
+		bool fits = vl < sizeof(x->etag) && memchr(v, '\0', vl) == NULL;
+		memcpy(x->etag, v, fits ? vl : 0);
+		x->etag[fits ? vl : 0] = '\0';
+	} else if (header_is(p, n, "Last-Modified", &v, &vl) && vl < sizeof(tmp)) {
+		memcpy(tmp, v, vl);
+		tmp[vl] = '\0';
+		x->last_modified = pare_http_parse_date(tmp);
+	}
+	return total;
+}
+
+static size_t on_body(char *p, size_t size, size_t nmemb, void *ctx)
+{
+	struct xfer *x = ctx;
+	size_t n = size * nmemb;
+	if (!status_ok(x->status))
+		return n; /* an error page: dropped, the status says it all */
+	if (n > x->max - x->bytes) {
+		x->fail = -PARE_E_TOO_BIG;
+		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
+	}
+	int r = pare_ostream_write(x->sink->out, p, n, &x->werr);
+	if (r < 0) {
+		x->fail = r;
+		return 0;
+	}
+	x->bytes += n;
+	return n;
+}
+
+static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	(void)ultotal;
+	(void)ulnow;
+	struct xfer *x = ctx;
+	if (status_ok(x->status) && dlnow > 0 && (dltotal == 0 || dlnow < dltotal))
+		pare_progress_update(x->h->opts.progress, x->label, (uint64_t)dlnow,
+				     dltotal > 0 ? (uint64_t)dltotal : 0);
+	return 0;
+}
+
+/* ---- one attempt ---- */
+
+static struct curl_slist *conditional_headers(const struct pare_http_request *req)
+{
+	struct curl_slist *list = NULL, *next;
+	char line[PARE_HTTP_ETAG_MAX + 32];
+	if (req->etag && req->etag[0] && strlen(req->etag) < PARE_HTTP_ETAG_MAX) {
+		snprintf(line, sizeof(line), "If-None-Match: %s", req->etag);
+		next = curl_slist_append(list, line);
+		if (!next)
+			goto fail;
+		list = next;
+	}
+	if (req->if_modified_since > 0) {
+		time_t t = (time_t)req->if_modified_since;
+		struct tm tm;
+		char date[64];
+		if (gmtime_r(&t, &tm) &&
+		    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm) > 0) {
+			snprintf(line, sizeof(line), "If-Modified-Since: %s", date);
+			next = curl_slist_append(list, line);
+			if (!next)
+				goto fail;
+			list = next;
+		}
+	}
+	return list;
+fail:
+	curl_slist_free_all(list);
+	return (struct curl_slist *)-1;
+}
+
+static void setup_handle(CURL *c, struct xfer *x, struct curl_slist *headers)
+{
+	const struct pare_http_opts *o = &x->h->opts;
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, x->req->url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)PARE_HTTP_MAX_REDIRECTS);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->low_speed_time);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->total_timeout_ms);
+	if (o->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
+}
+
+static const char *curl_text(const struct xfer *x, CURLcode rc)
+{
+	return x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
+}
+
+static bool curl_transient(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool curl_tls(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_USE_SSL_FAILED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Turn a failed curl_easy_perform into a code and message. */
+static int curl_failure(const struct xfer *x, CURLcode rc, bool *transient,
+			struct pare_error *err)
+{
+	const char *url = x->req->url;
+	*transient = curl_transient(rc);
+	if (curl_tls(rc))
+		return pare_error_set(err, -EPROTO, "%s: TLS failure: %s", url, curl_text(x, rc));
+	switch (rc) {
+	case CURLE_FILESIZE_EXCEEDED:
+		return pare_error_set(err, -PARE_E_TOO_BIG, "%s: body larger than %llu bytes", url,
+				      (unsigned long long)x->max);
+	case CURLE_PARTIAL_FILE:
+		return pare_error_set(err, -PARE_E_TRUNCATED, "%s: body truncated: %s", url,
+				      curl_text(x, rc));
+	case CURLE_OPERATION_TIMEDOUT:
+		return pare_error_set(err, -ETIMEDOUT, "%s: timed out: %s", url, curl_text(x, rc));
+	case CURLE_COULDNT_CONNECT:
+		return pare_error_set(err, -ECONNREFUSED, "%s: %s", url, curl_text(x, rc));
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+		return pare_error_set(err, -EINVAL, "%s: %s", url, curl_text(x, rc));
+	default:
+		return pare_error_set(err, -EIO, "%s: %s", url, curl_text(x, rc));
+	}
+}
+
+/* The write callback stopped the transfer. */
+static int body_failure(struct xfer *x, struct pare_error *err)
+{
+	if (x->fail == -PARE_E_TOO_BIG && x->req->expect_size)
+		return pare_error_set(err, x->fail, "%s: body larger than the expected %llu bytes",
+				      x->req->url, (unsigned long long)x->max);
+	if (x->fail == -PARE_E_TOO_BIG)
+		return pare_error_set(err, x->fail, "%s: body larger than %llu bytes", x->req->url,
+				      (unsigned long long)x->max);
+	if (err)
+		*err = x->werr;
+	return pare_error_prefix(err, x->fail, "%s: ", x->req->url);
+}
+
+/* A complete answer: judge its status and length. */
+static int status_failure(const struct xfer *x, bool *transient, struct pare_error *err)
+{
+	const char *url = x->req->url;
+	long s = x->status;
+	*transient = false;
+	if (status_ok(s)) {
+		if (x->req->expect_size && x->bytes != x->req->expect_size)
+			return pare_error_set(err, -PARE_E_TRUNCATED,
+					      "%s: body has %llu bytes, expected %llu", url,
+					      (unsigned long long)x->bytes,
+					      (unsigned long long)x->req->expect_size);
+		return 0;
+	}
+	if (s == 304 && (x->req->etag || x->req->if_modified_since > 0))
+		return 0;
+	*transient = s >= 500 || s == 429;
+	int code = (s == 404 || s == 410) ? -PARE_E_NOT_FOUND : -EIO;
+	if (s == 0)
+		return pare_error_set(err, -EIO, "%s: no HTTP status received", url);
+	return pare_error_set(err, code, "%s: HTTP %ld%s%s", url, s, x->reason[0] ? " " : "",
+			      x->reason);
+}
+
+static int attempt(struct pare_http *h, struct xfer *x, bool *transient, struct pare_error *err)
+{
+	struct curl_slist *headers = conditional_headers(x->req);
+	if (headers == (struct curl_slist *)-1)
+		return pare_error_set(err, -ENOMEM, "%s: out of memory", x->req->url);
+	setup_handle(h->curl, x, headers);
+	CURLcode rc = curl_easy_perform(h->curl);
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(headers);
+	*transient = false;
+	if (x->fail)
+		return body_failure(x, err);
+	if (rc != CURLE_OK)
+		return curl_failure(x, rc, transient, err);
+	return status_failure(x, transient, err);
+}
+
+/* ---- retries ---- */
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static const char *last_component(const char *url)
+{
+	const char *s = strrchr(url, '/');
+	return s && s[1] ? s + 1 : url;
+}
+
+static void fill_result(const struct xfer *x, unsigned attempts, struct pare_http_result *res)
+{
+	if (!res)
+		return;
+	res->status = x->status;
+	res->not_modified = x->status == 304;
+	res->bytes = x->bytes;
+	res->last_modified = x->last_modified;
+	memcpy(res->etag, x->etag, sizeof(res->etag));
+	res->attempts = attempts;
+}
+
+static int get(struct pare_http *h, const struct pare_http_request *req, const struct sink *sink,
+	       struct pare_http_result *res, struct pare_error *err)
+{
+	struct xfer x;
+	long delay = h->opts.retry_delay_ms;
+	unsigned attempts = 0;
+	int r;
+	if (!h->curl || !req->url)
+		return pare_error_set(err, -EINVAL, "http: no handle or no URL");
+	if (!pare_http_is_url(req->url))
+		return pare_error_set(err, -EINVAL, "%s: not an http:// or https:// URL", req->url);
+	for (;;) {
+		bool transient = false;
+		memset(&x, 0, sizeof(x));
+		x.h = h;
+		x.req = req;
+		x.sink = sink;
+		x.label = req->label ? req->label : last_component(req->url);
+		x.max = req->max_bytes ? req->max_bytes : PARE_HTTP_DEFAULT_MAX;
+		if (req->expect_size && req->expect_size < x.max)
+			x.max = req->expect_size;
+		x.last_modified = -1;
+		attempts++;
+		r = attempt(h, &x, &transient, err);
+		if (r == 0 || !transient || attempts > (unsigned)h->opts.retries)
+			break;
+		if (x.bytes > 0 && (!sink->rewind || sink->rewind(sink->rewind_ctx) < 0))
+			break;
+		pare_log_warning(h->opts.log, "%s; retrying in %ld ms (attempt %u of %d)",
+				 pare_error_text(err, r), delay, attempts + 1, h->opts.retries + 1);
+		sleep_ms(delay);
+		delay = delay > 60000 ? 120000 : delay * 2;
+	}
+	if (r < 0 && attempts > 1) {
+		char why[PARE_ERROR_MSG_MAX];
+		snprintf(why, sizeof(why), "%s", pare_error_text(err, r));
+		pare_error_set(err, r, "%s (after %u attempts)", why, attempts);
+	}
+	if (r == 0 && x.bytes > 0)
+		pare_progress_update(h->opts.progress, x.label, x.bytes, x.bytes);
+	fill_result(&x, attempts, res);
+	return r;
+}
+
+int pare_http_get(struct pare_http *h, const struct pare_http_request *req,
+		  struct pare_ostream *out, struct pare_http_result *res, struct pare_error *err)
+{
+	struct sink s = { .out = out };
+	return get(h, req, &s, res, err);
+}
+
+static int rewind_file(void *ctx)
+{
+	struct pare_atomic_file *f = ctx;
+	if (ftruncate(f->fd, 0) < 0 || lseek(f->fd, 0, SEEK_SET) < 0)
+		return -errno;
+	return 0;
+}
+
+int pare_http_get_file(struct pare_http *h, const struct pare_http_request *req,
+		       struct pare_atomic_file *f, struct pare_http_result *res,
+		       struct pare_error *err)
+{
+	struct sink s = { .out = &f->out, .rewind = rewind_file, .rewind_ctx = f };
+	struct pare_http_result local;
+	if (!res)
+		res = &local;
+	int r = get(h, req, &s, res, err);
+	if (r < 0 || res->not_modified) {
+		rewind_file(f);
+		return r;
+	}
+	if (res->last_modified >= 0) {
+		struct timespec ts[2] = {
+			{ .tv_sec = 0, .tv_nsec = UTIME_OMIT },
+			{ .tv_sec = (time_t)res->last_modified, .tv_nsec = 0 },
+		};
+		futimens(f->fd, ts);
+	}
+	return 0;
+}

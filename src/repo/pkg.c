@@ -1,0 +1,244 @@
+/* Fetching packages for index entries, verified before they are renamed
+ * into place (see repo.h). */
+#include "repo/repo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "apk/package.h"
+#include "io/atomic.h"
+#include "repo/repo_int.h"
+
+static bool url_safe(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       strchr("-._~+@:=,", c) != NULL;
+}
+
+/* Append s to out at *pos, percent-encoding when escape is set. */
+static bool put(char *out, size_t size, size_t *pos, struct pare_slice s, bool escape)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.ptr[i];
+		bool plain = !escape || url_safe((char)c);
+		if (*pos + (plain ? 1 : 3) >= size)
+			return false;
+		if (plain) {
+			out[(*pos)++] = (char)c;
+		} else {
+			out[(*pos)++] = '%';
+			out[(*pos)++] = hex[c >> 4];
+			out[(*pos)++] = hex[c & 15];
+		}
+	}
+	out[*pos] = '\0';
+	return true;
+}
+
+static const struct pare_repo *entry_repo(const struct pare_repos *rs,
+					  const struct pare_pkgent *e, struct pare_error *err)
+{
+	if (e->repo < 0 || (size_t)e->repo >= rs->n || !rs->v[e->repo].loaded) {
+		pare_error_set(err, -PARE_E_NOT_FOUND, "%.*s-%.*s: not from a loaded repository",
+			       (int)e->name.len, e->name.ptr, (int)e->version.len, e->version.ptr);
+		return NULL;
+	}
+	return &rs->v[e->repo];
+}
+
+int pare_repos_pkg_url(const struct pare_repos *rs, const struct pare_pkgent *e, char *out,
+		       size_t size, struct pare_error *err)
+{
+	char check[PARE_PATH_MAX];
+	const struct pare_repo *r = entry_repo(rs, e, err);
+	if (!r)
+		return -PARE_E_NOT_FOUND;
+	int ret = pare_repo_pkg_cache_name(e, check, sizeof(check), err); /* checks the name */
+	if (ret < 0)
+		return ret;
+	bool http = r->kind == PARE_REPO_HTTP;
+	size_t pos = 0;
+	if (size)
+		out[0] = '\0';
+	if (!put(out, size, &pos, pare_slice_from(r->base), false) ||
+	    !put(out, size, &pos, PARE_SLICE_LIT("/"), false) ||
+	    !put(out, size, &pos, pare_slice_from(rs->arch), false) ||
+	    !put(out, size, &pos, PARE_SLICE_LIT("/"), false) ||
+	    !put(out, size, &pos, e->name, http) ||
+	    !put(out, size, &pos, PARE_SLICE_LIT("-"), false) ||
+	    !put(out, size, &pos, e->version, http) ||
+	    !put(out, size, &pos, PARE_SLICE_LIT(".apk"), false))
+		return pare_error_set(err, -ENAMETOOLONG, "%s: package URL too long", r->url);
+	return 0;
+}
+
+/* ---- verification ---- */
+
+static int verify_fd(int fd, const struct pare_pkgent *e, const char *name,
+		     struct pare_error *err)
+{
+	struct stat st;
+	char got[48], want[48];
+	if (fstat(fd, &st) < 0)
+		return pare_error_set(err, -errno, "%s: %s", name, strerror(errno));
+	if ((e->flags & PARE_PKGENT_HAS_SIZE) && (uint64_t)st.st_size != e->size)
+		return pare_error_set(err, -PARE_E_INTEGRITY, "%s: size %llu, index says %llu", name,
+				      (unsigned long long)st.st_size, (unsigned long long)e->size);
+	if (e->identity.alg != PARE_DIGEST_SHA1)
+		return pare_error_set(err, -PARE_E_UNSUPPORTED,
+				      "%s: the index entry has no Q1 (SHA-1) identity", name);
+	struct pare_pkg pkg;
+	struct pare_fd_stream fs;
+	struct pare_istream in;
+	struct pare_pkg_read_opts o = { .keys = NULL };
+	pare_pkg_init(&pkg);
+	pare_fd_istream_init(&fs, &in, fd, name);
+	int r = pare_pkg_read(&pkg, &in, name, &o, NULL, err);
+	if (r == 0 && pkg.kind != PARE_PKG_KIND_PACKAGE)
+		r = pare_error_set(err, -PARE_E_FORMAT, "%s: not a package", name);
+	if (r == 0 && (pkg.control_sha1.len != e->identity.len ||
+		       memcmp(pkg.control_sha1.bytes, e->identity.bytes, e->identity.len) != 0)) {
+		pare_apk_checksum_format(&pkg.control_sha1, got, sizeof(got));
+		pare_apk_checksum_format(&e->identity, want, sizeof(want));
+		r = pare_error_set(err, -PARE_E_INTEGRITY, "%s: identity %s, index says %s", name, got,
+				   want);
+	}
+	pare_pkg_release(&pkg);
+	return r;
+}
+
+int pare_repo_verify_pkg_file(const char *path, const struct pare_pkgent *e, const char *name,
+			      struct pare_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
+	int r = verify_fd(fd, e, name ? name : path, err);
+	close(fd);
+	return r;
+}
+
+/* ---- getting the bytes ---- */
+
+static uint64_t size_bound(const struct pare_pkgent *e)
+{
+	return (e->flags & PARE_PKGENT_HAS_SIZE) ? e->size : PARE_REPO_PKG_MAX;
+}
+
+/* Fill f from a local file (a cache copy or a local repository). */
+static int copy_into(const char *src, const struct pare_pkgent *e, struct pare_atomic_file *f,
+		     struct pare_error *err)
+{
+	int fd = open(src, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pare_error_set(err, -errno, "%s: %s", src, strerror(errno));
+	int r = pare_repo_copy_fd(fd, &f->out, size_bound(e), src, err);
+	close(fd);
+	return r;
+}
+
+static int download_into(struct pare_repos *rs, const char *url, const struct pare_pkgent *e,
+			 struct pare_atomic_file *f, struct pare_error *err)
+{
+	struct pare_http *h;
+	char label[128];
+	int r = pare_repo_http(rs, &h, err);
+	if (r < 0)
+		return r;
+	snprintf(label, sizeof(label), "%.*s-%.*s", (int)e->name.len, e->name.ptr,
+		 (int)e->version.len, e->version.ptr);
+	struct pare_http_request req = {
+		.url = url,
+		.max_bytes = size_bound(e),
+		.expect_size = (e->flags & PARE_PKGENT_HAS_SIZE) ? e->size : 0,
+		.label = label,
+	};
+	pare_log_verbose(rs->log, "fetch %s", url);
+	return pare_http_get_file(h, &req, f, NULL, err);
+}
+
+/* Fill dest from src (a local file) or url, verify, rename into place. */
+static int get_verified(struct pare_repos *rs, const struct pare_pkgent *e, const char *src,
+			const char *url, const char *dest, struct pare_error *err)
+{
+	struct pare_atomic_file f;
+	int r = pare_atomic_open(&f, dest, 0644, err);
+	if (r < 0)
+		return r;
+	r = src ? copy_into(src, e, &f, err) : download_into(rs, url, e, &f, err);
+	if (r == 0) {
+		int fd = openat(f.dirfd, f.tmpname, O_RDONLY | O_CLOEXEC);
+		r = fd < 0 ? pare_error_set(err, -errno, "%s: %s", dest, strerror(errno))
+			   : verify_fd(fd, e, src ? src : url, err);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (r == 0)
+		return pare_atomic_commit(&f, err);
+	pare_atomic_abort(&f);
+	return r;
+}
+
+static bool cache_copy_ok(const char *path, const struct pare_pkgent *e)
+{
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	if (pare_repo_verify_pkg_file(path, e, NULL, NULL) == 0)
+		return true;
+	unlink(path); /* damaged: fetch again */
+	return false;
+}
+
+static int cache_path(const struct pare_repos *rs, const struct pare_pkgent *e, char *out,
+		      size_t size, struct pare_error *err)
+{
+	char name[PARE_PATH_MAX];
+	int r = pare_repo_pkg_cache_name(e, name, sizeof(name), err);
+	if (r < 0)
+		return r;
+	if (pare_repo_join(out, size, rs->cache_dir, name) < 0)
+		return pare_error_set(err, -ENAMETOOLONG, "%s: path too long", rs->cache_dir);
+	return 0;
+}
+
+int pare_repos_fetch_pkg(struct pare_repos *rs, const struct pare_pkgent *e,
+			 const char *dest_path, struct pare_error *err)
+{
+	char url[PARE_PATH_MAX], cached[PARE_PATH_MAX];
+	int r = pare_repos_pkg_url(rs, e, url, sizeof(url), err);
+	if (r == 0)
+		r = cache_path(rs, e, cached, sizeof(cached), err);
+	if (r < 0)
+		return r;
+	const struct pare_repo *repo = &rs->v[e->repo];
+	const char *src = NULL;
+	if (cache_copy_ok(cached, e))
+		src = cached;
+	else if (repo->kind == PARE_REPO_LOCAL)
+		src = url;
+	return get_verified(rs, e, src, url, dest_path, err);
+}
+
+int pare_repos_cache_pkg(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
+			 size_t size, struct pare_error *err)
+{
+	char url[PARE_PATH_MAX];
+	int r = pare_repos_pkg_url(rs, e, url, sizeof(url), err);
+	if (r == 0)
+		r = cache_path(rs, e, out, size, err);
+	if (r < 0)
+		return r;
+	if (cache_copy_ok(out, e))
+		return 0;
+	r = pare_repo_cache_ensure(rs, err);
+	if (r < 0)
+		return r;
+	const struct pare_repo *repo = &rs->v[e->repo];
+	return get_verified(rs, e, repo->kind == PARE_REPO_LOCAL ? url : NULL, url, out, err);
+}

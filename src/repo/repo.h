@@ -1,0 +1,192 @@
+/* Package repositories: configuration, the download cache, refreshing
+ * indexes and fetching verified packages.
+ *
+ * Configuration (as apk-tools has it, see apk-repositories(5)):
+ *   - the repositories file: <root>/etc/apk/repositories, or the file named
+ *     by --repositories-file (relative to the working directory; it must
+ *     exist).  Lines: "# comment", "[v2] [@tag] URL [COMPONENT...]"
+ *     (components expand to URL/COMPONENT, one repository each).
+ *     "set", "ndx" and "v3" lines are refused as unsupported.
+ *   - then each -X/--repository URL, in order (added to the file's list;
+ *     a relative path is taken from the working directory).
+ *   - a repository is an absolute local path, a file:// URL (both LOCAL) or
+ *     an http:// / https:// URL (HTTP).  The same URL twice is one
+ *     repository (the first occurrence wins, tag included).
+ *   - the architecture: --arch, else the first word of <root>/etc/apk/arch,
+ *     else the host's (uname, in apk's names).
+ *
+ * Layout (apk v2): the index of repository URL is URL/ARCH/APKINDEX.tar.gz,
+ * a package is URL/ARCH/NAME-VERSION.apk.
+ *
+ * Cache (as apk-tools 2.x names its files): --cache-dir (absolute as
+ * given, relative under the root) or <root>/etc/apk/cache, created when
+ * first written to.  It holds
+ *   APKINDEX.<h>.tar.gz   the index of an HTTP repository, <h> = the first
+ *                         4 bytes of SHA-1 of the index URL, in hex;
+ *   APKINDEX.<h>.etag     the ETag the server sent with it (if any);
+ *   NAME-VERSION.<c>.apk  a package, <c> = the first 4 bytes of its
+ *                         identity (the C: SHA-1), in hex.
+ * An index's mtime is the server's Last-Modified, so a refresh is a
+ * conditional GET (If-None-Match with the ETag, If-Modified-Since with the
+ * mtime) and an unchanged index is not downloaded again.  Local
+ * repositories are read in place and never cached.  With no_cache a private
+ * temporary directory stands in for the cache and is removed by
+ * pare_repos_release().
+ *
+ * Nothing half-written: every download goes to a temporary name (O_EXCL)
+ * in its destination directory, is verified, and only then renamed into
+ * place; any failure removes the temporary file and leaves an older copy
+ * intact.  An index is verified by reading it (signature by a trusted key,
+ * or UNTRUSTED with allow_untrusted; never BAD); a package by its size
+ * (the download is bounded by the entry's S:) and its identity (the
+ * SHA-1 of its control member must equal the entry's C:), plus the
+ * package's own datahash and file checksums.
+ *
+ * Messages: nothing here prints.  Per-repository failures are kept in
+ * struct pare_repo (error, code) for the caller to report; downloads and
+ * retries log through cfg->log, progress goes to cfg->progress.
+ *
+ * Ownership: struct pare_repos owns its repositories, their strings and
+ * indexes, the HTTP handle and the temporary cache.  Borrowed: the keyring,
+ * log and progress in the config (they must outlive the repos).
+ */
+#ifndef PARE_REPO_REPO_H
+#define PARE_REPO_REPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "apk/index.h"
+#include "apk/sign.h"
+#include "base/error.h"
+#include "base/log.h"
+#include "base/progress.h"
+#include "base/slice.h"
+#include "io/http.h"
+
+#define PARE_REPO_MAX 64                      /* repositories in one run */
+#define PARE_REPO_FILE_MAX (1u << 20)         /* repositories file bytes */
+#define PARE_REPO_ARCH_MAX 64                 /* architecture name bytes */
+#define PARE_REPO_INDEX_MAX (256ULL << 20)    /* a downloaded APKINDEX.tar.gz */
+#define PARE_REPO_PKG_MAX (8ULL << 30)        /* a package whose entry has no S: */
+
+enum pare_repo_kind { PARE_REPO_LOCAL = 1, PARE_REPO_HTTP = 2 };
+
+struct pare_repo {
+	char *url;        /* as configured, trailing '/' removed (messages) */
+	char *tag;        /* "@tag" without '@', or NULL */
+	enum pare_repo_kind kind;
+	char *base;       /* LOCAL: the directory; HTTP: the URL */
+	char *index_url;  /* BASE/ARCH/APKINDEX.tar.gz (a path when LOCAL) */
+	char cache_name[32]; /* "APKINDEX.<h>.tar.gz" */
+	/* After pare_repos_load(): */
+	bool loaded;      /* index holds the repository's entries */
+	bool stale;       /* refresh failed; an older cached index is used */
+	bool fetched;     /* the index was downloaded in this run */
+	int code;         /* 0 or why the repository is unavailable/stale */
+	char error[PARE_ERROR_MSG_MAX]; /* "" or the one-line reason */
+	struct pare_index index; /* entries have .repo = this repository's number */
+};
+
+struct pare_repo_config {
+	const char *root;              /* NULL: "/" */
+	const char *repositories_file; /* NULL: <root>/etc/apk/repositories (may be absent) */
+	const char *const *extra;      /* -X values, in order */
+	size_t nextra;
+	const char *arch;              /* NULL: <root>/etc/apk/arch, else the host's */
+	const char *cache_dir;         /* NULL: <root>/etc/apk/cache */
+	bool no_cache;                 /* use a temporary cache, removed at release */
+	const char *tmp_dir;           /* where that goes; NULL: "/tmp" */
+	struct pare_keyring *keys;     /* trusted keys (borrowed); NULL: none */
+	bool allow_untrusted;
+	uint64_t index_max;            /* 0: PARE_REPO_INDEX_MAX */
+	struct pare_http_opts http;    /* timeouts and retries (log/progress: set below) */
+	const struct pare_log *log;
+	const struct pare_progress *progress;
+};
+
+struct pare_repos {
+	struct pare_repo *v; /* n repositories (owned) */
+	size_t n;
+	char *root;          /* owned copy */
+	char arch[PARE_REPO_ARCH_MAX];
+	char *cache_dir;     /* absolute path of the cache (may not exist yet) */
+	bool cache_temp;     /* cache_dir is a private temporary directory */
+	struct pare_keyring *keys;
+	bool allow_untrusted;
+	uint64_t index_max;
+	struct pare_http_opts http_opts;
+	struct pare_http http;
+	bool http_ready;
+	const struct pare_log *log;
+	const struct pare_progress *progress;
+};
+
+/* Read the configuration and build the list (no network, no index).
+ * Errors: an unreadable or malformed repositories file ("FILE line N:
+ * ..."), a bad URL, a bad architecture, more than PARE_REPO_MAX
+ * repositories.  rs is always initialised (release it even on failure). */
+int pare_repos_init(struct pare_repos *rs, const struct pare_repo_config *cfg,
+		    struct pare_error *err);
+void pare_repos_release(struct pare_repos *rs);
+
+/* Add one repository from a configuration line ("[v2] [@tag] URL
+ * [COMPONENT...]"; comments and blank lines add nothing).  cwd_relative:
+ * accept a relative path (from -X).  Exposed for tests. */
+int pare_repos_add_line(struct pare_repos *rs, struct pare_slice line, bool cwd_relative,
+			struct pare_error *err);
+
+/* Load every repository's index.  refresh (pare update): ask HTTP servers
+ * for a newer index (conditional GET); otherwise a cached index is used
+ * as it is and only a missing one is downloaded.  Local indexes are read
+ * in place.  A repository that fails is left unloaded (or stale, on an
+ * older cached index) with its reason in repo->error; the function returns
+ * 0 unless something fatal happened (no memory).  the counts in unavailable and stale (may
+ * be NULL) count those repositories. */
+int pare_repos_load(struct pare_repos *rs, bool refresh, int *unavailable, int *stale,
+		    struct pare_error *err);
+
+/* Number of distinct packages (by identity, else name-version) over the
+ * loaded indexes. */
+size_t pare_repos_count_distinct(const struct pare_repos *rs);
+
+/* The URL (or path) of the package file of e (e->repo names the
+ * repository): BASE/ARCH/NAME-VERSION.apk, with unsafe URL bytes
+ * percent-encoded. */
+int pare_repos_pkg_url(const struct pare_repos *rs, const struct pare_pkgent *e, char *out,
+		       size_t size, struct pare_error *err);
+
+/* Download (or copy, from a local repository) the package of e to
+ * dest_path, verified against e as described above; dest_path is replaced
+ * atomically.  A verified copy already in the cache is used instead of
+ * the network.  Errors name the URL and the reason ("...: size 2048,
+ * index says 1024", "...: identity Q1..., index says Q1..."). */
+int pare_repos_fetch_pkg(struct pare_repos *rs, const struct pare_pkgent *e,
+			 const char *dest_path, struct pare_error *err);
+
+/* Make sure a verified copy of e's package is in the cache (downloading
+ * it when missing) and put its path in out.  With no_cache the copy is in
+ * the temporary cache and lives until pare_repos_release(). */
+int pare_repos_cache_pkg(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
+			 size_t size, struct pare_error *err);
+
+/* Check a package file against an index entry: size (when e has S:) and
+ * identity (SHA-1 of the control member, e's C:), and the package's own
+ * integrity (datahash, file checksums).  name is used in messages. */
+int pare_repo_verify_pkg_file(const char *path, const struct pare_pkgent *e, const char *name,
+			      struct pare_error *err);
+
+/* Cache file names (exposed for tests): "APKINDEX.<h>.tar.gz" for an
+ * index URL and "NAME-VERSION.<c>.apk" for an entry.  Return the length,
+ * or a negative code if out is too small or the entry has no SHA-1
+ * identity or an unsafe name/version. */
+int pare_repo_index_cache_name(const char *index_url, char *out, size_t size);
+int pare_repo_pkg_cache_name(const struct pare_pkgent *e, char *out, size_t size,
+			     struct pare_error *err);
+
+/* The host architecture in apk's names ("x86_64", "aarch64", "x86",
+ * "armv7", "armhf", ...). */
+const char *pare_repo_host_arch(void);
+
+#endif

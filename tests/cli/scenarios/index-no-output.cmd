@@ -1,0 +1,1 @@
+index --allow-untrusted x.apk
