@@ -101,8 +101,11 @@ static bool is_alnum(char c)
 
 bool pare_pkginfo_name_valid(struct pare_slice name)
 {
+	/* A leading '.' is how apk names virtual packages (apk add -t
+	 * .build-deps); "." and ".." alone are not names. */
+	bool dot = name.len > 0 && name.ptr[0] == '.';
 	if (name.len == 0 || name.len > PARE_PKGINFO_MAX_NAME ||
-	    !is_alnum(name.ptr[0]))
+	    !(is_alnum(name.ptr[0]) || dot) || (dot && (name.len == 1 || name.ptr[1] == '.')))
 		return false;
 	for (size_t i = 1; i < name.len; i++) {
 		char c = name.ptr[i];

@@ -155,7 +155,8 @@ int pare_pkginfo_set(struct pare_pkginfo *pi, const char *key,
 		     struct pare_slice value, struct pare_error *err);
 
 /* A valid package name: 1..PARE_PKGINFO_MAX_NAME bytes, starts with an
- * ASCII letter or digit, the rest letters, digits and "._+-". */
+ * ASCII letter or digit or a "." not followed by another (apk virtual
+ * packages such as ".build-deps"), the rest letters, digits and "._+-". */
 bool pare_pkginfo_name_valid(struct pare_slice name);
 
 #endif
