@@ -1,0 +1,868 @@
+/* apko image configurations (see config.h). */
+#include "image/config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "apk/dep.h"
+#include "base/buf.h"
+#include "base/hashmap.h"
+#include "image/yaml_int.h"
+#include "io/stream.h"
+
+struct cctx {
+	struct pare_image_config *c;
+	struct pare_error *err;
+};
+
+typedef int (*key_fn)(struct cctx *x, const struct ynode *v, void *obj);
+
+struct key_rule {
+	const char *name;
+	key_fn fn;      /* NULL: known to apko but not supported by pare */
+};
+
+#define MAX_RULES 24
+
+/* ---- messages and scalar helpers ---- */
+
+__attribute__((format(printf, 4, 5))) static int
+fail_at(struct cctx *x, const struct ynode *n, int code, const char *fmt, ...)
+{
+	char msg[PARE_ERROR_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return pare_error_set(x->err, code, "%s:%u:%u: %s", x->c->file, n->line, n->col, msg);
+}
+
+static const char *kind_name(const struct ynode *n)
+{
+	return n->kind == YN_MAP ? "a mapping" : n->kind == YN_SEQ ? "a list" : "a scalar";
+}
+
+/* A null value ("key:", "~", "null"): treated as absent. */
+static bool is_null(const struct ynode *n)
+{
+	if (n->kind != YN_SCALAR || !n->plain)
+		return false;
+	struct pare_slice t = n->text;
+	return t.len == 0 || pare_slice_eq_cstr(t, "~") || pare_slice_eq_cstr(t, "null") ||
+	       pare_slice_eq_cstr(t, "Null") || pare_slice_eq_cstr(t, "NULL");
+}
+
+static int want(struct cctx *x, const struct ynode *n, enum ynode_kind k, const char *what)
+{
+	if (n->kind == k)
+		return 0;
+	const char *wanted = k == YN_MAP ? "a mapping" : k == YN_SEQ ? "a list" : "a string";
+	return fail_at(x, n, -PARE_E_FORMAT, "'%s' must be %s, not %s", what, wanted,
+		       kind_name(n));
+}
+
+static int get_str(struct cctx *x, const struct ynode *n, const char *what, const char **out)
+{
+	int r = want(x, n, YN_SCALAR, what);
+	if (r < 0)
+		return r;
+	*out = n->text.ptr; /* NUL-terminated in the arena */
+	return 0;
+}
+
+static int get_nonempty(struct cctx *x, const struct ynode *n, const char *what,
+			const char **out)
+{
+	int r = get_str(x, n, what, out);
+	if (r == 0 && (n->text.len == 0 || is_null(n)))
+		r = fail_at(x, n, -PARE_E_FORMAT, "'%s' must not be empty", what);
+	return r;
+}
+
+static int get_u32(struct cctx *x, const struct ynode *n, const char *what, uint32_t *out)
+{
+	uint64_t v;
+	int r = want(x, n, YN_SCALAR, what);
+	if (r < 0)
+		return r;
+	if (!n->plain || !pare_slice_to_u64(n->text, &v) || v > UINT32_MAX)
+		return fail_at(x, n, -PARE_E_FORMAT,
+			       "'%s' must be a number from 0 to 4294967295, not '%s'", what,
+			       n->text.ptr);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* YAML 1.2 "0o755", YAML 1.1 "0755", or decimal "493". */
+static int get_mode(struct cctx *x, const struct ynode *n, const char *what, uint32_t *out)
+{
+	int r = want(x, n, YN_SCALAR, what);
+	if (r < 0)
+		return r;
+	struct pare_slice t = n->text;
+	uint64_t v = 0;
+	bool octal = t.len > 1 && t.ptr[0] == '0';
+	size_t i = octal && (t.ptr[1] == 'o' || t.ptr[1] == 'O') ? 2 : octal ? 1 : 0;
+	bool ok = n->plain && i < t.len;
+	for (; ok && i < t.len && v <= 07777; i++) {
+		unsigned base = octal ? 8 : 10;
+		unsigned d = (unsigned)(t.ptr[i] - '0');
+		ok = t.ptr[i] >= '0' && d < base;
+		v = v * base + d;
+	}
+	if (!ok)
+		return fail_at(x, n, -PARE_E_FORMAT, "'%s': '%s' is not an octal mode (write 0o755)",
+			       what, t.ptr);
+	if (v > 07777)
+		return fail_at(x, n, -PARE_E_FORMAT, "'%s': mode %s is above 0o7777", what, t.ptr);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int get_bool(struct cctx *x, const struct ynode *n, const char *what, bool *out)
+{
+	static const char *const yes[] = { "true", "True", "TRUE", NULL };
+	static const char *const no[] = { "false", "False", "FALSE", NULL };
+	int r = want(x, n, YN_SCALAR, what);
+	for (size_t i = 0; r == 0 && n->plain && yes[i]; i++)
+		if (pare_slice_eq_cstr(n->text, yes[i]) || pare_slice_eq_cstr(n->text, no[i])) {
+			*out = pare_slice_eq_cstr(n->text, yes[i]);
+			return 0;
+		}
+	return r < 0 ? r : fail_at(x, n, -PARE_E_FORMAT, "'%s' must be true or false, not '%s'",
+				   what, n->text.ptr);
+}
+
+/* ---- mappings against a rule table ---- */
+
+static int unknown_key(struct cctx *x, const struct ynode *k, const struct key_rule *rules,
+		       const char *where)
+{
+	const char *names[MAX_RULES + 1];
+	size_t n = 0;
+	for (; rules[n].name && n < MAX_RULES; n++)
+		names[n] = rules[n].name;
+	names[n] = NULL;
+	const char *near = pare_nearest_word(k->text, names);
+	if (near)
+		return fail_at(x, k, -PARE_E_FORMAT, "unknown key '%s' in %s; did you mean '%s'?",
+			       k->text.ptr, where, near);
+	return fail_at(x, k, -PARE_E_FORMAT, "unknown key '%s' in %s", k->text.ptr, where);
+}
+
+static int one_pair(struct cctx *x, const struct ynode *k, const struct ynode *v,
+		    const struct key_rule *rules, void *obj, uint32_t *seen, const char *where)
+{
+	if (k->kind != YN_SCALAR)
+		return fail_at(x, k, -PARE_E_FORMAT, "keys in %s must be strings", where);
+	size_t i = 0;
+	while (rules[i].name && !pare_slice_eq_cstr(k->text, rules[i].name))
+		i++;
+	if (!rules[i].name)
+		return unknown_key(x, k, rules, where);
+	if (*seen & (1u << i))
+		return fail_at(x, k, -PARE_E_FORMAT, "duplicate key '%s' in %s", rules[i].name,
+			       where);
+	*seen |= 1u << i;
+	if (!rules[i].fn)
+		return fail_at(x, k, -PARE_E_UNSUPPORTED, "'%s' is not supported by pare",
+			       rules[i].name);
+	return is_null(v) ? 0 : rules[i].fn(x, v, obj);
+}
+
+static int walk_map(struct cctx *x, const struct ynode *m, const struct key_rule *rules,
+		    void *obj, const char *where)
+{
+	uint32_t seen = 0;
+	int r = want(x, m, YN_MAP, where);
+	for (const struct ynode *k = m->first; r == 0 && k; k = k->next->next)
+		r = one_pair(x, k, k->next, rules, obj, &seen, where);
+	return r;
+}
+
+/* ---- lists ---- */
+
+static void *alloc_items(struct cctx *x, size_t n, size_t size)
+{
+	return pare_arena_zalloc(&x->c->arena, (n ? n : 1) * size);
+}
+
+typedef int (*item_fn)(struct cctx *x, const struct ynode *item, void *slot);
+
+/* Check that v is a list and call fn for each item with slot i of arr. */
+static int each_item(struct cctx *x, const struct ynode *v, const char *what, size_t size,
+		     void **arr, size_t *n, item_fn fn)
+{
+	int r = want(x, v, YN_SEQ, what);
+	if (r < 0)
+		return r;
+	char *items = alloc_items(x, v->n, size);
+	if (!items)
+		return -ENOMEM;
+	size_t i = 0;
+	for (const struct ynode *it = v->first; r == 0 && it; it = it->next, i++)
+		r = fn(x, it, items + i * size);
+	*arr = items;
+	*n = i;
+	return r;
+}
+
+static int str_item(struct cctx *x, const struct ynode *it, void *slot)
+{
+	return get_nonempty(x, it, "list item", slot);
+}
+
+static int str_list(struct cctx *x, const struct ynode *v, const char *what, const char ***arr,
+		    size_t *n)
+{
+	void *p = NULL;
+	int r = each_item(x, v, what, sizeof(char *), &p, n, str_item);
+	*arr = p;
+	return r;
+}
+
+/* Map of strings to strings, keys unique, file order kept. */
+static int kv_map(struct cctx *x, const struct ynode *v, const char *what,
+		  struct pare_image_kv **arr, size_t *n)
+{
+	int r = want(x, v, YN_MAP, what);
+	struct pare_map seen;
+	if (r < 0)
+		return r;
+	*arr = alloc_items(x, v->n / 2, sizeof(**arr));
+	if (!*arr)
+		return -ENOMEM;
+	pare_map_init(&seen);
+	*n = 0;
+	for (const struct ynode *k = v->first; r == 0 && k; k = k->next->next) {
+		const struct ynode *val = k->next;
+		r = get_nonempty(x, k, what, &(*arr)[*n].key);
+		if (r == 0 && pare_map_get(&seen, k->text))
+			r = fail_at(x, k, -PARE_E_FORMAT, "duplicate key '%s' in '%s'", k->text.ptr,
+				    what);
+		if (r == 0 && val->kind != YN_SCALAR)
+			r = fail_at(x, val, -PARE_E_FORMAT, "'%s.%s' must be a string, not %s",
+				    what, k->text.ptr, kind_name(val));
+		if (r == 0)
+			r = pare_map_put(&seen, k->text, (void *)k, NULL);
+		if (r == 0)
+			(*arr)[(*n)++].value = is_null(val) ? "" : val->text.ptr;
+	}
+	pare_map_release(&seen);
+	return r;
+}
+
+/* ---- contents ---- */
+
+static int repo_kind(struct cctx *x, const struct ynode *n, struct pare_slice url,
+		     struct pare_image_repo *repo)
+{
+	static const char *const schemes[] = { "https://", "http://", "file://", NULL };
+	static const enum pare_image_repo_kind kinds[] = { PARE_IMAGE_REPO_HTTP,
+							   PARE_IMAGE_REPO_HTTP,
+							   PARE_IMAGE_REPO_FILE };
+	for (size_t i = 0; schemes[i]; i++)
+		if (pare_slice_starts_with(url, pare_slice_from(schemes[i]))) {
+			if (url.len == strlen(schemes[i]))
+				break;
+			repo->kind = kinds[i];
+			return 0;
+		}
+	const char *colon = memchr(url.ptr, ':', url.len);
+	if ((colon && colon + 2 < url.ptr + url.len && colon[1] == '/' && colon[2] == '/') ||
+	    url.len == 0)
+		return fail_at(x, n, -PARE_E_FORMAT,
+			       "repository '%s': want a path, file://, http:// or https:// URL",
+			       n->text.ptr);
+	repo->kind = PARE_IMAGE_REPO_PATH;
+	return 0;
+}
+
+static int repo_item(struct cctx *x, const struct ynode *it, struct pare_image_repo *repo)
+{
+	const char *text;
+	int r = get_nonempty(x, it, "repositories item", &text);
+	if (r < 0)
+		return r;
+	struct pare_slice s = pare_slice_trim(it->text), tag = PARE_SLICE_NULL, url = s;
+	if (s.len && s.ptr[0] == '@') {
+		struct pare_slice rest = pare_slice_sub(s, 1, s.len - 1);
+		if (!pare_slice_next_word(&rest, &tag) || !pare_slice_next_word(&rest, &url) ||
+		    pare_slice_trim(rest).len != 0)
+			return fail_at(x, it, -PARE_E_FORMAT,
+				       "repository '%s': want 'URL' or '@tag URL'", text);
+		repo->tag = pare_arena_strdup(&x->c->arena, tag);
+		if (!repo->tag)
+			return -ENOMEM;
+	}
+	r = repo_kind(x, it, url, repo);
+	if (r == 0 && !(repo->url = pare_arena_strdup(&x->c->arena, url)))
+		r = -ENOMEM;
+	return r;
+}
+
+static int add_repos(struct cctx *x, const struct ynode *v, const char *what,
+		     enum pare_image_repo_use use)
+{
+	struct pare_image_config *c = x->c;
+	int r = want(x, v, YN_SEQ, what);
+	if (r < 0)
+		return r;
+	struct pare_image_repo *arr = alloc_items(x, c->nrepositories + v->n, sizeof(*arr));
+	if (!arr)
+		return -ENOMEM;
+	if (c->nrepositories)
+		memcpy(arr, c->repositories, c->nrepositories * sizeof(*arr));
+	c->repositories = arr;
+	for (const struct ynode *it = v->first; r == 0 && it; it = it->next) {
+		struct pare_image_repo *repo = &arr[c->nrepositories];
+		repo->use = use;
+		r = repo_item(x, it, repo);
+		if (r == 0)
+			c->nrepositories++;
+	}
+	return r;
+}
+
+static int k_repositories(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return add_repos(x, v, "repositories", PARE_IMAGE_REPO_BOTH);
+}
+
+static int k_build_repositories(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return add_repos(x, v, "build_repositories", PARE_IMAGE_REPO_BUILD);
+}
+
+static int k_runtime_repositories(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return add_repos(x, v, "runtime_repositories", PARE_IMAGE_REPO_RUNTIME);
+}
+
+static int k_keyring(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return str_list(x, v, "keyring", &x->c->keyring, &x->c->nkeyring);
+}
+
+static int package_item(struct cctx *x, const struct ynode *it, void *slot)
+{
+	struct pare_dep d;
+	struct pare_error derr = { 0 };
+	int r = get_nonempty(x, it, "packages item", slot);
+	if (r == 0 && pare_dep_parse(it->text, &d, &derr) < 0)
+		r = fail_at(x, it, -PARE_E_INVALID_DEP, "package '%s': %s", it->text.ptr,
+			    pare_error_text(&derr, -PARE_E_INVALID_DEP));
+	return r;
+}
+
+static int k_packages(struct cctx *x, const struct ynode *v, void *obj)
+{
+	void *p = NULL;
+	int r = each_item(x, v, "packages", sizeof(char *), &p, &x->c->npackages, package_item);
+	x->c->packages = p;
+	return r;
+}
+
+/* "FILE[:DEST]": DEST is what follows the last ':' when it is absolute. */
+static int binary_item(struct cctx *x, const struct ynode *it, void *slot)
+{
+	struct pare_image_binary *b = slot;
+	const char *text;
+	int r = get_nonempty(x, it, "binaries item", &text);
+	if (r < 0)
+		return r;
+	struct pare_slice s = it->text, src = s;
+	const char *colon = memrchr(s.ptr, ':', s.len);
+	if (colon && colon[1] == '/') {
+		src = pare_slice_make(s.ptr, (size_t)(colon - s.ptr));
+		b->dest = colon + 1;
+	} else if (colon && colon[1] == '\0') {
+		return fail_at(x, it, -PARE_E_FORMAT, "binary '%s': empty destination", text);
+	} else if (colon) {
+		return fail_at(x, it, -PARE_E_FORMAT,
+			       "binary '%s': the destination after ':' must be absolute", text);
+	}
+	if (src.len == 0)
+		return fail_at(x, it, -PARE_E_FORMAT, "binary '%s': empty file name", text);
+	b->src = pare_arena_strdup(&x->c->arena, src);
+	return b->src ? 0 : -ENOMEM;
+}
+
+static int k_binaries(struct cctx *x, const struct ynode *v, void *obj)
+{
+	void *p = NULL;
+	int r = each_item(x, v, "binaries", sizeof(struct pare_image_binary), &p,
+			  &x->c->nbinaries, binary_item);
+	x->c->binaries = p;
+	return r;
+}
+
+static const struct key_rule contents_rules[] = {
+	{ "repositories", k_repositories },
+	{ "build_repositories", k_build_repositories },
+	{ "runtime_repositories", k_runtime_repositories },
+	{ "keyring", k_keyring },
+	{ "packages", k_packages },
+	{ "binaries", k_binaries },
+	{ "runtime_keyring", NULL },
+	{ "baseimage", NULL },
+	{ NULL, NULL },
+};
+
+static int k_contents(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return walk_map(x, v, contents_rules, obj, "contents");
+}
+
+/* ---- entrypoint, cmd ---- */
+
+static int k_ep_type(struct cctx *x, const struct ynode *v, void *obj)
+{
+	const char *t;
+	int r = get_str(x, v, "entrypoint.type", &t);
+	if (r == 0 && !strcmp(t, "service-bundle"))
+		r = fail_at(x, v, -PARE_E_UNSUPPORTED,
+			    "entrypoint type 'service-bundle' is not supported by pare");
+	else if (r == 0 && t[0])
+		r = fail_at(x, v, -PARE_E_FORMAT, "unknown entrypoint type '%s'", t);
+	return r;
+}
+
+static int split_at(struct cctx *x, const struct ynode *v, const char *what, const char ***argv,
+		    size_t *n);
+
+static int k_ep_command(struct cctx *x, const struct ynode *v, void *obj)
+{
+	struct pare_image_config *c = x->c;
+	int r = get_str(x, v, "entrypoint.command", &c->entrypoint_command);
+	return r < 0 ? r : split_at(x, v, "entrypoint.command", &c->entrypoint, &c->nentrypoint);
+}
+
+static int k_ep_fragment(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_str(x, v, "entrypoint.shell-fragment", &x->c->entrypoint_shell_fragment);
+}
+
+static const struct key_rule entrypoint_rules[] = {
+	{ "type", k_ep_type },
+	{ "command", k_ep_command },
+	{ "shell-fragment", k_ep_fragment },
+	{ "services", NULL },
+	{ NULL, NULL },
+};
+
+static int split_at(struct cctx *x, const struct ynode *v, const char *what, const char ***argv,
+		    size_t *n)
+{
+	struct pare_error e = { 0 };
+	int k = pare_image_split_command(&x->c->arena, v->text, PARE_IMAGE_CONFIG_MAX_ARGV, argv,
+					 &e);
+	if (k == -ENOMEM)
+		return k;
+	if (k < 0)
+		return fail_at(x, v, k, "'%s': %s", what, pare_error_text(&e, k));
+	*n = (size_t)k;
+	return 0;
+}
+
+static int k_entrypoint(struct cctx *x, const struct ynode *v, void *obj)
+{
+	struct pare_image_config *c = x->c;
+	int r = walk_map(x, v, entrypoint_rules, obj, "entrypoint");
+	if (r < 0)
+		return r;
+	if (c->entrypoint_shell_fragment && c->entrypoint_shell_fragment[0]) {
+		/* apko: a shell fragment wins over command. */
+		c->entrypoint = alloc_items(x, 3, sizeof(char *));
+		if (!c->entrypoint)
+			return -ENOMEM;
+		c->entrypoint[0] = "/bin/sh";
+		c->entrypoint[1] = "-c";
+		c->entrypoint[2] = c->entrypoint_shell_fragment;
+		c->nentrypoint = 3;
+	}
+	return 0;
+}
+
+static int k_cmd(struct cctx *x, const struct ynode *v, void *obj)
+{
+	int r = get_str(x, v, "cmd", &x->c->cmd_text);
+	return r < 0 ? r : split_at(x, v, "cmd", &x->c->cmd, &x->c->ncmd);
+}
+
+/* ---- plain strings and maps ---- */
+
+static int k_work_dir(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_str(x, v, "work-dir", &x->c->work_dir);
+}
+
+static int k_stop_signal(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_str(x, v, "stop-signal", &x->c->stop_signal);
+}
+
+static int k_vcs_url(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_str(x, v, "vcs-url", &x->c->vcs_url);
+}
+
+static int k_environment(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return kv_map(x, v, "environment", &x->c->environment, &x->c->nenvironment);
+}
+
+static int k_annotations(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return kv_map(x, v, "annotations", &x->c->annotations, &x->c->nannotations);
+}
+
+static int k_volumes(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return str_list(x, v, "volumes", &x->c->volumes, &x->c->nvolumes);
+}
+
+/* ---- accounts ---- */
+
+static int k_g_name(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_nonempty(x, v, "groupname", &((struct pare_image_group *)obj)->name);
+}
+
+static int k_g_gid(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_u32(x, v, "gid", &((struct pare_image_group *)obj)->gid);
+}
+
+static int k_g_members(struct cctx *x, const struct ynode *v, void *obj)
+{
+	struct pare_image_group *g = obj;
+	return str_list(x, v, "members", &g->members, &g->nmembers);
+}
+
+static const struct key_rule group_rules[] = {
+	{ "groupname", k_g_name },
+	{ "gid", k_g_gid },
+	{ "members", k_g_members },
+	{ NULL, NULL },
+};
+
+static int missing(struct cctx *x, const struct ynode *it, const char *key, const char *what)
+{
+	return fail_at(x, it, -PARE_E_FORMAT, "%s needs '%s'", what, key);
+}
+
+static bool has_key(const struct ynode *m, const char *key)
+{
+	for (const struct ynode *k = m->first; k; k = k->next->next)
+		if (pare_slice_eq_cstr(k->text, key) && !is_null(k->next))
+			return true;
+	return false;
+}
+
+static int group_item(struct cctx *x, const struct ynode *it, void *slot)
+{
+	int r = walk_map(x, it, group_rules, slot, "accounts.groups item");
+	if (r == 0 && !has_key(it, "groupname"))
+		r = missing(x, it, "groupname", "a group");
+	if (r == 0 && !has_key(it, "gid"))
+		r = missing(x, it, "gid", "a group");
+	return r;
+}
+
+static int k_groups(struct cctx *x, const struct ynode *v, void *obj)
+{
+	void *p = NULL;
+	int r = each_item(x, v, "accounts.groups", sizeof(struct pare_image_group), &p,
+			  &x->c->ngroups, group_item);
+	x->c->groups = p;
+	return r;
+}
+
+static int k_u_name(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_nonempty(x, v, "username", &((struct pare_image_user *)obj)->name);
+}
+
+static int k_u_uid(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_u32(x, v, "uid", &((struct pare_image_user *)obj)->uid);
+}
+
+static int k_u_gid(struct cctx *x, const struct ynode *v, void *obj)
+{
+	struct pare_image_user *u = obj;
+	u->has_gid = true;
+	return get_u32(x, v, "gid", &u->gid);
+}
+
+static int k_u_shell(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_str(x, v, "shell", &((struct pare_image_user *)obj)->shell);
+}
+
+static int k_u_home(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_str(x, v, "homedir", &((struct pare_image_user *)obj)->homedir);
+}
+
+static const struct key_rule user_rules[] = {
+	{ "username", k_u_name },
+	{ "uid", k_u_uid },
+	{ "gid", k_u_gid },
+	{ "shell", k_u_shell },
+	{ "homedir", k_u_home },
+	{ NULL, NULL },
+};
+
+static int user_item(struct cctx *x, const struct ynode *it, void *slot)
+{
+	int r = walk_map(x, it, user_rules, slot, "accounts.users item");
+	if (r == 0 && !has_key(it, "username"))
+		r = missing(x, it, "username", "a user");
+	if (r == 0 && !has_key(it, "uid"))
+		r = missing(x, it, "uid", "a user");
+	return r;
+}
+
+static int k_users(struct cctx *x, const struct ynode *v, void *obj)
+{
+	void *p = NULL;
+	int r = each_item(x, v, "accounts.users", sizeof(struct pare_image_user), &p,
+			  &x->c->nusers, user_item);
+	x->c->users = p;
+	return r;
+}
+
+static int k_run_as(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_nonempty(x, v, "run-as", &x->c->run_as);
+}
+
+static const struct key_rule accounts_rules[] = {
+	{ "groups", k_groups },
+	{ "users", k_users },
+	{ "run-as", k_run_as },
+	{ NULL, NULL },
+};
+
+static int k_accounts(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return walk_map(x, v, accounts_rules, obj, "accounts");
+}
+
+/* ---- paths ---- */
+
+static int k_p_path(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_nonempty(x, v, "path", &((struct pare_image_path *)obj)->path);
+}
+
+static int k_p_type(struct cctx *x, const struct ynode *v, void *obj)
+{
+	static const char *const types[] = { "directory", "empty-file", "hardlink", "symlink",
+					     "permissions", NULL };
+	struct pare_image_path *p = obj;
+	int r = want(x, v, YN_SCALAR, "type");
+	for (size_t i = 0; r == 0 && types[i]; i++)
+		if (pare_slice_eq_cstr(v->text, types[i])) {
+			p->type = (enum pare_image_path_type)i;
+			return 0;
+		}
+	if (r < 0)
+		return r;
+	const char *near = pare_nearest_word(v->text, types);
+	if (near)
+		return fail_at(x, v, -PARE_E_FORMAT, "unknown path type '%s'; did you mean '%s'?",
+			       v->text.ptr, near);
+	return fail_at(x, v, -PARE_E_FORMAT,
+		       "unknown path type '%s' (directory, empty-file, hardlink, symlink, "
+		       "permissions)", v->text.ptr);
+}
+
+static int k_p_source(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_nonempty(x, v, "source", &((struct pare_image_path *)obj)->source);
+}
+
+static int k_p_uid(struct cctx *x, const struct ynode *v, void *obj)
+{
+	struct pare_image_path *p = obj;
+	p->has_uid = true;
+	return get_u32(x, v, "uid", &p->uid);
+}
+
+static int k_p_gid(struct cctx *x, const struct ynode *v, void *obj)
+{
+	struct pare_image_path *p = obj;
+	p->has_gid = true;
+	return get_u32(x, v, "gid", &p->gid);
+}
+
+static int k_p_perms(struct cctx *x, const struct ynode *v, void *obj)
+{
+	struct pare_image_path *p = obj;
+	p->has_permissions = true;
+	return get_mode(x, v, "permissions", &p->permissions);
+}
+
+static int k_p_recursive(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_bool(x, v, "recursive", &((struct pare_image_path *)obj)->recursive);
+}
+
+static const struct key_rule path_rules[] = {
+	{ "path", k_p_path },
+	{ "type", k_p_type },
+	{ "source", k_p_source },
+	{ "uid", k_p_uid },
+	{ "gid", k_p_gid },
+	{ "permissions", k_p_perms },
+	{ "recursive", k_p_recursive },
+	{ NULL, NULL },
+};
+
+static int path_item(struct cctx *x, const struct ynode *it, void *slot)
+{
+	struct pare_image_path *p = slot;
+	int r = walk_map(x, it, path_rules, slot, "paths item");
+	if (r == 0 && !p->path)
+		r = missing(x, it, "path", "a paths item");
+	if (r == 0 && !has_key(it, "type"))
+		r = missing(x, it, "type", "a paths item");
+	bool link = p->type == PARE_IMAGE_PATH_HARDLINK || p->type == PARE_IMAGE_PATH_SYMLINK;
+	if (r == 0 && link && !p->source)
+		r = missing(x, it, "source", "a link");
+	if (r == 0 && p->type == PARE_IMAGE_PATH_PERMISSIONS && !p->has_permissions)
+		r = missing(x, it, "permissions", "a permissions item");
+	return r;
+}
+
+static int k_paths(struct cctx *x, const struct ynode *v, void *obj)
+{
+	void *p = NULL;
+	int r = each_item(x, v, "paths", sizeof(struct pare_image_path), &p, &x->c->npaths,
+			  path_item);
+	x->c->paths = p;
+	return r;
+}
+
+/* ---- archs ---- */
+
+static const struct pare_image_arch arch_table[] = {
+	{ "x86_64", "amd64", NULL },       { "aarch64", "arm64", NULL },
+	{ "x86", "386", NULL },            { "armhf", "arm", "v6" },
+	{ "armv7", "arm", "v7" },          { "ppc64le", "ppc64le", NULL },
+	{ "riscv64", "riscv64", NULL },    { "s390x", "s390x", NULL },
+	{ "loongarch64", "loong64", NULL },
+};
+
+int pare_image_arch_lookup(struct pare_slice name, struct pare_image_arch *out)
+{
+	for (size_t i = 0; i < sizeof(arch_table) / sizeof(arch_table[0]); i++) {
+		const struct pare_image_arch *a = &arch_table[i];
+		char oci[32];
+		snprintf(oci, sizeof(oci), "%s%s%s", a->oci, a->variant ? "/" : "",
+			 a->variant ? a->variant : "");
+		if (pare_slice_eq_cstr(name, a->apk) || pare_slice_eq_cstr(name, oci)) {
+			*out = *a;
+			return 0;
+		}
+	}
+	return -PARE_E_NOT_FOUND;
+}
+
+static int arch_item(struct cctx *x, const struct ynode *it, void *slot)
+{
+	const char *t;
+	int r = get_nonempty(x, it, "archs item", &t);
+	if (r == 0 && pare_image_arch_lookup(it->text, slot) < 0)
+		r = fail_at(x, it, -PARE_E_FORMAT,
+			    "unknown architecture '%s' (x86_64/amd64, aarch64/arm64, x86/386, "
+			    "armhf, armv7, ppc64le, riscv64, s390x, loongarch64)", t);
+	for (const struct pare_image_arch *a = x->c->archs; r == 0 && a && a != slot; a++)
+		if (!strcmp(a->apk, ((struct pare_image_arch *)slot)->apk))
+			r = fail_at(x, it, -PARE_E_FORMAT, "architecture '%s' listed twice", t);
+	return r;
+}
+
+static int k_archs(struct cctx *x, const struct ynode *v, void *obj)
+{
+	int r = want(x, v, YN_SEQ, "archs");
+	if (r < 0)
+		return r;
+	x->c->archs = alloc_items(x, v->n, sizeof(struct pare_image_arch));
+	if (!x->c->archs)
+		return -ENOMEM;
+	size_t i = 0;
+	for (const struct ynode *it = v->first; r == 0 && it; it = it->next, i++) {
+		r = arch_item(x, it, &x->c->archs[i]);
+		x->c->narchs = i + (r == 0);
+	}
+	return r;
+}
+
+/* ---- top level ---- */
+
+static const struct key_rule top_rules[] = {
+	{ "contents", k_contents },
+	{ "entrypoint", k_entrypoint },
+	{ "cmd", k_cmd },
+	{ "stop-signal", k_stop_signal },
+	{ "work-dir", k_work_dir },
+	{ "accounts", k_accounts },
+	{ "archs", k_archs },
+	{ "environment", k_environment },
+	{ "paths", k_paths },
+	{ "vcs-url", k_vcs_url },
+	{ "annotations", k_annotations },
+	{ "volumes", k_volumes },
+	{ "include", NULL },
+	{ "layering", NULL },
+	{ "format", NULL },
+	{ "certificates", NULL },
+	{ NULL, NULL },
+};
+
+int pare_image_config_parse(struct pare_image_config *c, const char *name,
+			    struct pare_slice text, struct pare_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	pare_arena_init(&c->arena, 0, 64u * PARE_IMAGE_CONFIG_MAX_FILE);
+	c->file = pare_arena_strdup(&c->arena, pare_slice_from(name ? name : "<config>"));
+	if (!c->file)
+		return -ENOMEM;
+	if (text.len > PARE_IMAGE_CONFIG_MAX_FILE)
+		return pare_error_set(err, -PARE_E_TOO_BIG, "%s: larger than %u bytes", c->file,
+				      PARE_IMAGE_CONFIG_MAX_FILE);
+	struct ynode *root;
+	int r = pare_yaml_parse(&c->arena, c->file, text, &root, err);
+	if (r < 0 || !root || is_null(root))
+		return r;
+	struct cctx x = { c, err };
+	return walk_map(&x, root, top_rules, c, "the image configuration");
+}
+
+int pare_image_config_load(struct pare_image_config *c, const char *path,
+			   struct pare_error *err)
+{
+	struct pare_buf b;
+	pare_buf_init(&b, PARE_IMAGE_CONFIG_MAX_FILE);
+	int r = pare_read_file(path, &b, err);
+	if (r == 0)
+		r = pare_image_config_parse(c, path, pare_buf_slice(&b), err);
+	else
+		memset(c, 0, sizeof(*c));
+	pare_buf_release(&b);
+	return r;
+}
+
+void pare_image_config_release(struct pare_image_config *c)
+{
+	if (!c)
+		return;
+	pare_arena_release(&c->arena);
+	memset(c, 0, sizeof(*c));
+}
