@@ -2,6 +2,10 @@
 #include "cli/applets.h"
 
 const struct pare_applet *const pare_applets[] = {
+	&pare_applet_add,
+	&pare_applet_del,
+	&pare_applet_fix,
+	&pare_applet_upgrade,
 	&pare_applet_dump,
 	&pare_applet_extract,
 	&pare_applet_manifest,

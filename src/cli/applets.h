@@ -4,6 +4,10 @@
 
 #include "cli/cli.h"
 
+extern const struct pare_applet pare_applet_add;
+extern const struct pare_applet pare_applet_del;
+extern const struct pare_applet pare_applet_fix;
+extern const struct pare_applet pare_applet_upgrade;
 extern const struct pare_applet pare_applet_dump;
 extern const struct pare_applet pare_applet_extract;
 extern const struct pare_applet pare_applet_help;

@@ -22,6 +22,14 @@ enum global_id {
 	G_QUIET,
 	G_HELP,
 	G_VERSION,
+	G_SIMULATE,
+	G_NO_NETWORK,
+	G_FORCE_BROKEN_WORLD,
+	G_TEST_REPO,
+	G_TEST_INSTDB,
+	G_TEST_WORLD,
+	G_TEST_CACHE,
+	G_ROOT_TMPFS,
 };
 
 const struct pare_option pare_global_options[] = {
@@ -42,6 +50,18 @@ const struct pare_option pare_global_options[] = {
 	{ "quiet", 'q', PARE_OPT_NOARG, NULL, G_QUIET, "Print less information" },
 	{ "help", 'h', PARE_OPT_NOARG, NULL, G_HELP, "Show help (for the applet, if one is named)" },
 	{ "version", 'V', PARE_OPT_NOARG, NULL, G_VERSION, "Print the program version" },
+	{ "simulate", 's', PARE_OPT_NOARG, NULL, G_SIMULATE,
+	  "Show what would be done without changing anything" },
+	{ "no-network", 0, PARE_OPT_NOARG, NULL, G_NO_NETWORK,
+	  "Do not use the network: only installed or cached packages" },
+	{ "force-broken-world", 0, PARE_OPT_NOARG, NULL, G_FORCE_BROKEN_WORLD,
+	  "DANGEROUS: drop world constraints until a solution is found" },
+	/* Hidden (help NULL): test inputs, see tests/conformance/solver_run.py. */
+	{ "test-repo", 0, PARE_OPT_ARG, "[@TAG:]FILE", G_TEST_REPO, NULL },
+	{ "test-instdb", 0, PARE_OPT_ARG, "FILE", G_TEST_INSTDB, NULL },
+	{ "test-world", 0, PARE_OPT_ARG, "DEPS", G_TEST_WORLD, NULL },
+	{ "test-cache", 0, PARE_OPT_ARG, "FILE", G_TEST_CACHE, NULL },
+	{ "root-tmpfs", 0, PARE_OPT_ARG, "BOOL", G_ROOT_TMPFS, NULL },
 	{ 0 },
 };
 
@@ -84,6 +104,18 @@ static int global_set(struct parse_state *st, int id, const char *arg, struct pa
 	case G_QUIET: o->verbosity = o->verbosity > 0 ? o->verbosity - 1 : 0; break;
 	case G_HELP: st->help = true; break;
 	case G_VERSION: st->version = true; break;
+	case G_SIMULATE: o->simulate = true; break;
+	case G_NO_NETWORK: o->no_network = true; break;
+	case G_FORCE_BROKEN_WORLD: o->force_broken_world = true; break;
+	case G_TEST_REPO:
+		if (o->ntest_repos >= PARE_CLI_MAX_REPOS)
+			return pare_error_set(err, -PARE_E_USAGE, "too many --test-repo options");
+		o->test_repos[o->ntest_repos++] = arg;
+		break;
+	case G_TEST_INSTDB: o->test_instdb = arg; break;
+	case G_TEST_WORLD: o->test_world = arg; break;
+	case G_TEST_CACHE: o->test_cache = arg; break;
+	case G_ROOT_TMPFS: break;
 	}
 	return 0;
 }

@@ -27,7 +27,7 @@ struct pare_option {
 	enum pare_opt_arg arg;
 	const char *arg_name;  /* shown in help, e.g. "DIR" */
 	int id;                /* handed to the parse callback */
-	const char *help;
+	const char *help;      /* NULL: a hidden option (accepted, not in --help or the man page) */
 };
 
 /* Options every applet accepts, before or after the applet name. */
@@ -43,6 +43,15 @@ struct pare_global_opts {
 	bool no_cache;
 	bool json;                     /* --json (only for applets that support it) */
 	int verbosity;                 /* 1 normal, 0 with -q, +1 per -v */
+	bool simulate;                 /* -s/--simulate: change nothing */
+	bool no_network;               /* --no-network: only installed or cached packages */
+	bool force_broken_world;       /* --force-broken-world */
+	/* Hidden test inputs (apk's test harness style), see tests/conformance: */
+	const char *test_repos[PARE_CLI_MAX_REPOS]; /* --test-repo [@TAG:]FILE */
+	int ntest_repos;
+	const char *test_instdb;       /* --test-instdb FILE */
+	const char *test_world;        /* --test-world "a b" */
+	const char *test_cache;        /* --test-cache FILE */
 };
 
 /* What the CLI hands to an applet. */

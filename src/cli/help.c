@@ -22,6 +22,8 @@ static void print_options(FILE *out, const struct pare_option *t)
 {
 	char label[64];
 	for (; t && t->long_name; t++) {
+		if (!t->help)
+			continue;
 		option_label(t, label, sizeof(label));
 		fprintf(out, "  %-28s %s\n", label, t->help);
 	}
@@ -66,6 +68,8 @@ static void man_text(FILE *out, const char *s)
 static void man_options(FILE *out, const struct pare_option *t)
 {
 	for (; t && t->long_name; t++) {
+		if (!t->help)
+			continue;
 		fputc('*', out);
 		if (t->short_name)
 			fprintf(out, "-%c, ", t->short_name);

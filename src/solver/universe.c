@@ -1,0 +1,397 @@
+/* The package universe: interning, merging by identity, reverse maps. */
+#include "solver/universe.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apk/version.h"
+#include "io/digest.h"
+#include "solver/svec.h"
+
+int pare_svec_push(struct pare_svec *v, void *p)
+{
+	if (v->n == v->cap) {
+		uint32_t cap = v->cap ? v->cap * 2 : 4;
+		void **nv = realloc(v->v, (size_t)cap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		v->v = nv;
+		v->cap = cap;
+	}
+	v->v[v->n++] = p;
+	return 0;
+}
+
+void pare_svec_release(struct pare_svec *v)
+{
+	free(v->v);
+	v->v = NULL;
+	v->n = v->cap = 0;
+}
+
+/* Grow *arr (of elem bytes) so that index n fits. */
+int pare_sgrow(void **arr, uint32_t *cap, uint32_t n, size_t elem)
+{
+	if (n < *cap)
+		return 0;
+	uint32_t ncap = *cap ? *cap * 2 : 16;
+	while (ncap <= n)
+		ncap *= 2;
+	void *p = realloc(*arr, (size_t)ncap * elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+void pare_universe_init(struct pare_universe *u, struct pare_slice arch)
+{
+	memset(u, 0, sizeof(*u));
+	pare_arena_init(&u->arena, 1 << 20, 0);
+	pare_map_init(&u->names_map);
+	pare_map_init(&u->strings);
+	pare_map_init(&u->identities);
+	u->tags[0] = pare_slice_from("");
+	u->ntags = 1;
+	u->arch = pare_arena_slice(&u->arena, arch);
+}
+
+void pare_universe_release(struct pare_universe *u)
+{
+	if (!u)
+		return;
+	for (uint32_t i = 0; i < u->nnames; i++) {
+		struct pare_sname *n = u->names[i];
+		pare_svec_release(&n->own);
+		pare_svec_release(&n->uprov);
+		pare_svec_release(&n->rdeps);
+		pare_svec_release(&n->riif);
+		free(n->claims);
+	}
+	free(u->names);
+	free(u->pkgs);
+	pare_map_release(&u->names_map);
+	pare_map_release(&u->strings);
+	pare_map_release(&u->identities);
+	pare_arena_release(&u->arena);
+	memset(u, 0, sizeof(*u));
+}
+
+static struct pare_slice intern(struct pare_universe *u, struct pare_slice s)
+{
+	if (s.len == 0)
+		return PARE_SLICE_LIT("");
+	struct pare_slice *hit = pare_map_get(&u->strings, s);
+	if (hit)
+		return *hit;
+	struct pare_slice *box = pare_arena_alloc(&u->arena, sizeof(*box));
+	if (!box)
+		return PARE_SLICE_NULL;
+	*box = pare_arena_slice(&u->arena, s);
+	if (!box->ptr || pare_map_put(&u->strings, *box, box, NULL) < 0)
+		return PARE_SLICE_NULL;
+	return *box;
+}
+
+struct pare_sname *pare_universe_find_name(const struct pare_universe *u, struct pare_slice s)
+{
+	return pare_map_get(&u->names_map, s);
+}
+
+struct pare_sname *pare_universe_name(struct pare_universe *u, struct pare_slice s)
+{
+	struct pare_sname *n = pare_map_get(&u->names_map, s);
+	if (n)
+		return n;
+	if (pare_sgrow((void **)&u->names, &u->names_cap, u->nnames, sizeof(*u->names)) < 0)
+		return NULL;
+	n = pare_arena_zalloc(&u->arena, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->str = pare_arena_slice(&u->arena, s);
+	if (!n->str.ptr || pare_map_put(&u->names_map, n->str, n, NULL) < 0)
+		return NULL;
+	n->id = u->nnames;
+	u->names[u->nnames++] = n;
+	return n;
+}
+
+int pare_universe_tag(struct pare_universe *u, struct pare_slice tag)
+{
+	for (uint32_t i = 0; i < u->ntags; i++)
+		if (pare_slice_eq(u->tags[i], tag))
+			return (int)i;
+	if (u->ntags > PARE_SOLVER_MAX_TAGS)
+		return -PARE_E_TOO_BIG;
+	u->tags[u->ntags] = pare_arena_slice(&u->arena, tag);
+	return (int)u->ntags++;
+}
+
+int pare_universe_add_repo(struct pare_universe *u, struct pare_slice tag)
+{
+	if (u->nrepos >= PARE_SOLVER_MAX_REPOS)
+		return -PARE_E_TOO_BIG;
+	int t = pare_universe_tag(u, tag);
+	if (t < 0)
+		return t;
+	u->repos[u->nrepos].tag = (uint8_t)t;
+	return (int)u->nrepos++;
+}
+
+int pare_universe_dep(struct pare_universe *u, const struct pare_dep *d, struct pare_sdep *out,
+		      struct pare_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->name = pare_universe_name(u, d->name);
+	out->version = intern(u, d->version);
+	if (!out->name || (d->version.len && !out->version.ptr))
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	out->op = d->op;
+	out->conflict = d->conflict;
+	out->checksum = d->checksum;
+	if (d->tag.len) {
+		int t = pare_universe_tag(u, d->tag);
+		if (t < 0)
+			return pare_error_set(err, t, "too many repository tags");
+		out->tag = (uint8_t)t;
+	}
+	return 0;
+}
+
+static int dep_array(struct pare_universe *u, const struct pare_dep *src, size_t n,
+		     struct pare_sdep **out, uint32_t *nout, struct pare_error *err)
+{
+	*out = NULL;
+	*nout = 0;
+	if (n == 0)
+		return 0;
+	struct pare_sdep *a = pare_arena_zalloc(&u->arena, n * sizeof(*a));
+	if (!a)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		int r = pare_universe_dep(u, &src[i], &a[i], err);
+		if (r < 0)
+			return r;
+	}
+	*out = a;
+	*nout = (uint32_t)n;
+	return 0;
+}
+
+static int fill_pkg(struct pare_universe *u, struct pare_spkg *p, const struct pare_spkg_desc *d,
+		    struct pare_error *err)
+{
+	p->name = pare_universe_name(u, d->name);
+	p->version = intern(u, d->version);
+	p->arch = intern(u, d->arch);
+	if (!p->name || !p->version.ptr || !p->arch.ptr)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	int r = dep_array(u, d->depends, d->ndepends, &p->depends, &p->ndepends, err);
+	if (r == 0)
+		r = dep_array(u, d->provides, d->nprovides, &p->provides, &p->nprovides, err);
+	if (r == 0)
+		r = dep_array(u, d->install_if, d->ninstall_if, &p->install_if, &p->ninstall_if, err);
+	if (r < 0)
+		return r;
+	if (d->nreplaces) {
+		p->replaces = pare_arena_zalloc(&u->arena, d->nreplaces * sizeof(*p->replaces));
+		if (!p->replaces)
+			return pare_error_set(err, -ENOMEM, "out of memory");
+		for (size_t i = 0; i < d->nreplaces; i++)
+			if (!(p->replaces[i] = pare_universe_name(u, d->replaces[i].name)))
+				return pare_error_set(err, -ENOMEM, "out of memory");
+		p->nreplaces = (uint32_t)d->nreplaces;
+	}
+	p->installed_size = d->installed_size;
+	p->size = d->size;
+	p->provider_priority = d->provider_priority;
+	if (d->has_priority)
+		p->flags |= PARE_SPKG_HAS_PRIORITY;
+	if (d->broken)
+		p->flags |= PARE_SPKG_BROKEN;
+	if (d->identity_len) {
+		p->identity_len = (uint8_t)d->identity_len;
+		memcpy(p->identity, d->identity, d->identity_len);
+	}
+	return 0;
+}
+
+/* Key of a package for merging: its identity, or "name\0version". */
+static struct pare_slice identity_key(struct pare_universe *u, const struct pare_spkg_desc *d)
+{
+	if (d->identity_len)
+		return pare_arena_slice(&u->arena,
+					pare_slice_make((const char *)d->identity, d->identity_len));
+	size_t n = d->name.len + d->version.len + 2;
+	char *k = pare_arena_alloc(&u->arena, n);
+	if (!k)
+		return PARE_SLICE_NULL;
+	k[0] = '\1';
+	memcpy(k + 1, d->name.ptr, d->name.len);
+	k[1 + d->name.len] = '\0';
+	memcpy(k + 2 + d->name.len, d->version.ptr, d->version.len);
+	return pare_slice_make(k, n);
+}
+
+static void mark_source(struct pare_universe *u, struct pare_spkg *p, const struct pare_spkg_desc *d,
+			enum pare_spkg_source src, int repo)
+{
+	if (src == PARE_SPKG_FROM_REPO && repo >= 0 && repo < PARE_SOLVER_MAX_REPOS)
+		p->repos |= UINT64_C(1) << repo;
+	else if (src == PARE_SPKG_FROM_CACHE)
+		p->flags |= PARE_SPKG_CACHED;
+	else if (src == PARE_SPKG_FROM_INSTALLED && !(p->flags & PARE_SPKG_INSTALLED)) {
+		p->flags |= PARE_SPKG_INSTALLED;
+		p->installed_order = u->ninstalled++;
+		p->nfiles = d->nfiles;
+		p->ndirs = d->ndirs;
+		if (d->installed_tag.len) {
+			int t = pare_universe_tag(u, d->installed_tag);
+			p->installed_tag = t > 0 ? (uint8_t)t : 0;
+		}
+	}
+}
+
+int pare_universe_add(struct pare_universe *u, const struct pare_spkg_desc *d,
+		      enum pare_spkg_source src, int repo, struct pare_spkg **out,
+		      struct pare_error *err)
+{
+	if (d->identity_len > PARE_SOLVER_MAX_IDENTITY)
+		return pare_error_set(err, -PARE_E_TOO_BIG, "identity too long");
+	struct pare_slice key = identity_key(u, d);
+	if (!key.ptr)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	struct pare_spkg *p = pare_map_get(&u->identities, key);
+	if (!p) {
+		if (pare_sgrow((void **)&u->pkgs, &u->pkgs_cap, u->npkgs, sizeof(*u->pkgs)) < 0)
+			return pare_error_set(err, -ENOMEM, "out of memory");
+		p = pare_arena_zalloc(&u->arena, sizeof(*p));
+		if (!p)
+			return pare_error_set(err, -ENOMEM, "out of memory");
+		int r = fill_pkg(u, p, d, err);
+		if (r < 0)
+			return r;
+		if (pare_map_put(&u->identities, key, p, NULL) < 0)
+			return pare_error_set(err, -ENOMEM, "out of memory");
+		p->id = u->npkgs;
+		u->pkgs[u->npkgs++] = p;
+		if (d->broken && src == PARE_SPKG_FROM_REPO)
+			u->has_broken = true;
+	}
+	mark_source(u, p, d, src, repo);
+	if (out)
+		*out = p;
+	return 0;
+}
+
+static int add_claim(struct pare_sname *n, struct pare_spkg *p, struct pare_slice version)
+{
+	for (uint32_t i = 0; i < n->nclaims; i++)
+		if (n->claims[i].pkg == p)
+			return 0;
+	if (pare_sgrow((void **)&n->claims, &n->claims_cap, n->nclaims, sizeof(*n->claims)) < 0)
+		return -ENOMEM;
+	n->claims[n->nclaims++] = (struct pare_sclaim){ p, version };
+	return 0;
+}
+
+static int add_unique(struct pare_svec *v, void *p)
+{
+	/* rdeps are pushed in bursts from one package: checking the tail
+	 * catches most repeats; a full check keeps the invariant. */
+	for (uint32_t i = v->n; i-- > 0;)
+		if (v->v[i] == p)
+			return 0;
+	return pare_svec_push(v, p);
+}
+
+static int index_pkg(struct pare_spkg *p)
+{
+	int r = pare_svec_push(&p->name->own, p);
+	if (r == 0)
+		r = add_claim(p->name, p, p->version);
+	for (uint32_t i = 0; r == 0 && i < p->nprovides; i++) {
+		struct pare_sdep *d = &p->provides[i];
+		if (d->version.len)
+			r = add_claim(d->name, p, d->version);
+		else
+			r = add_unique(&d->name->uprov, p);
+	}
+	for (uint32_t i = 0; r == 0 && i < p->ndepends; i++)
+		r = add_unique(&p->depends[i].name->rdeps, p->name);
+	for (uint32_t i = 0; r == 0 && i < p->ninstall_if; i++)
+		r = add_unique(&p->install_if[i].name->riif, p);
+	return r;
+}
+
+int pare_universe_finalize(struct pare_universe *u, struct pare_error *err)
+{
+	for (; u->nindexed < u->npkgs; u->nindexed++)
+		if (index_pkg(u->pkgs[u->nindexed]) < 0)
+			return pare_error_set(err, -ENOMEM, "out of memory");
+	return 0;
+}
+
+bool pare_spkg_arch_ok(const struct pare_universe *u, const struct pare_spkg *p)
+{
+	if (p->arch.len == 0 || u->arch.len == 0 || pare_slice_eq_cstr(p->arch, "noarch"))
+		return true;
+	return pare_slice_eq(p->arch, u->arch);
+}
+
+/* A checksum pin "name><Q1...": the package's identity, decoded. */
+static bool identity_text_eq(const struct pare_sdep *d, const struct pare_spkg *p)
+{
+	struct pare_digest_value v;
+	if (p->identity_len == 0 ||
+	    pare_apk_checksum_parse(d->version.ptr, d->version.len, &v) < 0)
+		return false;
+	return v.len == p->identity_len && memcmp(v.bytes, p->identity, v.len) == 0;
+}
+
+bool pare_sdep_matches(const struct pare_sdep *d, const struct pare_spkg *p,
+		       struct pare_slice version, bool unversioned)
+{
+	if (d->checksum)
+		return identity_text_eq(d, p);
+	if (d->op == PARE_VERSION_ANY && d->version.len == 0)
+		return true;
+	if (unversioned)
+		return false;
+	return pare_version_match(version, d->op, d->version);
+}
+
+bool pare_sdep_hits(const struct pare_sdep *d, const struct pare_spkg *p)
+{
+	if (p->name == d->name && pare_sdep_matches(d, p, p->version, false))
+		return true;
+	for (uint32_t i = 0; i < p->nprovides; i++) {
+		const struct pare_sdep *pr = &p->provides[i];
+		if (pr->name == d->name && pare_sdep_matches(d, p, pr->version, pr->version.len == 0))
+			return true;
+	}
+	return false;
+}
+
+int pare_spkg_format(const struct pare_spkg *p, char *buf, size_t size)
+{
+	return snprintf(buf, size, "%.*s-%.*s", (int)p->name->str.len, p->name->str.ptr,
+			(int)p->version.len, p->version.ptr);
+}
+
+int pare_sdep_format(const struct pare_universe *u, const struct pare_sdep *d, char *buf,
+		     size_t size)
+{
+	struct pare_dep pd = {
+		.name = d->name->str,
+		.version = d->version,
+		.op = d->op,
+		.conflict = d->conflict,
+		.checksum = d->checksum,
+		.tag = d->tag < u->ntags ? u->tags[d->tag] : PARE_SLICE_NULL,
+	};
+	return pare_dep_format(&pd, buf, size);
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Run apk-tools' solver scenarios (NAME.test files) against pare.
+
+usage: solver_run.py PARE SCENARIO_DIR [TEST...]
+
+Each scenario becomes one pare command line, in the way apk's own test
+harness drives apk (see ../shared/conformance/README.md):
+
+    pare --simulate --allow-untrusted [--test-repo [@TAG:]FILE]...
+         [--test-instdb FILE] [--test-world "A B"] [--test-cache FILE] ARGS
+
+stdout and stderr together are compared byte for byte with the text after
+@EXPECT.  Prints one FAIL line (with a diff) per failing scenario and
+"N passed, N failed"; exits 0 only when every scenario passed.
+"""
+import difflib
+import os
+import shlex
+import subprocess
+import sys
+
+
+def command(pare, path):
+    """The pare command line and the expected output of one scenario."""
+    testdir = os.path.dirname(os.path.abspath(path))
+    args, repos, opts, expect = [], [], [], None
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    for i, ln in enumerate(lines):
+        if ln == "@EXPECT":
+            expect = "\n".join(lines[i + 1:])
+            break
+        if ln.startswith("@ARGS "):
+            args += shlex.split(ln[6:])
+        elif ln.startswith("@REPO @"):
+            tag, repo = ln[6:].split(" ", 1)
+            repos += ["--test-repo", "%s:%s" % (tag, os.path.join(testdir, repo))]
+        elif ln.startswith("@REPO "):
+            repos += ["--test-repo", os.path.join(testdir, ln[6:])]
+        elif ln.startswith("@INSTALLED "):
+            opts += ["--test-instdb", os.path.join(testdir, ln[11:])]
+        elif ln.startswith("@WORLD "):
+            opts += ["--test-world", ln[7:]]
+        elif ln.startswith("@CACHE "):
+            opts += ["--test-cache", os.path.join(testdir, ln[7:])]
+        elif ln.startswith("@"):
+            raise ValueError("%s: invalid directive: %s" % (path, ln))
+    if expect is None:
+        raise ValueError("%s: no @EXPECT" % path)
+    cmd = [pare, "--simulate", "--allow-untrusted"] + repos + opts + args
+    return cmd, expect
+
+
+def run_one(pare, path):
+    cmd, expect = command(pare, path)
+    env = dict(os.environ, NO_COLOR="1")
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                       timeout=60)
+    got = p.stdout.decode("utf-8", "replace")
+    if got == expect:
+        return True, ""
+    diff = "".join(difflib.unified_diff(expect.splitlines(True), got.splitlines(True),
+                                        "expected", "pare"))
+    return False, "$ %s\n%s" % (" ".join(shlex.quote(c) for c in cmd), diff)
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    pare, folder = sys.argv[1], sys.argv[2]
+    tests = sys.argv[3:] or sorted(
+        os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".test"))
+    passed = failed = 0
+    for t in tests:
+        try:
+            ok, report = run_one(pare, t)
+        except (ValueError, subprocess.TimeoutExpired) as e:
+            ok, report = False, str(e)
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL: %s\n%s" % (os.path.basename(t), report))
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+/* Unit tests of the solver through its API (no file formats). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "apk/dep.h"
+#include "solver/solver.h"
+
+struct fx {
+	struct pare_universe u;
+	struct pare_sdep world[8];
+	size_t nworld;
+	struct pare_solution sol;
+	unsigned char next_id;
+};
+
+/* Add "name-version" with deps and provides given as atom lists. */
+static void pkg(struct fx *f, const char *name, const char *ver, const char *deps,
+		const char *prov, bool installed, uint64_t prio)
+{
+	struct pare_dep d[8], p[8];
+	size_t nd = 0, np = 0;
+	assert_int_equal(pare_deps_parse(pare_slice_from(deps), d, 8, &nd, NULL), 0);
+	assert_int_equal(pare_deps_parse(pare_slice_from(prov), p, 8, &np, NULL), 0);
+	unsigned char id[20] = { ++f->next_id };
+	struct pare_spkg_desc desc = {
+		.name = pare_slice_from(name), .version = pare_slice_from(ver),
+		.depends = d, .ndepends = nd, .provides = p, .nprovides = np,
+		.identity = id, .identity_len = 20, .installed_size = 1,
+		.provider_priority = prio, .has_priority = prio > 0,
+	};
+	if (installed)
+		assert_int_equal(pare_universe_add(&f->u, &desc, PARE_SPKG_FROM_INSTALLED, -1, NULL,
+						   NULL), 0);
+	assert_int_equal(pare_universe_add(&f->u, &desc, PARE_SPKG_FROM_REPO, 0, NULL, NULL), 0);
+}
+
+static void world(struct fx *f, const char *atoms)
+{
+	struct pare_dep d[8];
+	size_t n = 0;
+	assert_int_equal(pare_deps_parse(pare_slice_from(atoms), d, 8, &n, NULL), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(pare_universe_dep(&f->u, &d[i], &f->world[f->nworld++], NULL), 0);
+}
+
+static void solve(struct fx *f, unsigned flags)
+{
+	struct pare_solve_request req = { .world = f->world, .nworld = f->nworld, .flags = flags };
+	assert_int_equal(pare_universe_finalize(&f->u, NULL), 0);
+	assert_int_equal(pare_solve(&f->u, &req, &f->sol, NULL), 0);
+}
+
+static int setup(void **state)
+{
+	static struct fx f;
+	memset(&f, 0, sizeof(f));
+	pare_universe_init(&f.u, PARE_SLICE_NULL);
+	assert_int_equal(pare_universe_add_repo(&f.u, PARE_SLICE_NULL), 0);
+	pare_solution_init(&f.sol);
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	pare_solution_release(&f->sol);
+	pare_universe_release(&f->u);
+	return 0;
+}
+
+static const char *change_name(const struct fx *f, uint32_t i)
+{
+	const struct pare_change *c = &f->sol.changes[i];
+	return (c->new_pkg ? c->new_pkg : c->old_pkg)->name->str.ptr;
+}
+
+static void test_dependencies_first(void **state)
+{
+	struct fx *f = *state;
+	pkg(f, "a", "2", "b c", "", false, 0);
+	pkg(f, "b", "1", "c", "", false, 0);
+	pkg(f, "c", "1", "", "", false, 0);
+	world(f, "a");
+	solve(f, 0);
+	assert_true(f->sol.ok);
+	assert_int_equal(f->sol.nchanges, 3);
+	assert_string_equal(change_name(f, 0), "c");
+	assert_string_equal(change_name(f, 1), "b");
+	assert_string_equal(change_name(f, 2), "a");
+}
+
+static void test_backtracks_to_older_version(void **state)
+{
+	struct fx *f = *state;
+	pkg(f, "a", "3", "d>1.5 b", "", false, 0);
+	pkg(f, "a", "2", "b", "", false, 0);
+	pkg(f, "b", "1", "d<2.0", "", false, 0);
+	pkg(f, "d", "1.5", "", "", false, 0);
+	pkg(f, "d", "2.0", "", "", false, 0);
+	world(f, "a");
+	solve(f, 0);
+	assert_true(f->sol.ok);
+	for (uint32_t i = 0; i < f->sol.nselected; i++)
+		if (strcmp(f->sol.selected[i]->name->str.ptr, "a") == 0)
+			assert_string_equal(f->sol.selected[i]->version.ptr, "2");
+}
+
+static void test_installed_kept_unless_upgrade(void **state)
+{
+	struct fx *f = *state;
+	pkg(f, "a", "1", "", "", true, 0);
+	pkg(f, "a", "2", "", "", false, 0);
+	world(f, "a");
+	solve(f, 0);
+	assert_true(f->sol.ok);
+	assert_int_equal(f->sol.nchanges, 0);
+	solve(f, PARE_SOLVE_UPGRADE);
+	assert_int_equal(f->sol.nchanges, 1);
+	assert_int_equal(f->sol.changes[0].kind, PARE_CHANGE_UPGRADE);
+}
+
+static void test_versioned_provides_conflict(void **state)
+{
+	struct fx *f = *state;
+	pkg(f, "server-a", "1", "", "theservice=1", false, 0);
+	pkg(f, "server-b", "1", "", "theservice=2", false, 0);
+	world(f, "server-a server-b");
+	solve(f, 0);
+	assert_false(f->sol.ok);
+	assert_int_equal(f->sol.nproblems, 2);
+	assert_int_equal(f->sol.problems[0].kind, PARE_PROBLEM_PACKAGE);
+	assert_int_equal(f->sol.problems[0].conflicts.n, 1);
+	assert_int_equal(f->sol.problems[0].satisfies.n, 1);
+}
+
+static void test_virtual_needs_priority(void **state)
+{
+	struct fx *f = *state;
+	pkg(f, "one", "1", "", "virt", false, 0);
+	pkg(f, "two", "1", "", "virt", false, 5);
+	pkg(f, "three", "1", "", "virt", false, 0);
+	world(f, "virt");
+	solve(f, 0);
+	assert_true(f->sol.ok);
+	assert_int_equal(f->sol.nselected, 1);
+	assert_string_equal(f->sol.selected[0]->name->str.ptr, "two");
+}
+
+static void test_missing_name_explained(void **state)
+{
+	struct fx *f = *state;
+	pkg(f, "a", "1", "", "", false, 0);
+	world(f, "a nothere");
+	solve(f, 0);
+	assert_false(f->sol.ok);
+	assert_int_equal(f->sol.nproblems, 1);
+	assert_int_equal(f->sol.problems[0].kind, PARE_PROBLEM_MISSING);
+	assert_string_equal(f->sol.problems[0].name->str.ptr, "nothere");
+	assert_int_equal(f->sol.problems[0].required_by.n, 1);
+	assert_null(f->sol.problems[0].required_by.v[0].pkg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_dependencies_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backtracks_to_older_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_installed_kept_unless_upgrade, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_versioned_provides_conflict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_virtual_needs_priority, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_name_explained, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
