@@ -17,6 +17,8 @@ const struct pare_applet *const pare_applets[] = {
 	&pare_applet_policy,
 	&pare_applet_fetch,
 	&pare_applet_list,
+	&pare_applet_ldd,
+	&pare_applet_sca,
 	&pare_applet_version,
 	&pare_applet_mkpkg,
 	&pare_applet_keygen,
