@@ -21,7 +21,8 @@ setup build-asan --werror -Db_sanitize=address,undefined -Db_lundef=false -Dbuil
 status=0
 for dir in build build-asan; do
 	echo "== $dir"
-	ninja -C "$dir" >/dev/null
+	# Quiet when it builds; the whole log when it does not.
+	ninja -C "$dir" > "$dir/ninja.log" 2>&1 || { cat "$dir/ninja.log"; exit 1; }
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1

@@ -438,7 +438,11 @@ static int open_main(struct pare_ld *ld, struct pare_ld_result *res, const char 
 			return pare_error_set(err, -errno, "%s: %s", file, strerror(errno));
 		if (!getcwd(cwd, sizeof(cwd)))
 			cwd[0] = '\0';
-		snprintf(abs, sizeof(abs), "%s/%s", cwd, file);
+		int n = snprintf(abs, sizeof(abs), "%s/%s", cwd, file);
+		if (n < 0 || (size_t)n >= sizeof(abs)) {
+			close(fd);
+			return pare_error_set(err, -ENAMETOOLONG, "%s: path too long", file);
+		}
 	}
 	if (fd < 0)
 		return fd;
