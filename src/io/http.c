@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -508,4 +509,410 @@ int pare_http_get_file(struct pare_http *h, const struct pare_http_request *req,
 		futimens(f->fd, ts);
 	}
 	return 0;
+}
+
+/* ---- general requests (the registry API) ---- */
+
+/* State of one attempt of pare_http_call. */
+struct cxfer {
+	const struct pare_http *h;
+	const struct pare_http_call *call;
+	struct pare_http_reply *rep;
+	uint64_t body_total; /* request body size */
+	uint64_t max;        /* bound on the reply body */
+	int fail;            /* set by a callback: why it aborted */
+	bool headers_too_big;
+	struct pare_error werr;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+void pare_http_reply_init(struct pare_http_reply *rep)
+{
+	memset(rep, 0, sizeof(*rep));
+	pare_buf_init(&rep->headers, PARE_HTTP_HEADERS_MAX);
+	pare_buf_init(&rep->body, PARE_HTTP_CALL_DEFAULT_MAX);
+}
+
+void pare_http_reply_release(struct pare_http_reply *rep)
+{
+	if (!rep)
+		return;
+	pare_buf_release(&rep->headers);
+	pare_buf_release(&rep->body);
+}
+
+bool pare_http_reply_header(const struct pare_http_reply *rep, const char *name, size_t *pos,
+			    struct pare_slice *value)
+{
+	const char *data = rep->headers.data;
+	size_t len = rep->headers.len, nl = strlen(name);
+	while (*pos < len) {
+		const char *line = data + *pos;
+		const char *end = memchr(line, '\n', len - *pos);
+		size_t ll = end ? (size_t)(end - line) : len - *pos;
+		*pos += ll + (end ? 1 : 0);
+		if (ll > nl && line[nl] == ':' && strncasecmp(line, name, nl) == 0) {
+			*value = pare_slice_trim(pare_slice_make(line + nl + 1, ll - nl - 1));
+			return true;
+		}
+	}
+	return false;
+}
+
+/* "HTTP/1.1 201 Created": a new answer starts (redirect, 100, auth). */
+static void call_status(struct cxfer *x, const char *p, size_t n)
+{
+	struct pare_http_reply *rep = x->rep;
+	const char *sp = memchr(p, ' ', n);
+	rep->status = 0;
+	rep->reason[0] = '\0';
+	pare_buf_reset(&rep->headers);
+	pare_buf_reset(&rep->body);
+	if (!sp)
+		return;
+	size_t rest = n - (size_t)(sp + 1 - p), i = 0;
+	long status = 0;
+	for (; i < rest && i < 3 && sp[1 + i] >= '0' && sp[1 + i] <= '9'; i++)
+		status = status * 10 + (sp[1 + i] - '0');
+	rep->status = i == 3 ? status : 0;
+	if (i + 1 < rest && sp[1 + i] == ' ') {
+		size_t rl = rest - i - 1;
+		if (rl >= sizeof(rep->reason))
+			rl = sizeof(rep->reason) - 1;
+		memcpy(rep->reason, sp + 2 + i, rl);
+		rep->reason[rl] = '\0';
+		for (size_t k = 0; k < rl; k++)
+			if ((unsigned char)rep->reason[k] < 0x20 || rep->reason[k] == 0x7f)
+				rep->reason[k] = '?';
+	}
+}
+
+static size_t call_on_header(char *p, size_t size, size_t nmemb, void *ctx)
+{
+	struct cxfer *x = ctx;
+	size_t total = size * nmemb;
+	size_t n = trim_crlf(p, total);
+	if (n >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+		call_status(x, p, n);
+		return total;
+	}
+	if (n == 0 || memchr(p, '\0', n))
+		return total;
+	if (pare_buf_append(&x->rep->headers, p, n) < 0 ||
+	    pare_buf_putc(&x->rep->headers, '\n') < 0) {
+		x->fail = -PARE_E_TOO_BIG;
+		x->headers_too_big = true;
+		return 0;
+	}
+	return total;
+}
+
+static size_t call_on_body(char *p, size_t size, size_t nmemb, void *ctx)
+{
+	struct cxfer *x = ctx;
+	size_t n = size * nmemb;
+	if (n > x->max - x->rep->body.len || pare_buf_append(&x->rep->body, p, n) < 0) {
+		x->fail = -PARE_E_TOO_BIG;
+		return 0;
+	}
+	return n;
+}
+
+static size_t call_on_read(char *buf, size_t size, size_t nitems, void *ctx)
+{
+	struct cxfer *x = ctx;
+	const struct pare_http_call *c = x->call;
+	uint64_t left = x->body_total - x->rep->sent;
+	size_t want = size * nitems;
+	if (want > left)
+		want = (size_t)left;
+	if (want == 0)
+		return 0;
+	if (c->body) {
+		memcpy(buf, (const char *)c->body + x->rep->sent, want);
+	} else {
+		ssize_t got = pare_istream_read(c->body_stream, buf, want, &x->werr);
+		if (got == 0)
+			got = pare_error_set(&x->werr, -PARE_E_TRUNCATED,
+					     "request body ended after %llu of %llu bytes",
+					     (unsigned long long)x->rep->sent,
+					     (unsigned long long)x->body_total);
+		if (got < 0) {
+			x->fail = (int)got;
+			return CURL_READFUNC_ABORT;
+		}
+		want = (size_t)got;
+	}
+	x->rep->sent += want;
+	return want;
+}
+
+/* curl wants the body again (a reused connection died, a redirect). */
+static int call_on_seek(void *ctx, curl_off_t offset, int origin)
+{
+	struct cxfer *x = ctx;
+	if (origin != SEEK_SET || offset < 0 || (uint64_t)offset > x->body_total)
+		return CURL_SEEKFUNC_CANTSEEK;
+	if (x->call->body) {
+		x->rep->sent = (uint64_t)offset;
+		return CURL_SEEKFUNC_OK;
+	}
+	if (offset != 0 || !x->call->body_rewind ||
+	    x->call->body_rewind(x->call->body_rewind_ctx) < 0)
+		return CURL_SEEKFUNC_CANTSEEK;
+	x->rep->sent = 0;
+	return CURL_SEEKFUNC_OK;
+}
+
+static int call_on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+			    curl_off_t ulnow)
+{
+	(void)dltotal;
+	(void)dlnow;
+	struct cxfer *x = ctx;
+	if (x->call->label && ulnow > 0 && ultotal > 0 && ulnow < ultotal)
+		pare_progress_update(x->h->opts.progress, x->call->label, (uint64_t)ulnow,
+				     (uint64_t)ultotal);
+	return 0;
+}
+
+static bool call_has_body(const struct pare_http_call *c)
+{
+	return c->body || c->body_stream || strcmp(c->method, "POST") == 0 ||
+	       strcmp(c->method, "PUT") == 0 || strcmp(c->method, "PATCH") == 0;
+}
+
+static void call_method(CURL *c, struct cxfer *x)
+{
+	const struct pare_http_call *call = x->call;
+	if (strcmp(call->method, "HEAD") == 0) {
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	} else if (call_has_body(call)) {
+		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)x->body_total);
+		curl_easy_setopt(c, CURLOPT_READFUNCTION, call_on_read);
+		curl_easy_setopt(c, CURLOPT_READDATA, x);
+		curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, call_on_seek);
+		curl_easy_setopt(c, CURLOPT_SEEKDATA, x);
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, call->method);
+	} else if (strcmp(call->method, "GET") != 0) {
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, call->method);
+	}
+}
+
+static void call_setup(CURL *c, struct cxfer *x, struct curl_slist *headers)
+{
+	const struct pare_http_opts *o = &x->h->opts;
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, x->call->url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, x->call->follow_redirects ? 1L : 0L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)PARE_HTTP_MAX_REDIRECTS);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->low_speed_time);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->total_timeout_ms);
+	if (o->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, call_on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, call_on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, call_on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
+	call_method(c, x);
+}
+
+/* The caller's headers plus "Expect:" (no 100-continue); NULL on ENOMEM. */
+static struct curl_slist *call_headers(const struct pare_http_call *call)
+{
+	struct curl_slist *list = curl_slist_append(NULL, "Expect:"), *next;
+	for (size_t i = 0; list && call->headers && call->headers[i]; i++) {
+		next = curl_slist_append(list, call->headers[i]);
+		if (!next) {
+			curl_slist_free_all(list);
+			return NULL;
+		}
+		list = next;
+	}
+	return list;
+}
+
+/* The URL without its query, for messages. */
+static int url_len(const char *url)
+{
+	size_t n = strcspn(url, "?#");
+	return n > 400 ? 400 : (int)n;
+}
+
+static int call_failure(const struct cxfer *x, CURLcode rc, bool *transient,
+			struct pare_error *err)
+{
+	const char *m = x->call->method, *u = x->call->url, *why;
+	int ul = url_len(u);
+	why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
+	*transient = curl_transient(rc);
+	if (x->fail == -PARE_E_TOO_BIG)
+		return pare_error_set(
+			err, x->fail, "%s %.*s: reply %s larger than %llu bytes", m, ul, u,
+			x->headers_too_big ? "headers" : "body",
+			(unsigned long long)(x->headers_too_big ? PARE_HTTP_HEADERS_MAX : x->max));
+	if (x->fail) {
+		if (err)
+			*err = x->werr;
+		return pare_error_prefix(err, x->fail, "%s %.*s: ", m, ul, u);
+	}
+	if (curl_tls(rc))
+		return pare_error_set(err, -EPROTO, "%s %.*s: TLS failure: %s", m, ul, u, why);
+	int code = rc == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT
+		   : rc == CURLE_COULDNT_CONNECT  ? -ECONNREFUSED
+		   : rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL ? -EINVAL
+										   : -EIO;
+	return pare_error_set(err, code, "%s %.*s: %s", m, ul, u, why);
+}
+
+static int call_attempt(struct pare_http *h, struct cxfer *x, bool *transient,
+			struct pare_error *err)
+{
+	struct curl_slist *headers = call_headers(x->call);
+	if (!headers)
+		return pare_error_set(err, -ENOMEM, "%s: out of memory", x->call->url);
+	call_setup(h->curl, x, headers);
+	CURLcode rc = curl_easy_perform(h->curl);
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(headers);
+	*transient = false;
+	if (rc != CURLE_OK || x->fail)
+		return call_failure(x, rc, transient, err);
+	if (x->rep->status == 0)
+		return pare_error_set(err, -EIO, "%s %.*s: no HTTP status received",
+				      x->call->method, url_len(x->call->url), x->call->url);
+	*transient = x->rep->status >= 500 || x->rep->status == 429;
+	return 0;
+}
+
+/* May the body be sent again for a retry? */
+static bool call_resend(const struct pare_http_call *c, struct pare_http_reply *rep)
+{
+	if (!c->body_stream || rep->sent == 0)
+		return true;
+	if (!c->body_rewind || c->body_rewind(c->body_rewind_ctx) < 0)
+		return false;
+	rep->sent = 0;
+	return true;
+}
+
+static int call_check(const struct pare_http *h, const struct pare_http_call *c,
+		      struct pare_error *err)
+{
+	if (!h->curl || !c->url || !c->method)
+		return pare_error_set(err, -EINVAL, "http: no handle, URL or method");
+	if (!pare_http_is_url(c->url))
+		return pare_error_set(err, -EINVAL, "%s: not an http:// or https:// URL", c->url);
+	if (c->body && c->body_stream)
+		return pare_error_set(err, -EINVAL, "%s: two request bodies", c->url);
+	return 0;
+}
+
+int pare_http_call(struct pare_http *h, const struct pare_http_call *call,
+		   struct pare_http_reply *rep, struct pare_error *err)
+{
+	struct cxfer x;
+	long delay = h->opts.retry_delay_ms;
+	int r = call_check(h, call, err);
+	if (r < 0)
+		return r;
+	rep->attempts = 0;
+	for (;;) {
+		bool transient = false;
+		memset(&x, 0, sizeof(x));
+		x.h = h;
+		x.call = call;
+		x.rep = rep;
+		x.body_total = call->body	   ? call->body_len
+			       : call->body_stream ? call->body_size
+						   : 0;
+		x.max = call->max_bytes ? call->max_bytes : PARE_HTTP_CALL_DEFAULT_MAX;
+		rep->body.max = x.max < SIZE_MAX ? (size_t)x.max : SIZE_MAX;
+		rep->status = 0;
+		rep->reason[0] = '\0';
+		rep->sent = 0;
+		pare_buf_reset(&rep->headers);
+		pare_buf_reset(&rep->body);
+		rep->attempts++;
+		r = call_attempt(h, &x, &transient, err);
+		if (!transient || rep->attempts > (unsigned)h->opts.retries ||
+		    !call_resend(call, rep))
+			break;
+		if (r < 0)
+			pare_log_warning(h->opts.log, "%s; retrying in %ld ms (attempt %u of %d)",
+					 pare_error_text(err, r), delay, rep->attempts + 1,
+					 h->opts.retries + 1);
+		else
+			pare_log_warning(h->opts.log, "%s %.*s: HTTP %ld %s; retrying in %ld ms "
+					 "(attempt %u of %d)", call->method, url_len(call->url),
+					 call->url, rep->status, rep->reason, delay,
+					 rep->attempts + 1, h->opts.retries + 1);
+		sleep_ms(delay);
+		delay = delay > 60000 ? 120000 : delay * 2;
+	}
+	if (r < 0 && rep->attempts > 1) {
+		char why[PARE_ERROR_MSG_MAX];
+		snprintf(why, sizeof(why), "%s", pare_error_text(err, r));
+		pare_error_set(err, r, "%s (after %u attempts)", why, rep->attempts);
+	}
+	if (r == 0 && call->label && x.body_total > 0)
+		pare_progress_update(h->opts.progress, call->label, x.body_total, x.body_total);
+	return r;
+}
+
+int pare_http_resolve_url(const char *base, struct pare_slice ref, char **out,
+			  struct pare_error *err)
+{
+	char *refz = pare_slice_dup(ref), *res = NULL;
+	CURLU *u = curl_url();
+	int r = 0;
+	*out = NULL;
+	if (!refz || !u) {
+		r = pare_error_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	if (curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, refz, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &res, 0) != CURLUE_OK || !pare_http_is_url(res)) {
+		r = pare_error_set(err, -EINVAL, "%.*s: not a usable URL (relative to %.*s)",
+				   (int)(ref.len > 300 ? 300 : ref.len), ref.ptr, url_len(base),
+				   base);
+		goto out;
+	}
+	*out = strdup(res);
+	if (!*out)
+		r = pare_error_set(err, -ENOMEM, "out of memory");
+out:
+	curl_free(res);
+	curl_url_cleanup(u);
+	free(refz);
+	return r;
+}
+
+int pare_http_query_escape(struct pare_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	int r = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p && r == 0; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+			r = pare_buf_putc(b, (char)*p);
+		} else {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			r = pare_buf_append(b, e, 3);
+		}
+	}
+	return r;
 }

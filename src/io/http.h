@@ -52,9 +52,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/error.h"
 #include "base/log.h"
 #include "base/progress.h"
+#include "base/slice.h"
 #include "io/atomic.h"
 #include "io/stream.h"
 
@@ -125,5 +127,84 @@ bool pare_http_is_url(const char *s);
 /* Parse an HTTP date (RFC 7231 IMF-fixdate, and the obsolete forms curl
  * knows) into unix seconds; -1 when it is not a date. */
 int64_t pare_http_parse_date(const char *s);
+
+/* ---- general requests (the registry API) ----
+ *
+ * pare_http_call() makes one request with any method, extra request
+ * headers and an optional request body (from memory or from a stream of a
+ * known size), and keeps the status, the response headers and the body of
+ * the final answer in a pare_http_reply.  Unlike pare_http_get() it does
+ * not judge the status: any HTTP answer returns 0 and the caller reads
+ * rep->status (a registry protocol needs 401, 404 and 202 as answers).
+ * Negative codes are for transfers that failed: the errors of
+ * pare_http_get(), -PARE_E_TOO_BIG for a reply body over call->max_bytes
+ * or headers over PARE_HTTP_HEADERS_MAX, and the body stream's own code
+ * (or -PARE_E_TRUNCATED when it ends before call->body_size bytes).
+ *
+ * Retries (opts.retries, doubling delay): on transient transfer failures
+ * and on HTTP 5xx and 429, but only when the body can be sent again: no
+ * body, a body in memory, or a stream with a body_rewind callback.  When
+ * the retries run out on a status, that status is returned (0).
+ *
+ * Redirects are followed only when call->follow_redirects is set (meant
+ * for GET and HEAD); credentials in call->headers are not sent to another
+ * host.  "Expect: 100-continue" is never sent.
+ *
+ * Messages name the method and the URL without its query (upload URLs
+ * carry opaque state), e.g. "PUT http://127.0.0.1:5000/v2/x/blobs/uploads/
+ * 0e1f...: Connection refused".
+ *
+ * Ownership: call's strings, headers and body are borrowed for the
+ * duration of the call.  The reply owns its buffers; init it once, reuse
+ * it for several calls (each call resets it) and release it.
+ */
+#define PARE_HTTP_CALL_DEFAULT_MAX (1u << 20) /* reply body bound when none is given */
+#define PARE_HTTP_HEADERS_MAX (64u * 1024u)   /* response header bytes kept */
+
+struct pare_http_call {
+	const char *method;            /* "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE" */
+	const char *url;
+	const char *const *headers;    /* "Name: value" lines ended by NULL; may be NULL */
+	const void *body;              /* a body in memory of body_len bytes, or NULL */
+	size_t body_len;
+	struct pare_istream *body_stream; /* or a streamed body of exactly body_size bytes */
+	uint64_t body_size;
+	int (*body_rewind)(void *ctx); /* starts body_stream over; NULL: it cannot */
+	void *body_rewind_ctx;
+	uint64_t max_bytes;            /* reply body bound; 0: PARE_HTTP_CALL_DEFAULT_MAX */
+	bool follow_redirects;
+	const char *label;             /* upload progress label; NULL: no progress */
+};
+
+struct pare_http_reply {
+	long status;                      /* 0 until an answer arrived */
+	char reason[PARE_HTTP_REASON_MAX];
+	struct pare_buf headers;          /* "Name: value\n" lines of the final answer */
+	struct pare_buf body;             /* the final answer's body (bounded) */
+	uint64_t sent;                    /* request body bytes read in the last attempt */
+	unsigned attempts;
+};
+
+void pare_http_reply_init(struct pare_http_reply *rep);
+void pare_http_reply_release(struct pare_http_reply *rep);
+
+/* Find the next header `name` (case-insensitive) of the reply from *pos
+ * (start with 0); *value gets its trimmed value (a slice into rep).
+ * Returns false when there is none left. */
+bool pare_http_reply_header(const struct pare_http_reply *rep, const char *name, size_t *pos,
+			    struct pare_slice *value);
+
+int pare_http_call(struct pare_http *h, const struct pare_http_call *call,
+		   struct pare_http_reply *rep, struct pare_error *err);
+
+/* Resolve ref (absolute, or relative like a Location header) against
+ * base; *out is malloc'ed.  -EINVAL when either cannot be parsed or the
+ * result is not http(s). */
+int pare_http_resolve_url(const char *base, struct pare_slice ref, char **out,
+			  struct pare_error *err);
+
+/* Append s percent-encoded for a query value (RFC 3986 unreserved bytes
+ * kept) to b; -PARE_E_TOO_BIG when b's bound is reached. */
+int pare_http_query_escape(struct pare_buf *b, const char *s);
 
 #endif

@@ -1,0 +1,143 @@
+/* pare image SUBCOMMAND ...: images.  Subcommands are rows of image_subs[]
+ * below; each takes the applet's parsed options and its own arguments. */
+#include <errno.h>
+#include <jansson.h>
+#include <string.h>
+
+#include "cli/applets.h"
+#include "image/registry.h"
+
+enum { IMG_REGISTRY_CONFIG = 1, IMG_INSECURE };
+
+struct image_ctx {
+	const char *registry_config; /* --registry-config */
+	bool insecure;               /* --insecure */
+};
+
+struct image_sub {
+	const char *name;
+	int (*run)(struct image_ctx *m, struct pare_cli *cli, int argc, char **argv);
+};
+
+static const struct pare_option image_options[] = {
+	{ "registry-config", 0, PARE_OPT_ARG, "FILE", IMG_REGISTRY_CONFIG,
+	  "push: docker config.json with registry credentials (default "
+	  "$DOCKER_CONFIG/config.json or ~/.docker/config.json)" },
+	{ "insecure", 0, PARE_OPT_NOARG, NULL, IMG_INSECURE,
+	  "push: plain HTTP to the registry (always so for localhost and 127.0.0.1)" },
+	{ 0 },
+};
+
+static int image_parse(void *ctx, int id, const char *arg, struct pare_error *err)
+{
+	struct image_ctx *m = ctx;
+	(void)err;
+	switch (id) {
+	case IMG_REGISTRY_CONFIG: m->registry_config = arg; break;
+	case IMG_INSECURE: m->insecure = true; break;
+	}
+	return 0;
+}
+
+/* ---- push ---- */
+
+static void push_print_json(struct pare_cli *cli, const char *ref,
+			    const struct pare_registry_push_result *res)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "reference", json_string(ref));
+	json_object_set_new(o, "digest", json_string(res->digest));
+	json_object_set_new(o, "mediaType", json_string(res->media_type));
+	json_object_set_new(o, "blobsPushed", json_integer(res->blobs_pushed));
+	json_object_set_new(o, "blobsExisting", json_integer(res->blobs_existing));
+	json_object_set_new(o, "manifests", json_integer(res->manifests));
+	json_object_set_new(o, "bytesPushed", json_integer((json_int_t)res->bytes_pushed));
+	json_dumpf(o, cli->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', cli->out);
+	json_decref(o);
+}
+
+/* REF@DIGEST, with any digest REF already had replaced. */
+static void push_print(struct pare_cli *cli, const char *ref,
+		       const struct pare_registry_push_result *res)
+{
+	const char *at = strchr(ref, '@');
+	int n = at ? (int)(at - ref) : (int)strlen(ref);
+	if (cli->opts.json)
+		push_print_json(cli, ref, res);
+	else
+		fprintf(cli->out, "%.*s@%s\n", n, ref, res->digest);
+}
+
+static int image_push_run(struct image_ctx *m, struct pare_cli *cli, int argc, char **argv)
+{
+	struct pare_error err = { 0 };
+	struct pare_registry_push_result res;
+	if (argc != 2) {
+		pare_cli_error(cli, "image push: want OUT REF (an OCI layout directory and "
+			       "HOST[:PORT]/NAME[:TAG|@DIGEST])");
+		return 1;
+	}
+	struct pare_http_opts http = {
+		.retries = 2,
+		.progress = &cli->progress,
+		.log = &cli->log,
+	};
+	struct pare_registry_opts opts = {
+		.config_path = m->registry_config,
+		.insecure = m->insecure,
+		.http = &http,
+		.log = &cli->log,
+	};
+	int r = pare_registry_push_layout(argv[0], argv[1], &opts, &res, &err);
+	if (r < 0) {
+		pare_cli_report(cli, r, &err);
+		return 1;
+	}
+	pare_log_verbose(&cli->log, "%u blobs pushed (%llu bytes), %u already there, %u manifests",
+			 res.blobs_pushed, (unsigned long long)res.bytes_pushed,
+			 res.blobs_existing, res.manifests);
+	push_print(cli, argv[1], &res);
+	return 0;
+}
+
+/* ---- dispatch ---- */
+
+static const struct image_sub image_subs[] = {
+	{ "push", image_push_run },
+};
+
+static int image_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
+{
+	if (argc < 1) {
+		pare_cli_error(cli, "image: name a subcommand (see 'pare help image')");
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(image_subs) / sizeof(image_subs[0]); i++)
+		if (strcmp(argv[0], image_subs[i].name) == 0)
+			return image_subs[i].run(ctx, cli, argc - 1, argv + 1);
+	pare_cli_error(cli, "image: '%s' is not a subcommand (see 'pare help image')", argv[0]);
+	return 1;
+}
+
+const struct pare_applet pare_applet_image = {
+	.name = "image",
+	.summary = "Work with OCI images: push a layout to a registry",
+	.usage = "push [--registry-config FILE] [--insecure] OUT REF",
+	.description =
+		"pare image push OUT REF pushes the OCI image layout OUT (one image, or an image "
+		"index and its images) to the registry named by REF "
+		"(HOST[:PORT]/NAME[:TAG|@DIGEST], tag latest by default) with the OCI "
+		"distribution API: blobs the registry already has are skipped, the others are "
+		"uploaded whole and re-hashed on the way, then the manifests are put (children "
+		"of an index by digest, the top one under the tag). Credentials come from a "
+		"docker config.json (auths.HOST.auth); Basic and Bearer token authentication "
+		"are supported. HTTPS is used except for localhost and 127.0.0.1 or with "
+		"--insecure. Prints REF@DIGEST of what was pushed; -v lists each blob as "
+		"\"exists\" or \"pushed\".",
+	.options = image_options,
+	.flags = PARE_APPLET_JSON,
+	.ctx_size = sizeof(struct image_ctx),
+	.parse = image_parse,
+	.run = image_run,
+};
