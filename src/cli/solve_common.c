@@ -356,6 +356,66 @@ static int add_repo(struct pare_solve_ctx *c, const char *spec, struct pare_erro
 	return load_index(c, path, PARE_SPKG_FROM_REPO, repo, err);
 }
 
+static int remember_entry(struct pare_solve_ctx *c, const struct pare_spkg *p,
+			  const struct pare_pkgent *e)
+{
+	if (p->id >= c->npkg_ent) {
+		size_t n = p->id + 256;
+		const struct pare_pkgent **v = realloc(c->pkg_ent, n * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		memset(v + c->npkg_ent, 0, (n - c->npkg_ent) * sizeof(*v));
+		c->pkg_ent = v;
+		c->npkg_ent = n;
+	}
+	if (!c->pkg_ent[p->id])
+		c->pkg_ent[p->id] = e;
+	return 0;
+}
+
+const struct pare_pkgent *pare_solve_ctx_entry(const struct pare_solve_ctx *c,
+					       const struct pare_spkg *p)
+{
+	return p->id < c->npkg_ent ? c->pkg_ent[p->id] : NULL;
+}
+
+/* One configured repository's index into the universe. */
+static int add_loaded_repo(struct pare_solve_ctx *c, const struct pare_repo *rp,
+			   struct pare_error *err)
+{
+	int repo = pare_universe_add_repo(&c->u, pare_slice_from(rp->tag));
+	if (repo < 0)
+		return pare_error_set(err, repo, "too many repositories");
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < rp->index.n; i++) {
+		const struct pare_pkgent *e = &rp->index.ents[i];
+		struct pare_spkg_desc d;
+		struct pare_spkg *p = NULL;
+		desc_from_ent(&d, e);
+		if (e->flags & PARE_PKGENT_BAD_PROVIDES)
+			c->degraded = true;
+		r = pare_universe_add(&c->u, &d, PARE_SPKG_FROM_REPO, repo, &p, err);
+		if (r == 0 && p && remember_entry(c, p, e) < 0)
+			r = pare_error_set(err, -ENOMEM, "out of memory");
+	}
+	return r;
+}
+
+/* Repositories as apk configures them; unavailable ones were reported as
+ * warnings by pare_cli_repos_open and are skipped, as apk does. */
+static int add_configured_repos(struct pare_solve_ctx *c, struct pare_cli *cli,
+				struct pare_error *err)
+{
+	int r = pare_cli_repos_open(cli, &c->repos, false);
+	if (r < 0)
+		return r;
+	c->repos_open = true;
+	for (size_t i = 0; r == 0 && i < c->repos.repos.n; i++)
+		if (c->repos.repos.v[i].loaded)
+			r = add_loaded_repo(c, &c->repos.repos.v[i], err);
+	return r;
+}
+
 static int open_inputs(struct pare_solve_ctx *c, struct pare_cli *cli, struct pare_error *err)
 {
 	const struct pare_global_opts *o = &cli->opts;
@@ -372,8 +432,8 @@ static int open_inputs(struct pare_solve_ctx *c, struct pare_cli *cli, struct pa
 	}
 	for (int i = 0; r == 0 && i < o->ntest_repos; i++)
 		r = add_repo(c, o->test_repos[i], err);
-	for (int i = 0; r == 0 && i < o->nrepos; i++)
-		r = add_repo(c, o->repos[i], err);
+	if (r == 0 && o->ntest_repos == 0)
+		r = add_configured_repos(c, cli, err);
 	if (r == 0 && o->test_cache)
 		r = load_index(c, o->test_cache, PARE_SPKG_FROM_CACHE, -1, err);
 	if (r == 0 && o->test_world)
@@ -391,7 +451,8 @@ int pare_solve_ctx_open(struct pare_solve_ctx *c, struct pare_cli *cli)
 	pare_universe_init(&c->u, pare_slice_from(cli->opts.arch ? cli->opts.arch : host_arch()));
 	int r = open_inputs(c, cli, &err);
 	if (r < 0) {
-		pare_cli_report(cli, r, &err);
+		if (err.code) /* else already reported (repositories) */
+			pare_cli_report(cli, r, &err);
 		return r;
 	}
 	if (c->u.has_broken || c->degraded) {
@@ -407,6 +468,9 @@ void pare_solve_ctx_release(struct pare_solve_ctx *c)
 	if (!c)
 		return;
 	pare_universe_release(&c->u);
+	if (c->repos_open)
+		pare_cli_repos_close(&c->repos);
+	free(c->pkg_ent);
 	free(c->world);
 	free(c->name_flags);
 	memset(c, 0, sizeof(*c));

@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "apk/index.h"
 #include "cli/cli.h"
+#include "cli/repos.h"
 #include "solver/solver.h"
 #include "solver/universe.h"
 
@@ -22,7 +24,19 @@ struct pare_solve_ctx {
 	const struct pare_spkg *self;  /* owner of proc/self/exe, if installed */
 	bool finalized;
 	bool degraded;                 /* an index entry had a provide that did not parse */
+	/* Configured repositories (etc/apk/repositories, -X), when no
+	 * --test-repo is given; their indexes back the packages below. */
+	struct pare_cli_repos repos;
+	bool repos_open;
+	/* Per package id: the repository index entry it came from (first
+	 * seen), or NULL (installed only, or from a --test-repo file). */
+	const struct pare_pkgent **pkg_ent;
+	size_t npkg_ent;
 };
+
+/* The index entry a package can be fetched through, or NULL. */
+const struct pare_pkgent *pare_solve_ctx_entry(const struct pare_solve_ctx *c,
+					       const struct pare_spkg *p);
 
 /* Load everything for the run (see the options in cli.h).  Prints its own
  * errors; returns 0 or a negative code. */
