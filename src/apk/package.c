@@ -442,8 +442,18 @@ static int check_datahash(struct pkg_reader *rd, struct pare_error *err)
 	if (pare_digest_final(&rd->data, &pkg->data_sha256) < 0)
 		return pare_error_set(err, -PARE_E_CRYPTO, "%s: digest failed", rd->name);
 	struct pare_slice want = pkg->info.datahash;
-	if (want.len == 0)
+	if (want.len == 0) {
+		/* The signature covers only the control member; without a
+		 * datahash nothing ties the data to it, so the package cannot
+		 * be trusted whatever its signatures say. */
+		if (pkg->trust == 0) {
+			pkg->signer = NULL;
+			pkg->trust = -PARE_E_UNTRUSTED;
+			snprintf(pkg->trust_msg, sizeof(pkg->trust_msg), "%s",
+				 "no datahash: the data is not covered by the signature");
+		}
 		return 0;
+	}
 	char hex[2 * PARE_DIGEST_MAX + 1];
 	pare_hex_encode(pkg->data_sha256.bytes, pkg->data_sha256.len, hex);
 	if (want.len != 2 * pkg->data_sha256.len || strncasecmp(want.ptr, hex, want.len) != 0)

@@ -27,7 +27,9 @@
  * 0, pkg->trust holds 0 (a signature by a known key verified),
  * -PARE_E_BAD_SIGNATURE (a key of that name exists but the signature does
  * not verify, and no other signature did) or -PARE_E_UNTRUSTED (no
- * signature, or only by unknown keys).
+ * signature, or only by unknown keys, or no datahash: a signature covers
+ * the control member only, and without a datahash nothing ties the data
+ * to it).
  *
  * Ownership: everything in struct pare_pkg is owned by it (arena) and lives
  * until pare_pkg_release().

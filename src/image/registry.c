@@ -133,6 +133,31 @@ static int token_url(struct session *s, const struct pare_auth_challenge *ch, st
 }
 
 /* Bearer: GET realm?service=...&scope=... (Basic credentials if any). */
+/* Credentials go only to the registry itself: an upload Location on
+ * another host, port or scheme (say, a downgrade to http) gets none,
+ * since curl cannot strip a header we built ourselves. */
+static bool same_origin(const struct session *s, const char *url)
+{
+	size_t n = strlen(s->base);
+	return strncmp(url, s->base, n) == 0 && (url[n] == '/' || url[n] == '\0');
+}
+
+/* Scheme and host equal, port aside: a token service on the registry's
+ * own host (common for local registries) may get the credentials over
+ * the registry's scheme. */
+static bool same_host(const struct session *s, const char *url)
+{
+	const char *b = strstr(s->base, "://"), *u = strstr(url, "://");
+	if (!b || !u || (b - s->base) != (u - url) || strncmp(s->base, url, (size_t)(b - s->base)))
+		return false;
+	b += 3;
+	u += 3;
+	size_t bn = strcspn(b, ":/"), un = strcspn(u, ":/?#");
+	if (b[0] == '[') /* [::1]:port */
+		bn = strcspn(b, "]") + 1, un = strcspn(u, "]") + 1;
+	return bn == un && strncmp(b, u, bn) == 0;
+}
+
 static int fetch_token(struct session *s, const struct pare_auth_challenge *ch,
 		       struct pare_error *err)
 {
@@ -140,7 +165,10 @@ static int fetch_token(struct session *s, const struct pare_auth_challenge *ch,
 	char *basic = NULL, *token = NULL;
 	pare_buf_init(&url, 8192);
 	int r = token_url(s, ch, &url);
-	if (r == 0 && s->have_cred)
+	/* Basic credentials for the token service only over https, or to the
+	 * registry's own host (a local plain-http registry). */
+	bool safe = strncmp(ch->realm, "https://", 8) == 0 || same_host(s, ch->realm);
+	if (r == 0 && s->have_cred && safe)
 		r = pare_auth_basic_header(&s->cred, &basic);
 	if (r < 0) {
 		r = pare_error_set(err, r, "%s: token request for %s: %s", s->text, ch->realm,
@@ -225,7 +253,7 @@ static int send_req(struct session *s, const char *what, struct pare_http_call *
 {
 	for (bool again = false;; again = true) {
 		const char *headers[3] = { content_type, NULL, NULL };
-		headers[content_type ? 1 : 0] = s->authz;
+		headers[content_type ? 1 : 0] = same_origin(s, c->url) ? s->authz : NULL;
 		c->headers = headers;
 		int r = pare_http_call(&s->http, c, &s->rep, err);
 		c->headers = NULL;

@@ -175,7 +175,11 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ctx)
 	if (n >= 5 && strncmp(p, "HTTP/", 5) == 0) {
 		header_status(x, p, n);
 	} else if (header_is(p, n, "ETag", &v, &vl)) {
-		bool fits = vl < sizeof(x->etag) && memchr(v, '\0', vl) == NULL;
+		/* The value goes back in If-None-Match: no control bytes, or a
+		 * server could inject header lines into our next request. */
+		bool fits = vl < sizeof(x->etag);
+		for (size_t i = 0; fits && i < vl; i++)
+			fits = (unsigned char)v[i] >= 0x20 && (unsigned char)v[i] != 0x7f;
 		memcpy(x->etag, v, fits ? vl : 0);
 		x->etag[fits ? vl : 0] = '\0';
 	} else if (header_is(p, n, "Last-Modified", &v, &vl) && vl < sizeof(tmp)) {

@@ -108,6 +108,11 @@ static int verify_fd(int fd, const struct pare_pkgent *e, const char *name,
 		r = pare_error_set(err, -PARE_E_INTEGRITY, "%s: identity %s, index says %s", name, got,
 				   want);
 	}
+	/* The index vouches for the control member (C:); only the datahash
+	 * in it vouches for the data. */
+	if (r == 0 && !pkg.datahash_verified)
+		r = pare_error_set(err, -PARE_E_INTEGRITY,
+				   "%s: no datahash, so the data is not covered by the index", name);
 	pare_pkg_release(&pkg);
 	return r;
 }
