@@ -18,9 +18,6 @@ static const struct pare_option add_options[] = {
 	  "Always choose the latest version (fail rather than settle for an older one)" },
 	{ "virtual", 't', PARE_OPT_ARG, "NAME[=VERSION]", O_VIRTUAL,
 	  "Create a virtual package NAME depending on the ATOMs and add it to the world" },
-	{ "initdb", 0, PARE_OPT_NOARG, NULL, O_INITDB, "Initialize a new package database" },
-	{ "usermode", 0, PARE_OPT_NOARG, NULL, O_USERMODE, "Accepted for apk compatibility" },
-	{ "no-chown", 0, PARE_OPT_NOARG, NULL, O_USERMODE, "Accepted for apk compatibility" },
 	{ 0 },
 };
 
@@ -141,7 +138,7 @@ const struct pare_applet pare_applet_add = {
 		"the same name, and select the packages that satisfy the whole world: installed "
 		"packages are kept unless a constraint needs another version. Prints apk's change "
 		"lines and 'OK: SIZE in N packages', or 'ERROR: unable to select packages:' with "
-		"what is in the way. Changes are only simulated for now (--simulate).",
+		"what is in the way. With --simulate nothing is changed.",
 	.options = add_options,
 	.ctx_size = sizeof(struct add_ctx),
 	.parse = add_parse,

@@ -157,9 +157,7 @@ static int del_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	print_kept(&c, &sol, names, argc);
-	pare_solve_print_changes(&c, &sol);
-	pare_solve_print_ok(&c, &sol);
-	status = 0;
+	status = pare_solve_finish(&c, &sol);
 out:
 	pare_solution_release(&sol);
 	pare_solve_ctx_release(&c);

@@ -3,11 +3,12 @@
 #include <string.h>
 
 #include "cli/applets.h"
+#include "cli/info_installed.h"
 #include "cli/repos.h"
 
 enum {
 	I_ALL = 1, I_DESC, I_WEB, I_SIZE, I_DEPENDS, I_PROVIDES, I_LICENSE, I_INSTALL_IF,
-	I_REPLACES,
+	I_REPLACES, I_CONTENTS, I_WHO_OWNS, I_RDEPENDS,
 };
 
 enum {
@@ -17,6 +18,7 @@ enum {
 
 struct info_ctx {
 	unsigned fields;
+	unsigned installed; /* PARE_INFO_*: answered from the installed database */
 };
 
 static const struct pare_option info_options[] = {
@@ -29,6 +31,12 @@ static const struct pare_option info_options[] = {
 	PARE_CLI_OPT("license", 0, PARE_OPT_NOARG, NULL, I_LICENSE, "Print the license"),
 	PARE_CLI_OPT("install-if", 0, PARE_OPT_NOARG, NULL, I_INSTALL_IF, "List the install_if rule"),
 	PARE_CLI_OPT("replaces", 0, PARE_OPT_NOARG, NULL, I_REPLACES, "List the packages it replaces"),
+	PARE_CLI_OPT("contents", 'L', PARE_OPT_NOARG, NULL, I_CONTENTS,
+		     "List the files of an installed package"),
+	PARE_CLI_OPT("who-owns", 'W', PARE_OPT_NOARG, NULL, I_WHO_OWNS,
+		     "Print the installed package that owns each FILE"),
+	PARE_CLI_OPT("rdepends", 'r', PARE_OPT_NOARG, NULL, I_RDEPENDS,
+		     "List the installed packages that depend on it"),
 	{ 0 },
 };
 
@@ -44,6 +52,11 @@ static int info_parse(void *ctx, int id, const char *arg, struct pare_error *err
 		[I_REPLACES] = F_REPLACES,
 	};
 	struct info_ctx *c = ctx;
+	if (id == I_CONTENTS || id == I_WHO_OWNS || id == I_RDEPENDS) {
+		c->installed |= id == I_CONTENTS ? PARE_INFO_CONTENTS
+				: id == I_WHO_OWNS ? PARE_INFO_WHO_OWNS : PARE_INFO_RDEPENDS;
+		return 0;
+	}
 	c->fields |= bits[id];
 	return 0;
 }
@@ -102,12 +115,15 @@ static int info_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		pare_cli_error(cli, "info: name at least one package");
 		return 1;
 	}
+	unsigned f = c->fields ? c->fields : F_DESC | F_WEB | F_SIZE;
+	int missing = 0;
+	if (pare_info_installed(cli, c->installed, c->installed ? c->fields : f, print_info, argc,
+				argv, &missing))
+		return missing;
 	if (pare_cli_repos_open(cli, &cr, false) < 0) {
 		pare_cli_repos_close(&cr);
 		return 1;
 	}
-	unsigned f = c->fields ? c->fields : F_DESC | F_WEB | F_SIZE;
-	int missing = 0;
 	for (int i = 0; i < argc; i++) {
 		const struct pare_pkgent *e = pare_cli_repos_best(&cr.repos, pare_slice_from(argv[i]));
 		if (!e) {
@@ -124,11 +140,13 @@ static int info_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 const struct pare_applet pare_applet_info = {
 	.name = "info",
 	.summary = "Print what the repositories know about packages",
-	.usage = "[-a] [-d] [-w] [-s] [-R] [-P] [--license] NAME...",
+	.usage = "[-a] [-d] [-w] [-s] [-R] [-P] [--license] [-L] [-r] NAME... | -W FILE...",
 	.description =
 		"For each NAME, the latest version in the repositories (untagged repositories "
 		"first) is described as apk info does: a line 'NAME-VERSION FIELD:', the value, and "
 		"an empty line. Without field options: description, webpage and installed size. "
+		"When every NAME is installed under --root, or with -L, -W or -r, the installed "
+		"database answers instead. "
 		"Exits 1 if a NAME is in no repository.",
 	.options = info_options,
 	.ctx_size = sizeof(struct info_ctx),

@@ -149,9 +149,8 @@ static int preupgrade(struct pare_solve_ctx *c, struct upgrade_ctx *x, int *stat
 		r = pare_solve_ctx_solve(c, 0, &sol);
 		if (r == 0 && sol.ok && sol.nchanges) {
 			fprintf(c->cli->out, "Preupgrading:\n");
-			pare_solve_print_changes(c, &sol);
-			pare_solve_print_ok(c, &sol);
-			r = 1;
+			*status = pare_solve_finish(c, &sol);
+			r = *status ? -1 : 1;
 		} else if (r == 0 && !sol.ok) {
 			*status = pare_solve_print_errors(c, &sol);
 			r = -1;

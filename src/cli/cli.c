@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/slice.h"
 #include "config.h"
 
 enum global_id {
@@ -23,6 +24,11 @@ enum global_id {
 	G_HELP,
 	G_VERSION,
 	G_SIMULATE,
+	G_NO_SCRIPTS,
+	G_FORCE_OVERWRITE,
+	G_INITDB,
+	G_NO_CHOWN,
+	G_WAIT,
 	G_NO_NETWORK,
 	G_FORCE_BROKEN_WORLD,
 	G_TEST_REPO,
@@ -52,6 +58,15 @@ const struct pare_option pare_global_options[] = {
 	{ "version", 'V', PARE_OPT_NOARG, NULL, G_VERSION, "Print the program version" },
 	{ "simulate", 's', PARE_OPT_NOARG, NULL, G_SIMULATE,
 	  "Show what would be done without changing anything" },
+	{ "no-scripts", 0, PARE_OPT_NOARG, NULL, G_NO_SCRIPTS,
+	  "Do not run package scripts when committing changes" },
+	{ "force-overwrite", 0, PARE_OPT_NOARG, NULL, G_FORCE_OVERWRITE,
+	  "Overwrite files owned by other packages" },
+	{ "initdb", 0, PARE_OPT_NOARG, NULL, G_INITDB, "Create the package database in the root" },
+	{ "no-chown", 0, PARE_OPT_NOARG, NULL, G_NO_CHOWN,
+	  "Record file owners in the database but do not apply them (non-root)" },
+	{ "usermode", 0, PARE_OPT_NOARG, NULL, G_NO_CHOWN, "Same as --no-chown (apk's name)" },
+	{ "wait", 0, PARE_OPT_ARG, "N", G_WAIT, "Wait up to N seconds for the database lock" },
 	{ "no-network", 0, PARE_OPT_NOARG, NULL, G_NO_NETWORK,
 	  "Do not use the network: only installed or cached packages" },
 	{ "force-broken-world", 0, PARE_OPT_NOARG, NULL, G_FORCE_BROKEN_WORLD,
@@ -105,6 +120,18 @@ static int global_set(struct parse_state *st, int id, const char *arg, struct pa
 	case G_HELP: st->help = true; break;
 	case G_VERSION: st->version = true; break;
 	case G_SIMULATE: o->simulate = true; break;
+	case G_NO_SCRIPTS: o->no_scripts = true; break;
+	case G_FORCE_OVERWRITE: o->force_overwrite = true; break;
+	case G_INITDB: o->initdb = true; break;
+	case G_NO_CHOWN: o->no_chown = true; break;
+	case G_WAIT: {
+		uint64_t w;
+		if (!pare_slice_to_u64(pare_slice_from(arg), &w) || w > 86400)
+			return pare_error_set(err, -PARE_E_USAGE, "--wait: '%s' is not a number of seconds",
+					      arg);
+		o->wait_seconds = (unsigned)w;
+		break;
+	}
 	case G_NO_NETWORK: o->no_network = true; break;
 	case G_FORCE_BROKEN_WORLD: o->force_broken_world = true; break;
 	case G_TEST_REPO:

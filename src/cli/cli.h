@@ -46,6 +46,11 @@ struct pare_global_opts {
 	bool simulate;                 /* -s/--simulate: change nothing */
 	bool no_network;               /* --no-network: only installed or cached packages */
 	bool force_broken_world;       /* --force-broken-world */
+	bool no_scripts;               /* --no-scripts: commit without running scripts */
+	bool force_overwrite;          /* --force-overwrite: take files of other packages */
+	bool initdb;                   /* --initdb: create the root's database */
+	bool no_chown;                 /* --no-chown/--usermode: record owners only */
+	unsigned wait_seconds;         /* --wait N: for the database lock */
 	/* Hidden test inputs (apk's test harness style), see tests/conformance: */
 	const char *test_repos[PARE_CLI_MAX_REPOS]; /* --test-repo [@TAG:]FILE */
 	int ntest_repos;

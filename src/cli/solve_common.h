@@ -70,6 +70,11 @@ int pare_solve_print_errors(struct pare_solve_ctx *c, const struct pare_solution
 /* apk's human size ("976 KiB", "10.0 MiB"). */
 void pare_solve_fmt_size(uint64_t size, char *buf, size_t n);
 
+/* After a successful solve: with --simulate print the changes and apk's
+ * closing line; else commit them to the root (commit_cli.h) with the new
+ * world.  Returns the exit status. */
+int pare_solve_finish(struct pare_solve_ctx *c, const struct pare_solution *sol);
+
 /* Solve, print, and return the exit status (add, del, fix). */
 int pare_solve_and_report(struct pare_solve_ctx *c, unsigned flags, struct pare_solution *sol);
 

@@ -1,6 +1,10 @@
 /* Printing solver results exactly as apk does. */
 #include "cli/solve_common.h"
 
+#include "apk/version.h"
+#include "base/buf.h"
+#include "cli/commit_cli.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,6 +245,85 @@ static int drop_broken_world(struct pare_solve_ctx *c, unsigned flags, struct pa
 	return pare_solve_ctx_solve(c, flags, sol);
 }
 
+/* A world atom as apk writes it in etc/apk/world: [!]name[@tag][op version]. */
+static char *world_atom_text(const struct pare_solve_ctx *c, const struct pare_sdep *d)
+{
+	struct pare_buf b;
+	pare_buf_init(&b, 4096);
+	int r = pare_buf_appendf(&b, "%s%.*s", d->conflict ? "!" : "", (int)d->name->str.len,
+				 d->name->str.ptr);
+	if (r == 0 && d->tag)
+		r = pare_buf_appendf(&b, "@%.*s", (int)c->u.tags[d->tag].len, c->u.tags[d->tag].ptr);
+	if (r == 0 && d->version.len)
+		r = pare_buf_appendf(&b, "%s%.*s", pare_version_op_str(d->op), (int)d->version.len,
+				     d->version.ptr);
+	if (r < 0) {
+		pare_buf_release(&b);
+		return NULL;
+	}
+	return pare_buf_detach(&b, NULL);
+}
+
+static void commit_item(const struct pare_solve_ctx *c, const struct pare_change *ch,
+			struct pare_cli_commit_item *it)
+{
+	memset(it, 0, sizeof(*it));
+	it->kind = (enum pare_txn_kind)ch->kind;
+	if (ch->old_pkg)
+		it->old_name = ch->old_pkg->name->str;
+	if (ch->new_pkg) {
+		it->new_name = ch->new_pkg->name->str;
+		it->new_version = ch->new_pkg->version;
+		it->new_identity = ch->new_pkg->identity_len ? ch->new_pkg->identity : NULL;
+		it->new_identity_len = ch->new_pkg->identity_len;
+		it->new_tag = c->u.tags[ch->new_tag];
+	}
+}
+
+/* Apply a successful solution: print it with --simulate, else commit it
+ * to the root with the new world. */
+static int solve_commit(struct pare_solve_ctx *c, const struct pare_solution *sol)
+{
+	struct pare_cli *cli = c->cli;
+	struct pare_cli_commit_item *items = calloc(sol->nchanges + 1, sizeof(*items));
+	char **world = calloc(c->nworld + 1, sizeof(*world));
+	int status = 1;
+	if (!items || !world)
+		goto out;
+	for (uint32_t i = 0; i < sol->nchanges; i++)
+		commit_item(c, &sol->changes[i], &items[i]);
+	for (size_t i = 0; i < c->nworld; i++)
+		if (!(world[i] = world_atom_text(c, &c->world[i])))
+			goto out;
+	struct pare_cli_commit_opts o = {
+		.no_scripts = cli->opts.no_scripts,
+		.force_overwrite = cli->opts.force_overwrite,
+		.initdb = cli->opts.initdb,
+		.no_chown = cli->opts.no_chown,
+		.wait_seconds = cli->opts.wait_seconds,
+		.world_set = (const char *const *)world,
+		.nworld_set = c->nworld,
+	};
+	status = pare_cli_commit(cli, &o, items, sol->nchanges);
+out:
+	if (status && (!items || !world))
+		pare_cli_error(cli, "out of memory");
+	for (size_t i = 0; world && i < c->nworld; i++)
+		free(world[i]);
+	free(world);
+	free(items);
+	return status;
+}
+
+int pare_solve_finish(struct pare_solve_ctx *c, const struct pare_solution *sol)
+{
+	if (!c->cli->opts.simulate)
+		return solve_commit(c, sol);
+	pare_solve_print_changes(c, sol);
+	pare_solve_print_ok(c, sol);
+	return 0;
+}
+
 int pare_solve_and_report(struct pare_solve_ctx *c, unsigned flags, struct pare_solution *sol)
 {
 	if (pare_solve_ctx_solve(c, flags, sol) < 0)
@@ -249,7 +332,5 @@ int pare_solve_and_report(struct pare_solve_ctx *c, unsigned flags, struct pare_
 		return 1;
 	if (!sol->ok)
 		return pare_solve_print_errors(c, sol);
-	pare_solve_print_changes(c, sol);
-	pare_solve_print_ok(c, sol);
-	return 0;
+	return pare_solve_finish(c, sol);
 }

@@ -1,0 +1,55 @@
+/* pare stats: statistics of the installed database, in apk stats' layout. */
+#include "cli/applets.h"
+#include "cli/commit_cli.h"
+#include "db/scripts.h"
+#include "db/triggers.h"
+
+static int stats_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
+{
+	(void)ctx;
+	(void)argc;
+	(void)argv;
+	struct pare_root root = { .fd = -1 };
+	struct pare_db_installed db;
+	struct pare_db_triggers trig;
+	struct pare_db_scripts scripts;
+	struct pare_error err = { 0 };
+	pare_db_installed_init(&db);
+	pare_db_triggers_init(&trig);
+	pare_db_scripts_init(&scripts);
+	int r = pare_cli_open_root(cli, &root, &err);
+	if (r == 0)
+		r = pare_db_installed_read(&db, &root, &err);
+	if (r == 0)
+		r = pare_db_triggers_read(&trig, &root, &err);
+	if (r == 0)
+		r = pare_db_scripts_read(&scripts, &root, &err);
+	if (r == 0) {
+		struct pare_txn_result t;
+		pare_txn_db_totals(&db, &t);
+		size_t broken = 0;
+		for (size_t i = 0; i < db.npkgs; i++)
+			broken += db.pkgs[i]->broken.len > 0;
+		fprintf(cli->out,
+			"installed:\n  packages: %zu\n  dirs: %llu\n  files: %llu\n  bytes: %llu\n"
+			"  triggers: %zu\n  scripts: %zu\n  broken: %zu\n",
+			t.npkgs, (unsigned long long)t.dirs, (unsigned long long)t.files,
+			(unsigned long long)t.installed_size, trig.n, scripts.n, broken);
+	} else {
+		pare_cli_report(cli, r, &err);
+	}
+	pare_db_scripts_release(&scripts);
+	pare_db_triggers_release(&trig);
+	pare_db_installed_release(&db);
+	pare_root_release(&root);
+	return r < 0 ? 1 : 0;
+}
+
+const struct pare_applet pare_applet_stats = {
+	.name = "stats",
+	.summary = "Show statistics about the installed packages",
+	.usage = "",
+	.description = "Print the number of installed packages, their directories, files, "
+		       "installed bytes, trigger and script entries, and broken packages.",
+	.run = stats_run,
+};

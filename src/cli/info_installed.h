@@ -1,0 +1,28 @@
+/* pare info for installed packages: -L (contents), -W (owner of a file),
+ * -r (reverse dependencies), and the index fields of installed packages
+ * (-s, -R, ...), read from <root>/lib/apk/db/installed. */
+#ifndef PARE_CLI_INFO_INSTALLED_H
+#define PARE_CLI_INFO_INSTALLED_H
+
+#include <stdbool.h>
+
+#include "apk/index.h"
+#include "cli/cli.h"
+
+enum {
+	PARE_INFO_CONTENTS = 1 << 0, /* -L */
+	PARE_INFO_WHO_OWNS = 1 << 1, /* -W: the arguments are paths */
+	PARE_INFO_RDEPENDS = 1 << 2, /* -r */
+};
+
+typedef void (*pare_info_print_fn)(struct pare_cli *cli, unsigned fields,
+				   const struct pare_pkgent *e);
+
+/* Handle the request from the installed database when an installed-only
+ * option is given (inst != 0) or every NAME is installed; *status gets
+ * the exit status.  Returns false (nothing printed) otherwise, and the
+ * caller answers from the repositories. */
+bool pare_info_installed(struct pare_cli *cli, unsigned inst, unsigned fields,
+			 pare_info_print_fn print, int argc, char **argv, int *status);
+
+#endif

@@ -1,0 +1,98 @@
+/* Internal state of a transaction, shared by transaction.c (the loop and
+ * the database updates), txn_stage.c (the visitor that checks and stages
+ * each entry) and txn_fs.c (deletions, sweeping, digests of files on disk).
+ *
+ * Ownership: struct txn owns its arena and maps (paths are arena strings);
+ * struct txn_stage owns its extractor, arena and maps, and borrows the
+ * transaction.  Every slice kept in these maps points into an arena.
+ */
+#ifndef PARE_COMMIT_TXN_INT_H
+#define PARE_COMMIT_TXN_INT_H
+
+#include "commit/transaction.h"
+
+struct txn {
+	const struct pare_txn_opts *o;
+	struct pare_db_installed *db;
+	struct pare_db_scripts *scripts;
+	struct pare_db_triggers *triggers;
+	struct pare_txn_result *res;
+	struct pare_arena arena;
+	struct pare_map touched;  /* directories where files came or went */
+	struct pare_map leaving;  /* names of packages this transaction removes */
+	struct pare_map fresh;    /* identity text of packages installed now */
+	char root_real[PARE_PATH_MAX]; /* host path of the root, "" if unknown */
+	size_t root_real_len;
+	bool recover;             /* a previous transaction was killed */
+	bool scripts_dirty, triggers_dirty;
+	uint64_t progress_done, progress_total;
+};
+
+/* One data entry of the package being staged, as the database records it. */
+struct txn_ent {
+	struct pare_slice path;   /* normalised nominal path (arena) */
+	char type;                /* PARE_TAR_* */
+	uint32_t mode;            /* as applied (set-id bits dropped when they are) */
+	uint32_t uid, gid;
+	struct pare_digest_value csum; /* SHA1 (files, symlinks), or NONE */
+	bool replace;             /* taken over from another package */
+	bool apk_new;             /* written as PATH.apk-new */
+};
+
+/* A resolved directory: where path[...] really is inside the root. */
+struct txn_dir {
+	struct pare_slice resolved; /* "" for the root */
+};
+
+struct txn_stage {
+	struct txn *t;
+	const struct pare_pkgent *ent;     /* the new package */
+	const struct pare_db_pkg *oldp;    /* its installed version, or NULL */
+	struct pare_extract x;
+	struct pare_pkg_visitor xv;        /* the extractor's visitor */
+	struct pare_arena arena;
+	struct txn_ent **ents;             /* in package order (arena entries) */
+	size_t nents, cap;
+	struct pare_map paths;             /* nominal path -> struct txn_ent * */
+	struct pare_map dirs;              /* directory path -> struct txn_dir * */
+	bool drop_setid;                   /* set-id bits are not applied */
+};
+
+/* txn_stage.c */
+int txn_stage_init(struct txn_stage *s, struct txn *t, const struct pare_pkgent *ent,
+		   const struct pare_db_pkg *oldp, const char *label, struct pare_error *err);
+void txn_stage_release(struct txn_stage *s);
+void txn_stage_visitor(struct txn_stage *s, struct pare_pkg_visitor *v);
+/* Normalise an archive/database path (drop "." and empty components) into
+ * out (PARE_PATH_MAX + 1 bytes); refuse what pare_path_check_name refuses. */
+int txn_normalise(struct pare_slice name, char *out, size_t *len, struct pare_error *err);
+/* Resolve directory dir (nominal) inside the root with the symlink rule of
+ * transaction.h; *out stays valid until the stage is released.  self: the
+ * packages whose symlinks count as the package's own (may be NULL). */
+int txn_resolve_dir(struct txn_stage *s, struct pare_slice dir, const struct txn_dir **out,
+		    struct pare_error *err);
+
+/* txn_fs.c */
+bool txn_is_protected(struct pare_slice path);
+/* Digest (alg) of the regular file at path inside the root: 0, -ENOENT
+ * (absent), -EISDIR/-EINVAL (not a regular file) or another code. */
+int txn_file_digest(struct pare_root *root, const char *path, enum pare_digest_alg alg,
+		    struct pare_digest_value *out);
+/* Delete the file (not directory) at nominal path if no live package owns
+ * it or the path it resolves to; a modified protected file is kept.
+ * Returns 0 (deleted, absent or kept) or a negative code. */
+int txn_delete_file(struct txn_stage *s, struct pare_slice path,
+		    const struct pare_digest_value *csum);
+/* Remove the directories (nominal paths, any order) no live package lists,
+ * deepest first, when empty. */
+void txn_remove_dirs(struct txn *t, struct pare_slice *dirs, size_t n);
+/* Remove stale temporaries a killed run left in directory dir. */
+void txn_sweep_dir(struct txn *t, struct pare_slice dir);
+/* Remember that files changed in dir (the parent of path). */
+void txn_touch(struct txn *t, struct pare_slice path);
+
+/* triggers.c: run the triggers that fire; returns how many failed, their
+ * packages in failed_pkgs[0..min(returned, max)). */
+size_t txn_run_triggers(struct txn *t, struct pare_db_pkg **failed_pkgs, size_t max);
+
+#endif
