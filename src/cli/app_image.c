@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "cli/app_image_build.h"
 #include "cli/applets.h"
 #include "image/registry.h"
 
@@ -12,6 +13,7 @@ enum { IMG_REGISTRY_CONFIG = 1, IMG_INSECURE };
 struct image_ctx {
 	const char *registry_config; /* --registry-config */
 	bool insecure;               /* --insecure */
+	struct pare_image_build_args build; /* build's options (app_image_build.h) */
 };
 
 struct image_sub {
@@ -25,6 +27,7 @@ static const struct pare_option image_options[] = {
 	  "$DOCKER_CONFIG/config.json or ~/.docker/config.json)" },
 	{ "insecure", 0, PARE_OPT_NOARG, NULL, IMG_INSECURE,
 	  "push: plain HTTP to the registry (always so for localhost and 127.0.0.1)" },
+	PARE_IMAGE_BUILD_OPTIONS,
 	{ 0 },
 };
 
@@ -35,6 +38,7 @@ static int image_parse(void *ctx, int id, const char *arg, struct pare_error *er
 	switch (id) {
 	case IMG_REGISTRY_CONFIG: m->registry_config = arg; break;
 	case IMG_INSECURE: m->insecure = true; break;
+	default: return pare_image_build_parse(&m->build, id, arg, err);
 	}
 	return 0;
 }
@@ -101,10 +105,18 @@ static int image_push_run(struct image_ctx *m, struct pare_cli *cli, int argc, c
 	return 0;
 }
 
+/* ---- build (app_image_build.c) ---- */
+
+static int image_build_run(struct image_ctx *m, struct pare_cli *cli, int argc, char **argv)
+{
+	return pare_image_build_main(&m->build, m->registry_config, m->insecure, cli, argc, argv);
+}
+
 /* ---- dispatch ---- */
 
 static const struct image_sub image_subs[] = {
 	{ "push", image_push_run },
+	{ "build", image_build_run },
 };
 
 static int image_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
@@ -122,8 +134,11 @@ static int image_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 
 const struct pare_applet pare_applet_image = {
 	.name = "image",
-	.summary = "Work with OCI images: push a layout to a registry",
-	.usage = "push [--registry-config FILE] [--insecure] OUT REF",
+	.summary = "Work with OCI images: build from an apko config, push to a registry",
+	.usage = "push [--registry-config FILE] [--insecure] OUT REF | build CONFIG.yaml "
+		 "-o OUT [--docker-archive FILE] [--sbom FILE] [--arch ARCH] "
+		 "[--add-binary FILE[:DEST]]... [--run-scripts] [--push REF] [--staging DIR] "
+		 "[-t TAG] [--json]",
 	.description =
 		"pare image push OUT REF pushes the OCI image layout OUT (one image, or an image "
 		"index and its images) to the registry named by REF "
@@ -134,7 +149,18 @@ const struct pare_applet pare_applet_image = {
 		"docker config.json (auths.HOST.auth); Basic and Bearer token authentication "
 		"are supported. HTTPS is used except for localhost and 127.0.0.1 or with "
 		"--insecure. Prints REF@DIGEST of what was pushed; -v lists each blob as "
-		"\"exists\" or \"pushed\".",
+		"\"exists\" or \"pushed\". "
+		"pare image build CONFIG.yaml -o OUT reads an apko image configuration, loads its "
+		"signed repositories with its keyring, adds the so: needs of every binary named by "
+		"contents.binaries or --add-binary (copied into the image, default /usr/bin/NAME), "
+		"solves (keeping -dev, -doc, -dbg, -static, -lang, -openrc and shell-completion "
+		"subpackages out unless contents.packages names them), installs the packages "
+		"verified into a staging root (scripts off), writes /etc/passwd, /etc/group, "
+		"/etc/os-release and apk's configuration, applies paths, checks with the static "
+		"loader that every ELF file resolves inside the root, and writes a reproducible OCI "
+		"layout (SOURCE_DATE_EPOCH), an SPDX SBOM (OUT/sbom.spdx.json or --sbom) and, with "
+		"--docker-archive, a docker archive. It ends with the image size and each "
+		"package's share of it (--json for scripts).",
 	.options = image_options,
 	.flags = PARE_APPLET_JSON,
 	.ctx_size = sizeof(struct image_ctx),

@@ -1,0 +1,234 @@
+/* pare image build CONFIG -o OUT: the CLI side of image/build.h (options,
+ * printing the result, the solver's explanation, --push). */
+#include "cli/app_image_build.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "cli/common.h"
+#include "cli/solve_common.h"
+#include "image/build.h"
+#include "image/registry.h"
+
+int pare_image_build_parse(struct pare_image_build_args *b, int id, const char *arg,
+			   struct pare_error *err)
+{
+	char *end;
+	switch (id) {
+	case PIB_OPT_OUTPUT: b->output = arg; break;
+	case PIB_OPT_DOCKER: b->docker_archive = arg; break;
+	case PIB_OPT_REPO_TAG: b->repo_tag = arg; break;
+	case PIB_OPT_TAG: b->tag = arg; break;
+	case PIB_OPT_SBOM: b->sbom = arg; break;
+	case PIB_OPT_PUSH: b->push = arg; break;
+	case PIB_OPT_STAGING: b->staging = arg; break;
+	case PIB_OPT_RUN_SCRIPTS: b->run_scripts = true; break;
+	case PIB_OPT_LEVEL:
+		b->level = (int)strtol(arg, &end, 10);
+		if (*end || b->level < 1 || b->level > 9)
+			return pare_error_set(err, -PARE_E_USAGE, "--level: '%s' is not 1-9", arg);
+		break;
+	case PIB_OPT_ADD_BINARY: {
+		if (b->nbinaries == PARE_IMAGE_BUILD_CLI_MAX_BINARIES)
+			return pare_error_set(err, -PARE_E_USAGE, "--add-binary: more than %u",
+					      PARE_IMAGE_BUILD_CLI_MAX_BINARIES);
+		/* FILE[:DEST]: DEST is absolute, so the split is at ":/" */
+		const char *sep = strstr(arg, ":/");
+		struct pare_image_binary *x = &b->binaries[b->nbinaries];
+		b->owned[b->nbinaries] = sep ? strndup(arg, (size_t)(sep - arg)) : NULL;
+		x->src = sep ? b->owned[b->nbinaries] : arg;
+		x->dest = sep ? sep + 1 : NULL;
+		if (!x->src || !*x->src)
+			return pare_error_set(err, -PARE_E_USAGE, "--add-binary '%s': no file", arg);
+		b->nbinaries++;
+		break;
+	}
+	}
+	return 0;
+}
+
+/* ---- output */
+
+static double pct(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+static void print_image(struct pare_cli *cli, const struct pare_image_build_image *img)
+{
+	char size[32], tar[32], content[32];
+	pare_solve_fmt_size(img->image_size, size, sizeof(size));
+	pare_solve_fmt_size(img->tar_size, tar, sizeof(tar));
+	pare_solve_fmt_size(img->content_bytes, content, sizeof(content));
+	fprintf(cli->out, "%s: manifest %s\n", img->arch.apk, img->manifest.digest);
+	fprintf(cli->out, "%s: image size %s (%" PRIu64 " bytes compressed; layer %s "
+		"uncompressed), %zu packages, %s of files:\n", img->arch.apk, size,
+		img->image_size, tar, img->npkgs, content);
+	for (size_t i = 0; i < img->nshares; i++) {
+		const struct pare_image_build_share *s = &img->shares[i];
+		char label[256];
+		snprintf(label, sizeof(label), "%s%s%s", s->name, *s->version ? "-" : "", s->version);
+		fprintf(cli->out, "  %-40s %12" PRIu64 " bytes %6.2f%%\n", label, s->bytes,
+			pct(s->bytes, img->content_bytes));
+	}
+	if (img->sbom_path)
+		fprintf(cli->out, "%s: sbom %s\n", img->arch.apk, img->sbom_path);
+}
+
+static json_t *image_json(const struct pare_image_build_image *img)
+{
+	json_t *o = json_object(), *pk = json_array();
+	json_object_set_new(o, "arch", json_string(img->arch.apk));
+	json_object_set_new(o, "platform", json_string(img->arch.oci));
+	json_object_set_new(o, "manifest", json_string(img->manifest.digest));
+	json_object_set_new(o, "layer", json_string(img->layer.blob.digest));
+	json_object_set_new(o, "size", json_integer((json_int_t)img->image_size));
+	json_object_set_new(o, "layerSize", json_integer((json_int_t)img->layer.blob.size));
+	json_object_set_new(o, "uncompressedSize", json_integer((json_int_t)img->tar_size));
+	json_object_set_new(o, "contentBytes", json_integer((json_int_t)img->content_bytes));
+	if (img->sbom_path)
+		json_object_set_new(o, "sbom", json_string(img->sbom_path));
+	for (size_t i = 0; i < img->nshares; i++) {
+		const struct pare_image_build_share *s = &img->shares[i];
+		json_t *p = json_object();
+		json_object_set_new(p, "name", json_string(s->name));
+		json_object_set_new(p, "version", json_string(s->version));
+		json_object_set_new(p, "bytes", json_integer((json_int_t)s->bytes));
+		json_object_set_new(p, "files", json_integer((json_int_t)s->files));
+		json_object_set_new(p, "percent",
+				    json_real((double)(int64_t)(pct(s->bytes, img->content_bytes) *
+								100.0 + 0.5) / 100.0));
+		json_array_append_new(pk, p);
+	}
+	json_object_set_new(o, "packages", pk);
+	return o;
+}
+
+static void print_json(struct pare_cli *cli, const struct pare_image_build_args *b,
+		       const struct pare_image_build_result *res, const char *pushed)
+{
+	json_t *o = json_object(), *imgs = json_array();
+	json_object_set_new(o, "output", json_string(b->output));
+	json_object_set_new(o, "digest", json_string(res->top.digest));
+	json_object_set_new(o, "mediaType", json_string(res->top.media_type));
+	for (size_t i = 0; i < res->nimages; i++)
+		json_array_append_new(imgs, image_json(&res->images[i]));
+	json_object_set_new(o, "images", imgs);
+	if (pushed)
+		json_object_set_new(o, "pushed", json_string(pushed));
+	json_dumpf(o, cli->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', cli->out);
+	json_decref(o);
+}
+
+/* The solver's explanation, printed by the code that prints it for add. */
+static void print_solve_failure(struct pare_cli *cli, struct pare_image_build_result *res)
+{
+	struct pare_solve_ctx sc;
+	memset(&sc, 0, sizeof(sc));
+	sc.cli = cli;
+	sc.u = *res->universe; /* a shallow copy, only read; never released */
+	pare_solve_print_errors(&sc, &res->solution);
+}
+
+static int report_failure(struct pare_cli *cli, struct pare_image_build_result *res, int r,
+			  const struct pare_error *err)
+{
+	if (res->failure == PARE_IMAGE_BUILD_SOLVE) {
+		if (res->failed_arch && res->nimages > 1)
+			pare_log_error(&cli->log, "architecture %s:", res->failed_arch);
+		print_solve_failure(cli, res);
+		return 1;
+	}
+	fflush(cli->out);
+	if (res->failure == PARE_IMAGE_BUILD_EXCLUDED || res->failure == PARE_IMAGE_BUILD_LOADER) {
+		pare_cli_error(cli, "%s: %s", res->failed_arch ? res->failed_arch : "image",
+			       res->failure == PARE_IMAGE_BUILD_LOADER ? err->msg
+			       : "a need is met only by an excluded subpackage");
+		for (size_t i = 0; i < res->nproblems; i++)
+			fprintf(cli->errout, "  %s\n", res->problems[i]);
+		return 1;
+	}
+	pare_cli_report(cli, r, err);
+	return 1;
+}
+
+static int push(struct pare_cli *cli, const char *out, const char *ref,
+		const char *registry_config, bool insecure, char *pushed, size_t n)
+{
+	struct pare_error err = { 0 };
+	struct pare_registry_push_result res;
+	struct pare_http_opts http = { .retries = 2, .progress = &cli->progress, .log = &cli->log };
+	struct pare_registry_opts opts = {
+		.config_path = registry_config,
+		.insecure = insecure,
+		.http = &http,
+		.log = &cli->log,
+	};
+	int r = pare_registry_push_layout(out, ref, &opts, &res, &err);
+	if (r < 0) {
+		pare_cli_report(cli, r, &err);
+		return 1;
+	}
+	const char *at = strchr(ref, '@');
+	snprintf(pushed, n, "%.*s@%s", at ? (int)(at - ref) : (int)strlen(ref), ref, res.digest);
+	return 0;
+}
+
+int pare_image_build_main(struct pare_image_build_args *b, const char *registry_config,
+			  bool insecure, struct pare_cli *cli, int argc, char **argv)
+{
+	if (argc != 1 || !b->output) {
+		pare_cli_error(cli, "image build: want CONFIG.yaml and -o OUT");
+		return 1;
+	}
+	struct pare_error err = { 0 };
+	struct pare_image_build_result res;
+	struct pare_http_opts http = { .retries = 2, .progress = &cli->progress, .log = &cli->log };
+	struct pare_image_build_opts o = {
+		.config_path = argv[0],
+		.out_dir = b->output,
+		.docker_archive = b->docker_archive,
+		.repo_tag = b->repo_tag,
+		.tag = b->tag,
+		.sbom_path = b->sbom,
+		.arch = cli->opts.arch,
+		.binaries = b->binaries,
+		.nbinaries = b->nbinaries,
+		.run_scripts = b->run_scripts,
+		.allow_untrusted = cli->opts.allow_untrusted,
+		.cache_dir = cli->opts.no_cache ? NULL : cli->opts.cache_dir,
+		.staging_dir = b->staging,
+		.source_date_epoch = pare_cli_source_date_epoch(0),
+		.level = b->level,
+		.os_version = PARE_VERSION,
+		.tool = "pare " PARE_VERSION,
+		.http = &http,
+		.log = &cli->log,
+		.progress = &cli->progress,
+	};
+	char pushed[1024] = "";
+	pare_image_build_result_init(&res);
+	int r = pare_image_build(&o, &res, &err);
+	int status = r < 0 ? report_failure(cli, &res, r, &err) : 0;
+	if (status == 0 && b->push)
+		status = push(cli, b->output, b->push, registry_config, insecure, pushed,
+			      sizeof(pushed));
+	if (status == 0 && cli->opts.json) {
+		print_json(cli, b, &res, b->push ? pushed : NULL);
+	} else if (status == 0) {
+		for (size_t i = 0; i < res.nimages; i++)
+			print_image(cli, &res.images[i]);
+		fprintf(cli->out, "OK: %s %s in %s\n", res.top.media_type, res.top.digest, b->output);
+		if (b->push)
+			fprintf(cli->out, "pushed %s\n", pushed);
+	}
+	pare_image_build_result_release(&res);
+	for (size_t i = 0; i < b->nbinaries; i++)
+		free(b->owned[i]);
+	return status;
+}

@@ -1,0 +1,863 @@
+/* pare image build: the orchestration (see build.h). */
+#include "image/build.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "apk/dep.h"
+#include "image/build_int.h"
+#include "image/image.h"
+#include "image/sbom.h"
+#include "io/stream.h"
+
+/* ---- the policy */
+
+static const char *const excluded_suffixes[] = {
+	"-dev", "-doc", "-dbg", "-static", "-lang", "-openrc",
+	"-bash-completion", "-zsh-completion", "-fish-completion", NULL,
+};
+
+const char *pare_image_excluded_suffix(struct pare_slice name)
+{
+	for (size_t i = 0; excluded_suffixes[i]; i++)
+		if (name.len > strlen(excluded_suffixes[i]) &&
+		    pare_slice_ends_with(name, pare_slice_from(excluded_suffixes[i])))
+			return excluded_suffixes[i];
+	return NULL;
+}
+
+/* ---- result */
+
+void pare_image_build_result_init(struct pare_image_build_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	pare_arena_init(&res->arena, 0, 0);
+	pare_solution_init(&res->solution);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+void pare_image_build_result_release(struct pare_image_build_result *res)
+{
+	if (!res)
+		return;
+	for (size_t i = 0; i < res->ntemp_roots; i++) {
+		nftw(res->temp_roots[i], rm_entry, 32, FTW_DEPTH | FTW_PHYS);
+		free(res->temp_roots[i]);
+	}
+	free(res->temp_roots);
+	pare_solution_release(&res->solution);
+	free(res->world);
+	if (res->universe) {
+		pare_universe_release(res->universe);
+		free(res->universe);
+	}
+	pare_arena_release(&res->arena);
+	memset(res, 0, sizeof(*res));
+}
+
+int pib_problem(struct pib_arch *a, struct pare_error *err, const char *fmt, ...)
+{
+	struct pare_image_build_result *res = a->res;
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (res->nproblems >= PARE_IMAGE_BUILD_MAX_PROBLEMS)
+		return 0;
+	if (res->nproblems % 32 == 0) {
+		const char **nv = pare_arena_alloc(&res->arena, (res->nproblems + 32) * sizeof(*nv));
+		if (!nv)
+			return pare_error_set(err, -ENOMEM, "out of memory");
+		if (res->nproblems)
+			memcpy(nv, res->problems, res->nproblems * sizeof(*nv));
+		res->problems = nv;
+	}
+	res->problems[res->nproblems] = pare_arena_strdup(&res->arena, pare_slice_from(line));
+	if (!res->problems[res->nproblems])
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	res->nproblems++;
+	return 0;
+}
+
+/* ---- the staging root */
+
+static int mkdir_p(const char *dir, struct pare_error *err)
+{
+	char buf[PARE_PATH_MAX];
+	size_t len = strlen(dir);
+	if (len == 0 || len >= sizeof(buf))
+		return pare_error_set(err, -ENAMETOOLONG, "%s: bad directory name", dir);
+	memcpy(buf, dir, len + 1);
+	for (size_t i = 1; i <= len; i++) {
+		if (i < len && buf[i] != '/')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return pare_error_set(err, -errno, "%s: cannot create directory: %s", buf,
+					      strerror(errno));
+		buf[i] = i < len ? '/' : '\0';
+	}
+	return 0;
+}
+
+/* 1: path is absent or an empty directory; 0: it is not; negative: error. */
+static int dir_is_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 1 : -errno;
+	int empty = 1;
+	for (struct dirent *de; empty && (de = readdir(d));)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	return empty;
+}
+
+static int keep_temp_root(struct pare_image_build_result *res, const char *path)
+{
+	char **nv = realloc(res->temp_roots, (res->ntemp_roots + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	res->temp_roots = nv;
+	nv[res->ntemp_roots] = strdup(path);
+	if (!nv[res->ntemp_roots])
+		return -ENOMEM;
+	res->ntemp_roots++;
+	return 0;
+}
+
+static int make_root(struct pib_arch *a, struct pare_error *err)
+{
+	char path[PARE_PATH_MAX], real[PATH_MAX];
+	int r, w;
+	if (a->o->staging_dir) {
+		w = snprintf(path, sizeof(path), "%s/%s", a->o->staging_dir, a->img->arch.apk);
+		if (w < 0 || (size_t)w >= sizeof(path))
+			return pare_error_set(err, -ENAMETOOLONG, "staging directory name too long");
+		if ((r = dir_is_empty(path)) <= 0)
+			return pare_error_set(err, r < 0 ? r : -EEXIST,
+					      "%s: the staging root must not exist or be empty",
+					      path);
+		if ((r = mkdir_p(path, err)) < 0)
+			return r;
+	} else {
+		const char *tmp = a->o->tmp_dir ? a->o->tmp_dir : getenv("TMPDIR");
+		w = snprintf(path, sizeof(path), "%s/pare-image-%s.XXXXXX", tmp && *tmp ? tmp : "/tmp",
+			     a->img->arch.apk);
+		if (w < 0 || (size_t)w >= sizeof(path))
+			return pare_error_set(err, -ENAMETOOLONG, "temporary directory name too long");
+		if (!mkdtemp(path))
+			return pare_error_set(err, -errno, "%s: cannot create: %s", path,
+					      strerror(errno));
+		if (keep_temp_root(a->res, path) < 0)
+			return pare_error_set(err, -ENOMEM, "out of memory");
+		chmod(path, 0755);
+	}
+	if (!realpath(path, real))
+		return pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
+	a->root_path = pare_arena_strdup(&a->res->arena, pare_slice_from(real));
+	a->img->root = a->root_path;
+	if (!a->root_path)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	r = pare_root_open(&a->root, a->root_path, err);
+	a->root_open = r == 0;
+	return r;
+}
+
+/* ---- the keyring */
+
+static int fetch_key(struct pib_arch *a, const char *url, struct pare_buf *b,
+		     struct pare_error *err)
+{
+	struct pare_http http;
+	struct pare_ostream out;
+	int r = pare_http_init(&http, a->o->http, err);
+	if (r < 0)
+		return r;
+	pare_buf_ostream_init(&out, b);
+	struct pare_http_request req = { .url = url, .max_bytes = PARE_IMAGE_BUILD_MAX_KEY };
+	r = pare_http_get(&http, &req, &out, NULL, err);
+	pare_http_release(&http);
+	return r;
+}
+
+static int add_key(struct pib_arch *a, const char *spec, struct pare_error *err)
+{
+	struct pare_buf b;
+	char path[PARE_PATH_MAX];
+	const char *base = strrchr(spec, '/');
+	base = base ? base + 1 : spec;
+	int r = pare_keyname_check(pare_slice_from(base), err);
+	if (r < 0)
+		return pare_error_prefix(err, r, "keyring %s", spec);
+	pare_buf_init(&b, PARE_IMAGE_BUILD_MAX_KEY);
+	r = pare_http_is_url(spec) ? fetch_key(a, spec, &b, err) : pare_read_file(spec, &b, err);
+	if (r < 0)
+		pare_error_prefix(err, r, "keyring");
+	if (r == 0 && snprintf(path, sizeof(path), "etc/apk/keys/%s", base) >= (int)sizeof(path))
+		r = pare_error_set(err, -ENAMETOOLONG, "%s: name too long", spec);
+	if (r == 0) {
+		struct pare_slice s = pare_buf_slice(&b);
+		r = pib_write_file(a, path, s.ptr, s.len, 0644, err);
+	}
+	pare_buf_release(&b);
+	return r;
+}
+
+static int setup_keys(struct pib_arch *a, struct pare_error *err)
+{
+	int r = 0;
+	const char *base;
+	int fd = pare_root_open_parent(&a->root, "etc/apk/keys/x", true, 0755, &base, err);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	for (size_t i = 0; r == 0 && i < a->cfg->nkeyring; i++)
+		r = add_key(a, a->cfg->keyring[i], err);
+	if (r == 0)
+		r = pare_keyring_open_root(&a->keys, &a->root, "etc/apk/keys", err);
+	a->keys_open = r == 0;
+	return r;
+}
+
+/* ---- repositories and the universe */
+
+static int setup_repos(struct pib_arch *a, struct pare_error *err)
+{
+	struct pare_repo_config rc = {
+		.root = a->root_path,
+		.arch = a->img->arch.apk,
+		.cache_dir = a->o->cache_dir,
+		.no_cache = a->o->cache_dir == NULL,
+		.tmp_dir = a->o->tmp_dir,
+		.keys = &a->keys,
+		.allow_untrusted = a->o->allow_untrusted,
+		.log = a->o->log,
+		.progress = a->o->progress,
+	};
+	if (a->o->http)
+		rc.http = *a->o->http;
+	int r = pare_repos_init(&a->repos, &rc, err);
+	a->repos_init = true;
+	for (size_t i = 0; r == 0 && i < a->cfg->nrepositories; i++) {
+		const struct pare_image_repo *p = &a->cfg->repositories[i];
+		char line[PARE_PATH_MAX + 128];
+		if (p->use == PARE_IMAGE_REPO_RUNTIME)
+			continue;
+		snprintf(line, sizeof(line), "%s%s%s%s", p->tag ? "@" : "", p->tag ? p->tag : "",
+			 p->tag ? " " : "", p->url);
+		r = pare_repos_add_line(&a->repos, pare_slice_from(line), true, err);
+		if (r < 0)
+			pare_error_prefix(err, r, "%s: repository %s", a->cfg->file, p->url);
+	}
+	if (r == 0 && a->repos.n == 0)
+		r = pare_error_set(err, -PARE_E_USAGE, "%s: no repositories", a->cfg->file);
+	int unavailable = 0;
+	if (r == 0)
+		r = pare_repos_load(&a->repos, false, &unavailable, NULL, err);
+	for (size_t i = 0; r == 0 && i < a->repos.n; i++)
+		if (!a->repos.v[i].loaded)
+			r = pare_error_set(err, a->repos.v[i].code ? a->repos.v[i].code : -EIO,
+					   "repository %s: %s", a->repos.v[i].url,
+					   a->repos.v[i].error);
+	return r;
+}
+
+static void desc_from_ent(struct pare_spkg_desc *d, const struct pare_pkgent *e)
+{
+	memset(d, 0, sizeof(*d));
+	d->name = e->name;
+	d->version = e->version;
+	d->arch = e->arch;
+	d->depends = e->depends.v;
+	d->ndepends = e->depends.n;
+	d->provides = e->provides.v;
+	d->nprovides = e->provides.n;
+	d->install_if = e->install_if.v;
+	d->ninstall_if = e->install_if.n;
+	d->replaces = e->replaces.v;
+	d->nreplaces = e->replaces.n;
+	d->installed_size = e->installed_size;
+	d->size = e->size;
+	d->provider_priority = e->provider_priority;
+	d->has_priority = (e->flags & PARE_PKGENT_HAS_PRIORITY) != 0;
+	d->broken = (e->flags & (PARE_PKGENT_BAD_DEPENDS | PARE_PKGENT_BAD_INSTALL_IF)) != 0;
+	if (e->identity.len) {
+		d->identity = e->identity.bytes;
+		d->identity_len = e->identity.len;
+	}
+}
+
+/* Is name named by an atom of contents.packages? */
+static bool named_in_config(const struct pare_image_config *c, struct pare_slice name)
+{
+	for (size_t i = 0; i < c->npackages; i++) {
+		struct pare_dep d;
+		if (pare_dep_parse(pare_slice_from(c->packages[i]), &d, NULL) == 0 &&
+		    pare_slice_eq(d.name, name))
+			return true;
+	}
+	return false;
+}
+
+static int note_excluded(struct pib_arch *a, const struct pare_pkgent *e)
+{
+	if (a->nexcluded == a->excluded_cap) {
+		size_t cap = a->excluded_cap ? a->excluded_cap * 2 : 32;
+		const struct pare_pkgent **nv = realloc(a->excluded, cap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		a->excluded = nv;
+		a->excluded_cap = cap;
+	}
+	a->excluded[a->nexcluded++] = e;
+	return 0;
+}
+
+static int note_ent(struct pib_arch *a, const struct pare_spkg *p, const struct pare_pkgent *e)
+{
+	if (p->id >= a->nents) {
+		size_t n = (size_t)p->id + 256;
+		const struct pare_pkgent **nv = realloc(a->ents, n * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		memset(nv + a->nents, 0, (n - a->nents) * sizeof(*nv));
+		a->ents = nv;
+		a->nents = n;
+	}
+	if (!a->ents[p->id])
+		a->ents[p->id] = e;
+	return 0;
+}
+
+static int add_repo_ents(struct pib_arch *a, const struct pare_repo *rp, struct pare_error *err)
+{
+	int rid = pare_universe_add_repo(a->u, rp->tag ? pare_slice_from(rp->tag) : PARE_SLICE_NULL);
+	if (rid < 0)
+		return pare_error_set(err, rid, "too many repositories");
+	for (size_t j = 0; j < rp->index.n; j++) {
+		const struct pare_pkgent *e = &rp->index.ents[j];
+		struct pare_spkg_desc d;
+		struct pare_spkg *p;
+		int r;
+		if (pare_image_excluded_suffix(e->name) && !named_in_config(a->cfg, e->name)) {
+			if (note_excluded(a, e) < 0)
+				return pare_error_set(err, -ENOMEM, "out of memory");
+			continue;
+		}
+		desc_from_ent(&d, e);
+		r = pare_universe_add(a->u, &d, PARE_SPKG_FROM_REPO, rid, &p, err);
+		if (r == 0 && note_ent(a, p, e) < 0)
+			r = pare_error_set(err, -ENOMEM, "out of memory");
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int make_universe(struct pib_arch *a, struct pare_error *err)
+{
+	a->u = calloc(1, sizeof(*a->u));
+	if (!a->u)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	pare_universe_init(a->u, pare_slice_from(a->img->arch.apk));
+	for (size_t i = 0; i < a->repos.n; i++) {
+		int r = add_repo_ents(a, &a->repos.v[i], err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ---- world and solve */
+
+static int world_add(struct pib_arch *a, const char *atom, struct pare_error *err)
+{
+	struct pare_dep d;
+	struct pare_sdep sd;
+	int r = pare_dep_parse(pare_slice_from(atom), &d, err);
+	if (r == 0)
+		r = pare_universe_dep(a->u, &d, &sd, err);
+	if (r < 0)
+		return pare_error_prefix(err, r, "%s: package '%s'", a->cfg->file, atom);
+	for (size_t i = 0; i < a->nworld; i++)
+		if (a->world[i].name == sd.name)
+			return 0;
+	if (a->nworld % 32 == 0) {
+		struct pare_sdep *nw = realloc(a->world, (a->nworld + 32) * sizeof(*nw));
+		const char **nt = pare_arena_alloc(&a->arena, (a->nworld + 32) * sizeof(*nt));
+		if (!nw || !nt) {
+			if (nw)
+				a->world = nw;
+			return pare_error_set(err, -ENOMEM, "out of memory");
+		}
+		a->world = nw;
+		if (a->nworld)
+			memcpy(nt, a->world_atoms, a->nworld * sizeof(*nt));
+		a->world_atoms = nt;
+	}
+	a->world[a->nworld] = sd;
+	a->world_atoms[a->nworld++] = atom;
+	return 0;
+}
+
+static int make_world(struct pib_arch *a, struct pare_error *err)
+{
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < a->cfg->npackages; i++)
+		r = world_add(a, a->cfg->packages[i], err);
+	for (size_t i = 0; r == 0 && i < a->nneeds; i++)
+		r = world_add(a, a->needs[i].atom, err);
+	return r;
+}
+
+static bool ent_claims(const struct pare_pkgent *e, struct pare_slice name)
+{
+	if (pare_slice_eq(e->name, name))
+		return true;
+	for (uint32_t i = 0; i < e->provides.n; i++)
+		if (pare_slice_eq(e->provides.v[i].name, name))
+			return true;
+	return false;
+}
+
+/* Who asked for name: a binary's file, a package, or the config. */
+static void requirer_text(struct pib_arch *a, const struct pare_problem *p, char *buf, size_t n)
+{
+	const struct pare_reason *r = p->required_by.n ? &p->required_by.v[0] : NULL;
+	if (r && r->pkg) {
+		char pkg[256];
+		pare_spkg_format(r->pkg, pkg, sizeof(pkg));
+		snprintf(buf, n, "needed by package %s", pkg);
+		return;
+	}
+	for (size_t i = 0; i < a->nneeds; i++)
+		if (pare_slice_eq_cstr(p->name->str, a->needs[i].atom)) {
+			snprintf(buf, n, "needed by %s", a->needs[i].file);
+			return;
+		}
+	snprintf(buf, n, "named in %s", a->cfg->file);
+}
+
+/* A failed solve: is a missing name one only an excluded package has? */
+static int check_excluded(struct pib_arch *a, struct pare_error *err)
+{
+	for (uint32_t i = 0; i < a->sol.nproblems; i++) {
+		const struct pare_problem *p = &a->sol.problems[i];
+		if (p->kind == PARE_PROBLEM_PACKAGE)
+			continue;
+		for (size_t j = 0; j < a->nexcluded; j++) {
+			const struct pare_pkgent *e = a->excluded[j];
+			char who[512];
+			if (!ent_claims(e, p->name->str))
+				continue;
+			requirer_text(a, p, who, sizeof(who));
+			int r = pib_problem(a, err, "%s (%s) is provided only by %.*s-%.*s, which is "
+					    "kept out of images (%s subpackages are installed only "
+					    "when named in contents.packages)",
+					    p->name->str.ptr, who, (int)e->name.len, e->name.ptr,
+					    (int)e->version.len, e->version.ptr,
+					    pare_image_excluded_suffix(e->name));
+			if (r < 0)
+				return r;
+			break;
+		}
+	}
+	return 0;
+}
+
+static int solve(struct pib_arch *a, struct pare_error *err)
+{
+	int r = make_world(a, err);
+	if (r == 0)
+		r = pare_universe_finalize(a->u, err);
+	if (r < 0)
+		return r;
+	struct pare_solve_request req = { .world = a->world, .nworld = a->nworld };
+	r = pare_solve(a->u, &req, &a->sol, err);
+	if (r < 0 || a->sol.ok)
+		return r;
+	a->res->failed_arch = a->img->arch.apk;
+	r = check_excluded(a, err);
+	if (r < 0)
+		return r;
+	if (a->res->nproblems) {
+		a->res->failure = PARE_IMAGE_BUILD_EXCLUDED;
+		return pare_error_set(err, -PARE_E_NOT_FOUND, "%s", a->res->problems[0]);
+	}
+	a->res->failure = PARE_IMAGE_BUILD_SOLVE;
+	a->res->universe = a->u;
+	a->res->solution = a->sol;
+	a->res->world = a->world;
+	a->world = NULL;
+	a->u = NULL;
+	pare_solution_init(&a->sol);
+	return pare_error_set(err, -PARE_E_NOT_FOUND, "unable to select packages");
+}
+
+/* ---- binaries from the config and the options */
+
+static int add_binary(struct pib_arch *a, const char *src, const char *dest,
+		      struct pare_error *err)
+{
+	char buf[PARE_PATH_MAX];
+	if (!dest) {
+		const char *base = strrchr(src, '/');
+		snprintf(buf, sizeof(buf), "/usr/bin/%s", base ? base + 1 : src);
+		dest = buf;
+	}
+	if (dest[0] != '/')
+		return pare_error_set(err, -PARE_E_USAGE, "binary %s: destination %s is not absolute",
+				      src, dest);
+	if (a->nbins >= PARE_IMAGE_BUILD_MAX_BINARIES)
+		return pare_error_set(err, -PARE_E_TOO_BIG, "more than %u binaries",
+				      PARE_IMAGE_BUILD_MAX_BINARIES);
+	if (a->nbins == 0) {
+		a->bins = pare_arena_alloc(&a->arena,
+					   PARE_IMAGE_BUILD_MAX_BINARIES * sizeof(*a->bins));
+		if (!a->bins)
+			return pare_error_set(err, -ENOMEM, "out of memory");
+	}
+	a->bins[a->nbins].src = src;
+	a->bins[a->nbins].dest = pare_arena_strdup(&a->arena, pare_slice_from(dest));
+	if (!a->bins[a->nbins].dest)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	a->nbins++;
+	return 0;
+}
+
+static int collect_binaries(struct pib_arch *a, struct pare_error *err)
+{
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < a->cfg->nbinaries; i++)
+		r = add_binary(a, a->cfg->binaries[i].src, a->cfg->binaries[i].dest, err);
+	for (size_t i = 0; r == 0 && i < a->o->nbinaries; i++)
+		r = add_binary(a, a->o->binaries[i].src, a->o->binaries[i].dest, err);
+	return r;
+}
+
+/* ---- writing */
+
+/* Owners and modes from the table (the installed database, accounts,
+ * paths); a symlink keeps its mode. */
+static int layer_meta(void *ctx, const char *path, const struct stat *st,
+		      struct pare_layer_meta *meta, struct pare_error *err)
+{
+	(void)err;
+	const struct pare_layer_meta *m = pare_layer_table_get(ctx, path);
+	if (!m)
+		return 0;
+	uint32_t mode = meta->mode;
+	*meta = *m;
+	if (S_ISLNK(st->st_mode))
+		meta->mode = mode;
+	return 0;
+}
+
+static int write_image(struct pib_arch *a, struct pare_oci_layout *l, struct pare_error *err)
+{
+	struct pare_layer_opts lo = {
+		.root = a->root_path,
+		.source_date_epoch = a->o->source_date_epoch,
+		.level = a->o->level,
+		.owners = PARE_LAYER_OWNERS_ROOT,
+		.meta_fn = layer_meta,
+		.meta_ctx = &a->table,
+	};
+	struct pare_layer_info info;
+	struct pare_oci_image img;
+	int r = pare_oci_add_layer(l, &lo, &a->img->layer, &info, err);
+	if (r == 0)
+		r = pare_image_oci_config(a->cfg, &a->img->arch, a->o->source_date_epoch,
+					  &a->res->arena, &img, err);
+	if (r == 0)
+		r = pare_oci_write_image(l, &img, &a->img->layer, 1, &a->img->manifest, err);
+	a->img->tar_size = info.tar_size;
+	a->img->image_size = a->img->layer.blob.size + a->img->manifest.size;
+	return r;
+}
+
+static char *arena_slice(struct pib_arch *a, struct pare_slice s)
+{
+	return s.len ? pare_arena_strdup(&a->res->arena, s) : NULL;
+}
+
+static int sbom_pkg(struct pib_arch *a, const struct pib_pkg *p, struct pare_sbom_package *s)
+{
+	const struct pare_pkgent *e = p->ent;
+	memset(s, 0, sizeof(*s));
+	s->name = arena_slice(a, e->name);
+	s->version = arena_slice(a, e->version);
+	s->arch = arena_slice(a, e->arch);
+	s->license = arena_slice(a, e->license);
+	s->origin = arena_slice(a, e->origin);
+	s->maintainer = arena_slice(a, e->maintainer);
+	s->url = arena_slice(a, e->url);
+	s->identity = arena_slice(a, e->identity_text);
+	s->file_sha256 = p->sha256[0] ? p->sha256 : NULL;
+	/* depends as the names of the installed packages that meet them
+	 * (so:, cmd: and pc: atoms are met through provides) */
+	const char **deps = pare_arena_alloc(&a->res->arena, (e->depends.n + 1) * sizeof(*deps));
+	size_t nd = 0;
+	if (!deps || !s->name || !s->version)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < e->depends.n; i++) {
+		const struct pare_dep *d = &e->depends.v[i];
+		for (size_t j = 0; !d->conflict && j < a->npkgs; j++) {
+			const struct pare_pkgent *q = a->pkgs[j].ent;
+			if (q == e || !ent_claims(q, d->name))
+				continue;
+			if (!(deps[nd++] = arena_slice(a, q->name)))
+				return -ENOMEM;
+			break;
+		}
+	}
+	s->depends = deps;
+	s->ndepends = nd;
+	return 0;
+}
+
+/* ID= and VERSION_ID= of the image's os-release. */
+static void os_ids(struct pib_arch *a, const char **id, const char **version)
+{
+	char *text;
+	size_t len;
+	*id = "pare";
+	*version = a->o->os_version ? a->o->os_version : "0";
+	if (pib_read_small(a, "etc/os-release", 64 * 1024, &text, &len, NULL) < 0)
+		return;
+	for (char *line = text; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		char *v = strchr(line, '=');
+		if (v) {
+			*v++ = '\0';
+			size_t vl = strlen(v);
+			if (vl >= 2 && (v[0] == '"' || v[0] == '\'') && v[vl - 1] == v[0]) {
+				v[vl - 1] = '\0';
+				v++;
+			}
+			if (strcmp(line, "ID") == 0)
+				*id = v;
+			else if (strcmp(line, "VERSION_ID") == 0)
+				*version = v;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+}
+
+static int write_sbom(struct pib_arch *a, const char *path, struct pare_error *err)
+{
+	struct pare_sbom_package *pkgs = calloc(a->npkgs + 1, sizeof(*pkgs));
+	const char *layers[1] = { a->img->layer.blob.digest };
+	struct pare_sbom_opts so = {
+		.image_name = a->o->tag ? a->o->tag : "image",
+		.image_digest = a->img->manifest.digest,
+		.layer_digests = layers,
+		.nlayers = 1,
+		.arch = a->img->arch.oci,
+		.tool = a->o->tool,
+		.created = a->o->source_date_epoch,
+	};
+	int r = pkgs ? 0 : -ENOMEM;
+	os_ids(a, &so.os_id, &so.os_version);
+	for (size_t i = 0; r == 0 && i < a->npkgs; i++)
+		r = sbom_pkg(a, &a->pkgs[i], &pkgs[i]);
+	if (r < 0)
+		r = pare_error_set(err, r, "out of memory");
+	else
+		r = pare_sbom_write(&so, pkgs, a->npkgs, path, err);
+	free(pkgs);
+	if (r == 0)
+		a->img->sbom_path = pare_arena_strdup(&a->res->arena, pare_slice_from(path));
+	return r;
+}
+
+static int sbom_for(struct pib_arch *a, size_t i, size_t n, struct pare_error *err)
+{
+	char path[PARE_PATH_MAX];
+	if (a->o->sbom_path && i > 0)
+		return 0;
+	if (a->o->sbom_path)
+		snprintf(path, sizeof(path), "%s", a->o->sbom_path);
+	else if (n == 1)
+		snprintf(path, sizeof(path), "%s/sbom.spdx.json", a->o->out_dir);
+	else
+		snprintf(path, sizeof(path), "%s/sbom-%s.spdx.json", a->o->out_dir, a->img->arch.apk);
+	return write_sbom(a, path, err);
+}
+
+/* ---- one architecture */
+
+static void pib_arch_release(struct pib_arch *a)
+{
+	pare_layer_table_release(&a->table);
+	pare_db_installed_release(&a->db);
+	free(a->pkgs);
+	pare_solution_release(&a->sol);
+	if (a->u) {
+		pare_universe_release(a->u);
+		free(a->u);
+	}
+	free(a->ents);
+	free(a->excluded);
+	free(a->world);
+	if (a->repos_init)
+		pare_repos_release(&a->repos);
+	if (a->keys_open)
+		pare_keyring_release(&a->keys);
+	if (a->root_open)
+		pare_root_release(&a->root);
+	pare_arena_release(&a->arena);
+}
+
+static int install_and_verify(struct pib_arch *a, struct pare_error *err)
+{
+	int r = pib_install(a, err);
+	if (r == 0)
+		r = pib_write_accounts(a, err);
+	if (r == 0)
+		r = pib_write_os_release(a, err);
+	if (r == 0)
+		r = pib_write_apk_files(a, err);
+	if (r == 0)
+		r = pib_copy_binaries(a, err);
+	if (r == 0)
+		r = pib_apply_paths(a, err);
+	if (r == 0)
+		r = pib_loader_check(a, err);
+	if (r == 0)
+		r = pib_shares(a, err);
+	return r;
+}
+
+static int build_arch(const struct pare_image_build_opts *o, const struct pare_image_config *cfg,
+		      struct pare_image_build_result *res, size_t i, size_t n,
+		      struct pare_oci_layout *l, struct pare_error *err)
+{
+	struct pib_arch a = { .o = o, .cfg = cfg, .res = res, .img = &res->images[i] };
+	pare_arena_init(&a.arena, 0, 0);
+	pare_solution_init(&a.sol);
+	pare_db_installed_init(&a.db);
+	pare_layer_table_init(&a.table);
+	int r = make_root(&a, err);
+	if (r == 0)
+		r = setup_keys(&a, err);
+	if (r == 0)
+		r = setup_repos(&a, err);
+	if (r == 0)
+		r = make_universe(&a, err);
+	if (r == 0)
+		r = collect_binaries(&a, err);
+	if (r == 0)
+		r = pib_binary_needs(&a, err);
+	if (r == 0)
+		r = solve(&a, err);
+	if (r == 0)
+		r = install_and_verify(&a, err);
+	if (r == 0)
+		r = write_image(&a, l, err);
+	if (r == 0)
+		r = sbom_for(&a, i, n, err);
+	if (r < 0 && !a.res->failed_arch)
+		a.res->failed_arch = a.img->arch.apk;
+	pib_arch_release(&a);
+	return r;
+}
+
+/* The result outlives the config: its own copies of the names. */
+static int copy_arch(struct pare_image_build_result *res, const struct pare_image_arch *in,
+		     struct pare_image_arch *out)
+{
+	out->apk = pare_arena_strdup(&res->arena, pare_slice_from(in->apk));
+	out->oci = pare_arena_strdup(&res->arena, pare_slice_from(in->oci));
+	out->variant = in->variant ? pare_arena_strdup(&res->arena, pare_slice_from(in->variant))
+				   : NULL;
+	return out->apk && out->oci && (out->variant || !in->variant) ? 0 : -ENOMEM;
+}
+
+static int pick_archs(const struct pare_image_build_opts *o, const struct pare_image_config *c,
+		      struct pare_image_build_result *res, struct pare_error *err)
+{
+	res->nimages = 0;
+	for (size_t i = 0; i < c->narchs; i++) {
+		if (res->nimages == PARE_IMAGE_BUILD_MAX_ARCHS)
+			return pare_error_set(err, -PARE_E_TOO_BIG, "more than %u architectures",
+					      PARE_IMAGE_BUILD_MAX_ARCHS);
+		if (copy_arch(res, &c->archs[i], &res->images[res->nimages++].arch) < 0)
+			return pare_error_set(err, -ENOMEM, "out of memory");
+	}
+	if (res->nimages)
+		return 0;
+	const char *name = o->arch ? o->arch : pare_repo_host_arch();
+	struct pare_image_arch arch;
+	if (pare_image_arch_lookup(pare_slice_from(name), &arch) < 0)
+		return pare_error_set(err, -PARE_E_USAGE, "unknown architecture '%s'", name);
+	if (copy_arch(res, &arch, &res->images[0].arch) < 0)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	res->nimages = 1;
+	return 0;
+}
+
+static int finish(const struct pare_image_build_opts *o, struct pare_image_build_result *res,
+		  struct pare_oci_layout *l, struct pare_error *err)
+{
+	struct pare_oci_desc m[PARE_IMAGE_BUILD_MAX_ARCHS];
+	for (size_t i = 0; i < res->nimages; i++)
+		m[i] = res->images[i].manifest;
+	int r = pare_oci_write_index(l, m, res->nimages, o->tag, NULL, 0, &res->top, err);
+	if (r == 0 && o->docker_archive)
+		r = pare_oci_write_docker_archive(o->out_dir, &m[0], o->repo_tag,
+						  o->source_date_epoch, o->docker_archive, err);
+	return r;
+}
+
+int pare_image_build(const struct pare_image_build_opts *o, struct pare_image_build_result *res,
+		     struct pare_error *err)
+{
+	struct pare_image_config cfg;
+	struct pare_oci_layout layout = { .blobfd = -1 };
+	memset(&cfg, 0, sizeof(cfg));
+	if (!o->config_path || !o->out_dir)
+		return pare_error_set(err, -PARE_E_USAGE, "a config and an output directory are needed");
+	if (o->run_scripts)
+		return pare_error_set(err, -PARE_E_UNSUPPORTED,
+				      "--run-scripts: running package scripts needs the "
+				      "transaction layer's script runner, not available yet");
+	res->failure = PARE_IMAGE_BUILD_FAILED;
+	int r = pare_image_config_load(&cfg, o->config_path, err);
+	if (r == 0)
+		r = pick_archs(o, &cfg, res, err);
+	if (r == 0)
+		r = pare_oci_layout_open(&layout, o->out_dir, err);
+	for (size_t i = 0; r == 0 && i < res->nimages; i++)
+		r = build_arch(o, &cfg, res, i, res->nimages, &layout, err);
+	if (r == 0)
+		r = finish(o, res, &layout, err);
+	if (r == 0)
+		res->failure = PARE_IMAGE_BUILD_OK;
+	pare_oci_layout_close(&layout);
+	pare_image_config_release(&cfg);
+	return r;
+}

@@ -1,0 +1,98 @@
+/* Internal to the image builder (build*.c): the state of one
+ * architecture's build and the steps that share it. */
+#ifndef PARE_IMAGE_BUILD_INT_H
+#define PARE_IMAGE_BUILD_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "apk/sign.h"
+#include "base/arena.h"
+#include "base/rootpath.h"
+#include "db/installed.h"
+#include "image/build.h"
+#include "image/layer.h"
+#include "repo/repo.h"
+
+/* A binary to copy into the image. */
+struct pib_binary {
+	const char *src;  /* on the build host */
+	const char *dest; /* absolute in the image */
+};
+
+/* A so: need of a binary (for the world and for messages). */
+struct pib_need {
+	const char *atom; /* "so:libc.so.6" */
+	const char *file; /* the binary's host path */
+};
+
+/* Per installed package: what the SBOM and the shares need. */
+struct pib_pkg {
+	const struct pare_pkgent *ent;
+	char sha256[65]; /* of the .apk file */
+};
+
+/* Ownership: everything in the arena or owned as noted; released by
+ * pib_arch_release(). */
+struct pib_arch {
+	const struct pare_image_build_opts *o;
+	const struct pare_image_config *cfg;
+	struct pare_image_build_result *res;
+	struct pare_image_build_image *img;
+	struct pare_arena arena;
+	const char *root_path;      /* absolute staging root (arena) */
+	struct pare_root root;
+	bool root_open;
+	struct pare_keyring keys;
+	bool keys_open;
+	struct pare_repos repos;
+	bool repos_init;
+	struct pare_universe *u;    /* moved to res on a SOLVE failure */
+	const struct pare_pkgent **ents; /* by universe package id (malloc) */
+	size_t nents;
+	const struct pare_pkgent **excluded; /* filtered by the policy (malloc) */
+	size_t nexcluded, excluded_cap;
+	struct pare_sdep *world;    /* malloc */
+	size_t nworld;
+	const char **world_atoms;   /* texts, for etc/apk/world (arena) */
+	struct pib_binary *bins;    /* arena */
+	size_t nbins;
+	struct pib_need *needs;     /* arena */
+	size_t nneeds;
+	struct pare_solution sol;
+	struct pare_db_installed db;
+	struct pib_pkg *pkgs;       /* installed, in order (malloc) */
+	size_t npkgs;
+	struct pare_layer_table table;
+};
+
+/* Add a problem line to the result (bounded). */
+int pib_problem(struct pib_arch *a, struct pare_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* build_install.c: install the solution's packages into the root, write
+ * lib/apk/db/installed, fill a->pkgs and the layer table's package
+ * entries. */
+int pib_install(struct pib_arch *a, struct pare_error *err);
+
+/* build_root.c */
+int pib_write_accounts(struct pib_arch *a, struct pare_error *err);
+int pib_write_os_release(struct pib_arch *a, struct pare_error *err);
+int pib_write_apk_files(struct pib_arch *a, struct pare_error *err);
+int pib_copy_binaries(struct pib_arch *a, struct pare_error *err);
+int pib_apply_paths(struct pib_arch *a, struct pare_error *err);
+/* Write a whole file inside the root (parents created 0755), mode exact. */
+int pib_write_file(struct pib_arch *a, const char *path, const void *p, size_t n,
+		   uint32_t mode, struct pare_error *err);
+/* Read a small file inside the root into a NUL-terminated arena string;
+ * -ENOENT when absent. */
+int pib_read_small(struct pib_arch *a, const char *path, size_t max, char **out, size_t *len,
+		   struct pare_error *err);
+
+/* build_check.c */
+int pib_binary_needs(struct pib_arch *a, struct pare_error *err);
+int pib_loader_check(struct pib_arch *a, struct pare_error *err);
+int pib_shares(struct pib_arch *a, struct pare_error *err);
+
+#endif
