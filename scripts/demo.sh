@@ -3,7 +3,8 @@
 # what it can do today: build and sign packages from a program compiled
 # here and the host's glibc, index and sign a repository, verify it,
 # solve against it as apk would, extract, analyse the ELF files, and
-# write an OCI image of the result that skopeo reads.
+# build an OCI image from an apko config (and by strip-down from the
+# binary alone), read it with skopeo and run it with runc.
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -42,6 +43,32 @@ mkdir root
 run --keys-dir "$work/keys" extract -C root repo/x86_64/glibc-2.36-r0.apk repo/x86_64/hello-1.0-r0.apk
 run ldd --root root root/usr/bin/hello
 
-echo "== an OCI image of the root, read back by skopeo"
-"$pare" image-write-root root image >/dev/null
-skopeo inspect oci:image | head -12
+echo "== an image from an apko config: solve, verified install, loader check, OCI + SBOM"
+cat > image.yaml <<EOF
+contents:
+  keyring: [$work/keys/demo.rsa.pub]
+  repositories: [$work/repo]
+  packages: [hello]
+entrypoint:
+  command: /usr/bin/hello
+accounts:
+  users: [{username: app, uid: 1000}]
+  run-as: app
+EOF
+run image build image.yaml -o image -t demo --docker-archive image.tar
+skopeo inspect oci:image | grep -E '"(Architecture|Os)"' | head -2
+echo "== strip-down: name only the application binary, pare finds what it needs"
+cat > strip.yaml <<EOF
+contents:
+  keyring: [$work/keys/demo.rsa.pub]
+  repositories: [$work/repo]
+entrypoint:
+  command: /usr/bin/hello
+EOF
+run image build strip.yaml -o strip --add-binary "$work/app/usr/bin/hello"
+if [ "$(id -u)" = 0 ] && command -v umoci >/dev/null && command -v runc >/dev/null; then
+	echo "== run it with runc"
+	umoci unpack --image image:demo bundle >/dev/null
+	sed -i 's/"terminal": true/"terminal": false/' bundle/config.json
+	runc run -b bundle "pare-demo-$$"
+fi
