@@ -391,7 +391,11 @@ static int install_one(struct txn *t, const struct pare_txn_change *c, struct pa
 			r = write_state(t, err);
 		}
 	}
-	if (r == 0 && t->recover)
+	/* Temporaries of an interrupted run can sit in this package's
+	 * directories even when no marker survived (a later run that removed
+	 * other packages finished and deleted it): sweep them whenever the
+	 * package is installed, not only when recovering. */
+	if (r == 0)
 		sweep_pkg(t, np);
 	pare_pkg_release(&pkg);
 	txn_stage_release(&st);
