@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "apk/package.h"
+#include "io/atomic.h"
 #include "cli/applets.h"
 #include "cli/common.h"
 #include "commit/extract.h"
@@ -30,26 +31,6 @@ static int extract_parse(void *ctx, int id, const char *arg, struct pare_error *
 	return 0;
 }
 
-/* mkdir -p, for the destination only (a path from the command line). */
-static int make_dirs(const char *dir, struct pare_error *err)
-{
-	char buf[PARE_PATH_MAX];
-	size_t len = strlen(dir);
-	if (len == 0 || len >= sizeof(buf))
-		return pare_error_set(err, -ENAMETOOLONG, "%s: bad directory name", dir);
-	memcpy(buf, dir, len + 1);
-	for (size_t i = 1; i <= len; i++) {
-		if (i < len && buf[i] != '/')
-			continue;
-		char c = buf[i];
-		buf[i] = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return pare_error_set(err, -errno, "%s: cannot create directory: %s", buf,
-					      strerror(errno));
-		buf[i] = c;
-	}
-	return 0;
-}
 
 /* Read (staging every entry), check the verdict, then commit or abort. */
 static bool extract_one(struct pare_cli *cli, struct pare_keyring *keys, const char *path,
@@ -107,7 +88,7 @@ static int extract_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		pare_cli_error(cli, "extract: no files given");
 		return 1;
 	}
-	int r = make_dirs(dir, &err);
+	int r = pare_mkdir_p(dir, 0755, &err);
 	if (r == 0)
 		r = pare_root_open(&root, dir, &err);
 	if (r < 0) {

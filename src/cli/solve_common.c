@@ -11,6 +11,7 @@
 #include "apk/version.h"
 #include "cli/common.h"
 #include "io/digest.h"
+#include "solver/from_index.h"
 
 #define MAX_DB_FILE (512u << 20)
 
@@ -53,37 +54,6 @@ static int read_whole(const char *path, char **out, size_t *len, struct pare_err
 	return 0;
 }
 
-static void desc_from_ent(struct pare_spkg_desc *d, const struct pare_pkgent *e)
-{
-	memset(d, 0, sizeof(*d));
-	d->name = e->name;
-	d->version = e->version;
-	d->arch = e->arch;
-	d->depends = e->depends.v;
-	d->ndepends = e->depends.n;
-	d->provides = e->provides.v;
-	d->nprovides = e->provides.n;
-	d->install_if = e->install_if.v;
-	d->ninstall_if = e->install_if.n;
-	d->replaces = e->replaces.v;
-	d->nreplaces = e->replaces.n;
-	d->installed_size = e->installed_size;
-	d->size = e->size;
-	d->provider_priority = e->provider_priority;
-	d->has_priority = (e->flags & PARE_PKGENT_HAS_PRIORITY) != 0;
-	d->broken = (e->flags & (PARE_PKGENT_BAD_DEPENDS | PARE_PKGENT_BAD_INSTALL_IF)) != 0;
-	if (e->identity.len) {
-		d->identity = e->identity.bytes;
-		d->identity_len = e->identity.len;
-	}
-	/* apk refuses "@tag" in a package's own lists */
-	const struct pare_deplist *lists[] = { &e->depends, &e->provides, &e->install_if };
-	for (size_t l = 0; l < 3; l++)
-		for (uint32_t i = 0; i < lists[l]->n; i++)
-			if (lists[l]->v[i].tag.len)
-				d->broken = true;
-}
-
 /* An APKINDEX.tar.gz (signature checked against the trusted keys) or a
  * plain APKINDEX text (read only with --allow-untrusted). */
 static int load_index(struct pare_solve_ctx *c, const char *path, enum pare_spkg_source src,
@@ -102,7 +72,7 @@ static int load_index(struct pare_solve_ctx *c, const char *path, enum pare_spkg
 	pare_cli_keys_release(&keys);
 	for (size_t i = 0; r == 0 && i < idx.n; i++) {
 		struct pare_spkg_desc d;
-		desc_from_ent(&d, &idx.ents[i]);
+		pare_spkg_desc_from_pkgent(&d, &idx.ents[i]);
 		if (idx.ents[i].flags & PARE_PKGENT_BAD_PROVIDES)
 			c->degraded = true;
 		r = pare_universe_add(&c->u, &d, src, repo, NULL, err);
@@ -391,7 +361,7 @@ static int add_loaded_repo(struct pare_solve_ctx *c, const struct pare_repo *rp,
 		const struct pare_pkgent *e = &rp->index.ents[i];
 		struct pare_spkg_desc d;
 		struct pare_spkg *p = NULL;
-		desc_from_ent(&d, e);
+		pare_spkg_desc_from_pkgent(&d, e);
 		if (e->flags & PARE_PKGENT_BAD_PROVIDES)
 			c->degraded = true;
 		r = pare_universe_add(&c->u, &d, PARE_SPKG_FROM_REPO, repo, &p, err);

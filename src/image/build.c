@@ -12,11 +12,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/atomic.h"
 #include "apk/dep.h"
 #include "image/build_int.h"
 #include "image/image.h"
 #include "image/sbom.h"
 #include "io/stream.h"
+#include "solver/from_index.h"
 
 /* ---- the policy */
 
@@ -98,26 +100,6 @@ int pib_problem(struct pib_arch *a, struct pare_error *err, const char *fmt, ...
 	return 0;
 }
 
-/* ---- the staging root */
-
-static int mkdir_p(const char *dir, struct pare_error *err)
-{
-	char buf[PARE_PATH_MAX];
-	size_t len = strlen(dir);
-	if (len == 0 || len >= sizeof(buf))
-		return pare_error_set(err, -ENAMETOOLONG, "%s: bad directory name", dir);
-	memcpy(buf, dir, len + 1);
-	for (size_t i = 1; i <= len; i++) {
-		if (i < len && buf[i] != '/')
-			continue;
-		buf[i] = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return pare_error_set(err, -errno, "%s: cannot create directory: %s", buf,
-					      strerror(errno));
-		buf[i] = i < len ? '/' : '\0';
-	}
-	return 0;
-}
 
 /* 1: path is absent or an empty directory; 0: it is not; negative: error. */
 static int dir_is_empty(const char *path)
@@ -158,7 +140,7 @@ static int make_root(struct pib_arch *a, struct pare_error *err)
 			return pare_error_set(err, r < 0 ? r : -EEXIST,
 					      "%s: the staging root must not exist or be empty",
 					      path);
-		if ((r = mkdir_p(path, err)) < 0)
+		if ((r = pare_mkdir_p(path, 0755, err)) < 0)
 			return r;
 	} else {
 		const char *tmp = a->o->tmp_dir ? a->o->tmp_dir : getenv("TMPDIR");
@@ -283,30 +265,6 @@ static int setup_repos(struct pib_arch *a, struct pare_error *err)
 	return r;
 }
 
-static void desc_from_ent(struct pare_spkg_desc *d, const struct pare_pkgent *e)
-{
-	memset(d, 0, sizeof(*d));
-	d->name = e->name;
-	d->version = e->version;
-	d->arch = e->arch;
-	d->depends = e->depends.v;
-	d->ndepends = e->depends.n;
-	d->provides = e->provides.v;
-	d->nprovides = e->provides.n;
-	d->install_if = e->install_if.v;
-	d->ninstall_if = e->install_if.n;
-	d->replaces = e->replaces.v;
-	d->nreplaces = e->replaces.n;
-	d->installed_size = e->installed_size;
-	d->size = e->size;
-	d->provider_priority = e->provider_priority;
-	d->has_priority = (e->flags & PARE_PKGENT_HAS_PRIORITY) != 0;
-	d->broken = (e->flags & (PARE_PKGENT_BAD_DEPENDS | PARE_PKGENT_BAD_INSTALL_IF)) != 0;
-	if (e->identity.len) {
-		d->identity = e->identity.bytes;
-		d->identity_len = e->identity.len;
-	}
-}
 
 /* Is name named by an atom of contents.packages? */
 static bool named_in_config(const struct pare_image_config *c, struct pare_slice name)
@@ -365,7 +323,7 @@ static int add_repo_ents(struct pib_arch *a, const struct pare_repo *rp, struct 
 				return pare_error_set(err, -ENOMEM, "out of memory");
 			continue;
 		}
-		desc_from_ent(&d, e);
+		pare_spkg_desc_from_pkgent(&d, e);
 		r = pare_universe_add(a->u, &d, PARE_SPKG_FROM_REPO, rid, &p, err);
 		if (r == 0 && note_ent(a, p, e) < 0)
 			r = pare_error_set(err, -ENOMEM, "out of memory");

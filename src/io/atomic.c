@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int open_dir_of(const char *path, char **copy, const char **base)
@@ -118,4 +119,24 @@ void pare_atomic_abort(struct pare_atomic_file *f)
 	memset(f, 0, sizeof(*f));
 	f->fd = -1;
 	f->dirfd = -1;
+}
+
+int pare_mkdir_p(const char *dir, mode_t mode, struct pare_error *err)
+{
+	char buf[4096];
+	size_t len = strlen(dir);
+	if (len == 0 || len >= sizeof(buf))
+		return pare_error_set(err, -ENAMETOOLONG, "%s: bad directory name", dir);
+	memcpy(buf, dir, len + 1);
+	for (size_t i = 1; i <= len; i++) {
+		if (i < len && buf[i] != '/')
+			continue;
+		char c = buf[i];
+		buf[i] = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return pare_error_set(err, -errno, "%s: cannot create directory: %s", buf,
+					      strerror(errno));
+		buf[i] = c;
+	}
+	return 0;
 }

@@ -31,4 +31,10 @@ int pare_atomic_commit(struct pare_atomic_file *f, struct pare_error *err);
 /* Remove the temporary; the target is untouched. */
 void pare_atomic_abort(struct pare_atomic_file *f);
 
+/* mkdir -p for a path the caller chose (a command-line destination, a
+ * staging directory): each missing component is created with mode; an
+ * existing directory is fine.  Not for paths from archives: those go
+ * through a struct pare_root. */
+int pare_mkdir_p(const char *dir, mode_t mode, struct pare_error *err);
+
 #endif
