@@ -54,6 +54,10 @@ static int fix_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		if (r < 0)
 			goto out;
 	}
+	/* Without NAMEs, apk fixes the packages an earlier commit left broken. */
+	for (size_t i = 0; argc == 0 && i < c.nfailed; i++)
+		if (pare_solve_name_flag(&c, c.failed[i], flags) < 0)
+			goto out;
 	pare_solve_world_sort(&c);
 	status = pare_solve_and_report(&c, 0, &sol);
 out:
@@ -68,8 +72,10 @@ const struct pare_applet pare_applet_fix = {
 	.usage = "[-d] [-u] [-r] [NAME...]",
 	.description =
 		"Reinstall the named installed packages (with -d, their dependencies too); with "
-		"-u, upgrade them instead when an upgrade keeps every dependency satisfied. The "
-		"rest of the system is brought in line with the world.",
+		"-u, upgrade them instead when an upgrade keeps every dependency satisfied. "
+		"Without NAME, the packages an earlier commit left broken (f: in the installed "
+		"database, e.g. a failed script) are reinstalled, and their install scripts run "
+		"again. The rest of the system is brought in line with the world.",
 	.options = fix_options,
 	.ctx_size = sizeof(struct fix_ctx),
 	.parse = fix_parse,

@@ -116,6 +116,7 @@ struct inst_rec {
 	struct pare_digest_value id;
 	struct pare_slice dir;
 	bool self;
+	bool failed;   /* "f:" an earlier commit left it broken (e.g. a script failed) */
 };
 
 static int inst_field(struct inst_rec *x, char k, struct pare_slice v)
@@ -145,6 +146,7 @@ static int inst_field(struct inst_rec *x, char k, struct pare_slice v)
 	case 'i': r = deps_append(&x->iif, v, &bad); break;
 	case 'r': r = deps_append(&x->repl, v, &bad); break;
 	case 'F': x->dir = v; x->d.ndirs++; break;
+	case 'f': x->failed = v.len > 0; break;
 	case 'R':
 		x->d.nfiles++;
 		if (pare_slice_eq_cstr(x->dir, "proc/self") && pare_slice_eq_cstr(v, "exe"))
@@ -183,6 +185,13 @@ static int inst_add(struct pare_solve_ctx *c, struct inst_rec *x, struct pare_er
 	int r = pare_universe_add(&c->u, &x->d, PARE_SPKG_FROM_INSTALLED, -1, &p, err);
 	if (r == 0 && x->self)
 		c->self = p;
+	if (r == 0 && x->failed) {
+		const struct pare_sname **v = realloc(c->failed, (c->nfailed + 1) * sizeof(*v));
+		if (!v)
+			return pare_error_set(err, -ENOMEM, "out of memory");
+		c->failed = v;
+		c->failed[c->nfailed++] = p->name;
+	}
 	return r;
 }
 
@@ -441,6 +450,7 @@ void pare_solve_ctx_release(struct pare_solve_ctx *c)
 	if (c->repos_open)
 		pare_cli_repos_close(&c->repos);
 	free(c->pkg_ent);
+	free(c->failed);
 	free(c->world);
 	free(c->name_flags);
 	memset(c, 0, sizeof(*c));

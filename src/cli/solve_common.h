@@ -32,6 +32,10 @@ struct pare_solve_ctx {
 	 * seen), or NULL (installed only, or from a --test-repo file). */
 	const struct pare_pkgent **pkg_ent;
 	size_t npkg_ent;
+	/* Installed packages whose record carries "f:" (an earlier commit
+	 * failed for them, e.g. a script): what `pare fix` fixes by default. */
+	const struct pare_sname **failed;
+	size_t nfailed;
 };
 
 /* The index entry a package can be fetched through, or NULL. */

@@ -323,6 +323,14 @@ static void sweep_pkg(struct txn *t, const struct pare_db_pkg *p)
 		txn_sweep_dir(t, p->dirs[i]->path);
 }
 
+/* A package whose scripts failed never finished installing: reinstalling
+ * it runs the install scripts again (that is how `pare fix` reruns
+ * them), not the upgrade ones. */
+static bool as_upgrade(const struct pare_db_pkg *oldp)
+{
+	return oldp && !(oldp->broken.len && memchr(oldp->broken.ptr, 's', oldp->broken.len));
+}
+
 /* Read, verify and stage; pre-script; commit the files. */
 static int unpack(struct txn *t, const struct pare_txn_change *c, struct txn_stage *st,
 		  struct pare_pkg *pkg, const struct pare_db_pkg *oldp, const char *label,
@@ -338,7 +346,7 @@ static int unpack(struct txn *t, const struct pare_txn_change *c, struct txn_sta
 	r = pare_pkg_read_file(pkg, path, &ro, &v, err);
 	if (r == 0)
 		r = verify_pkg(t, c, pkg, label, err);
-	if (r == 0 && oldp) {
+	if (r == 0 && as_upgrade(oldp)) {
 		char *ov = slice_cstr(&st->arena, oldp->ent.version);
 		char *nv = slice_cstr(&st->arena, c->new_ent->version);
 		if (run_script(t, label, PARE_SCRIPT_PRE_UPGRADE,
@@ -366,11 +374,12 @@ static int install_one(struct txn *t, const struct pare_txn_change *c, struct pa
 		pare_db_find_pkg(t->db, c->old_ent ? c->old_ent->name : ne->name);
 	struct txn_stage st;
 	struct pare_pkg pkg;
+	bool upgrade = as_upgrade(oldp);
 	pare_pkg_init(&pkg);
 	int r = txn_stage_init(&st, t, ne, oldp, label, err);
 	if (r == 0)
 		r = unpack(t, c, &st, &pkg, oldp, label, err);
-	char *ov = oldp ? slice_cstr(&st.arena, oldp->ent.version) : NULL;
+	char *ov = upgrade ? slice_cstr(&st.arena, oldp->ent.version) : NULL;
 	struct pare_db_pkg *np = NULL;
 	struct old_files of;
 	memset(&of, 0, sizeof(of));
@@ -384,7 +393,7 @@ static int install_one(struct txn *t, const struct pare_txn_change *c, struct pa
 		delete_old(t, &st, true, &of);
 	old_files_release(&of);
 	if (r == 0) {
-		int type = oldp ? PARE_SCRIPT_POST_UPGRADE : PARE_SCRIPT_POST_INSTALL;
+		int type = upgrade ? PARE_SCRIPT_POST_UPGRADE : PARE_SCRIPT_POST_INSTALL;
 		char *nv = slice_cstr(&st.arena, ne->version);
 		if (run_script(t, label, type, pkg_script(&pkg, type), nv, ov)) {
 			mark_broken(t->db, np, 's');

@@ -98,7 +98,7 @@ def stale(root):
 
 def test_basic(env):
     r = env.root("basic")
-    sh = env.pkg("sh", "1-r0", {"bin/busybox": open("/usr/bin/busybox", "rb").read(),
+    sh = env.pkg("sh", "1-r0", {"bin/busybox": open("/bin/busybox", "rb").read(),
                                 "bin/sh": ("link", "busybox")})
     a1 = env.pkg("a", "1-r0", {"usr/bin/a": b"one\n", "etc/a.conf": b"c1\n", "usr/lib/a/old": b"o"},
                  scripts={"post-install": "#!/bin/sh\necho hi > /var/a.post\n",
