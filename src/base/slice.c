@@ -136,3 +136,47 @@ char *pare_slice_dup(struct pare_slice s)
 	p[s.len] = '\0';
 	return p;
 }
+
+/* Length of the UTF-8 sequence at p (1..4), or 0 when it is malformed. */
+static size_t utf8_seq(const unsigned char *p, size_t left)
+{
+	unsigned char c = p[0];
+	size_t n;
+	uint32_t cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (n > left)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+bool pare_slice_utf8_valid(struct pare_slice s, size_t *bad)
+{
+	const unsigned char *p = (const unsigned char *)s.ptr;
+	for (size_t i = 0; i < s.len;) {
+		size_t n = utf8_seq(p + i, s.len - i);
+		if (n == 0) {
+			if (bad)
+				*bad = i;
+			return false;
+		}
+		i += n;
+	}
+	return true;
+}

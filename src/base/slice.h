@@ -40,6 +40,10 @@ struct pare_slice pare_slice_sub(struct pare_slice s, size_t off, size_t len);
 /* Strict unsigned decimal parse of the whole slice; false on empty,
  * non-digit or overflow. */
 bool pare_slice_to_u64(struct pare_slice s, uint64_t *out);
+/* Whether s is well-formed UTF-8 (no overlong forms, no surrogates, at
+ * most U+10FFFF).  On false, *bad (if not NULL) is the offset of the first
+ * byte of the bad sequence. */
+bool pare_slice_utf8_valid(struct pare_slice s, size_t *bad);
 /* Newly malloc'ed NUL-terminated copy, or NULL on allocation failure. */
 char *pare_slice_dup(struct pare_slice s);
 

@@ -826,8 +826,8 @@ static const struct key_rule top_rules[] = {
 	{ NULL, NULL },
 };
 
-int pare_image_config_parse(struct pare_image_config *c, const char *name,
-			    struct pare_slice text, struct pare_error *err)
+static int config_parse(struct pare_image_config *c, const char *name, struct pare_slice text,
+			struct pare_error *err)
 {
 	memset(c, 0, sizeof(*c));
 	pare_arena_init(&c->arena, 0, 64u * PARE_IMAGE_CONFIG_MAX_FILE);
@@ -843,6 +843,17 @@ int pare_image_config_parse(struct pare_image_config *c, const char *name,
 		return r;
 	struct cctx x = { c, err };
 	return walk_map(&x, root, top_rules, c, "the image configuration");
+}
+
+/* On failure nothing is left allocated (found by fuzzing: an error path
+ * kept the arena). */
+int pare_image_config_parse(struct pare_image_config *c, const char *name,
+			    struct pare_slice text, struct pare_error *err)
+{
+	int r = config_parse(c, name, text, err);
+	if (r < 0)
+		pare_image_config_release(c);
+	return r;
 }
 
 int pare_image_config_load(struct pare_image_config *c, const char *path,

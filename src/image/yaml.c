@@ -187,6 +187,37 @@ int pare_yaml_parse(struct pare_arena *a, const char *name, struct pare_slice te
 	*root = NULL;
 	if (text.len && memchr(text.ptr, '\0', text.len))
 		return pare_error_set(err, -PARE_E_FORMAT, "%s: contains a NUL byte", name);
+	/* YAML is UTF-8 here; refusing anything else up front also keeps
+	 * libfyaml 0.7.12 out of a loop it enters on some malformed bytes
+	 * (found by fuzzing: "contents:\n%\xd2\xd2}..." never returns). */
+	size_t bad = 0;
+	bool utf8 = pare_slice_utf8_valid(text, &bad);
+	/* Control characters are outside YAML's printable set; libfyaml
+	 * 0.7.12 also leaks on some of them (fuzzing), so stop here. */
+	size_t ctl = text.len;
+	for (size_t i = 0; i < (utf8 ? text.len : bad); i++) {
+		unsigned char ch = (unsigned char)text.ptr[i];
+		if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f) {
+			ctl = i;
+			break;
+		}
+	}
+	if (ctl < text.len) {
+		size_t line = 1, col = 1;
+		for (size_t i = 0; i < ctl; i++, col++)
+			if (text.ptr[i] == '\n')
+				line++, col = 0;
+		return pare_error_set(err, -PARE_E_FORMAT, "%s:%zu:%zu: control character 0x%02x",
+				      name, line, col, (unsigned char)text.ptr[ctl]);
+	}
+	if (!utf8) {
+		size_t line = 1, col = 1;
+		for (size_t i = 0; i < bad; i++, col++)
+			if (text.ptr[i] == '\n')
+				line++, col = 0;
+		return pare_error_set(err, -PARE_E_FORMAT, "%s:%zu:%zu: not valid UTF-8", name, line,
+				      col);
+	}
 	struct fy_diag *diag = make_diag();
 	if (!diag)
 		return -ENOMEM;

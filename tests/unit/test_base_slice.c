@@ -292,6 +292,22 @@ static void test_dup(void **state)
 	free(p);
 }
 
+static void test_utf8_valid(void **state)
+{
+	(void)state;
+	size_t bad = 99;
+	assert_true(pare_slice_utf8_valid(PARE_SLICE_LIT(""), &bad));
+	assert_true(pare_slice_utf8_valid(PARE_SLICE_LIT("plain ascii"), &bad));
+	assert_true(pare_slice_utf8_valid(PARE_SLICE_LIT("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"), &bad));
+	assert_false(pare_slice_utf8_valid(PARE_SLICE_LIT("ab\xd2\xd2"), &bad));
+	assert_int_equal(bad, 2);
+	assert_false(pare_slice_utf8_valid(PARE_SLICE_LIT("\xc0\xaf"), &bad)); /* overlong */
+	assert_false(pare_slice_utf8_valid(PARE_SLICE_LIT("\xed\xa0\x80"), &bad)); /* surrogate */
+	assert_false(pare_slice_utf8_valid(PARE_SLICE_LIT("\xf4\x90\x80\x80"), &bad)); /* > U+10FFFF */
+	assert_false(pare_slice_utf8_valid(PARE_SLICE_LIT("x\xe2\x82"), &bad)); /* cut short */
+	assert_int_equal(bad, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_next_word),     cmocka_unit_test(test_trim),
 		cmocka_unit_test(test_sub),           cmocka_unit_test(test_to_u64),
 		cmocka_unit_test(test_dup),
+		cmocka_unit_test(test_utf8_valid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
