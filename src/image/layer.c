@@ -279,10 +279,20 @@ static int write_regular(struct lw *w, int dirfd, const char *name, const struct
 		h->linkname = pare_slice_from(first);
 		return write_header(w, h);
 	}
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO swapped in since the walk's stat must not hang
+	 * us; the fstat below then sees it is not the file the walk saw. */
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return pare_error_set(w->err, -errno, "layer: %s: %s", w->path.data,
 				      strerror(errno));
+	struct stat now;
+	if (fstat(fd, &now) < 0 || !S_ISREG(now.st_mode) || now.st_dev != st->st_dev ||
+	    now.st_ino != st->st_ino || now.st_size != st->st_size) {
+		close(fd);
+		return pare_error_set(w->err, -PARE_E_INTEGRITY,
+				      "layer: %s: changed while the image was being written",
+				      w->path.data);
+	}
 	h->type = PARE_TAR_REG;
 	h->size = (uint64_t)st->st_size;
 	r = write_header(w, h);
