@@ -114,3 +114,22 @@ out:
 	close(dirfd);
 	return r;
 }
+
+int pare_db_file_take(struct pare_root *root, const char *path, size_t max, char **text,
+		      size_t *len, struct pare_error *err)
+{
+	struct pare_buf b;
+	pare_buf_init(&b, max);
+	int r = pare_db_file_read(root, path, &b, err);
+	if (r < 0) {
+		pare_buf_release(&b);
+		if (r != -ENOENT)
+			return r;
+		pare_error_clear(err);
+		return 0;
+	}
+	*text = pare_buf_detach(&b, len);
+	if (!*text)
+		return pare_error_set(err, -ENOMEM, "%s: out of memory", path);
+	return 1;
+}

@@ -37,6 +37,13 @@
 int pare_db_file_read(struct pare_root *root, const char *path, struct pare_buf *b,
 		      struct pare_error *err);
 
+/* The whole file at path (inside root, at most max bytes) as malloc'ed
+ * text for a parser that takes ownership: 1 with *text and *len set, 0 when
+ * the file does not exist (apk treats a missing database file as empty),
+ * or a negative code. */
+int pare_db_file_take(struct pare_root *root, const char *path, size_t max, char **text,
+		      size_t *len, struct pare_error *err);
+
 /* Replace the file at path (inside root) atomically with data[0..len),
  * mode `mode` (umask not applied).  Missing parent directories are created
  * (0755) when mkdirs is set.  Returns 0 or a negative code; the target is

@@ -286,21 +286,10 @@ int pare_db_installed_parse(struct pare_db_installed *db, char *text, size_t len
 int pare_db_installed_read(struct pare_db_installed *db, struct pare_root *root,
 			   struct pare_error *err)
 {
-	struct pare_buf b;
-	pare_buf_init(&b, PARE_DB_MAX_INSTALLED);
-	int r = pare_db_file_read(root, PARE_DB_INSTALLED_PATH, &b, err);
-	if (r == -ENOENT) {
-		pare_buf_release(&b);
-		pare_error_clear(err);
-		return 0;
-	}
-	if (r < 0) {
-		pare_buf_release(&b);
-		return r;
-	}
+	char *text;
 	size_t len;
-	char *text = pare_buf_detach(&b, &len);
-	if (!text)
-		return pare_error_set(err, -ENOMEM, "%s: out of memory", PARE_DB_INSTALLED_PATH);
+	int r = pare_db_file_take(root, PARE_DB_INSTALLED_PATH, PARE_DB_MAX_INSTALLED, &text, &len, err);
+	if (r <= 0)
+		return r;
 	return pare_db_installed_parse(db, text, len, PARE_DB_INSTALLED_PATH, err);
 }

@@ -121,19 +121,11 @@ int pare_db_triggers_parse(struct pare_db_triggers *t, char *text, size_t len,
 int pare_db_triggers_read(struct pare_db_triggers *t, struct pare_root *root,
 			  struct pare_error *err)
 {
-	struct pare_buf b;
-	pare_buf_init(&b, PARE_DB_MAX_TRIGGERS_TEXT);
-	int r = pare_db_file_read(root, PARE_DB_TRIGGERS_PATH, &b, err);
-	if (r < 0) {
-		pare_buf_release(&b);
-		if (r == -ENOENT)
-			pare_error_clear(err);
-		return r == -ENOENT ? 0 : r;
-	}
+	char *text;
 	size_t len;
-	char *text = pare_buf_detach(&b, &len);
-	if (!text)
-		return pare_error_set(err, -ENOMEM, "%s: out of memory", PARE_DB_TRIGGERS_PATH);
+	int r = pare_db_file_take(root, PARE_DB_TRIGGERS_PATH, PARE_DB_MAX_TRIGGERS_TEXT, &text, &len, err);
+	if (r <= 0)
+		return r;
 	return pare_db_triggers_parse(t, text, len, PARE_DB_TRIGGERS_PATH, err);
 }
 

@@ -117,19 +117,11 @@ int pare_world_parse(struct pare_world *w, char *text, size_t len, const char *n
 
 int pare_world_read(struct pare_world *w, struct pare_root *root, struct pare_error *err)
 {
-	struct pare_buf b;
-	pare_buf_init(&b, PARE_WORLD_MAX_TEXT);
-	int r = pare_db_file_read(root, PARE_DB_WORLD_PATH, &b, err);
-	if (r < 0) {
-		pare_buf_release(&b);
-		if (r == -ENOENT)
-			pare_error_clear(err);
-		return r == -ENOENT ? 0 : r;
-	}
+	char *text;
 	size_t len;
-	char *text = pare_buf_detach(&b, &len);
-	if (!text)
-		return pare_error_set(err, -ENOMEM, "%s: out of memory", PARE_DB_WORLD_PATH);
+	int r = pare_db_file_take(root, PARE_DB_WORLD_PATH, PARE_WORLD_MAX_TEXT, &text, &len, err);
+	if (r <= 0)
+		return r;
 	return pare_world_parse(w, text, len, PARE_DB_WORLD_PATH, err);
 }
 
