@@ -188,6 +188,9 @@ int pare_deb_extract(int fd, const char *name, const struct pare_deb_limits *lim
 	int r = pare_deb_read(fd, name, limits, out, visit, &x, err);
 	if (r == 0 && (r = finish_dirs(&x, out, err)) < 0)
 		pare_error_prefix(err, r, "%s: ", name ? name : "(deb)");
+	for (char *p = err && r < 0 ? err->msg : ""; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return r;
 }
 

@@ -2,7 +2,8 @@
  * is the user-facing command).
  *
  *   debtool list FILE          entries as "TYPE MODE UID/GID SIZE PATH[ -> LINK]"
- *   debtool extract FILE DIR   DIR must be empty; removed again on error
+ *   debtool extract [--max-data N] FILE DIR
+ *                              DIR must be empty; removed again on error
  *   debtool info FILE          the control fields the importer uses
  *   debtool map VERSION...     Debian version -> APK version, one per line
  *   debtool cmp A B            prints <, = or >
@@ -94,8 +95,9 @@ static int cmd_list(const char *path, bool info)
 	return r < 0 ? die(&err, r) : 0;
 }
 
-static int cmd_extract(const char *path, const char *dir)
+static int cmd_extract(const char *path, const char *dir, uint64_t max_data)
 {
+	struct pare_deb_limits lim = { .max_data = max_data };
 	struct pare_error err = { 0 };
 	struct pare_deb d = { 0 };
 	struct pare_root root = { .fd = -1 };
@@ -104,7 +106,7 @@ static int cmd_extract(const char *path, const char *dir)
 		return die(&err, fd);
 	int r = pare_root_open(&root, dir, &err);
 	if (r == 0)
-		r = pare_deb_extract(fd, path, NULL, &root, NULL, &d, &err);
+		r = pare_deb_extract(fd, path, &lim, &root, NULL, &d, &err);
 	close(fd);
 	pare_root_release(&root);
 	pare_deb_release(&d);
@@ -139,8 +141,10 @@ int main(int argc, char **argv)
 		return cmd_list(argv[2], false);
 	if (argc >= 3 && strcmp(argv[1], "info") == 0)
 		return cmd_list(argv[2], true);
+	if (argc >= 6 && strcmp(argv[1], "extract") == 0 && strcmp(argv[2], "--max-data") == 0)
+		return cmd_extract(argv[4], argv[5], strtoull(argv[3], NULL, 10));
 	if (argc >= 4 && strcmp(argv[1], "extract") == 0)
-		return cmd_extract(argv[2], argv[3]);
+		return cmd_extract(argv[2], argv[3], 0);
 	if (argc >= 2 && strcmp(argv[1], "map") == 0)
 		return cmd_map(argc - 2, argv + 2);
 	if (argc >= 4 && strcmp(argv[1], "cmp") == 0) {
