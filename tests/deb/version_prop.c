@@ -152,6 +152,19 @@ static const char *explain(const struct pare_deb_version *a, const struct pare_d
 	bool plain_a = plain_revision(a->revision), plain_b = plain_revision(b->revision);
 	if (plain_a != plain_b && (plain_a ? dcmp > 0 : dcmp < 0))
 		return "c";
+	/* a, within two non-plain revisions (their items follow "_cvsN0") */
+	if (plain_a || plain_b)
+		return NULL;
+	na = pairs_of(a->revision, pa, MAXP);
+	nb = pairs_of(b->revision, pb, MAXP);
+	for (size_t i = 0; i < na && i < nb; i++) {
+		if (pare_slice_eq(pa[i].word, pb[i].word) && num_eq(pa[i].num, pb[i].num))
+			continue;
+		if (!pare_slice_eq(pa[i].word, pb[i].word) && pa[i].word.len && pb[i].word.len &&
+		    group_of(pa[i].word) == group_of(pb[i].word))
+			return "a";
+		return NULL;
+	}
 	return NULL;
 }
 
