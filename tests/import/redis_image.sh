@@ -4,7 +4,7 @@
 # modules, no redis-cli), run under runc, answering PING on 127.0.0.1.
 # usage: redis_image.sh PARE SOURCE_DIR CACHE_DIR
 set -u
-PARE=$1 SRC=$2 CACHE=$3
+PARE=$(realpath "$1") SRC=$(realpath "$2") CACHE=$(realpath -m "$3")
 T=$(mktemp -d)
 NAME=pare-import-redis-$$
 cleanup() { runc delete -f "$NAME" >/dev/null 2>&1; rm -rf "$T"; }
