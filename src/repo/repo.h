@@ -74,7 +74,9 @@
 enum pare_repo_kind { PARE_REPO_LOCAL = 1, PARE_REPO_HTTP = 2 };
 
 struct pare_repo {
-	char *url;        /* as configured, trailing '/' removed (messages) */
+	char *url;        /* for messages: `given` with credentials hidden (io/url.h) */
+	char *given;      /* as configured, trailing '/' removed; may hold a
+			   * password or token: never shown */
 	char *tag;        /* "@tag" without '@', or NULL */
 	enum pare_repo_kind kind;
 	char *base;       /* LOCAL: the directory; HTTP: the URL */

@@ -11,6 +11,7 @@
 
 #include "base/hashmap.h"
 #include "io/atomic.h"
+#include "io/url.h"
 #include "repo/repo_int.h"
 
 static void index_reset(struct pare_repo *r)
@@ -84,7 +85,9 @@ static int commit_index(struct pare_repos *rs, struct pare_repo *r, struct pare_
 		pare_atomic_abort(f);
 		return pare_error_set(err, e, "%s: %s", p->cached, strerror(-e));
 	}
-	int ret = read_index_fd(rs, r, fd, r->index_url, err);
+	char shown[PARE_URL_SHOWN_MAX];
+	int ret = read_index_fd(rs, r, fd, pare_url_redact(r->index_url, shown, sizeof(shown)),
+				err);
 	close(fd);
 	if (ret < 0) {
 		pare_atomic_abort(f);
@@ -126,7 +129,8 @@ static int download_index(struct pare_repos *rs, struct pare_repo *r, const stru
 		if (pare_repo_read_small(p->etag, etag, sizeof(etag)) == 0 && etag[0])
 			req.etag = etag;
 	}
-	pare_log_verbose(rs->log, "fetch %s", r->index_url);
+	char shown[PARE_URL_SHOWN_MAX];
+	pare_log_verbose(rs->log, "fetch %s", pare_url_redact(r->index_url, shown, sizeof(shown)));
 	ret = pare_http_get_file(h, &req, &f, &res, err);
 	if (ret < 0 || res.not_modified) {
 		pare_atomic_abort(&f);
