@@ -2,7 +2,7 @@
 # Issue 20 defect 3: a 100,000-deep dependency chain must not crash the
 # solver's ordering (it recursed once per link).  Usage: deep_chain.sh PARE
 set -eu
-PARE=$1
+PARE=$(realpath "$1")
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 python3 "$(dirname "$0")/gen_chain.py" "$T/deep" 100000
 mkdir -p "$T/r/etc/apk/keys" "$T/r/lib/apk/db"
