@@ -67,8 +67,10 @@ static void opts_defaults(struct pare_http_opts *o)
 		o->low_speed_time = 60;
 	if (o->low_speed_limit <= 0)
 		o->low_speed_limit = 1;
-	if (o->total_timeout_ms < 0)
-		o->total_timeout_ms = 0;
+	if (o->total_timeout_ms == 0)
+		o->total_timeout_ms = PARE_HTTP_DEFAULT_DEADLINE_MS;
+	else if (o->total_timeout_ms < 0)
+		o->total_timeout_ms = 0; /* curl: no limit */
 	if (o->retries < 0)
 		o->retries = 0;
 	if (o->retries > PARE_HTTP_MAX_RETRIES)

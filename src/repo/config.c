@@ -357,6 +357,8 @@ int pare_repos_init(struct pare_repos *rs, const struct pare_repo_config *cfg,
 	memset(rs, 0, sizeof(*rs));
 	rs->keys = cfg->keys;
 	rs->allow_untrusted = cfg->allow_untrusted;
+	rs->allow_index_downgrade = cfg->allow_index_downgrade;
+	rs->index_max_age = cfg->index_max_age;
 	rs->index_max = cfg->index_max ? cfg->index_max : PARE_REPO_INDEX_MAX;
 	rs->http_opts = cfg->http;
 	rs->http_opts.log = cfg->log;

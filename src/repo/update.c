@@ -40,6 +40,8 @@ static int read_index_fd(struct pare_repos *rs, struct pare_repo *r, int fd, con
 	index_reset(r);
 	pare_fd_istream_init(&fs, &in, fd, name);
 	int ret = pare_index_read(&r->index, &in, name, &o, err);
+	if (ret == 0)
+		ret = pare_repo_check_fresh(rs, r, err);
 	if (ret < 0)
 		index_reset(r);
 	return ret;
