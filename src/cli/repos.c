@@ -23,6 +23,13 @@ long pare_cli_http_deadline_ms(const struct pare_cli *cli)
 	return env_long("PARE_HTTP_MAX_TIME_MS", 0);
 }
 
+int pare_cli_script_timeout(const struct pare_cli *cli)
+{
+	if (!cli->opts.script_timeout_set)
+		return 0;
+	return cli->opts.script_timeout ? (int)cli->opts.script_timeout : -1;
+}
+
 static void http_opts_from_env(const struct pare_cli *cli, struct pare_http_opts *o)
 {
 	o->low_speed_time = env_long("PARE_HTTP_TIMEOUT", 60);

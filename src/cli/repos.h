@@ -36,6 +36,9 @@ void pare_cli_repos_close(struct pare_cli_repos *cr);
 /* The total_timeout_ms for struct pare_http_opts from --timeout (or
  * PARE_HTTP_MAX_TIME_MS): 0 the library's default, -1 none. */
 long pare_cli_http_deadline_ms(const struct pare_cli *cli);
+/* The script_timeout for struct pare_txn_opts from --script-timeout: 0
+ * the library's default, -1 none. */
+int pare_cli_script_timeout(const struct pare_cli *cli);
 
 /* All entries of every loaded index, sorted by name, ascending version,
  * then repository order; with dedupe the same package (identity) from

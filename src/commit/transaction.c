@@ -84,7 +84,8 @@ static int run_script(struct txn *t, const char *pkgver, int type, struct pare_s
 	pare_log_info(t->o->log, "Executing %s", label);
 	const char *args[2] = { v1, v2 };
 	struct pare_error err = { 0 };
-	int r = pare_txn_run_script(t->o->root, label, body, args, v2 ? 2 : 1, t->o->log, &err);
+	int r = pare_txn_run_script(t->o->root, label, body, args, v2 ? 2 : 1,
+				    t->o->script_timeout, t->o->log, &err);
 	if (r == 0)
 		return 0;
 	pare_log_error(t->o->log, "%s", err.msg);
