@@ -36,7 +36,8 @@
  * Nothing half-written: every download goes to a temporary name (O_EXCL)
  * in its destination directory, is verified, and only then renamed into
  * place; any failure removes the temporary file and leaves an older copy
- * intact.  An index is verified by reading it (signature by a trusted key,
+ * intact.  Temporaries a killed run left in the cache (untouched for
+ * PARE_REPO_TMP_MAX_AGE seconds) are removed when indexes are loaded.  An index is verified by reading it (signature by a trusted key,
  * or UNTRUSTED with allow_untrusted; never BAD); a package by its size
  * (the download is bounded by the entry's S:) and its identity (the
  * SHA-1 of its control member must equal the entry's C:), plus the
@@ -81,6 +82,7 @@
 #define PARE_REPO_ARCH_MAX 64                 /* architecture name bytes */
 #define PARE_REPO_INDEX_MAX (256ULL << 20)    /* a downloaded APKINDEX.tar.gz */
 #define PARE_REPO_PKG_MAX (8ULL << 30)        /* a package whose entry has no S: */
+#define PARE_REPO_TMP_MAX_AGE 3600u           /* seconds: an idle temporary is dead */
 
 enum pare_repo_kind { PARE_REPO_LOCAL = 1, PARE_REPO_HTTP = 2 };
 

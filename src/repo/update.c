@@ -202,6 +202,12 @@ int pare_repos_load(struct pare_repos *rs, bool refresh, int *unavailable, int *
 		    struct pare_error *err)
 {
 	int nu = 0, ns = 0;
+	if (!rs->cache_temp) {
+		unsigned n = pare_atomic_sweep(rs->cache_dir, PARE_REPO_TMP_MAX_AGE);
+		if (n)
+			pare_log_verbose(rs->log, "%s: removed %u download temporar%s left by a "
+					 "killed run", rs->cache_dir, n, n == 1 ? "y" : "ies");
+	}
 	for (size_t i = 0; i < rs->n; i++) {
 		struct pare_repo *r = &rs->v[i];
 		if (load_one(rs, r, (int)i, refresh) < 0)
