@@ -168,6 +168,24 @@ static void test_missing_name_explained(void **state)
 	assert_null(f->sol.problems[0].required_by.v[0].pkg);
 }
 
+/* A package whose own dependency it cannot meet: the conflict is
+ * explained (it breaks its own atom), not reported as a search that ran
+ * out of budget. */
+static void test_self_conflict_explained(void **state)
+{
+	struct fx *f = *state;
+	pkg(f, "a", "1", "a>2", "", false, 0);
+	world(f, "a");
+	solve(f, 0);
+	assert_false(f->sol.ok);
+	assert_false(f->sol.budget_exhausted);
+	assert_int_equal(f->sol.nproblems, 1);
+	assert_int_equal(f->sol.problems[0].kind, PARE_PROBLEM_PACKAGE);
+	assert_int_equal(f->sol.problems[0].breaks.n, 1);
+	assert_string_equal(f->sol.problems[0].breaks.v[0].pkg->name->str.ptr, "a");
+	assert_int_equal(f->sol.problems[0].satisfies.n, 1);
+}
+
 /* A dependency chain p0 -> p1 -> ... deeper than a small thread stack
  * allows for recursion: ordering must not recurse per link. */
 enum { CHAIN = 20000 };
@@ -224,6 +242,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_virtual_needs_priority, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_name_explained, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deep_chain_ordered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_self_conflict_explained, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
