@@ -133,7 +133,7 @@ static int open_and_lock(struct commit_run *r)
 		pare_cli_error(r->cli, "Unable to lock database: %s", strerror(EWOULDBLOCK));
 		return c;
 	}
-	if (c == -ENOENT) {
+	if (c == -ENOENT && !r->o->initdb) {
 		pare_cli_error(r->cli, "%s: no package database (use --initdb)", root);
 		return c;
 	}
