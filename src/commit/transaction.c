@@ -286,6 +286,13 @@ static bool obsolete(const struct txn_stage *st, bool keep_new, struct pare_slic
 	return !keep_new || !pare_map_get(&st->paths, path);
 }
 
+/* Obsolete and still to be deleted (not below a directory that a file of
+ * the new version replaced, which took its content with it). */
+static bool to_delete(const struct txn_stage *st, bool keep_new, struct pare_slice path)
+{
+	return obsolete(st, keep_new, path) && !txn_under_replaced(st, path);
+}
+
 /* Before the database forgets them, the marker lists the paths about to
  * be deleted, so that a run killed between the database write and the
  * deletions finishes them (see recover_deletions). */
@@ -309,7 +316,7 @@ static void delete_old(struct txn *t, struct txn_stage *st, bool keep_new,
 		       struct old_files *of)
 {
 	for (size_t i = 0; i < of->n; i++)
-		if (obsolete(st, keep_new, of->paths[i]) &&
+		if (to_delete(st, keep_new, of->paths[i]) &&
 		    txn_delete_file(st, of->paths[i], &of->csums[i]) < 0)
 			pare_log_warning(t->o->log, "cannot delete /%.*s", (int)of->paths[i].len,
 					 of->paths[i].ptr);
