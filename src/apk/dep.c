@@ -64,7 +64,7 @@ static bool checksum_valid(struct pare_slice v)
 	if (v.len < 2 || v.ptr[0] != 'Q')
 		return false;
 	size_t want = v.ptr[1] == '1' ? 28 : v.ptr[1] == '2' ? 44 : 0;
-	if (v.len != 2 + want)
+	if (want == 0 || v.len != 2 + want) /* "Q" + any other byte is no checksum */
 		return false;
 	for (size_t i = 2; i < v.len; i++)
 		if (!is_base64(v.ptr[i]))

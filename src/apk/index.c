@@ -183,7 +183,7 @@ int pare_index_deplist_parse(struct pare_arena *a, struct pare_slice text, bool 
 	/* Atoms are at least one byte plus a separator: (len + 1) / 2 bound. */
 	size_t cap = (text.len + 1) / 2, got = 0;
 	struct pare_dep local[64], *v = local;
-	const char *p = text.ptr, *end = text.ptr + text.len;
+	const char *p = text.ptr, *end = text.len ? text.ptr + text.len : text.ptr;
 	struct pare_slice atom;
 	out->v = NULL;
 	out->n = 0;
@@ -410,6 +410,8 @@ static int parse_record(struct ent_parse *ep, struct pare_pkgent *e, struct pare
 static size_t count_records(struct pare_slice t)
 {
 	size_t n = 1;
+	if (t.len == 0) /* t.ptr may be NULL: no pointer arithmetic on it */
+		return n;
 	const char *p = t.ptr, *end = t.ptr + t.len;
 	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		p++;

@@ -186,6 +186,9 @@ struct pare_index {
 				      * plain text */
 	char signer[PARE_KEYNAME_MAX + 1]; /* key that verified, or "" */
 	char trust_msg[PARE_ERROR_MSG_MAX]; /* why not trusted, or "" */
+	int64_t build_time;          /* newest mtime of its APKINDEX and DESCRIPTION
+				      * members (covered by the signature): when
+				      * the index was built; 0 when unknown */
 };
 
 /* Parse flags. */

@@ -35,6 +35,7 @@ struct collect {
 	const char *name;
 	struct pare_buf desc, text;
 	bool have_desc, have_text;
+	int64_t build_time;
 };
 
 static int collect_entry(void *ctx, const struct pare_tar_entry *e, struct pare_istream *content,
@@ -48,6 +49,8 @@ static int collect_entry(void *ctx, const struct pare_tar_entry *e, struct pare_
 		return pare_error_set(err, -PARE_E_FORMAT, "%s: %.*s twice in the index", c->name,
 				      (int)e->name.len, e->name.ptr);
 	*have = true;
+	if (e->mtime > c->build_time)
+		c->build_time = e->mtime;
 	if (e->size > b->max)
 		return pare_error_set(err, -PARE_E_TOO_BIG, "%s: %.*s larger than %zu bytes", c->name,
 				      (int)e->name.len, e->name.ptr, b->max);
@@ -91,6 +94,7 @@ static int read_signed(struct pare_index *idx, struct pare_istream *in, const ch
 	int r = pare_pkg_read(&pkg, in, name, &po, &v, err);
 	if (r == 0)
 		r = trust_check(idx, &pkg, name, opts, err);
+	idx->build_time = c.build_time;
 	pare_pkg_release(&pkg);
 	if (r == 0 && !c.have_text)
 		r = pare_error_set(err, -PARE_E_FORMAT, "%s: no APKINDEX in the index", name);

@@ -145,7 +145,9 @@ static int read_signatures(struct pkg_reader *rd, struct pare_tar_reader *tr,
 			return pare_error_set(err, -PARE_E_FORMAT,
 					      "%s: %.*s in the signature part", rd->name,
 					      (int)e->name.len, e->name.ptr);
-		if (kind > 0 && pkg->nsigs < PARE_PKG_MAX_SIGS) {
+		/* A signature bigger than any real one is ignored, as apk does,
+		 * so the next one is still checked. */
+		if (kind > 0 && pkg->nsigs < PARE_PKG_MAX_SIGS && e->size <= PARE_PKG_SIG_MAX_BYTES) {
 			struct pare_pkg_sig *sig = &pkg->sigs[pkg->nsigs];
 			r = read_content(rd, tr, e, PARE_PKG_SIG_MAX_BYTES, &rd->sig_bytes[pkg->nsigs],
 					 err);

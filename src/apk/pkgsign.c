@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apk/package.h"
 #include "apk/tar.h"
 #include "io/atomic.h"
 #include "io/gzip.h"
@@ -174,7 +175,7 @@ static int scan_file(int fd, const char *path, struct sign_scan *s, enum pare_di
 	int r = pare_gz_reader_init(&gz, &in, path, err);
 	if (r < 0)
 		return r;
-	pare_gz_set_limit(&gz, 64u << 20);
+	pare_gz_set_limit(&gz, PARE_PKG_INDEX_PART_MAX); /* what readers accept */
 	pare_gz_istream(&gz, &gzs);
 	pare_tar_reader_init(&tr, &gzs, NULL);
 	r = pare_tar_next(&tr, &e, err);

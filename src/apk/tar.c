@@ -372,16 +372,16 @@ static int verify_checksum(const struct hdr_ctx *c, struct pare_error *err)
 			      c->off, stored, usum);
 }
 
-static enum hdr_format header_format(const unsigned char *h)
+/* apk-tools reads a header only when its magic starts with "ustar" (any
+ * version); GNU's "ustar  \0" marks GNU format. */
+static int header_format(const struct hdr_ctx *c, enum hdr_format *fmt, struct pare_error *err)
 {
-	if (memcmp(h + O_MAGIC, "ustar\0" "00", 8) == 0)
-		return FMT_USTAR;
-	if (memcmp(h + O_MAGIC, "ustar  \0", 8) == 0)
-		return FMT_GNU;
-	/* Some writers put "ustar\0" with a blank version. */
-	if (memcmp(h + O_MAGIC, "ustar\0", 6) == 0)
-		return FMT_USTAR;
-	return FMT_V7;
+	if (memcmp(c->h + O_MAGIC, "ustar", 5) != 0)
+		return pare_error_set(err, -PARE_E_FORMAT,
+				      "tar header at offset %" PRIu64 ": no ustar magic "
+				      "(apk-tools refuses such a header)", c->off);
+	*fmt = memcmp(c->h + O_MAGIC, "ustar  \0", 8) == 0 ? FMT_GNU : FMT_USTAR;
+	return 0;
 }
 
 /* ---- extended headers ---- */
@@ -582,6 +582,22 @@ static int pax_checksum(const struct hdr_ctx *c, const struct pare_tar_record *r
 	return 0;
 }
 
+/* apk-tools takes an entry's size from its ustar header and ignores a PAX
+ * size record, so a record that says otherwise would make the stream mean
+ * different files to apk and to pare: refused. */
+static int pax_size(const struct hdr_ctx *c, const struct pare_tar_record *rec,
+		    uint64_t header_size, struct pare_error *err)
+{
+	uint64_t v;
+	int rc = pax_number(c, rec, &v, err);
+	if (rc == 0 && v != header_size)
+		rc = pare_error_set(err, -PARE_E_FORMAT,
+				    "tar header at offset %" PRIu64 ": PAX size %" PRIu64
+				    " differs from the header's %" PRIu64
+				    " (apk-tools reads the header's)", c->off, v, header_size);
+	return rc;
+}
+
 /* Apply the 'x' records to e; strings go to *path etc. for later. */
 static int apply_pax(struct pare_tar_reader *r, const struct hdr_ctx *c,
 		     struct pare_tar_entry *e, struct pare_slice *path, struct pare_slice *link,
@@ -595,7 +611,7 @@ static int apply_pax(struct pare_tar_reader *r, const struct hdr_ctx *c,
 		else if (key_is(rec, "linkpath"))
 			*link = rec->value;
 		else if (key_is(rec, "size"))
-			rc = pax_number(c, rec, &e->size, err);
+			rc = pax_size(c, rec, e->size, err);
 		else if (key_is(rec, "uid"))
 			rc = pax_number(c, rec, &e->uid, err);
 		else if (key_is(rec, "gid"))
@@ -705,7 +721,7 @@ static int build_entry(struct pare_tar_reader *r, const struct hdr_ctx *c,
 {
 	struct pare_slice path = PARE_SLICE_NULL, link = PARE_SLICE_NULL;
 	char type = (char)c->h[O_TYPE];
-	e->type = type == '\0' ? PARE_TAR_REG : type;
+	e->type = type == '7' ? PARE_TAR_REG : type; /* contiguous: regular, as apk */
 	e->checksum.alg = PARE_DIGEST_NONE;
 	e->checksum.len = 0;
 	e->header_offset = c->off;
@@ -843,6 +859,34 @@ static void reset_pending(struct pare_tar_reader *r)
 	r->nrecords = 0;
 }
 
+/* apk-tools extracts only the entry types it knows ('0' and '7' regular,
+ * '1'..'6'); any other typeflag, NUL included, it skips with its data.
+ * Returns 0 when c was such an entry (skipped), 1 for an entry to report.
+ * Extended headers before a skipped entry would apply to a later one in
+ * apk-tools: refused. */
+static int skip_unknown(struct pare_tar_reader *r, const struct hdr_ctx *c,
+			const struct pending *p, struct pare_error *err)
+{
+	char t = (char)c->h[O_TYPE];
+	if (t >= '0' && t <= '7')
+		return 1;
+	if (any_pending(p))
+		return pare_error_set(err, -PARE_E_FORMAT,
+				      "tar header at offset %" PRIu64 ": extended header before an "
+				      "entry of type 0x%02x, which apk-tools skips", c->off,
+				      (unsigned char)t);
+	uint64_t size, pad;
+	int rc = get_unsigned(c, F_SIZE, "size", INT64_MAX, &size, err);
+	if (rc == 0)
+		rc = check_size(r, c->off, size, err);
+	pad = (PARE_TAR_BLOCK - size % PARE_TAR_BLOCK) % PARE_TAR_BLOCK;
+	if (rc == 0)
+		rc = skip_bytes(r, &size, "data", err);
+	if (rc == 0)
+		rc = skip_bytes(r, &pad, "padding", err);
+	return rc;
+}
+
 static int next_entry(struct pare_tar_reader *r, struct pare_tar_entry *e,
 		      struct pare_error *err)
 {
@@ -862,10 +906,12 @@ static int next_entry(struct pare_tar_reader *r, struct pare_tar_entry *e,
 			return drain_end(r, err);
 		}
 		rc = verify_checksum(&c, err);
-		if (rc < 0)
-			return rc;
-		c.fmt = header_format(h);
-		rc = handle_meta(r, &c, &p, err);
+		if (rc == 0)
+			rc = header_format(&c, &c.fmt, err);
+		if (rc == 0)
+			rc = handle_meta(r, &c, &p, err);
+		if (rc == 1)
+			rc = skip_unknown(r, &c, &p, err);
 		if (rc < 0)
 			return rc;
 		if (rc == 0)
@@ -1063,8 +1109,9 @@ static int check_header(const struct pare_tar_header *h, struct pare_error *err)
 		return w_invalid(h->name, "extended header types cannot be written as entries", err);
 	if (h->devmajor > OCTAL_MAX_7 || h->devminor > OCTAL_MAX_7)
 		return w_invalid(h->name, "device number does not fit the header", err);
-	if (h->size > INT64_MAX)
-		return w_invalid(h->name, "size is too large", err);
+	if (h->size > OCTAL_MAX_11)
+		return w_invalid(h->name, "larger than 8 GiB (apk-tools reads sizes from the ustar "
+			      "header only)", err);
 	if (h->checksum.alg != PARE_DIGEST_NONE &&
 	    (h->checksum.alg != PARE_DIGEST_SHA1 || h->checksum.len != 20))
 		return w_invalid(h->name, "only SHA1 checksums can be written", err);
@@ -1108,9 +1155,6 @@ static size_t collect_records(const struct pare_tar_header *h, struct wnums *num
 		recs[n++] = (struct wrec){ PARE_SLICE_LIT("path"), h->name };
 	if (h->linkname.len > 100)
 		recs[n++] = (struct wrec){ PARE_SLICE_LIT("linkpath"), h->linkname };
-	if (h->size > OCTAL_MAX_11)
-		recs[n++] = (struct wrec){ PARE_SLICE_LIT("size"),
-					   fmt_u64(nums->size, sizeof(nums->size), h->size) };
 	if (h->uid > OCTAL_MAX_7)
 		recs[n++] = (struct wrec){ PARE_SLICE_LIT("uid"),
 					   fmt_u64(nums->uid, sizeof(nums->uid), h->uid) };

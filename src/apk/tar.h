@@ -7,11 +7,16 @@
  * entries carry PAX 'x' headers with APK-TOOLS.checksum.SHA1 (sha1 of the
  * content; of the link target text for symlinks).
  *
- * Reader: formats accepted are ustar ("ustar\0" "00"), GNU ("ustar  \0",
- * with 'L'/'K' long names; its prefix area is not a prefix) and v7 (no
- * magic).  PAX 'x' and GNU 'L'/'K' headers are consumed and applied to the
- * next real entry; 'g' global headers are read, bounded, syntax-checked
- * and otherwise ignored.  Numeric fields are octal (NUL/space terminated)
+ * Reader: a stream means what it means to apk-tools.  Every header's magic
+ * must start with "ustar" (ustar "ustar\0" "00", or GNU "ustar  \0" with
+ * 'L'/'K' long names, its prefix area not a prefix); v7 headers (no
+ * magic) are refused, as apk does.  PAX 'x' and GNU 'L'/'K' headers are
+ * consumed and applied to the next real entry; 'g' global headers are
+ * read, bounded, syntax-checked and otherwise ignored.  A PAX size record
+ * must equal the header's size (apk reads only the header's).  Entry types
+ * apk-tools does not extract (any typeflag but '0'..'7', NUL included) are
+ * skipped with their data, never reported; extended headers before such an
+ * entry are refused ('7' is reported as a regular file).  Numeric fields are octal (NUL/space terminated)
  * or GNU base-256.  Every size taken from the input is bounded by
  * struct pare_tar_limits.  Every entry's data is honoured as `size` bytes
  * (plus padding to 512) whatever its type, so the stream stays in step.
@@ -72,8 +77,8 @@ struct pare_tar_record {
 	struct pare_slice value;
 };
 
-/* Entry types (the typeflag byte).  '\0' (old regular files) is reported
- * as PARE_TAR_REG; types the reader does not know are kept as they are. */
+/* Entry types (the typeflag byte).  '7' (contiguous) is reported as
+ * PARE_TAR_REG; other types are skipped by the reader (see above). */
 #define PARE_TAR_REG '0'
 #define PARE_TAR_LINK '1'
 #define PARE_TAR_SYMLINK '2'
@@ -94,7 +99,7 @@ struct pare_tar_entry {
 	uint32_t mode;              /* permission bits only (07777) */
 	uint64_t uid, gid;
 	int64_t mtime;              /* seconds; PAX fraction dropped */
-	uint64_t size;              /* data bytes (PAX size > header) */
+	uint64_t size;              /* data bytes (the header's) */
 	uint32_t devmajor, devminor;
 	struct pare_digest_value checksum;     /* SHA1 from the
 						* APK-TOOLS.checksum.SHA1

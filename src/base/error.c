@@ -19,6 +19,7 @@ static const char *const project_messages[PARE_E_LAST - PARE_E_FIRST] = {
 	[PARE_E_NOT_FOUND - PARE_E_FIRST] = "not found",
 	[PARE_E_UNSUPPORTED - PARE_E_FIRST] = "not supported",
 	[PARE_E_CRYPTO - PARE_E_FIRST] = "cryptographic library error",
+	[PARE_E_ROLLBACK - PARE_E_FIRST] = "older than seen before",
 };
 
 const char *pare_strerror(int code)

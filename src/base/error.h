@@ -30,6 +30,7 @@ enum pare_errcode {
 	PARE_E_NOT_FOUND,             /* a named thing does not exist */
 	PARE_E_UNSUPPORTED,           /* a valid input this code does not handle */
 	PARE_E_CRYPTO,                /* the crypto library failed */
+	PARE_E_ROLLBACK,              /* older than what was seen before (a replay) */
 	PARE_E_LAST
 };
 

@@ -32,11 +32,64 @@ static int extract_parse(void *ctx, int id, const char *arg, struct pare_error *
 }
 
 
+/* Where files go: DIR is created and opened only once a package is known
+ * to pass, so a refused package leaves no DIR behind. */
+struct extract_dest {
+	const char *dir;
+	struct pare_root root;
+	bool open;
+};
+
+/* The verdict on a package read (r: the read's result): reported when bad. */
+static bool verdict(struct pare_cli *cli, const char *path, int r, const struct pare_pkg *pkg,
+		    struct pare_error *err)
+{
+	if (r < 0)
+		pare_cli_report(cli, r, err);
+	else if (pkg->kind != PARE_PKG_KIND_PACKAGE)
+		pare_cli_error(cli, "%s: not a package", path);
+	else if (!pare_cli_trusted(cli, pkg->trust))
+		pare_cli_error(cli, "%s: %s", path, pare_cli_trust_text(pkg->trust));
+	else
+		return true;
+	return false;
+}
+
+/* Open DIR, creating it only after this first package verified (read once
+ * more without extracting). */
+static bool open_dest(struct pare_cli *cli, struct pare_keyring *keys, const char *path,
+		      struct extract_dest *d)
+{
+	struct pare_error err = { 0 };
+	struct stat st;
+	if (d->open)
+		return true;
+	if (stat(d->dir, &st) < 0) {
+		struct pare_pkg pkg;
+		struct pare_pkg_read_opts ropts = { .keys = keys };
+		pare_pkg_init(&pkg);
+		int r = pare_pkg_read_file(&pkg, path, &ropts, NULL, &err);
+		bool ok = verdict(cli, path, r, &pkg, &err);
+		pare_pkg_release(&pkg);
+		if (!ok)
+			return false;
+	}
+	int r = pare_mkdir_p(d->dir, 0755, &err);
+	if (r == 0)
+		r = pare_root_open(&d->root, d->dir, &err);
+	if (r < 0) {
+		pare_cli_report(cli, r, &err);
+		return false;
+	}
+	d->open = true;
+	return true;
+}
+
 /* Read (staging every entry), check the verdict, then commit or abort. */
 static bool extract_one(struct pare_cli *cli, struct pare_keyring *keys, const char *path,
 			void *ctx)
 {
-	struct pare_root *root = ctx;
+	struct extract_dest *d = ctx;
 	struct pare_pkg pkg;
 	struct pare_extract x;
 	struct pare_pkg_visitor v;
@@ -44,22 +97,20 @@ static bool extract_one(struct pare_cli *cli, struct pare_keyring *keys, const c
 	struct pare_pkg_read_opts ropts = { .keys = keys };
 	struct pare_extract_opts xopts = { .name = path };
 	bool ok = false;
+	if (!open_dest(cli, keys, path, d))
+		return false;
 	pare_pkg_init(&pkg);
-	int r = pare_extract_init(&x, root, &xopts, &err);
+	int r = pare_extract_init(&x, &d->root, &xopts, &err);
 	if (r == 0) {
 		pare_extract_visitor(&x, &v);
 		r = pare_pkg_read_file(&pkg, path, &ropts, &v, &err);
 	}
-	if (r < 0)
-		pare_cli_report(cli, r, &err);
-	else if (pkg.kind != PARE_PKG_KIND_PACKAGE)
-		pare_cli_error(cli, "%s: not a package", path);
-	else if (!pare_cli_trusted(cli, pkg.trust))
-		pare_cli_error(cli, "%s: %s", path, pare_cli_trust_text(pkg.trust));
-	else if ((r = pare_extract_commit(&x, &err)) < 0)
-		pare_cli_report(cli, r, &err);
-	else
-		ok = true;
+	if (verdict(cli, path, r, &pkg, &err)) {
+		if ((r = pare_extract_commit(&x, &err)) < 0)
+			pare_cli_report(cli, r, &err);
+		else
+			ok = true;
+	}
 	if (!ok)
 		pare_extract_abort(&x);
 	if (ok && x.xattr_warnings)
@@ -81,22 +132,14 @@ static bool extract_one(struct pare_cli *cli, struct pare_keyring *keys, const c
 static int extract_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 {
 	struct extract_ctx *c = ctx;
-	const char *dir = c->dir ? c->dir : ".";
-	struct pare_root root;
-	struct pare_error err = { 0 };
+	struct extract_dest d = { .dir = c->dir ? c->dir : "." };
 	if (argc == 0) {
 		pare_cli_error(cli, "extract: no files given");
 		return 1;
 	}
-	int r = pare_mkdir_p(dir, 0755, &err);
-	if (r == 0)
-		r = pare_root_open(&root, dir, &err);
-	if (r < 0) {
-		pare_cli_report(cli, r, &err);
-		return 1;
-	}
-	r = pare_cli_each_file(cli, "extract", argc, argv, true, extract_one, &root);
-	pare_root_release(&root);
+	int r = pare_cli_each_file(cli, "extract", argc, argv, true, extract_one, &d);
+	if (d.open)
+		pare_root_release(&d.root);
 	return r;
 }
 

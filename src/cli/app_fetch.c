@@ -6,6 +6,7 @@
 
 #include "cli/applets.h"
 #include "cli/repos.h"
+#include "io/url.h"
 
 enum { FETCH_OUTPUT = 1, FETCH_URL };
 
@@ -48,8 +49,9 @@ static int fetch_one(struct pare_cli *cli, struct fetch_ctx *f, struct pare_repo
 			? pare_error_set(&err, -ENAMETOOLONG, "%s: output path too long", name)
 			: pare_repos_pkg_url(rs, e, url, sizeof(url), &err);
 	if (r == 0) {
+		char shown[PARE_URL_SHOWN_MAX];
 		if (f->url)
-			fprintf(cli->out, "%s\n", url);
+			fprintf(cli->out, "%s\n", pare_url_redact(url, shown, sizeof(shown)));
 		else if (cli->opts.verbosity > 0)
 			fprintf(cli->out, "Downloading %.*s-%.*s\n", (int)e->name.len, e->name.ptr,
 				(int)e->version.len, e->version.ptr);

@@ -6,6 +6,7 @@
 
 #include "cli/app_image_build.h"
 #include "cli/applets.h"
+#include "cli/repos.h"
 #include "image/registry.h"
 
 enum { IMG_REGISTRY_CONFIG = 1, IMG_INSECURE };
@@ -84,6 +85,7 @@ static int image_push_run(struct image_ctx *m, struct pare_cli *cli, int argc, c
 	}
 	struct pare_http_opts http = {
 		.retries = 2,
+		.total_timeout_ms = pare_cli_http_deadline_ms(cli),
 		.progress = &cli->progress,
 		.log = &cli->log,
 	};

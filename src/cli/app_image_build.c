@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "cli/common.h"
+#include "cli/repos.h"
 #include "cli/solve_common.h"
 #include "image/build.h"
 #include "image/registry.h"
@@ -162,7 +163,8 @@ static int push(struct pare_cli *cli, const char *out, const char *ref,
 {
 	struct pare_error err = { 0 };
 	struct pare_registry_push_result res;
-	struct pare_http_opts http = { .retries = 2, .progress = &cli->progress, .log = &cli->log };
+	struct pare_http_opts http = { .retries = 2, .progress = &cli->progress, .log = &cli->log,
+				       .total_timeout_ms = pare_cli_http_deadline_ms(cli) };
 	struct pare_registry_opts opts = {
 		.config_path = registry_config,
 		.insecure = insecure,
@@ -188,7 +190,8 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 	}
 	struct pare_error err = { 0 };
 	struct pare_image_build_result res;
-	struct pare_http_opts http = { .retries = 2, .progress = &cli->progress, .log = &cli->log };
+	struct pare_http_opts http = { .retries = 2, .progress = &cli->progress, .log = &cli->log,
+				       .total_timeout_ms = pare_cli_http_deadline_ms(cli) };
 	struct pare_image_build_opts o = {
 		.config_path = argv[0],
 		.out_dir = b->output,

@@ -51,6 +51,13 @@ struct pare_global_opts {
 	bool initdb;                   /* --initdb: create the root's database */
 	bool no_chown;                 /* --no-chown/--usermode: record owners only */
 	unsigned wait_seconds;         /* --wait N: for the database lock */
+	/* Hardening policies (issue 20); a *_set flag says the option was given: */
+	bool timeout_set;              /* --timeout SECONDS: one HTTP transfer's deadline */
+	unsigned timeout;              /* (0: none) */
+	bool script_timeout_set;       /* --script-timeout SECONDS: one package script */
+	unsigned script_timeout;       /* (0: none) */
+	bool allow_index_downgrade;    /* --allow-index-downgrade */
+	unsigned index_max_age;        /* --index-max-age DAYS: warn beyond (0: no check) */
 	/* Hidden test inputs (apk's test harness style), see tests/conformance: */
 	const char *test_repos[PARE_CLI_MAX_REPOS]; /* --test-repo [@TAG:]FILE */
 	int ntest_repos;

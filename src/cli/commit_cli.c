@@ -133,7 +133,7 @@ static int open_and_lock(struct commit_run *r)
 		pare_cli_error(r->cli, "Unable to lock database: %s", strerror(EWOULDBLOCK));
 		return c;
 	}
-	if (c == -ENOENT) {
+	if (c == -ENOENT && !r->o->initdb) {
 		pare_cli_error(r->cli, "%s: no package database (use --initdb)", root);
 		return c;
 	}
@@ -360,6 +360,7 @@ int pare_cli_commit(struct pare_cli *cli, const struct pare_cli_commit_opts *o,
 		.keys = r.repos_open ? r.cr.keys.keys : r.keys.keys,
 		.allow_untrusted = cli->opts.allow_untrusted,
 		.no_scripts = o->no_scripts,
+		.script_timeout = pare_cli_script_timeout(cli),
 		.force_overwrite = o->force_overwrite,
 		.simulate = cli->opts.simulate,
 		.owners = o->no_chown ? PARE_EXTRACT_OWNERS_OFF : PARE_EXTRACT_OWNERS_AUTO,

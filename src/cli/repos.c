@@ -16,13 +16,27 @@ static long env_long(const char *name, long fallback)
 	return (long)n;
 }
 
-static void http_opts_from_env(struct pare_http_opts *o)
+long pare_cli_http_deadline_ms(const struct pare_cli *cli)
+{
+	if (cli->opts.timeout_set)
+		return cli->opts.timeout ? (long)cli->opts.timeout * 1000 : -1;
+	return env_long("PARE_HTTP_MAX_TIME_MS", 0);
+}
+
+int pare_cli_script_timeout(const struct pare_cli *cli)
+{
+	if (!cli->opts.script_timeout_set)
+		return 0;
+	return cli->opts.script_timeout ? (int)cli->opts.script_timeout : -1;
+}
+
+static void http_opts_from_env(const struct pare_cli *cli, struct pare_http_opts *o)
 {
 	o->low_speed_time = env_long("PARE_HTTP_TIMEOUT", 60);
 	o->connect_timeout_ms = env_long("PARE_HTTP_CONNECT_TIMEOUT_MS", 15000);
 	o->retries = (int)env_long("PARE_HTTP_RETRIES", 2);
 	o->retry_delay_ms = env_long("PARE_HTTP_RETRY_DELAY_MS", 1000);
-	o->total_timeout_ms = env_long("PARE_HTTP_MAX_TIME_MS", 0);
+	o->total_timeout_ms = pare_cli_http_deadline_ms(cli);
 }
 
 static void report_repos(struct pare_cli *cli, struct pare_cli_repos *cr, bool refresh)
@@ -57,7 +71,9 @@ int pare_cli_repos_open(struct pare_cli *cli, struct pare_cli_repos *cr, bool re
 	};
 	memset(cr, 0, sizeof(*cr));
 	cr->keys.root.fd = -1;
-	http_opts_from_env(&cfg.http);
+	http_opts_from_env(cli, &cfg.http);
+	cfg.allow_index_downgrade = cli->opts.allow_index_downgrade;
+	cfg.index_max_age = (int64_t)cli->opts.index_max_age * 86400;
 	int r = pare_cli_keys_open(cli, &cr->keys, &err);
 	if (r == 0) {
 		cfg.keys = cr->keys.keys;

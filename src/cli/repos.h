@@ -6,7 +6,8 @@
  * reads it, the library does not): PARE_HTTP_TIMEOUT (seconds without
  * progress, apk's --timeout; default 60), PARE_HTTP_CONNECT_TIMEOUT_MS
  * (15000), PARE_HTTP_RETRIES (2), PARE_HTTP_RETRY_DELAY_MS (1000),
- * PARE_HTTP_MAX_TIME_MS (0: none). */
+ * PARE_HTTP_MAX_TIME_MS (0: the library's deadline); --timeout SECONDS wins
+ * over it. */
 #ifndef PARE_CLI_REPOS_H
 #define PARE_CLI_REPOS_H
 
@@ -31,6 +32,13 @@ struct pare_cli_repos {
  * pare_cli_repos_close(). */
 int pare_cli_repos_open(struct pare_cli *cli, struct pare_cli_repos *cr, bool refresh);
 void pare_cli_repos_close(struct pare_cli_repos *cr);
+
+/* The total_timeout_ms for struct pare_http_opts from --timeout (or
+ * PARE_HTTP_MAX_TIME_MS): 0 the library's default, -1 none. */
+long pare_cli_http_deadline_ms(const struct pare_cli *cli);
+/* The script_timeout for struct pare_txn_opts from --script-timeout: 0
+ * the library's default, -1 none. */
+int pare_cli_script_timeout(const struct pare_cli *cli);
 
 /* All entries of every loaded index, sorted by name, ascending version,
  * then repository order; with dedupe the same package (identity) from

@@ -2,6 +2,7 @@
  * committing them into place.  See extract.h for the rules and the order. */
 #include "commit/extract.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -42,6 +43,9 @@ struct pare_extract_node {
 	bool is_entry;   /* named by the package, not only a parent */
 	bool created;    /* a directory the extractor made */
 	bool tmp_live;   /* the temporary exists */
+	bool replaces_dir; /* a directory at path goes at commit */
+	char *aside;       /* the non-directory this directory replaced, moved
+			    * to this temporary name (arena), or NULL */
 	uint32_t mode;
 	uint64_t uid, gid;
 	int64_t mtime;
@@ -105,6 +109,8 @@ int pare_extract_init(struct pare_extract *x, struct pare_root *root,
 	memset(x, 0, sizeof(*x));
 	x->root = root;
 	x->dir_fd = -1;
+	x->may_replace = o->may_replace;
+	x->replace_ctx = o->replace_ctx;
 	pare_arena_init(&x->arena, 65536, PARE_EXTRACT_DEFAULT_MAX_META);
 	pare_map_init(&x->paths);
 	pare_map_init(&x->temps);
@@ -258,6 +264,34 @@ static int node_new(struct pare_extract *x, const char *path, size_t len, char t
 
 /* ---- directories ---- */
 
+static int make_tmp_name(struct pare_extract *x, const char *dir, size_t dirlen, char *name,
+			 size_t size, char *key, size_t ksize);
+
+/* Rename the non-directory at path aside (a tracked temporary name). */
+static int move_aside(struct pare_extract *x, const char *path, size_t len, char **aside,
+		      struct pare_error *err)
+{
+	(void)err;
+	const char *slash = memrchr(path, '/', len);
+	size_t dirlen = slash ? (size_t)(slash - path) : 0;
+	char name[PARE_EXTRACT_TMP_PREFIX_MAX + 40], key[PARE_PATH_MAX + 128];
+	int pfd, r = get_dir(x, path, dirlen, &pfd);
+	if (r < 0)
+		return r;
+	int klen = make_tmp_name(x, path, dirlen, name, sizeof(name), key, sizeof(key));
+	if (klen < 0)
+		return klen;
+	if (renameat(pfd, slash ? slash + 1 : path, pfd, name) < 0)
+		return neg_errno();
+	*aside = pare_arena_strdup(&x->arena, pare_slice_from(name));
+	struct pare_slice k = pare_arena_slice(&x->arena, pare_slice_make(key, (size_t)klen));
+	if (!*aside || !k.ptr || pare_map_put(&x->temps, k, (void *)k.ptr, NULL) < 0) {
+		renameat(pfd, name, pfd, slash ? slash + 1 : path);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* Make sure directory path[0..len) exists (its parents already do), and
  * track it.  `entry` is the package path being staged, for messages. */
 static int ensure_dir(struct pare_extract *x, const char *path, size_t len, mode_t mode,
@@ -280,7 +314,14 @@ static int ensure_dir(struct pare_extract *x, const char *path, size_t len, mode
 	const char *slash = memrchr(buf, '/', len);
 	const char *base = slash ? slash + 1 : buf;
 	bool created = false;
+	char *aside = NULL;
 	int fd = pare_root_openat(x->root, buf, O_PATH | O_DIRECTORY, 0, NULL);
+	if (fd == -ENOTDIR && x->may_replace && x->may_replace(x->replace_ctx, buf, false)) {
+		int r = move_aside(x, buf, len, &aside, err);
+		if (r < 0)
+			return xfail(x, err, r, entry, "cannot move %s aside: %s", buf, strerror(-r));
+		fd = -ENOENT;
+	}
 	if (fd == -ENOENT) {
 		int pfd;
 		int r = get_dir(x, buf, slash ? (size_t)(slash - buf) : 0, &pfd);
@@ -306,6 +347,7 @@ static int ensure_dir(struct pare_extract *x, const char *path, size_t len, mode
 		return r;
 	}
 	n->created = created;
+	n->aside = aside;
 	*out = n;
 	return 0;
 }
@@ -555,6 +597,24 @@ static int track_tmp(struct pare_extract *x, xnode *n, int pfd, const char *name
 	return xfail(x, err, -ENOMEM, n->path, "out of memory");
 }
 
+/* A fresh temporary name (and its map key "dir/name") in directory
+ * dir[0..dirlen) that is neither a temporary nor a path of this package;
+ * returns the key's length. */
+static int make_tmp_name(struct pare_extract *x, const char *dir, size_t dirlen, char *name,
+			 size_t size, char *key, size_t ksize)
+{
+	for (int tries = 0; tries < TMP_TRIES; tries++) {
+		snprintf(name, size, "%s%016llx%llx", x->tmp_prefix,
+			 (unsigned long long)x->tmp_salt, (unsigned long long)x->tmp_counter++);
+		int klen = snprintf(key, ksize, "%.*s%s%s", (int)dirlen, dir, dirlen ? "/" : "",
+				    name);
+		struct pare_slice k = pare_slice_make(key, (size_t)klen);
+		if (!pare_map_get(&x->paths, k) && !pare_map_get(&x->temps, k))
+			return klen;
+	}
+	return -EEXIST;
+}
+
 /* Create n's temporary in its directory pfd with a fresh name that is
  * neither in use nor a path of this package. */
 static int make_tmp(struct pare_extract *x, xnode *n, int pfd, struct make_req *m,
@@ -563,13 +623,10 @@ static int make_tmp(struct pare_extract *x, xnode *n, int pfd, struct make_req *
 	char key[PARE_PATH_MAX + 128];
 	for (int tries = 0; tries < TMP_TRIES; tries++) {
 		char name[PARE_EXTRACT_TMP_PREFIX_MAX + 40];
-		snprintf(name, sizeof(name), "%s%016llx%llx", x->tmp_prefix,
-			 (unsigned long long)x->tmp_salt, (unsigned long long)x->tmp_counter++);
-		int klen = snprintf(key, sizeof(key), "%.*s%s%s", (int)n->dirlen, n->path,
-				    n->dirlen ? "/" : "", name);
+		int klen = make_tmp_name(x, n->path, n->dirlen, name, sizeof(name), key, sizeof(key));
+		if (klen < 0)
+			break;
 		struct pare_slice k = pare_slice_make(key, (size_t)klen);
-		if (pare_map_get(&x->paths, k) || pare_map_get(&x->temps, k))
-			continue;
 		int r = make_one(m, pfd, name);
 		if (r == -EEXIST)
 			continue;
@@ -604,13 +661,19 @@ static int stage_nondir(struct pare_extract *x, const char *path, size_t len,
 	if (r < 0)
 		return xfail(x, err, r, path, "cannot open parent directory: %s", strerror(-r));
 	struct stat st;
+	bool replaces = false;
 	if (fstatat(*pfd, slash ? slash + 1 : path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISDIR(st.st_mode))
-		return xfail(x, err, -PARE_E_UNSAFE_PATH, path,
-			     "a directory exists where the package has a %s", type_text(e->type));
+	    S_ISDIR(st.st_mode)) {
+		replaces = x->may_replace && x->may_replace(x->replace_ctx, path, true);
+		if (!replaces)
+			return xfail(x, err, -PARE_E_UNSAFE_PATH, path,
+				     "a directory exists where the package has a %s",
+				     type_text(e->type));
+	}
 	r = node_new(x, path, len, e->type, &n, err);
 	if (r < 0)
 		return r;
+	n->replaces_dir = replaces;
 	r = set_meta(x, n, e, err);
 	if (r < 0)
 		return r;
@@ -842,6 +905,40 @@ static int commit_meta(struct pare_extract *x, struct pare_error *err)
 	return 0;
 }
 
+#define REMOVE_MAX_DEPTH 256
+
+/* Remove directory name in pfd and everything in it (no symlink followed). */
+static int remove_tree(int pfd, const char *name, unsigned depth)
+{
+	if (depth > REMOVE_MAX_DEPTH)
+		return -ELOOP;
+	int fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : neg_errno();
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int e = neg_errno();
+		close(fd);
+		return e;
+	}
+	int r = 0;
+	for (struct dirent *de; r == 0 && (de = readdir(d)) != NULL;) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			r = neg_errno();
+		else if (S_ISDIR(st.st_mode))
+			r = remove_tree(dirfd(d), de->d_name, depth + 1);
+		else if (unlinkat(dirfd(d), de->d_name, 0) < 0)
+			r = neg_errno();
+	}
+	closedir(d);
+	if (r == 0 && unlinkat(pfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		r = neg_errno();
+	return r;
+}
+
 static int commit_renames(struct pare_extract *x, bool symlinks, struct pare_error *err)
 {
 	for (size_t i = 0; i < x->nnodes; i++) {
@@ -852,6 +949,9 @@ static int commit_renames(struct pare_extract *x, bool symlinks, struct pare_err
 		int r = get_dir(x, n->path, n->dirlen, &pfd);
 		if (r < 0)
 			return xfail(x, err, r, n->path, "cannot open parent directory: %s",
+				     strerror(-r));
+		if (n->replaces_dir && (r = remove_tree(pfd, n->base, 0)) < 0)
+			return xfail(x, err, r, n->path, "cannot remove the directory it replaces: %s",
 				     strerror(-r));
 		if (renameat(pfd, n->tmp, pfd, n->base) < 0)
 			return xfail(x, err, neg_errno(), n->path, "cannot rename %s into place: %s",
@@ -891,6 +991,29 @@ static int commit_dirs(struct pare_extract *x, struct pare_error *err)
 	return r;
 }
 
+/* Remove what directories of the package replaced (moved aside while
+ * staging); restore: put it back where the directory was (after an abort
+ * removed the directory). */
+static void drop_asides_or_restore(struct pare_extract *x, bool restore)
+{
+	for (size_t i = 0; i < x->nnodes; i++) {
+		xnode *n = x->nodes[i];
+		int pfd;
+		if (!n->aside || get_dir(x, n->path, n->dirlen, &pfd) < 0)
+			continue;
+		if (!restore)
+			unlinkat(pfd, n->aside, 0);
+		else if (!n->created) /* else the sweep of a later run takes it */
+			renameat(pfd, n->aside, pfd, n->base);
+		n->aside = NULL;
+	}
+}
+
+static void drop_asides(struct pare_extract *x)
+{
+	drop_asides_or_restore(x, false);
+}
+
 int pare_extract_commit(struct pare_extract *x, struct pare_error *err)
 {
 	if (x->state != PARE_EXTRACT_STAGING)
@@ -908,6 +1031,8 @@ int pare_extract_commit(struct pare_extract *x, struct pare_error *err)
 		r = commit_renames(x, true, err);
 	if (r == 0)
 		r = commit_dirs(x, err);
+	if (r == 0)
+		drop_asides(x);
 	if (r == 0)
 		x->state = PARE_EXTRACT_DONE;
 	return r;
@@ -933,6 +1058,7 @@ void pare_extract_abort(struct pare_extract *x)
 		if (rmdirs && n->created && unlinkat(pfd, n->base, AT_REMOVEDIR) == 0)
 			n->created = false;
 	}
+	drop_asides_or_restore(x, rmdirs);
 	dir_cache_drop(x);
 	x->state = PARE_EXTRACT_ABORTED;
 }

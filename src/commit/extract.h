@@ -85,6 +85,16 @@ struct pare_extract_opts {
 				 * plain name of 1..32 bytes, no '/' */
 	const char *name;       /* package name for messages, or NULL */
 	size_t max_entries;     /* 0: PARE_EXTRACT_DEFAULT_MAX_ENTRIES */
+	/* A directory exists where the package has a file, symlink or other
+	 * non-directory (existing_dir), or a non-directory where it needs a
+	 * directory: refused, unless this says the old one may go (an upgrade
+	 * turns a directory of the old version into a file, or the reverse).
+	 * A directory is then removed with everything in it right before the
+	 * new entry is renamed into place; a non-directory is renamed aside
+	 * to a temporary name while staging (restored by an abort, deleted by
+	 * the commit).  path is normalised, relative to the root. */
+	bool (*may_replace)(void *ctx, const char *path, bool existing_dir);
+	void *replace_ctx;
 };
 
 struct pare_extract_node; /* internal: one tracked path */
@@ -104,6 +114,8 @@ struct pare_extract {
 	char tmp_prefix[PARE_EXTRACT_TMP_PREFIX_MAX + 1];
 	const char *name;                 /* borrowed, may be NULL */
 	size_t max_entries;
+	bool (*may_replace)(void *ctx, const char *path, bool existing_dir);
+	void *replace_ctx;
 	enum pare_extract_state state;
 	struct pare_arena arena;          /* nodes, paths, link targets, xattrs */
 	struct pare_map paths;            /* normalised path -> node */

@@ -1,9 +1,12 @@
 /* Running package scripts inside a root: fork, new mount namespace (plus
- * a user namespace when not root), chroot, clean environment. */
+ * a user namespace when not root), chroot, clean environment, own process
+ * group; a script still running at its deadline is killed with its whole
+ * process group, so it never holds the database lock forever. */
 #include "commit/transaction.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,6 +15,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SCRIPT_MAX_ARGS 64
@@ -105,6 +109,7 @@ struct child_args {
 
 static void child_main(const struct child_args *a)
 {
+	setpgid(0, 0); /* its own group: the timeout kills everything it starts */
 	if (dup2(a->nullfd, 0) < 0 || dup2(a->outfd, 1) < 0 || dup2(a->outfd, 2) < 0)
 		child_fail(a->efd, ST_STDIO);
 	enter_namespaces(a->efd, a->uid, a->gid);
@@ -114,12 +119,40 @@ static void child_main(const struct child_args *a)
 	child_fail(a->efd, ST_EXEC);
 }
 
-/* Forward the child's output to the log, one line at a time. */
-static void pump_output(int fd, const struct pare_log *log)
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait until fd is readable or the deadline (ms, monotonic; < 0: none)
+ * passes.  false at the deadline. */
+static bool wait_readable(int fd, int64_t deadline)
+{
+	for (;;) {
+		int64_t left = deadline < 0 ? -1 : deadline - now_ms();
+		if (deadline >= 0 && left <= 0)
+			return false;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int r = poll(&p, 1, left < 0 ? -1 : left > 60000 ? 60000 : (int)left);
+		if (r > 0 || (r < 0 && errno != EINTR))
+			return true;
+	}
+}
+
+/* Forward the child's output to the log, one line at a time, until it
+ * closes its end.  false when the deadline passed first. */
+static bool pump_output(int fd, const struct pare_log *log, int64_t deadline)
 {
 	char buf[4096], line[LINE_MAX_BYTES + 1];
 	size_t ll = 0;
+	bool in_time = true;
 	for (;;) {
+		if (!wait_readable(fd, deadline)) {
+			in_time = false;
+			break;
+		}
 		ssize_t got = read(fd, buf, sizeof(buf));
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -141,6 +174,7 @@ static void pump_output(int fd, const struct pare_log *log)
 		line[ll] = '\0';
 		pare_log_info(log, "%s", line);
 	}
+	return in_time;
 }
 
 /* Write the script into var/cache/misc of the root; *name gets the file
@@ -179,9 +213,11 @@ static int stage_script(struct pare_root *root, const char *label, struct pare_s
 	return dfd;
 }
 
-/* Fork, run, wait.  Returns 0, 1 (script failed) or a negative code. */
+/* Fork, run, wait.  Returns 0, 1 (script failed or timed out) or a
+ * negative code. */
 static int spawn(struct pare_root *root, const char *label, const char *exec_path,
-		 char *const *argv, const struct pare_log *log, struct pare_error *err)
+		 char *const *argv, int timeout_s, const struct pare_log *log,
+		 struct pare_error *err)
 {
 	static char *const envp[] = { "PATH=" PARE_TXN_SCRIPT_PATH, NULL };
 	int out[2] = { -1, -1 }, ep[2] = { -1, -1 };
@@ -209,7 +245,13 @@ static int spawn(struct pare_root *root, const char *label, const char *exec_pat
 		close(ep[0]);
 		return pare_error_set(err, -fork_errno, "%s: fork: %s", label, strerror(fork_errno));
 	}
-	pump_output(out[0], log);
+	setpgid(pid, pid); /* also here: no window before the child's own call */
+	int64_t deadline = timeout_s > 0 ? now_ms() + (int64_t)timeout_s * 1000 : -1;
+	bool in_time = pump_output(out[0], log, deadline);
+	if (!in_time) {
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+	}
 	close(out[0]);
 	struct child_fail f;
 	ssize_t got = read(ep[0], &f, sizeof(f));
@@ -217,6 +259,11 @@ static int spawn(struct pare_root *root, const char *label, const char *exec_pat
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (!in_time) {
+		pare_error_set(err, -ETIMEDOUT, "%s: script still running after %d s: killed with "
+			       "its process group (--script-timeout)", label, timeout_s);
+		return 1;
+	}
 	if (got == (ssize_t)sizeof(f) && f.stage >= 0 && f.stage <= ST_STDIO)
 		return pare_error_set(err, -(f.err ? f.err : EIO), "%s: %s: %s", label,
 				      stage_text[f.stage], strerror(f.err));
@@ -231,8 +278,8 @@ static int spawn(struct pare_root *root, const char *label, const char *exec_pat
 }
 
 int pare_txn_run_script(struct pare_root *root, const char *label, struct pare_slice body,
-			const char *const *args, size_t nargs, const struct pare_log *log,
-			struct pare_error *err)
+			const char *const *args, size_t nargs, int timeout_s,
+			const struct pare_log *log, struct pare_error *err)
 {
 	char interp[INTERP_MAX], name[PARE_PATH_MAX / 2], spath[PARE_PATH_MAX];
 	if (nargs > SCRIPT_MAX_ARGS - 3)
@@ -256,7 +303,9 @@ int pare_txn_run_script(struct pare_root *root, const char *label, struct pare_s
 	for (size_t i = 0; i < nargs; i++)
 		argv[k++] = (char *)args[i];
 	argv[k] = NULL;
-	int r = spawn(root, label, shebang ? spath : interp, argv, log, err);
+	if (timeout_s == 0)
+		timeout_s = PARE_TXN_SCRIPT_TIMEOUT;
+	int r = spawn(root, label, shebang ? spath : interp, argv, timeout_s, log, err);
 	unlinkat(dfd, name, 0);
 	close(dfd);
 	return r;

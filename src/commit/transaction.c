@@ -84,7 +84,8 @@ static int run_script(struct txn *t, const char *pkgver, int type, struct pare_s
 	pare_log_info(t->o->log, "Executing %s", label);
 	const char *args[2] = { v1, v2 };
 	struct pare_error err = { 0 };
-	int r = pare_txn_run_script(t->o->root, label, body, args, v2 ? 2 : 1, t->o->log, &err);
+	int r = pare_txn_run_script(t->o->root, label, body, args, v2 ? 2 : 1,
+				    t->o->script_timeout, t->o->log, &err);
 	if (r == 0)
 		return 0;
 	pare_log_error(t->o->log, "%s", err.msg);
@@ -285,6 +286,13 @@ static bool obsolete(const struct txn_stage *st, bool keep_new, struct pare_slic
 	return !keep_new || !pare_map_get(&st->paths, path);
 }
 
+/* Obsolete and still to be deleted (not below a directory that a file of
+ * the new version replaced, which took its content with it). */
+static bool to_delete(const struct txn_stage *st, bool keep_new, struct pare_slice path)
+{
+	return obsolete(st, keep_new, path) && !txn_under_replaced(st, path);
+}
+
 /* Before the database forgets them, the marker lists the paths about to
  * be deleted, so that a run killed between the database write and the
  * deletions finishes them (see recover_deletions). */
@@ -308,7 +316,7 @@ static void delete_old(struct txn *t, struct txn_stage *st, bool keep_new,
 		       struct old_files *of)
 {
 	for (size_t i = 0; i < of->n; i++)
-		if (obsolete(st, keep_new, of->paths[i]) &&
+		if (to_delete(st, keep_new, of->paths[i]) &&
 		    txn_delete_file(st, of->paths[i], &of->csums[i]) < 0)
 			pare_log_warning(t->o->log, "cannot delete /%.*s", (int)of->paths[i].len,
 					 of->paths[i].ptr);

@@ -94,6 +94,7 @@ struct pare_repos;
 #define PARE_TXN_MARKER_PATH "lib/apk/db/.pare-txn"
 #define PARE_TXN_SCRIPT_DIR "var/cache/misc"
 #define PARE_TXN_SCRIPT_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
+#define PARE_TXN_SCRIPT_TIMEOUT 300 /* seconds a script may run by default */
 
 enum pare_txn_kind {
 	PARE_TXN_INSTALL = 0,
@@ -132,6 +133,8 @@ struct pare_txn_opts {
 	struct pare_keyring *keys;       /* trusted keys (NULL: none) */
 	bool allow_untrusted;
 	bool no_scripts;
+	int script_timeout;              /* seconds per script; 0: PARE_TXN_SCRIPT_TIMEOUT,
+					  * < 0: none */
 	bool force_overwrite;
 	bool simulate;                   /* call on_change only; change nothing */
 	enum pare_extract_owners owners; /* AUTO: apply owners only as root */
@@ -173,10 +176,14 @@ void pare_txn_db_totals(const struct pare_db_installed *db, struct pare_txn_resu
  * nothing: output lines go to log at INFO level.  Returns 0 when the
  * script exited 0, 1 when it ran and failed (err: "exited with status 3",
  * "killed by signal 9"), or a negative code when it could not run (err:
- * the interpreter is missing in the root, namespaces are not allowed). */
+ * the interpreter is missing in the root, namespaces are not allowed).
+ * The script runs in its own process group; when it (or anything it
+ * started and left holding its output) still runs after timeout_s seconds
+ * (0: PARE_TXN_SCRIPT_TIMEOUT; < 0: no limit) the whole group is killed
+ * and 1 is returned (err: "still running after N s"). */
 int pare_txn_run_script(struct pare_root *root, const char *label, struct pare_slice body,
-			const char *const *args, size_t nargs, const struct pare_log *log,
-			struct pare_error *err);
+			const char *const *args, size_t nargs, int timeout_s,
+			const struct pare_log *log, struct pare_error *err);
 
 /* ---- triggers (triggers.c) */
 

@@ -95,7 +95,7 @@ static int run_one(struct txn *t, const struct pare_db_trigger *tr, struct pare_
 			 p->ent.name.ptr, (int)p->ent.version.len, p->ent.version.ptr);
 		pare_log_info(t->o->log, "Executing %s", label);
 		int r = pare_txn_run_script(t->o->root, label, sc->data, (const char *const *)a.v,
-					    a.n, t->o->log, &err);
+					    a.n, t->o->script_timeout, t->o->log, &err);
 		if (r != 0) {
 			pare_log_error(t->o->log, "%s", err.msg);
 			failed = 1;

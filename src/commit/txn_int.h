@@ -55,6 +55,8 @@ struct txn_stage {
 	size_t nents, cap;
 	struct pare_map paths;             /* nominal path -> struct txn_ent * */
 	struct pare_map dirs;              /* directory path -> struct txn_dir * */
+	struct pare_map replaced;          /* directories of the old version that
+					    * the new one replaces by a file */
 	bool drop_setid;                   /* set-id bits are not applied */
 };
 
@@ -71,6 +73,11 @@ int txn_normalise(struct pare_slice name, char *out, size_t *len, struct pare_er
  * packages whose symlinks count as the package's own (may be NULL). */
 int txn_resolve_dir(struct txn_stage *s, struct pare_slice dir, const struct txn_dir **out,
 		    struct pare_error *err);
+
+/* txn_replace.c: the extractor's may_replace (ctx: the stage), and
+ * whether path lies below a directory it allowed to go. */
+bool txn_may_replace(void *ctx, const char *path, bool existing_dir);
+bool txn_under_replaced(const struct txn_stage *s, struct pare_slice path);
 
 /* txn_fs.c */
 bool txn_is_protected(struct pare_slice path);

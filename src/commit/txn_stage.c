@@ -45,7 +45,9 @@ int txn_stage_init(struct txn_stage *s, struct txn *t, const struct pare_pkgent 
 	pare_arena_init(&s->arena, 65536, 0);
 	pare_map_init(&s->paths);
 	pare_map_init(&s->dirs);
-	struct pare_extract_opts xo = { .owners = t->o->owners, .name = label };
+	pare_map_init(&s->replaced);
+	struct pare_extract_opts xo = { .owners = t->o->owners, .name = label,
+					.may_replace = txn_may_replace, .replace_ctx = s };
 	int r = pare_extract_init(&s->x, t->o->root, &xo, err);
 	if (r < 0)
 		return r;
@@ -61,6 +63,7 @@ void txn_stage_release(struct txn_stage *s)
 	pare_extract_release(&s->x);
 	pare_map_release(&s->paths);
 	pare_map_release(&s->dirs);
+	pare_map_release(&s->replaced);
 	pare_arena_release(&s->arena);
 	free(s->ents);
 	s->ents = NULL;

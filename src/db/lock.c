@@ -65,13 +65,37 @@ static int wait_lock(int fd, const struct pare_db_lock_opts *o)
 	}
 }
 
+/* The database directories could not be created: when one of them is a
+ * symlink (taken inside the root, so one to an absolute path out of it
+ * leads nowhere), say so. */
+static int explain_mkdirs(struct pare_root *root, int code, struct pare_error *err)
+{
+	static const char *const dirs[] = { "lib", "lib/apk", "lib/apk/db" };
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char target[PARE_PATH_MAX];
+		int fd = pare_root_openat(root, dirs[i], O_PATH | O_NOFOLLOW | O_CLOEXEC, 0, NULL);
+		if (fd < 0)
+			break;
+		ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
+		close(fd);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		return pare_error_set(err, code,
+				      "%s is a symlink to %s, which is taken inside the root "
+				      "and cannot hold the package database there: %s",
+				      dirs[i], target, strerror(-code));
+	}
+	return code;
+}
+
 static int open_lock_file(struct pare_root *root, bool mkdirs, struct pare_error *err)
 {
 	if (mkdirs) {
 		const char *base;
 		int dfd = pare_root_open_parent(root, PARE_DB_LOCK_PATH, true, 0755, &base, err);
 		if (dfd < 0)
-			return dfd;
+			return explain_mkdirs(root, dfd, err);
 		close(dfd);
 	}
 	int fd = pare_root_openat(root, PARE_DB_LOCK_PATH,

@@ -18,6 +18,7 @@
 #include "image/image.h"
 #include "image/sbom.h"
 #include "io/stream.h"
+#include "io/url.h"
 #include "solver/from_index.h"
 
 /* ---- the policy */
@@ -186,18 +187,20 @@ static int fetch_key(struct pib_arch *a, const char *url, struct pare_buf *b,
 static int add_key(struct pib_arch *a, const char *spec, struct pare_error *err)
 {
 	struct pare_buf b;
-	char path[PARE_PATH_MAX];
+	char path[PARE_PATH_MAX], shown[PARE_URL_SHOWN_MAX];
 	const char *base = strrchr(spec, '/');
 	base = base ? base + 1 : spec;
 	int r = pare_keyname_check(pare_slice_from(base), err);
 	if (r < 0)
-		return pare_error_prefix(err, r, "keyring %s", spec);
+		return pare_error_prefix(err, r, "keyring %s",
+					 pare_url_redact(spec, shown, sizeof(shown)));
 	pare_buf_init(&b, PARE_IMAGE_BUILD_MAX_KEY);
 	r = pare_http_is_url(spec) ? fetch_key(a, spec, &b, err) : pare_read_file(spec, &b, err);
 	if (r < 0)
 		pare_error_prefix(err, r, "keyring");
 	if (r == 0 && snprintf(path, sizeof(path), "etc/apk/keys/%s", base) >= (int)sizeof(path))
-		r = pare_error_set(err, -ENAMETOOLONG, "%s: name too long", spec);
+		r = pare_error_set(err, -ENAMETOOLONG, "%s: name too long",
+				   pare_url_redact(spec, shown, sizeof(shown)));
 	if (r == 0) {
 		struct pare_slice s = pare_buf_slice(&b);
 		r = pib_write_file(a, path, s.ptr, s.len, 0644, err);
@@ -250,7 +253,8 @@ static int setup_repos(struct pib_arch *a, struct pare_error *err)
 			 p->tag ? " " : "", p->url);
 		r = pare_repos_add_line(&a->repos, pare_slice_from(line), true, err);
 		if (r < 0)
-			pare_error_prefix(err, r, "%s: repository %s", a->cfg->file, p->url);
+			pare_error_prefix(err, r, "%s: repository %s", a->cfg->file,
+					  pare_url_redact(p->url, line, sizeof(line)));
 	}
 	if (r == 0 && a->repos.n == 0)
 		r = pare_error_set(err, -PARE_E_USAGE, "%s: no repositories", a->cfg->file);

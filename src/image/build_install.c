@@ -143,7 +143,11 @@ static int record_entry(struct pib_arch *a, struct pare_db_pkg *dp, const struct
 					 err);
 	if (r < 0)
 		return r;
-	struct pare_layer_meta m = { .mode = rec->mode, .uid = rec->uid, .gid = rec->gid };
+	char origin[256];
+	snprintf(origin, sizeof(origin), "%.*s-%.*s", (int)dp->ent.name.len, dp->ent.name.ptr,
+		 (int)dp->ent.version.len, dp->ent.version.ptr);
+	struct pare_layer_meta m = { .mode = rec->mode, .uid = rec->uid, .gid = rec->gid,
+				     .origin = origin };
 	if (pare_layer_table_set(&a->table, rec->name, &m) < 0)
 		return pare_error_set(err, -ENOMEM, "out of memory");
 	return 0;

@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "image/build_int.h"
+#include "io/url.h"
 
 #define PIB_MAX_ETC (4u << 20) /* passwd, group, os-release as read */
 #define PIB_MAX_PATH_DEPTH 64
@@ -316,9 +317,11 @@ int pib_write_apk_files(struct pib_arch *a, struct pare_error *err)
 	pare_buf_reset(&b);
 	for (size_t i = 0; r == 0 && i < a->cfg->nrepositories; i++) {
 		const struct pare_image_repo *p = &a->cfg->repositories[i];
+		char shown[PARE_URL_SHOWN_MAX]; /* an image never carries credentials */
 		if (p->use != PARE_IMAGE_REPO_BUILD)
 			r = pare_buf_appendf(&b, "%s%s%s%s\n", p->tag ? "@" : "",
-					     p->tag ? p->tag : "", p->tag ? " " : "", p->url);
+					     p->tag ? p->tag : "", p->tag ? " " : "",
+					     pare_url_redact(p->url, shown, sizeof(shown)));
 	}
 	if (r == 0)
 		r = write_buf(a, "etc/apk/repositories", &b, err);

@@ -12,6 +12,7 @@
 #include "base/hashmap.h"
 #include "image/yaml_int.h"
 #include "io/stream.h"
+#include "io/url.h"
 
 struct cctx {
 	struct pare_image_config *c;
@@ -261,6 +262,7 @@ static int repo_kind(struct cctx *x, const struct ynode *n, struct pare_slice ur
 		     struct pare_image_repo *repo)
 {
 	static const char *const schemes[] = { "https://", "http://", "file://", NULL };
+	char shown[PARE_URL_SHOWN_MAX];
 	static const enum pare_image_repo_kind kinds[] = { PARE_IMAGE_REPO_HTTP,
 							   PARE_IMAGE_REPO_HTTP,
 							   PARE_IMAGE_REPO_FILE };
@@ -276,7 +278,7 @@ static int repo_kind(struct cctx *x, const struct ynode *n, struct pare_slice ur
 	    url.len == 0)
 		return fail_at(x, n, -PARE_E_FORMAT,
 			       "repository '%s': want a path, file://, http:// or https:// URL",
-			       n->text.ptr);
+			       pare_url_redact(n->text.ptr, shown, sizeof(shown)));
 	repo->kind = PARE_IMAGE_REPO_PATH;
 	return 0;
 }
@@ -284,6 +286,7 @@ static int repo_kind(struct cctx *x, const struct ynode *n, struct pare_slice ur
 static int repo_item(struct cctx *x, const struct ynode *it, struct pare_image_repo *repo)
 {
 	const char *text;
+	char shown[PARE_URL_SHOWN_MAX];
 	int r = get_nonempty(x, it, "repositories item", &text);
 	if (r < 0)
 		return r;
@@ -293,7 +296,8 @@ static int repo_item(struct cctx *x, const struct ynode *it, struct pare_image_r
 		if (!pare_slice_next_word(&rest, &tag) || !pare_slice_next_word(&rest, &url) ||
 		    pare_slice_trim(rest).len != 0)
 			return fail_at(x, it, -PARE_E_FORMAT,
-				       "repository '%s': want 'URL' or '@tag URL'", text);
+				       "repository '%s': want 'URL' or '@tag URL'",
+				       pare_url_redact(text, shown, sizeof(shown)));
 		repo->tag = pare_arena_strdup(&x->c->arena, tag);
 		if (!repo->tag)
 			return -ENOMEM;

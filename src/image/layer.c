@@ -330,6 +330,11 @@ static int write_special(struct lw *w, const struct stat *st, struct pare_tar_he
 
 /* ---- the walk ---- */
 
+bool pare_layer_is_whiteout(const char *name)
+{
+	return strncmp(name, ".wh.", 4) == 0;
+}
+
 static int walk_dir(struct lw *w, int dirfd, unsigned depth);
 
 static int cmp_names(const void *a, const void *b)
@@ -379,6 +384,11 @@ static int write_child(struct lw *w, int dirfd, const char *name, unsigned depth
 		r = pare_error_set(w->err, -errno, "layer: %s: %s", w->path.data, strerror(errno));
 	if (r == 0)
 		r = get_meta(w, &st, &m);
+	if (r == 0 && !m.skip && pare_layer_is_whiteout(name))
+		r = pare_error_set(w->err, -PARE_E_UNSUPPORTED,
+				   "layer: %s%s%s: a file named .wh.* is an OCI whiteout marker "
+				   "(a deletion) and cannot go into an image", m.origin ? m.origin : "",
+				   m.origin ? ": " : "", w->path.data);
 	if (r == 0 && !m.skip && !S_ISSOCK(st.st_mode)) {
 		fill_header(w, &st, &m, &h);
 		if (S_ISDIR(st.st_mode))
@@ -554,6 +564,8 @@ int pare_layer_table_set(struct pare_layer_table *t, const char *path,
 	if (m->uname && !(copy->uname = pare_arena_strdup(&t->arena, pare_slice_from(m->uname))))
 		return -ENOMEM;
 	if (m->gname && !(copy->gname = pare_arena_strdup(&t->arena, pare_slice_from(m->gname))))
+		return -ENOMEM;
+	if (m->origin && !(copy->origin = pare_arena_strdup(&t->arena, pare_slice_from(m->origin))))
 		return -ENOMEM;
 	struct pare_layer_meta *old = pare_map_get(&t->map, key);
 	if (old) {

@@ -26,6 +26,12 @@
  * Bounds: at most opts.max_entries entries (0: PARE_LAYER_MAX_ENTRIES),
  * PARE_LAYER_MAX_DEPTH directory levels, paths of PARE_PATH_MAX bytes.
  * A file that changes size while it is read fails the write.
+ *
+ * Whiteouts: a name starting with ".wh." (including the opaque marker
+ * ".wh..wh..opq") tells a runtime to delete what lower layers hold, so
+ * such a file from a package would silently delete instead of exist.  The
+ * writer refuses every such name (-PARE_E_UNSUPPORTED), naming the path
+ * and, when the callback filled meta.origin, the package that carries it.
  */
 #ifndef PARE_IMAGE_LAYER_H
 #define PARE_IMAGE_LAYER_H
@@ -49,6 +55,8 @@ struct pare_layer_meta {
 	uint32_t mode;             /* permission bits, 07777 */
 	uint64_t uid, gid;
 	const char *uname, *gname; /* NULL: not written */
+	const char *origin;        /* what put the path there ("pkg-1.0-r0"),
+				    * for messages; NULL: unknown */
 	bool skip;                 /* leave the path out (a directory: with
 				    * everything below it) */
 };
@@ -87,6 +95,9 @@ struct pare_layer_info {
 
 int pare_layer_write(const struct pare_layer_opts *o, struct pare_ostream *out,
 		     struct pare_layer_info *info, struct pare_error *err);
+
+/* Is this file name (one component) an OCI whiteout marker? */
+bool pare_layer_is_whiteout(const char *name);
 
 /* An override table: per-path metadata, e.g. from the installed database.
  * Paths are stored without leading '/' (one is stripped when given).

@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/hashmap.h"
 #include "image/oci_int.h"
+#include "io/url.h"
 
 #define NOASSERTION "NOASSERTION"
 
@@ -255,8 +256,10 @@ static json_t *apk_package(struct sb *s, size_t i)
 	jb_set(&s->b, p, "licenseConcluded", jb_str(&s->b, NOASSERTION));
 	jb_set(&s->b, p, "licenseDeclared", jb_str(&s->b, lic));
 	jb_set(&s->b, p, "copyrightText", jb_str(&s->b, NOASSERTION));
+	char shown[PARE_URL_SHOWN_MAX];
 	jb_set(&s->b, p, "downloadLocation",
-	       jb_str(&s->b, pk->url && pk->url[0] ? pk->url : NOASSERTION));
+	       jb_str(&s->b, pk->url && pk->url[0] ? pare_url_redact(pk->url, shown, sizeof(shown))
+						   : NOASSERTION));
 	apk_people(s, p, pk, &b);
 	apk_details(s, p, pk, &b);
 	pare_buf_release(&b);

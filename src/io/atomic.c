@@ -2,11 +2,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static int open_dir_of(const char *path, char **copy, const char **base)
@@ -54,6 +56,36 @@ static int create_tmp(struct pare_atomic_file *f, mode_t mode)
 			return -errno;
 	}
 	return -EEXIST;
+}
+
+static bool is_tmp_name(const char *n)
+{
+	if (strncmp(n, ".pare-tmp.", 10) != 0 || strlen(n) != 26)
+		return false;
+	for (const char *p = n + 10; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
+unsigned pare_atomic_sweep(const char *dir, unsigned min_age)
+{
+	unsigned removed = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	time_t now = time(NULL);
+	for (struct dirent *de; (de = readdir(d)) != NULL;) {
+		struct stat st;
+		if (!is_tmp_name(de->d_name) ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode) || now - st.st_mtime < (time_t)min_age)
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
 }
 
 int pare_atomic_open(struct pare_atomic_file *f, const char *path, mode_t mode,

@@ -31,6 +31,13 @@ int pare_atomic_commit(struct pare_atomic_file *f, struct pare_error *err);
 /* Remove the temporary; the target is untouched. */
 void pare_atomic_abort(struct pare_atomic_file *f);
 
+/* Remove the temporaries of pare_atomic_open (".pare-tmp.<16 hex>",
+ * regular files) in dir that nobody has written to for min_age seconds:
+ * what a killed run left behind.  A live download writes to its
+ * temporary at least every low-speed interval, so an old mtime means
+ * dead.  Best effort; returns how many were removed. */
+unsigned pare_atomic_sweep(const char *dir, unsigned min_age);
+
 /* mkdir -p for a path the caller chose (a command-line destination, a
  * staging directory): each missing component is created with mode; an
  * existing directory is fine.  Not for paths from archives: those go

@@ -1,6 +1,7 @@
 /* HTTP(S) downloads through libcurl: see http.h for bounds, retries and
  * error codes. */
 #include "io/http.h"
+#include "io/url.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -35,6 +36,7 @@ struct xfer {
 	const struct pare_http_request *req;
 	const struct sink *sink;
 	const char *label;
+	const char *shown;     /* the URL for messages (credentials hidden) */
 	uint64_t max;          /* bound on this body */
 	uint64_t bytes;        /* body bytes written in this attempt */
 	int fail;              /* set by the write callback: why it aborted */
@@ -65,8 +67,10 @@ static void opts_defaults(struct pare_http_opts *o)
 		o->low_speed_time = 60;
 	if (o->low_speed_limit <= 0)
 		o->low_speed_limit = 1;
-	if (o->total_timeout_ms < 0)
-		o->total_timeout_ms = 0;
+	if (o->total_timeout_ms == 0)
+		o->total_timeout_ms = PARE_HTTP_DEFAULT_DEADLINE_MS;
+	else if (o->total_timeout_ms < 0)
+		o->total_timeout_ms = 0; /* curl: no limit */
 	if (o->retries < 0)
 		o->retries = 0;
 	if (o->retries > PARE_HTTP_MAX_RETRIES)
@@ -328,7 +332,7 @@ static bool curl_tls(CURLcode rc)
 static int curl_failure(const struct xfer *x, CURLcode rc, bool *transient,
 			struct pare_error *err)
 {
-	const char *url = x->req->url;
+	const char *url = x->shown;
 	*transient = curl_transient(rc);
 	if (curl_tls(rc))
 		return pare_error_set(err, -EPROTO, "%s: TLS failure: %s", url, curl_text(x, rc));
@@ -356,19 +360,19 @@ static int body_failure(struct xfer *x, struct pare_error *err)
 {
 	if (x->fail == -PARE_E_TOO_BIG && x->req->expect_size)
 		return pare_error_set(err, x->fail, "%s: body larger than the expected %llu bytes",
-				      x->req->url, (unsigned long long)x->max);
+				      x->shown, (unsigned long long)x->max);
 	if (x->fail == -PARE_E_TOO_BIG)
-		return pare_error_set(err, x->fail, "%s: body larger than %llu bytes", x->req->url,
+		return pare_error_set(err, x->fail, "%s: body larger than %llu bytes", x->shown,
 				      (unsigned long long)x->max);
 	if (err)
 		*err = x->werr;
-	return pare_error_prefix(err, x->fail, "%s: ", x->req->url);
+	return pare_error_prefix(err, x->fail, "%s: ", x->shown);
 }
 
 /* A complete answer: judge its status and length. */
 static int status_failure(const struct xfer *x, bool *transient, struct pare_error *err)
 {
-	const char *url = x->req->url;
+	const char *url = x->shown;
 	long s = x->status;
 	*transient = false;
 	if (status_ok(s)) {
@@ -393,7 +397,7 @@ static int attempt(struct pare_http *h, struct xfer *x, bool *transient, struct 
 {
 	struct curl_slist *headers = conditional_headers(x->req);
 	if (headers == (struct curl_slist *)-1)
-		return pare_error_set(err, -ENOMEM, "%s: out of memory", x->req->url);
+		return pare_error_set(err, -ENOMEM, "%s: out of memory", x->shown);
 	setup_handle(h->curl, x, headers);
 	CURLcode rc = curl_easy_perform(h->curl);
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
@@ -439,18 +443,21 @@ static int get(struct pare_http *h, const struct pare_http_request *req, const s
 	struct xfer x;
 	long delay = h->opts.retry_delay_ms;
 	unsigned attempts = 0;
+	char shown[PARE_URL_SHOWN_MAX];
 	int r;
 	if (!h->curl || !req->url)
 		return pare_error_set(err, -EINVAL, "http: no handle or no URL");
+	pare_url_redact(req->url, shown, sizeof(shown));
 	if (!pare_http_is_url(req->url))
-		return pare_error_set(err, -EINVAL, "%s: not an http:// or https:// URL", req->url);
+		return pare_error_set(err, -EINVAL, "%s: not an http:// or https:// URL", shown);
 	for (;;) {
 		bool transient = false;
 		memset(&x, 0, sizeof(x));
 		x.h = h;
 		x.req = req;
+		x.shown = shown;
 		x.sink = sink;
-		x.label = req->label ? req->label : last_component(req->url);
+		x.label = req->label ? req->label : last_component(shown);
 		x.max = req->max_bytes ? req->max_bytes : PARE_HTTP_DEFAULT_MAX;
 		if (req->expect_size && req->expect_size < x.max)
 			x.max = req->expect_size;
@@ -526,6 +533,7 @@ struct cxfer {
 	uint64_t max;        /* bound on the reply body */
 	int fail;            /* set by a callback: why it aborted */
 	bool headers_too_big;
+	const char *shown; /* the URL for messages (credentials hidden) */
 	struct pare_error werr;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -758,7 +766,7 @@ static int url_len(const char *url)
 static int call_failure(const struct cxfer *x, CURLcode rc, bool *transient,
 			struct pare_error *err)
 {
-	const char *m = x->call->method, *u = x->call->url, *why;
+	const char *m = x->call->method, *u = x->shown, *why;
 	int ul = url_len(u);
 	why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
 	*transient = curl_transient(rc);
@@ -786,7 +794,7 @@ static int call_attempt(struct pare_http *h, struct cxfer *x, bool *transient,
 {
 	struct curl_slist *headers = call_headers(x->call);
 	if (!headers)
-		return pare_error_set(err, -ENOMEM, "%s: out of memory", x->call->url);
+		return pare_error_set(err, -ENOMEM, "%s: out of memory", x->shown);
 	call_setup(h->curl, x, headers);
 	CURLcode rc = curl_easy_perform(h->curl);
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
@@ -796,7 +804,7 @@ static int call_attempt(struct pare_http *h, struct cxfer *x, bool *transient,
 		return call_failure(x, rc, transient, err);
 	if (x->rep->status == 0)
 		return pare_error_set(err, -EIO, "%s %.*s: no HTTP status received",
-				      x->call->method, url_len(x->call->url), x->call->url);
+				      x->call->method, url_len(x->shown), x->shown);
 	*transient = x->rep->status >= 500 || x->rep->status == 429;
 	return 0;
 }
@@ -813,14 +821,12 @@ static bool call_resend(const struct pare_http_call *c, struct pare_http_reply *
 }
 
 static int call_check(const struct pare_http *h, const struct pare_http_call *c,
-		      struct pare_error *err)
+		      const char *shown, struct pare_error *err)
 {
-	if (!h->curl || !c->url || !c->method)
-		return pare_error_set(err, -EINVAL, "http: no handle, URL or method");
 	if (!pare_http_is_url(c->url))
-		return pare_error_set(err, -EINVAL, "%s: not an http:// or https:// URL", c->url);
+		return pare_error_set(err, -EINVAL, "%s: not an http:// or https:// URL", shown);
 	if (c->body && c->body_stream)
-		return pare_error_set(err, -EINVAL, "%s: two request bodies", c->url);
+		return pare_error_set(err, -EINVAL, "%s: two request bodies", shown);
 	return 0;
 }
 
@@ -829,7 +835,11 @@ int pare_http_call(struct pare_http *h, const struct pare_http_call *call,
 {
 	struct cxfer x;
 	long delay = h->opts.retry_delay_ms;
-	int r = call_check(h, call, err);
+	char shown[PARE_URL_SHOWN_MAX];
+	if (!h->curl || !call->url || !call->method)
+		return pare_error_set(err, -EINVAL, "http: no handle, URL or method");
+	pare_url_redact(call->url, shown, sizeof(shown));
+	int r = call_check(h, call, shown, err);
 	if (r < 0)
 		return r;
 	rep->attempts = 0;
@@ -838,6 +848,7 @@ int pare_http_call(struct pare_http *h, const struct pare_http_call *call,
 		memset(&x, 0, sizeof(x));
 		x.h = h;
 		x.call = call;
+		x.shown = shown;
 		x.rep = rep;
 		x.body_total = call->body	   ? call->body_len
 			       : call->body_stream ? call->body_size
@@ -860,8 +871,8 @@ int pare_http_call(struct pare_http *h, const struct pare_http_call *call,
 					 h->opts.retries + 1);
 		else
 			pare_log_warning(h->opts.log, "%s %.*s: HTTP %ld %s; retrying in %ld ms "
-					 "(attempt %u of %d)", call->method, url_len(call->url),
-					 call->url, rep->status, rep->reason, delay,
+					 "(attempt %u of %d)", call->method, url_len(shown),
+					 shown, rep->status, rep->reason, delay,
 					 rep->attempts + 1, h->opts.retries + 1);
 		sleep_ms(delay);
 		delay = delay > 60000 ? 120000 : delay * 2;
@@ -887,12 +898,15 @@ int pare_http_resolve_url(const char *base, struct pare_slice ref, char **out,
 		r = pare_error_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
+	char shown[PARE_URL_SHOWN_MAX], rshown[PARE_URL_SHOWN_MAX];
+	pare_url_redact(base, shown, sizeof(shown));
+	pare_url_redact_slice(pare_slice_sub(ref, 0, 300), rshown, sizeof(rshown));
 	if (curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
 	    curl_url_set(u, CURLUPART_URL, refz, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_URL, &res, 0) != CURLUE_OK || !pare_http_is_url(res)) {
-		r = pare_error_set(err, -EINVAL, "%.*s: not a usable URL (relative to %.*s)",
-				   (int)(ref.len > 300 ? 300 : ref.len), ref.ptr, url_len(base),
-				   base);
+		r = pare_error_set(err, -EINVAL, "%s: not a usable URL (relative to %.*s)",
+				   rshown, url_len(shown),
+				   shown);
 		goto out;
 	}
 	*out = strdup(res);

@@ -9,7 +9,9 @@
  * PARE_HTTP_DEFAULT_MAX); a body that would pass it is aborted from the
  * write callback with -PARE_E_TOO_BIG.  Time is bounded by a connect
  * timeout, a low-speed timeout (fewer than low_speed_limit bytes/s for
- * low_speed_time seconds) and an optional total timeout.
+ * low_speed_time seconds) and an overall deadline per attempt
+ * (total_timeout_ms; PARE_HTTP_DEFAULT_DEADLINE_MS unless set), so a
+ * server that trickles a few bytes a second is abandoned.
  *
  * Retries: a failure is retried (opts.retries more attempts, with a delay
  * that starts at opts.retry_delay_ms and doubles) only when it is
@@ -65,12 +67,13 @@
 #define PARE_HTTP_REASON_MAX 128             /* longest status reason kept */
 #define PARE_HTTP_MAX_RETRIES 10
 #define PARE_HTTP_MAX_REDIRECTS 5
+#define PARE_HTTP_DEFAULT_DEADLINE_MS (600L * 1000) /* one attempt, all included */
 
 struct pare_http_opts {
 	long connect_timeout_ms; /* 0: 15000 */
 	long low_speed_time;     /* seconds below low_speed_limit; 0: 60 (apk --timeout) */
 	long low_speed_limit;    /* bytes per second; 0: 1 */
-	long total_timeout_ms;   /* 0: no total limit */
+	long total_timeout_ms;   /* 0: PARE_HTTP_DEFAULT_DEADLINE_MS; < 0: none */
 	int retries;             /* further attempts on transient errors; <0: 0; capped */
 	long retry_delay_ms;     /* first delay between attempts; 0: 1000 */
 	const char *user_agent;  /* NULL: "pare" */

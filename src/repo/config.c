@@ -14,6 +14,7 @@
 
 #include "base/buf.h"
 #include "base/rootpath.h"
+#include "io/url.h"
 #include "repo/repo_int.h"
 
 const char *pare_repo_host_arch(void)
@@ -136,6 +137,7 @@ static int strdupf(char **out, const char *fmt, const char *a, const char *b, co
 static void repo_free(struct pare_repo *r)
 {
 	free(r->url);
+	free(r->given);
 	free(r->tag);
 	free(r->base);
 	free(r->index_url);
@@ -147,12 +149,12 @@ static void repo_free(struct pare_repo *r)
 static int repo_derive(const struct pare_repos *rs, struct pare_repo *r)
 {
 	int ret;
-	if (pare_http_is_url(r->url)) {
+	if (pare_http_is_url(r->given)) {
 		r->kind = PARE_REPO_HTTP;
-		r->base = strdup(r->url);
+		r->base = strdup(r->given);
 	} else {
 		r->kind = PARE_REPO_LOCAL;
-		r->base = strdup(strncmp(r->url, "file://", 7) == 0 ? r->url + 7 : r->url);
+		r->base = strdup(strncmp(r->given, "file://", 7) == 0 ? r->given + 7 : r->given);
 	}
 	if (!r->base)
 		return -ENOMEM;
@@ -178,9 +180,10 @@ static int normalize_url(struct pare_slice u, bool cwd_relative, char **out,
 {
 	while (u.len > 1 && u.ptr[u.len - 1] == '/')
 		u.len--;
-	int n = (int)(u.len > 200 ? 200 : u.len);
+	char shown[PARE_URL_SHOWN_MAX];
+	pare_url_redact_slice(pare_slice_sub(u, 0, 200), shown, sizeof(shown));
 	if (u.len == 0 || u.len >= PARE_PATH_MAX || has_control(u))
-		return pare_error_set(err, -PARE_E_FORMAT, "repository '%.*s' is not valid", n, u.ptr);
+		return pare_error_set(err, -PARE_E_FORMAT, "repository '%s' is not valid", shown);
 	char *s = pare_slice_dup(u);
 	if (!s)
 		return -ENOMEM;
@@ -192,8 +195,8 @@ static int normalize_url(struct pare_slice u, bool cwd_relative, char **out,
 	free(s);
 	if (memchr(u.ptr, ':', u.len) || !cwd_relative)
 		return pare_error_set(err, -PARE_E_UNSUPPORTED,
-				      "repository '%.*s': not an absolute path, file://, "
-				      "http:// or https:// URL", n, u.ptr);
+				      "repository '%s': not an absolute path, file://, "
+				      "http:// or https:// URL", shown);
 	char cwd[PARE_PATH_MAX];
 	if (!getcwd(cwd, sizeof(cwd)))
 		return pare_error_set(err, -errno, "getcwd: %s", strerror(errno));
@@ -206,7 +209,7 @@ static int add_repo(struct pare_repos *rs, struct pare_slice tag, char *url,
 		    struct pare_error *err)
 {
 	for (size_t i = 0; i < rs->n; i++)
-		if (strcmp(rs->v[i].url, url) == 0) {
+		if (strcmp(rs->v[i].given, url) == 0) {
 			free(url);
 			return 0;
 		}
@@ -218,14 +221,16 @@ static int add_repo(struct pare_repos *rs, struct pare_slice tag, char *url,
 	struct pare_repo *r = &rs->v[rs->n];
 	memset(r, 0, sizeof(*r));
 	pare_index_init(&r->index);
-	r->url = url;
-	int ret = 0;
-	if (tag.len && !(r->tag = pare_slice_dup(tag)))
+	r->given = url;
+	char shown[PARE_URL_SHOWN_MAX];
+	pare_url_redact(url, shown, sizeof(shown));
+	int ret = (r->url = strdup(shown)) ? 0 : -ENOMEM;
+	if (ret == 0 && tag.len && !(r->tag = pare_slice_dup(tag)))
 		ret = -ENOMEM;
 	if (ret == 0)
 		ret = repo_derive(rs, r);
 	if (ret < 0) {
-		pare_error_set(err, ret, "repository %s: %s", url, pare_strerror(ret));
+		pare_error_set(err, ret, "repository %s: %s", shown, pare_strerror(ret));
 		repo_free(r);
 		return ret;
 	}
@@ -352,6 +357,8 @@ int pare_repos_init(struct pare_repos *rs, const struct pare_repo_config *cfg,
 	memset(rs, 0, sizeof(*rs));
 	rs->keys = cfg->keys;
 	rs->allow_untrusted = cfg->allow_untrusted;
+	rs->allow_index_downgrade = cfg->allow_index_downgrade;
+	rs->index_max_age = cfg->index_max_age;
 	rs->index_max = cfg->index_max ? cfg->index_max : PARE_REPO_INDEX_MAX;
 	rs->http_opts = cfg->http;
 	rs->http_opts.log = cfg->log;

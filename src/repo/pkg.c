@@ -11,6 +11,7 @@
 
 #include "apk/package.h"
 #include "io/atomic.h"
+#include "io/url.h"
 #include "repo/repo_int.h"
 
 static bool url_safe(char c)
@@ -163,7 +164,8 @@ static int download_into(struct pare_repos *rs, const char *url, const struct pa
 		.expect_size = (e->flags & PARE_PKGENT_HAS_SIZE) ? e->size : 0,
 		.label = label,
 	};
-	pare_log_verbose(rs->log, "fetch %s", url);
+	char shown[PARE_URL_SHOWN_MAX];
+	pare_log_verbose(rs->log, "fetch %s", pare_url_redact(url, shown, sizeof(shown)));
 	return pare_http_get_file(h, &req, f, NULL, err);
 }
 
@@ -177,9 +179,11 @@ static int get_verified(struct pare_repos *rs, const struct pare_pkgent *e, cons
 		return r;
 	r = src ? copy_into(src, e, &f, err) : download_into(rs, url, e, &f, err);
 	if (r == 0) {
+		char shown[PARE_URL_SHOWN_MAX];
 		int fd = openat(f.dirfd, f.tmpname, O_RDONLY | O_CLOEXEC);
 		r = fd < 0 ? pare_error_set(err, -errno, "%s: %s", dest, strerror(errno))
-			   : verify_fd(fd, e, src ? src : url, err);
+			   : verify_fd(fd, e, pare_url_redact(src ? src : url, shown, sizeof(shown)),
+				       err);
 		if (fd >= 0)
 			close(fd);
 	}

@@ -36,11 +36,23 @@
  * Nothing half-written: every download goes to a temporary name (O_EXCL)
  * in its destination directory, is verified, and only then renamed into
  * place; any failure removes the temporary file and leaves an older copy
- * intact.  An index is verified by reading it (signature by a trusted key,
+ * intact.  Temporaries a killed run left in the cache (untouched for
+ * PARE_REPO_TMP_MAX_AGE seconds) are removed when indexes are loaded.  An index is verified by reading it (signature by a trusted key,
  * or UNTRUSTED with allow_untrusted; never BAD); a package by its size
  * (the download is bounded by the entry's S:) and its identity (the
  * SHA-1 of its control member must equal the entry's C:), plus the
  * package's own datahash and file checksums.
+ *
+ * Index freshness (rollback and freeze protection, after TUF's attack
+ * list): the cache keeps, per repository, the newest build time of a
+ * trusted signed index read from it (APKINDEX.<h>.seen; the build time is
+ * the newest mtime of the index's APKINDEX/DESCRIPTION members, which the
+ * signature covers; `pare index` writes SOURCE_DATE_EPOCH there).  An
+ * index built earlier is refused (-PARE_E_ROLLBACK; a refreshed HTTP index
+ * is then not committed and the cached newer one is used, marked stale)
+ * unless allow_index_downgrade.  An index built more than index_max_age
+ * seconds ago is used with a warning.  Local repositories are checked
+ * only when the cache directory exists; with no_cache nothing is kept.
  *
  * Messages: nothing here prints.  Per-repository failures are kept in
  * struct pare_repo (error, code) for the caller to report; downloads and
@@ -70,11 +82,14 @@
 #define PARE_REPO_ARCH_MAX 64                 /* architecture name bytes */
 #define PARE_REPO_INDEX_MAX (256ULL << 20)    /* a downloaded APKINDEX.tar.gz */
 #define PARE_REPO_PKG_MAX (8ULL << 30)        /* a package whose entry has no S: */
+#define PARE_REPO_TMP_MAX_AGE 3600u           /* seconds: an idle temporary is dead */
 
 enum pare_repo_kind { PARE_REPO_LOCAL = 1, PARE_REPO_HTTP = 2 };
 
 struct pare_repo {
-	char *url;        /* as configured, trailing '/' removed (messages) */
+	char *url;        /* for messages: `given` with credentials hidden (io/url.h) */
+	char *given;      /* as configured, trailing '/' removed; may hold a
+			   * password or token: never shown */
 	char *tag;        /* "@tag" without '@', or NULL */
 	enum pare_repo_kind kind;
 	char *base;       /* LOCAL: the directory; HTTP: the URL */
@@ -100,6 +115,8 @@ struct pare_repo_config {
 	const char *tmp_dir;           /* where that goes; NULL: "/tmp" */
 	struct pare_keyring *keys;     /* trusted keys (borrowed); NULL: none */
 	bool allow_untrusted;
+	bool allow_index_downgrade;    /* accept an index older than one seen before */
+	int64_t index_max_age;         /* seconds; an older index warns; 0: no check */
 	uint64_t index_max;            /* 0: PARE_REPO_INDEX_MAX */
 	struct pare_http_opts http;    /* timeouts and retries (log/progress: set below) */
 	const struct pare_log *log;
@@ -115,6 +132,9 @@ struct pare_repos {
 	bool cache_temp;     /* cache_dir is a private temporary directory */
 	struct pare_keyring *keys;
 	bool allow_untrusted;
+	bool allow_index_downgrade;
+	int64_t index_max_age;
+	int64_t now;         /* 0: the clock (tests set it) */
 	uint64_t index_max;
 	struct pare_http_opts http_opts;
 	struct pare_http http;

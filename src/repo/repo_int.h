@@ -26,6 +26,10 @@ int pare_repo_copy_fd(int fd, struct pare_ostream *out, uint64_t max, const char
 /* Read a small text file (ETag sidecar): 0 with out filled (no newline),
  * or a negative code. */
 int pare_repo_read_small(const char *path, char *out, size_t size);
+/* Rollback and freeze checks of r->index just read (fresh.c): 0, or
+ * -PARE_E_ROLLBACK when it is older than one read before; records a newer
+ * build time. */
+int pare_repo_check_fresh(struct pare_repos *rs, struct pare_repo *r, struct pare_error *err);
 /* Write text to path atomically. */
 int pare_repo_write_small(const char *path, const char *text, struct pare_error *err);
 

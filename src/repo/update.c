@@ -11,6 +11,7 @@
 
 #include "base/hashmap.h"
 #include "io/atomic.h"
+#include "io/url.h"
 #include "repo/repo_int.h"
 
 static void index_reset(struct pare_repo *r)
@@ -39,6 +40,8 @@ static int read_index_fd(struct pare_repos *rs, struct pare_repo *r, int fd, con
 	index_reset(r);
 	pare_fd_istream_init(&fs, &in, fd, name);
 	int ret = pare_index_read(&r->index, &in, name, &o, err);
+	if (ret == 0)
+		ret = pare_repo_check_fresh(rs, r, err);
 	if (ret < 0)
 		index_reset(r);
 	return ret;
@@ -84,7 +87,9 @@ static int commit_index(struct pare_repos *rs, struct pare_repo *r, struct pare_
 		pare_atomic_abort(f);
 		return pare_error_set(err, e, "%s: %s", p->cached, strerror(-e));
 	}
-	int ret = read_index_fd(rs, r, fd, r->index_url, err);
+	char shown[PARE_URL_SHOWN_MAX];
+	int ret = read_index_fd(rs, r, fd, pare_url_redact(r->index_url, shown, sizeof(shown)),
+				err);
 	close(fd);
 	if (ret < 0) {
 		pare_atomic_abort(f);
@@ -126,7 +131,8 @@ static int download_index(struct pare_repos *rs, struct pare_repo *r, const stru
 		if (pare_repo_read_small(p->etag, etag, sizeof(etag)) == 0 && etag[0])
 			req.etag = etag;
 	}
-	pare_log_verbose(rs->log, "fetch %s", r->index_url);
+	char shown[PARE_URL_SHOWN_MAX];
+	pare_log_verbose(rs->log, "fetch %s", pare_url_redact(r->index_url, shown, sizeof(shown)));
 	ret = pare_http_get_file(h, &req, &f, &res, err);
 	if (ret < 0 || res.not_modified) {
 		pare_atomic_abort(&f);
@@ -196,6 +202,12 @@ int pare_repos_load(struct pare_repos *rs, bool refresh, int *unavailable, int *
 		    struct pare_error *err)
 {
 	int nu = 0, ns = 0;
+	if (!rs->cache_temp) {
+		unsigned n = pare_atomic_sweep(rs->cache_dir, PARE_REPO_TMP_MAX_AGE);
+		if (n)
+			pare_log_verbose(rs->log, "%s: removed %u download temporar%s left by a "
+					 "killed run", rs->cache_dir, n, n == 1 ? "y" : "ies");
+	}
 	for (size_t i = 0; i < rs->n; i++) {
 		struct pare_repo *r = &rs->v[i];
 		if (load_one(rs, r, (int)i, refresh) < 0)

@@ -169,9 +169,11 @@ static int judge(struct pare_problem *pr, const struct pare_spkg *p, const struc
 {
 	struct pare_slice v;
 	bool unv;
-	if (src == p || !pare_engine_claim(p, d->name, &v, &unv))
+	if (!pare_engine_claim(p, d->name, &v, &unv))
 		return 0;
 	bool hit = pare_sdep_matches(d, p, v, unv);
+	if (src == p) /* its own conflicts do not count; its own unmet depends do */
+		return !d->conflict && !hit && !unv ? push_reason(&pr->breaks, src, d) : 0;
 	if (d->conflict)
 		return hit ? push_reason(&pr->breaks, src, d) : 0;
 	if (hit)

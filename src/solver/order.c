@@ -50,7 +50,24 @@ static void record_pkg(struct walk *w, const struct pare_spkg *p)
 	}
 }
 
-static void emit_removal(struct walk *w, const struct pare_spkg *p);
+/* The walk is a depth-first search over dependencies, reverse
+ * dependencies and install_if triggers.  A chain of packages can be as long
+ * as an index is (hundreds of thousands of entries), so the search keeps its
+ * own stack of frames instead of recursing: each frame is one call of the
+ * recursive formulation (a package to emit, a name to visit, a package to
+ * remove) with the loop position it had reached. */
+enum frame_kind { F_PKG, F_NAME, F_REM };
+
+struct frame {
+	uint8_t kind, phase;
+	const void *obj;  /* struct pare_spkg (F_PKG, F_REM) or pare_sname */
+	uint32_t i, j;
+};
+
+struct fstack {
+	struct frame *v;
+	uint32_t n, cap;
+};
 
 /* Installed, not selected, and not upgraded (no other package of its
  * name is selected). */
@@ -59,32 +76,6 @@ static bool removed(const struct walk *w, const struct pare_spkg *q)
 	const struct pare_spkg *c = pare_engine_chosen(w->e, q->name);
 	return (q->flags & PARE_SPKG_INSTALLED) && !w->e->sel[q->id] &&
 	       !(c && c->name == q->name);
-}
-
-static void remove_dependents(struct walk *w, const struct pare_sname *n)
-{
-	for (uint32_t i = 0; i < n->rdeps.n; i++) {
-		const struct pare_sname *rn = n->rdeps.v[i];
-		for (uint32_t j = 0; j < rn->own.n; j++) {
-			const struct pare_spkg *q = rn->own.v[j];
-			if (removed(w, q))
-				emit_removal(w, q);
-		}
-	}
-	for (uint32_t i = 0; i < n->riif.n; i++) {
-		const struct pare_spkg *q = n->riif.v[i];
-		if (removed(w, q))
-			emit_removal(w, q);
-	}
-}
-
-static void emit_removal(struct walk *w, const struct pare_spkg *p)
-{
-	if (w->done[p->id] || w->all)
-		return;
-	w->done[p->id] = 1;
-	remove_dependents(w, p->name);
-	add_change(w, PARE_CHANGE_REMOVE, p, NULL);
 }
 
 static const struct pare_spkg *installed_of(const struct walk *w, const struct pare_sname *n)
@@ -118,39 +109,6 @@ static void record_change(struct walk *w, const struct pare_spkg *old, const str
 					       : PARE_CHANGE_REPLACE, old, p);
 }
 
-static void emit_pkg(struct walk *w, const struct pare_spkg *p);
-
-static void visit_name(struct walk *w, const struct pare_sname *n)
-{
-	const struct pare_spkg *c = pare_engine_chosen(w->e, n);
-	if (c) {
-		emit_pkg(w, c);
-		return;
-	}
-	for (uint32_t i = 0; i < n->own.n; i++) {
-		const struct pare_spkg *q = n->own.v[i];
-		if ((q->flags & PARE_SPKG_INSTALLED) && !w->e->sel[q->id])
-			emit_removal(w, q);
-	}
-}
-
-/* Installed packages that p pushes out by claiming their names. */
-static void remove_displaced(struct walk *w, const struct pare_spkg *p)
-{
-	struct pare_slice v;
-	bool unv;
-	for (uint32_t i = 0; i <= p->nprovides; i++) {
-		const struct pare_sname *n = i == 0 ? p->name : p->provides[i - 1].name;
-		if (!pare_engine_claim(p, n, &v, &unv) || unv)
-			continue;
-		for (uint32_t j = 0; j < n->nclaims; j++) {
-			const struct pare_spkg *q = n->claims[j].pkg;
-			if ((q->flags & PARE_SPKG_INSTALLED) && !w->e->sel[q->id] && q->name != p->name)
-				emit_removal(w, q);
-		}
-	}
-}
-
 static bool iif_ready(const struct walk *w, const struct pare_spkg *q)
 {
 	for (uint32_t i = 0; i < q->ninstall_if; i++) {
@@ -164,27 +122,106 @@ static bool iif_ready(const struct walk *w, const struct pare_spkg *q)
 	return true;
 }
 
-static void emit_iif(struct walk *w, const struct pare_spkg *p)
+static const struct pare_sname *own_name(const struct pare_spkg *p, uint32_t i)
 {
-	for (uint32_t i = 0; i <= p->nprovides; i++) {
-		const struct pare_sname *n = i == 0 ? p->name : p->provides[i - 1].name;
-		for (uint32_t j = 0; j < n->riif.n; j++) {
-			const struct pare_spkg *q = n->riif.v[j];
-			if (w->e->sel[q->id] && !w->done[q->id] && iif_ready(w, q))
-				emit_pkg(w, q);
-		}
-	}
+	return i == 0 ? p->name : p->provides[i - 1].name;
 }
 
-static void emit_pkg(struct walk *w, const struct pare_spkg *p)
+/* Enter a call: what the recursive function did before its first loop. */
+static void enter(struct walk *w, struct fstack *st, enum frame_kind k, const void *obj)
 {
-	if (w->done[p->id])
+	if (k == F_PKG || k == F_REM) {
+		const struct pare_spkg *p = obj;
+		if (w->done[p->id] || (k == F_REM && w->all))
+			return;
+		w->done[p->id] = 1;
+	}
+	if (pare_sgrow((void **)&st->v, &st->cap, st->n, sizeof(*st->v)) < 0) {
+		w->err = -ENOMEM;
 		return;
-	w->done[p->id] = 1;
-	for (uint32_t i = 0; i < p->ndepends; i++)
-		visit_name(w, p->depends[i].name);
+	}
+	st->v[st->n++] = (struct frame){ .kind = (uint8_t)k, .obj = obj };
+}
+
+/* A name: its chosen package, or the removal of what is installed of it. */
+static bool step_name(struct walk *w, struct frame *f, struct frame *call)
+{
+	const struct pare_sname *n = f->obj;
+	if (f->phase == 0) {
+		const struct pare_spkg *c = pare_engine_chosen(w->e, n);
+		f->phase = c ? 2 : 1;
+		if (c) {
+			*call = (struct frame){ .kind = F_PKG, .obj = c };
+			return true;
+		}
+	}
+	while (f->phase == 1 && f->i < n->own.n) {
+		const struct pare_spkg *q = n->own.v[f->i++];
+		if ((q->flags & PARE_SPKG_INSTALLED) && !w->e->sel[q->id]) {
+			*call = (struct frame){ .kind = F_REM, .obj = q };
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A removal: the removals of what depends on it (or is triggered by it)
+ * first, then its own. */
+static bool step_removal(struct walk *w, struct frame *f, struct frame *call)
+{
+	const struct pare_spkg *p = f->obj;
+	const struct pare_sname *n = p->name;
+	for (; f->phase == 0 && f->i < n->rdeps.n; f->i++, f->j = 0) {
+		const struct pare_sname *rn = n->rdeps.v[f->i];
+		while (f->j < rn->own.n) {
+			const struct pare_spkg *q = rn->own.v[f->j++];
+			if (removed(w, q)) {
+				*call = (struct frame){ .kind = F_REM, .obj = q };
+				return true;
+			}
+		}
+	}
+	if (f->phase == 0) {
+		f->phase = 1;
+		f->i = 0;
+	}
+	while (f->i < n->riif.n) {
+		const struct pare_spkg *q = n->riif.v[f->i++];
+		if (removed(w, q)) {
+			*call = (struct frame){ .kind = F_REM, .obj = q };
+			return true;
+		}
+	}
+	add_change(w, PARE_CHANGE_REMOVE, p, NULL);
+	return false;
+}
+
+/* Installed packages that p pushes out by claiming their names
+ * (phase 1 of a package frame). */
+static bool step_displaced(struct walk *w, struct frame *f, struct frame *call)
+{
+	const struct pare_spkg *p = f->obj;
+	struct pare_slice v;
+	bool unv;
+	for (; f->i <= p->nprovides; f->i++, f->j = 0) {
+		const struct pare_sname *n = own_name(p, f->i);
+		if (f->j == 0 && (!pare_engine_claim(p, n, &v, &unv) || unv))
+			continue;
+		while (f->j < n->nclaims) {
+			const struct pare_spkg *q = n->claims[f->j++].pkg;
+			if ((q->flags & PARE_SPKG_INSTALLED) && !w->e->sel[q->id] && q->name != p->name) {
+				*call = (struct frame){ .kind = F_REM, .obj = q };
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* The package's own change, once its dependencies are in place. */
+static void emit_self(struct walk *w, const struct pare_spkg *p)
+{
 	if (!w->all) {
-		remove_displaced(w, p);
 		const struct pare_spkg *old = installed_of(w, p->name);
 		if (old && old != p && installed_kept(w, old))
 			old = NULL;
@@ -193,7 +230,75 @@ static void emit_pkg(struct walk *w, const struct pare_spkg *p)
 			w->done[old->id] = 1;
 	}
 	record_pkg(w, p);
-	emit_iif(w, p);
+}
+
+/* A package: its dependencies, the removals it causes, itself, then the
+ * install_if packages it completes.  Phases: 0 depends, 1 displaced,
+ * 2 install_if. */
+static bool step_pkg(struct walk *w, struct frame *f, struct frame *call)
+{
+	const struct pare_spkg *p = f->obj;
+	if (f->phase == 0) {
+		if (f->i < p->ndepends) {
+			*call = (struct frame){ .kind = F_NAME, .obj = p->depends[f->i++].name };
+			return true;
+		}
+		f->phase = w->all ? 2 : 1;
+		f->i = f->j = 0;
+		if (w->all)
+			emit_self(w, p);
+	}
+	if (f->phase == 1) {
+		if (step_displaced(w, f, call))
+			return true;
+		emit_self(w, p);
+		f->phase = 2;
+		f->i = f->j = 0;
+	}
+	for (; f->i <= p->nprovides; f->i++, f->j = 0) {
+		const struct pare_sname *n = own_name(p, f->i);
+		while (f->j < n->riif.n) {
+			const struct pare_spkg *q = n->riif.v[f->j++];
+			if (w->e->sel[q->id] && !w->done[q->id] && iif_ready(w, q)) {
+				*call = (struct frame){ .kind = F_PKG, .obj = q };
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Run one call of the recursive formulation to its end. */
+static void run(struct walk *w, enum frame_kind k, const void *obj)
+{
+	struct fstack st = { 0 };
+	enter(w, &st, k, obj);
+	while (st.n > 0 && !w->err) {
+		struct frame *f = &st.v[st.n - 1], call;
+		bool more = f->kind == F_PKG  ? step_pkg(w, f, &call)
+			    : f->kind == F_NAME ? step_name(w, f, &call)
+						: step_removal(w, f, &call);
+		if (more)
+			enter(w, &st, (enum frame_kind)call.kind, call.obj);
+		else
+			st.n--;
+	}
+	free(st.v);
+}
+
+static void emit_removal(struct walk *w, const struct pare_spkg *p)
+{
+	run(w, F_REM, p);
+}
+
+static void visit_name(struct walk *w, const struct pare_sname *n)
+{
+	run(w, F_NAME, n);
+}
+
+static void emit_pkg(struct walk *w, const struct pare_spkg *p)
+{
+	run(w, F_PKG, p);
 }
 
 /* Is the name of installed package p forbidden by a conflict? */

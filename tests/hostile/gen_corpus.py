@@ -50,7 +50,7 @@ def pad(data):
 
 
 def header(name, size, typ=b"0", mode=0o644, linkname=b"", size_field=None,
-           uname=b"root", gname=b"root", mtime=MTIME, bad_checksum=False):
+           uname=b"root", gname=b"root", mtime=MTIME, bad_checksum=False, magic=b"ustar\x0000"):
     """One ustar header block; size_field overrides the encoded size."""
     h = bytearray(BLOCK)
     h[0:100] = name[:100].ljust(100, b"\0")
@@ -62,7 +62,7 @@ def header(name, size, typ=b"0", mode=0o644, linkname=b"", size_field=None,
     h[148:156] = b" " * 8
     h[156:157] = typ
     h[157:257] = linkname[:100].ljust(100, b"\0")
-    h[257:265] = b"ustar\x0000"
+    h[257:265] = magic
     h[265:297] = uname.ljust(32, b"\0")
     h[297:329] = gname.ljust(32, b"\0")
     h[329:337] = octal(0, 8)
@@ -295,7 +295,6 @@ def integrity_cases():
 def entry_cases():
     hard = header(b"usr/shadow", 0, b"1", 0o644, b"../etc/shadow")
     hard_abs = header(b"usr/shadow", 0, b"1", 0o644, b"/etc/shadow")
-    vol = header(b"usr/volume", 0, b"V", 0o644)
     symlink_empty = header(b"usr/l", 0, b"2", 0o777, b"")
     huge = header(b"usr/huge", 0, b"0", size_field=base256(1 << 60, 12))
     bad_sum = header(b"usr/x", 0, b"0", bad_checksum=True)
@@ -303,7 +302,6 @@ def entry_cases():
     return [
         ("hardlink-dotdot-shadow", package(data_entries=[hard])),
         ("hardlink-absolute-shadow", package(data_entries=[hard_abs])),
-        ("type-V-volume", package(data_entries=[vol])),
         ("symlink-without-target", package(data_entries=[symlink_empty])),
         ("size-base256-2p60", package(data_tar=huge + END)),
         ("tar-header-bad-checksum", package(data_tar=bad_sum + END)),
@@ -312,6 +310,34 @@ def entry_cases():
          package(data_entries=[entry(b".PKGINFO", PKGINFO_BASE)])),
         ("sign-entry-in-data",
          package(data_entries=[entry(b".SIGN.RSA.k.pub", b"sig")])),
+    ]
+
+
+def apk_parity_cases():
+    """A package must mean the same to pare as to apk-tools: entry types apk
+    skips are skipped (expect "skip": accepted, nothing named usr/skipped-*
+    extracted); what apk would read differently is refused."""
+    hidden = b"a file apk-tools never extracts\n"
+    nul = header(b"usr/skipped-nul", len(hidden), b"\0") + pad(hidden)
+    vol = header(b"usr/skipped-volume", 0, b"V", 0o644)
+    good_file = entry(b"usr/kept", b"kept\n")
+    data = b"#!/bin/sh\n"
+    sha = pax_record(b"APK-TOOLS.checksum.SHA1", hashlib.sha1(data).hexdigest().encode())
+    longer = pax_block([pax_record(b"size", b"%d" % (len(data) + 512)), sha])
+    same = pax_block([pax_record(b"size", b"%d" % len(data)), sha])
+    f = header(b"usr/f", len(data)) + pad(data)
+    bad_magic = header(b"usr/f", len(data), magic=b"xstar\x0000") + pad(data)
+    gnu_magic = pax_block([sha]) + header(b"usr/f", len(data), magic=b"ustar  \0") + pad(data)
+    seven = pax_block([sha]) + header(b"usr/f", len(data), b"7") + pad(data)
+    return [
+        ("apk-typeflag-nul-skipped", package(data_entries=[nul, good_file]), "skip"),
+        ("apk-type-V-skipped", package(data_entries=[vol, good_file]), "skip"),
+        ("apk-pax-before-skipped-entry", package(data_entries=[same, nul]), "fail"),
+        ("apk-pax-size-differs", package(data_tar=longer + f + END), "fail"),
+        ("apk-pax-size-same", package(data_tar=same + f + END), "ok"),
+        ("apk-bad-ustar-magic", package(data_tar=pax_block([sha]) + bad_magic + END), "fail"),
+        ("apk-gnu-magic", package(data_tar=gnu_magic + END), "ok"),
+        ("apk-typeflag-7-regular", package(data_tar=seven + END), "ok"),
     ]
 
 
@@ -398,6 +424,7 @@ def generate(outdir, canary=None):
     for group in groups:
         cases += [(name, data, "fail") for name, data in group]
     cases += [(name, data, "any") for name, data in escape_cases(canary)]
+    cases += apk_parity_cases()
     out = []
     for name, data, expect in cases:
         path = os.path.join(outdir, name + ".apk")

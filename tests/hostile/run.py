@@ -70,6 +70,8 @@ def output_problem(path, rc, out, expect):
         return None if rc == 0 else "good package refused: %r" % out.strip()[:300]
     if expect == "any":
         return None
+    if expect == "skip":
+        return None if rc == 0 else "refused a package apk-tools reads: %r" % out.strip()[:300]
     if rc == 0:
         return "accepted a broken package (output %r)" % out.strip()[:300]
     if len(lines) != 1:
@@ -107,6 +109,12 @@ class Sandbox:
         return None
 
 
+def skipped_problem(root):
+    """Entries apk-tools skips (usr/skipped-*) must not be extracted."""
+    found = [n for _, _, names in os.walk(root) for n in names if n.startswith("skipped")]
+    return "extracted entries apk-tools skips: %s" % found if found else None
+
+
 def has_extract(pare):
     rc, _, _ = run([pare, "help", "extract"])
     return rc == 0
@@ -123,6 +131,8 @@ def check_one(pare, path, expect, box, extract):
         problem = crash_problem(rc, out, secs) or box.problem()
         if not problem:
             problem = output_problem(path, rc, out, expect)
+        if not problem and expect == "skip" and what == "extract":
+            problem = skipped_problem(box.root)
         if problem:
             problems.append("%s: %s" % (what, problem))
     return problems

@@ -291,6 +291,18 @@ static void test_satisfied_checksum(void **state)
 	assert_false(pare_dep_satisfied_by_csum(&d, S("other"), S("1"), S(c)));
 }
 
+/* "Q" followed by a byte that names no checksum type is not a checksum
+ * (found by fuzz_dep: "_><Q\\0" parsed, then did not parse again). */
+static void test_checksum_type_required(void **state)
+{
+	(void)state;
+	struct pare_dep d;
+	static const char nul[] = "_><Q\0";
+	assert_true(pare_dep_parse(pare_slice_make(nul, sizeof(nul) - 1), &d, NULL) < 0);
+	assert_true(pare_dep_parse(pare_slice_from("a><Qx"), &d, NULL) < 0);
+	assert_true(pare_dep_parse(pare_slice_from("a><Q"), &d, NULL) < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_iterator),
 		cmocka_unit_test(test_satisfied),
 		cmocka_unit_test(test_satisfied_checksum),
+		cmocka_unit_test(test_checksum_type_required),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

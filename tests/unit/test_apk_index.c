@@ -576,6 +576,18 @@ static void test_write_signed(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* An empty slice may have a NULL pointer (an empty buffer): parsing it
+ * must not do arithmetic on it (UBSan). */
+static void test_empty_null_slice(void **state)
+{
+	(void)state;
+	struct pare_index idx;
+	pare_index_init(&idx);
+	assert_int_equal(pare_index_parse_slice(&idx, PARE_SLICE_NULL, "empty", 0, NULL), 0);
+	assert_int_equal(idx.n, 0);
+	pare_index_release(&idx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -588,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_record_reader),
 		cmocka_unit_test(test_entries_from_packages),
 		cmocka_unit_test(test_write_signed),
+		cmocka_unit_test(test_empty_null_slice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -291,6 +291,42 @@ static void test_layer_missing_root(void **state)
 	pare_buf_release(&out);
 }
 
+/* A package file named like a whiteout would delete, not exist: refused,
+ * naming the package and the path. */
+static void test_layer_refuses_whiteouts(void **state)
+{
+	static const char *const names[] = { "root/usr/.wh.foo", "root/usr/.wh..wh..opq" };
+	for (size_t i = 0; i < 2; i++) {
+		put_file(names[i], "x", 0644);
+		struct pare_layer_table t;
+		struct pare_layer_meta m = { .mode = 0644, .origin = "wh-1.0-r0" };
+		pare_layer_table_init(&t);
+		assert_int_equal(pare_layer_table_set(&t, names[i] + 5, &m), 0);
+		struct pare_layer_opts o = { .owners = PARE_LAYER_OWNERS_ROOT,
+					     .meta_fn = pare_layer_table_apply, .meta_ctx = &t };
+		char root[512];
+		path_in(root, sizeof(root), "root");
+		o.root = root;
+		struct pare_buf out;
+		struct pare_ostream os;
+		struct pare_layer_info info;
+		struct pare_error err = { 0 };
+		pare_buf_init(&out, 64u << 20);
+		pare_buf_ostream_init(&os, &out);
+		assert_int_equal(pare_layer_write(&o, &os, &info, &err), -PARE_E_UNSUPPORTED);
+		assert_non_null(strstr(err.msg, "wh-1.0-r0: "));
+		assert_non_null(strstr(err.msg, names[i] + 5));
+		assert_null(strchr(err.msg, '\n'));
+		pare_buf_release(&out);
+		pare_layer_table_release(&t);
+		char p[512];
+		path_in(p, sizeof(p), names[i]);
+		assert_int_equal(unlink(p), 0);
+	}
+	assert_true(pare_layer_is_whiteout(".wh."));
+	assert_false(pare_layer_is_whiteout("a.wh.b"));
+}
+
 /* ---- OCI layout ---- */
 
 static json_t *load_json(const char *path)
@@ -554,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_layer_clamp),
 		cmocka_unit_test(test_layer_table),
 		cmocka_unit_test(test_layer_missing_root),
+		cmocka_unit_test(test_layer_refuses_whiteouts),
 		cmocka_unit_test(test_oci_single),
 		cmocka_unit_test(test_oci_multi_arch),
 		cmocka_unit_test(test_docker_archive),

@@ -306,6 +306,37 @@ static void test_not_http(void **state)
 	fixture_release(&f);
 }
 
+/* An overall deadline applies unless the caller turns it off. */
+static void test_default_deadline(void **state)
+{
+	(void)state;
+	struct pare_http h;
+	struct pare_http_opts none = { .total_timeout_ms = -1 };
+	assert_int_equal(pare_http_init(&h, NULL, NULL), 0);
+	assert_int_equal(h.opts.total_timeout_ms, PARE_HTTP_DEFAULT_DEADLINE_MS);
+	pare_http_release(&h);
+	assert_int_equal(pare_http_init(&h, &none, NULL), 0);
+	assert_int_equal(h.opts.total_timeout_ms, 0);
+	pare_http_release(&h);
+}
+
+/* Credentials in the URL never reach the message. */
+static void test_error_hides_password(void **state)
+{
+	(void)state;
+	struct server s;
+	struct fixture f;
+	server_start(&s, 1, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+	fixture_init(&f, 0);
+	snprintf(f.url, sizeof(f.url), "http://user:pw0rd@127.0.0.1:%d/x", s.port);
+	struct pare_http_request req = { .url = f.url };
+	assert_int_equal(pare_http_get(&f.h, &req, &f.out, &f.res, &f.err), -PARE_E_NOT_FOUND);
+	assert_null(strstr(f.err.msg, "pw0rd"));
+	assert_non_null(strstr(f.err.msg, "http://***@127.0.0.1:"));
+	fixture_release(&f);
+	server_stop(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +351,8 @@ int main(void)
 		cmocka_unit_test(test_not_modified),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_not_http),
+		cmocka_unit_test(test_default_deadline),
+		cmocka_unit_test(test_error_hides_password),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,9 @@
 /* Unit tests of the solver through its API (no file formats). */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -166,6 +168,70 @@ static void test_missing_name_explained(void **state)
 	assert_null(f->sol.problems[0].required_by.v[0].pkg);
 }
 
+/* A package whose own dependency it cannot meet: the conflict is
+ * explained (it breaks its own atom), not reported as a search that ran
+ * out of budget. */
+static void test_self_conflict_explained(void **state)
+{
+	struct fx *f = *state;
+	pkg(f, "a", "1", "a>2", "", false, 0);
+	world(f, "a");
+	solve(f, 0);
+	assert_false(f->sol.ok);
+	assert_false(f->sol.budget_exhausted);
+	assert_int_equal(f->sol.nproblems, 1);
+	assert_int_equal(f->sol.problems[0].kind, PARE_PROBLEM_PACKAGE);
+	assert_int_equal(f->sol.problems[0].breaks.n, 1);
+	assert_string_equal(f->sol.problems[0].breaks.v[0].pkg->name->str.ptr, "a");
+	assert_int_equal(f->sol.problems[0].satisfies.n, 1);
+}
+
+/* A dependency chain p0 -> p1 -> ... deeper than a small thread stack
+ * allows for recursion: ordering must not recurse per link. */
+enum { CHAIN = 20000 };
+
+static void *solve_chain(void *arg)
+{
+	struct fx *f = arg;
+	for (uint32_t i = 0; i < CHAIN; i++) {
+		char name[16], dep[16];
+		snprintf(name, sizeof(name), "p%u", i);
+		snprintf(dep, sizeof(dep), "p%u", i + 1);
+		struct pare_dep d;
+		size_t nd = 0;
+		if (i + 1 < CHAIN)
+			assert_int_equal(pare_deps_parse(pare_slice_from(dep), &d, 1, &nd, NULL), 0);
+		unsigned char id[20] = { (unsigned char)i, (unsigned char)(i >> 8),
+					 (unsigned char)(i >> 16), 1 };
+		struct pare_spkg_desc desc = {
+			.name = pare_slice_from(name), .version = pare_slice_from("1"),
+			.depends = &d, .ndepends = nd, .identity = id, .identity_len = 20,
+			.installed_size = 1,
+		};
+		assert_int_equal(pare_universe_add(&f->u, &desc, PARE_SPKG_FROM_REPO, 0, NULL, NULL),
+				 0);
+	}
+	world(f, "p0");
+	solve(f, 0);
+	return NULL;
+}
+
+static void test_deep_chain_ordered(void **state)
+{
+	struct fx *f = *state;
+	pthread_attr_t a;
+	pthread_t t;
+	assert_int_equal(pthread_attr_init(&a), 0);
+	assert_int_equal(pthread_attr_setstacksize(&a, 1024 * 1024), 0);
+	assert_int_equal(pthread_create(&t, &a, solve_chain, f), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	pthread_attr_destroy(&a);
+	assert_true(f->sol.ok);
+	assert_int_equal(f->sol.nchanges, CHAIN);
+	assert_string_equal(change_name(f, 0), "p19999");
+	assert_string_equal(change_name(f, CHAIN - 1), "p0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +241,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_versioned_provides_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_virtual_needs_priority, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_name_explained, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deep_chain_ordered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_self_conflict_explained, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
