@@ -186,7 +186,14 @@ int pare_repo_pkg_cache_name(const struct pare_pkgent *e, char *out, size_t size
 			     struct pare_error *err);
 
 /* The host architecture in apk's names ("x86_64", "aarch64", "x86",
- * "armv7", "armhf", ...). */
+ * "armv7", "armhf", ...): the one table from uname's machine names to
+ * apk's (config.c; extend it there). */
 const char *pare_repo_host_arch(void);
+
+/* The architecture of a run, as apk chooses it: arch (--arch) when not
+ * NULL, else the first word of <root>/etc/apk/arch, else the host's.
+ * Checked to be a plain name; written NUL-terminated to out. */
+int pare_repo_arch_resolve(const char *root, const char *arch, char out[PARE_REPO_ARCH_MAX],
+			   struct pare_error *err);
 
 #endif
