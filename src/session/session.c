@@ -216,7 +216,39 @@ static int read_extra(struct pare_session *s, const char *path, bool must_exist,
 	return r;
 }
 
-/* --test-repo [@TAG:]FILE */
+/* A test repository served over HTTP (it stands in for the cached index
+ * of a remote repository, so it is read even with --no-network). */
+static int read_extra_url(struct pare_session *s, const char *url, struct pare_index **out,
+			  struct pare_error *err)
+{
+	*out = extra_index(s);
+	if (!*out)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	if (!s->http_ready) {
+		int r = pare_http_init(&s->http, NULL, err);
+		if (r < 0)
+			return r;
+		s->http_ready = true;
+	}
+	struct pare_buf b;
+	struct pare_ostream os;
+	pare_buf_init(&b, PARE_REPO_INDEX_MAX);
+	pare_buf_ostream_init(&os, &b);
+	struct pare_http_request req = { .url = url, .max_bytes = PARE_REPO_INDEX_MAX };
+	int r = pare_http_get(&s->http, &req, &os, NULL, err);
+	if (r == 0) {
+		struct pare_mem_istream m;
+		struct pare_istream in;
+		pare_mem_istream_init(&m, &in, b.data, b.len);
+		struct pare_index_read_opts ro = { .keys = s->keys,
+						   .allow_untrusted = s->allow_untrusted };
+		r = pare_index_read(*out, &in, url, &ro, err);
+	}
+	pare_buf_release(&b);
+	return r;
+}
+
+/* --test-repo [@TAG:]FILE or [@TAG:]URL */
 static int add_test_repo(struct pare_session *s, const char *spec, struct pare_error *err)
 {
 	struct pare_slice tag = PARE_SLICE_NULL;
@@ -233,7 +265,9 @@ static int add_test_repo(struct pare_session *s, const char *spec, struct pare_e
 	if (repo < 0)
 		return pare_error_set(err, repo, "too many repositories");
 	struct pare_index *idx;
-	int r = read_extra(s, path, true, &idx, err);
+	bool remote = pare_http_is_url(path);
+	int r = remote ? read_extra_url(s, path, &idx, err) : read_extra(s, path, true, &idx, err);
+	s->u.repos[repo].remote = remote;
 	return r < 0 ? r : add_index(s, idx, PARE_SPKG_FROM_REPO, repo, false, err);
 }
 
@@ -263,6 +297,7 @@ static int add_repos(struct pare_session *s, struct pare_error *err)
 		int repo = pare_universe_add_repo(&s->u, pare_slice_from(rp->tag));
 		if (repo < 0)
 			return pare_error_set(err, repo, "too many repositories");
+		s->u.repos[repo].remote = rp->kind == PARE_REPO_HTTP;
 		int r = add_index(s, &rp->index, PARE_SPKG_FROM_REPO, repo, true, err);
 		if (r < 0)
 			return r;
@@ -405,6 +440,8 @@ void pare_session_close(struct pare_session *s)
 	for (size_t i = 0; i < s->nextra; i++)
 		pare_index_release(&s->extra_v[i]);
 	free(s->extra_v);
+	if (s->http_ready)
+		pare_http_release(&s->http);
 	pare_index_release(&s->local);
 	if (s->keys)
 		pare_keyring_release(s->keys);

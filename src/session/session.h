@@ -51,6 +51,7 @@
 #include "db/scripts.h"
 #include "db/triggers.h"
 #include "db/world.h"
+#include "io/http.h"
 #include "repo/repo.h"
 #include "solver/solver.h"
 #include "solver/universe.h"
@@ -71,7 +72,9 @@ struct pare_session_opts {
 	int root_tmpfs;                /* read etc/apk/cache/installed: 1 yes, -1 no,
 					* 0 when the root is on tmpfs (apk's auto) */
 	/* Conformance inputs (apk's test options) instead of the root's files. */
-	const char *const *test_repos; /* "[@TAG:]FILE" index files */
+	const char *const *test_repos; /* "[@TAG:]FILE" index files, or "[@TAG:]URL":
+					* a remote repository (read even with
+					* --no-network, as apk reads a cached index) */
 	size_t ntest_repos;
 	const char *test_instdb, *test_world, *test_cache;
 };
@@ -90,6 +93,8 @@ struct pare_session {
 	bool repos_open;
 	struct pare_index *extra_v;    /* test repositories, the cache index (nextra) */
 	size_t nextra;
+	struct pare_http http;         /* for test repositories given as URLs */
+	bool http_ready;
 	struct pare_index local;       /* entries of committed local package files */
 	bool allow_untrusted;
 	char arch[PARE_REPO_ARCH_MAX];
