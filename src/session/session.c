@@ -201,19 +201,14 @@ static struct pare_index *extra_index(struct pare_session *s)
 	return &v[s->nextra++];
 }
 
-static int read_extra(struct pare_session *s, const char *path, bool must_exist,
-		      struct pare_index **out, struct pare_error *err)
+static int read_extra(struct pare_session *s, const char *path, struct pare_index **out,
+		      struct pare_error *err)
 {
 	*out = extra_index(s);
 	if (!*out)
 		return pare_error_set(err, -ENOMEM, "out of memory");
 	struct pare_index_read_opts ro = { .keys = s->keys, .allow_untrusted = s->allow_untrusted };
-	int r = pare_index_read_file(*out, path, &ro, err);
-	if (r == -ENOENT && !must_exist) {
-		pare_error_clear(err);
-		return 0;
-	}
-	return r;
+	return pare_index_read_file(*out, path, &ro, err);
 }
 
 /* A test repository served over HTTP (it stands in for the cached index
@@ -266,7 +261,7 @@ static int add_test_repo(struct pare_session *s, const char *spec, struct pare_e
 		return pare_error_set(err, repo, "too many repositories");
 	struct pare_index *idx;
 	bool remote = pare_http_is_url(path);
-	int r = remote ? read_extra_url(s, path, &idx, err) : read_extra(s, path, true, &idx, err);
+	int r = remote ? read_extra_url(s, path, &idx, err) : read_extra(s, path, &idx, err);
 	s->u.repos[repo].remote = remote;
 	return r < 0 ? r : add_index(s, idx, PARE_SPKG_FROM_REPO, repo, false, err);
 }
@@ -363,13 +358,20 @@ static int add_cache(struct pare_session *s, const struct pare_session_opts *o,
 	struct pare_index *idx;
 	int r = 0;
 	if (o->test_cache) {
-		r = read_extra(s, o->test_cache, true, &idx, err);
+		r = read_extra(s, o->test_cache, &idx, err);
 	} else if (s->root_open && (o->root_tmpfs > 0 || (o->root_tmpfs == 0 && root_on_tmpfs(s)))) {
-		char path[PARE_PATH_MAX];
-		int w = snprintf(path, sizeof(path), "%s/%s", o->root, CACHE_INSTALLED_PATH);
-		if (w < 0 || (size_t)w >= sizeof(path))
-			return pare_error_set(err, -PARE_E_TOO_BIG, "%s: path too long", o->root);
-		r = read_extra(s, path, false, &idx, err);
+		/* apk's own file, trusted like the installed database */
+		char *text;
+		size_t len;
+		r = pare_db_file_take(&s->root, CACHE_INSTALLED_PATH, PARE_DB_MAX_INSTALLED, &text,
+				      &len, err);
+		if (r <= 0)
+			return r;
+		if (!(idx = extra_index(s))) {
+			free(text);
+			return pare_error_set(err, -ENOMEM, "out of memory");
+		}
+		r = pare_index_parse_text(idx, text, len, CACHE_INSTALLED_PATH, 0, err);
 	} else {
 		return 0;
 	}
