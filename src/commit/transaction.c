@@ -110,7 +110,7 @@ static int obtain_file(struct txn *t, const struct pare_txn_change *c, char *out
 	if (!t->o->repos)
 		return pare_error_set(err, -PARE_E_NOT_FOUND, "%.*s: no package file",
 				      (int)c->new_ent->name.len, c->new_ent->name.ptr);
-	return pare_repos_cache_pkg(t->o->repos, c->new_ent, out, size, err);
+	return pare_repos_pkg_path(t->o->repos, c->new_ent, out, size, err);
 }
 
 static int verify_pkg(struct txn *t, const struct pare_txn_change *c, const struct pare_pkg *pkg,

@@ -171,6 +171,13 @@ int pare_repos_fetch_pkg(struct pare_repos *rs, const struct pare_pkgent *e,
 int pare_repos_cache_pkg(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
 			 size_t size, struct pare_error *err);
 
+/* The file to read e's package from: in place for a local repository
+ * (a regular file whose size matches S:; its identity and contents are
+ * for the reader to verify, once, while it stages the package), else the
+ * verified cache copy (pare_repos_cache_pkg). */
+int pare_repos_pkg_path(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
+			size_t size, struct pare_error *err);
+
 /* Check a package file against an index entry: size (when e has S:) and
  * identity (SHA-1 of the control member, e's C:), and the package's own
  * integrity (datahash, file checksums).  name is used in messages. */

@@ -20,8 +20,8 @@ for t in $(seq 20); do
   : > "$R/etc/apk/world"; : > "$R/lib/apk/db/installed"; echo x86_64 > "$R/etc/apk/arch"
   cp keys/* "$R/etc/apk/keys/"
   : > "$R/lib/apk/db/lock"
-  flock -x "$R/lib/apk/db/lock" sleep 0.2 & h=$!
-  sleep 0.05
+  flock -x "$R/lib/apk/db/lock" sleep 0.1 & h=$!
+  sleep 0.03
   "$PARE" --root "$R" --wait 30 -X "$PWD/repo" --no-cache add k0 > /dev/null 2>&1 & a=$!
   "$PARE" --root "$R" --wait 30 -X "$PWD/repo" --no-cache add solo > /dev/null 2>&1 & b=$!
   wait $h; wait $a; wait $b
