@@ -799,10 +799,6 @@ int pare_image_build(const struct pare_image_build_opts *o, struct pare_image_bu
 	memset(&cfg, 0, sizeof(cfg));
 	if (!o->config_path || !o->out_dir)
 		return pare_error_set(err, -PARE_E_USAGE, "a config and an output directory are needed");
-	if (o->run_scripts)
-		return pare_error_set(err, -PARE_E_UNSUPPORTED,
-				      "--run-scripts: running package scripts needs the "
-				      "transaction layer's script runner, not available yet");
 	res->failure = PARE_IMAGE_BUILD_FAILED;
 	int r = pare_image_config_load(&cfg, o->config_path, err);
 	if (r == 0)

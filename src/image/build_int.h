@@ -71,7 +71,8 @@ struct pib_arch {
 int pib_problem(struct pib_arch *a, struct pare_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* build_install.c: install the solution's packages into the root, write
+/* build_install.c: install the solution's packages into the root through
+ * the transaction layer (scripts only with run_scripts), write
  * lib/apk/db/installed, fill a->pkgs and the layer table's package
  * entries. */
 int pib_install(struct pib_arch *a, struct pare_error *err);
