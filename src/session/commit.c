@@ -135,11 +135,13 @@ static int map_item(struct pare_session *s, const struct pare_session_commit_opt
 		return co->auto_kinds && !auto_kind(s, co, c) ? 1 : 0;
 	}
 	c->new_ent = find_repo_ent(s, it);
-	c->index_verified = true;
 	if (!c->new_ent)
 		return pare_error_set(err, -PARE_E_NOT_FOUND, "%.*s-%.*s: not in any repository",
 				      (int)it->new_name.len, it->new_name.ptr,
 				      (int)it->new_version.len, it->new_version.ptr);
+	int repo = c->new_ent->repo;
+	c->index_verified = s->repos_open && repo >= 0 && (size_t)repo < s->repos.n &&
+			    s->repos.v[repo].index.trust == 0;
 	return 0;
 }
 
