@@ -669,8 +669,13 @@ int pare_txn_commit(const struct pare_txn_opts *o, struct pare_db_installed *db,
 	t.triggers_dirty = t.triggers_dirty || n > 0;
 	/* Every file in place reaches the disk before the database that lists
 	 * them: one syncfs instead of an fsync per file. */
-	if (n)
-		syncfs(o->root->fd);
+	if (n) {
+		int sfd = pare_root_openat(o->root, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, NULL);
+		if (sfd >= 0) {
+			syncfs(sfd);
+			close(sfd);
+		}
+	}
 	int r = world ? pare_world_write(world, o->root, &e) : 0;
 	if (r == 0)
 		r = write_state(&t, &e);
