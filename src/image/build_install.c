@@ -14,7 +14,6 @@
 
 #include "commit/transaction.h"
 #include "db/dbfile.h"
-#include "db/lock.h"
 #include "image/build_int.h"
 #include "io/digest.h"
 
@@ -54,8 +53,8 @@ static int table_set(struct pib_arch *a, struct pare_slice path, bool has_acl,
 static int fill_table(struct pib_arch *a, struct pare_error *err)
 {
 	int r = 0;
-	for (size_t i = 0; r == 0 && i < a->db.npkgs; i++) {
-		const struct pare_db_pkg *p = a->db.pkgs[i];
+	for (size_t i = 0; r == 0 && i < a->db->npkgs; i++) {
+		const struct pare_db_pkg *p = a->db->pkgs[i];
 		for (uint32_t d = 0; r == 0 && d < p->ndirs; d++) {
 			const struct pare_db_dir *dir = p->dirs[d];
 			r = table_set(a, dir->path, dir->has_acl, &dir->acl,
@@ -79,66 +78,31 @@ static void on_change(void *ctx, size_t i, size_t n, const struct pare_txn_chang
 			 (int)c->new_ent->version.len, c->new_ent->version.ptr);
 }
 
-/* The solution as the transaction's change set (a fresh root: INSTALLs). */
-static int map_changes(struct pib_arch *a, struct pare_txn_change *v, size_t *n,
-		       struct pare_error *err)
+/* Commit the solution in the staging root's session (a fresh root: only
+ * INSTALLs), then release the lock: its file is apk's run-time state, not
+ * part of an image. */
+static int commit(struct pib_arch *a, struct pare_error *err)
 {
-	*n = 0;
-	for (uint32_t i = 0; i < a->sol.nchanges; i++) {
-		const struct pare_change *c = &a->sol.changes[i];
-		if (!c->new_pkg)
-			continue;
-		const struct pare_pkgent *e =
-			c->new_pkg->id < a->nents ? a->ents[c->new_pkg->id] : NULL;
-		if (!e)
-			return pare_error_set(err, -PARE_E_NOT_FOUND, "%s: no index entry",
-					      c->new_pkg->name->str.ptr);
-		const struct pare_repo *rp =
-			e->repo >= 0 && (size_t)e->repo < a->repos.n ? &a->repos.v[e->repo] : NULL;
-		v[*n] = (struct pare_txn_change){
-			.kind = PARE_TXN_INSTALL,
-			.new_ent = e,
-			.index_verified = rp && rp->index.trust == 0,
-			.repo_tag = c->new_tag ? a->u->tags[c->new_tag] : PARE_SLICE_NULL,
-		};
-		a->pkgs[(*n)++].ent = e;
-	}
-	return 0;
-}
-
-static int commit(struct pib_arch *a, struct pare_txn_change *changes, size_t n,
-		  struct pare_error *err)
-{
-	struct pare_db_lock lock;
-	struct pare_db_scripts scripts;
-	struct pare_db_triggers triggers;
-	struct pare_db_lock_opts lo = { .create_dirs = true };
-	pare_db_lock_init(&lock);
-	pare_db_scripts_init(&scripts);
-	pare_db_triggers_init(&triggers);
-	int r = pare_db_lock(&lock, &a->root, &lo, err);
-	if (r < 0)
-		return r;
+	struct pare_session_item *items = calloc(a->sol.nchanges + 1, sizeof(*items));
+	if (!items)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	pare_session_items_from(&a->s, &a->sol, items);
 	struct pare_txn_opts to = {
-		.root = &a->root,
-		.repos = &a->repos,
-		.keys = &a->keys,
-		.allow_untrusted = a->o->allow_untrusted,
 		.no_scripts = !a->o->run_scripts,
 		.owners = PARE_EXTRACT_OWNERS_AUTO,
 		.log = a->o->log,
 		.on_change = on_change,
 		.ctx = a,
 	};
+	struct pare_session_commit_opts co = { .world_set = a->world_atoms,
+					       .nworld_set = a->nworld };
 	struct pare_txn_result res;
-	r = pare_txn_commit(&to, &a->db, NULL, &scripts, &triggers, changes, n, &res, err);
+	int r = pare_session_commit(&a->s, &to, &co, items, a->sol.nchanges, &res, err);
+	free(items);
 	if (r == 0 && res.errors)
-		r = pare_error_set(err, -PARE_E_UNSUPPORTED, "%u package script%s failed",
-				   res.script_errors, res.script_errors == 1 ? "" : "s");
-	pare_db_scripts_release(&scripts);
-	pare_db_triggers_release(&triggers);
-	pare_db_unlock(&lock);
-	/* The lock file is apk's run-time state, not part of an image. */
+		r = pare_error_set(err, -EIO, "%u error%s while installing (see above)", res.errors,
+				   res.errors == 1 ? "" : "s");
+	pare_db_unlock(&a->s.lock);
 	int fd = pare_root_openat(&a->root, "lib/apk/db", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0,
 				  NULL);
 	if (fd >= 0) {
@@ -151,29 +115,30 @@ static int commit(struct pib_arch *a, struct pare_txn_change *changes, size_t n,
 int pib_install(struct pib_arch *a, struct pare_error *err)
 {
 	char path[PARE_PATH_MAX];
-	size_t n;
-	struct pare_txn_change *changes = calloc(a->sol.nchanges + 1, sizeof(*changes));
 	a->pkgs = calloc(a->sol.nchanges + 1, sizeof(*a->pkgs));
-	if (!changes || !a->pkgs) {
-		free(changes);
+	if (!a->pkgs)
 		return pare_error_set(err, -ENOMEM, "out of memory");
-	}
-	int r = map_changes(a, changes, &n, err);
-	if (r == 0)
-		r = commit(a, changes, n, err);
-	free(changes);
-	for (size_t i = 0; r == 0 && i < n; i++) {
-		r = pare_repos_pkg_path(&a->repos, a->pkgs[i].ent, path, sizeof(path), err);
+	int r = commit(a, err);
+	for (uint32_t i = 0; r == 0 && i < a->sol.nchanges; i++) {
+		const struct pare_spkg *p = a->sol.changes[i].new_pkg;
+		const struct pare_pkgent *e = p ? pare_session_entry(&a->s, p) : NULL;
+		if (!p)
+			continue;
+		if (!e)
+			return pare_error_set(err, -PARE_E_NOT_FOUND, "%s: no index entry",
+					      p->name->str.ptr);
+		a->pkgs[a->npkgs].ent = e;
+		r = pare_repos_pkg_path(&a->s.repos, e, path, sizeof(path), err);
 		if (r == 0)
-			r = file_sha256(path, a->pkgs[i].sha256, err);
+			r = file_sha256(path, a->pkgs[a->npkgs].sha256, err);
 		if (r == 0)
 			a->npkgs++;
 	}
 	if (r == 0)
 		r = fill_table(a, err);
 	if (r == 0) {
-		pare_db_sort(&a->db);
-		r = pare_db_installed_write(&a->db, &a->root, err);
+		pare_db_sort(a->db);
+		r = pare_db_installed_write(a->db, &a->root, err);
 	}
 	return r;
 }

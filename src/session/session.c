@@ -59,7 +59,7 @@ static int open_root(struct pare_session *s, const struct pare_session_opts *o,
 	if (!o->lock)
 		return 0;
 	struct pare_db_lock_opts lo = { .wait_seconds = o->wait_seconds,
-					.create_dirs = o->initdb,
+					.create_dirs = o->initdb || o->create_db,
 					.waiting = o->waiting, .ctx = o->ctx };
 	r = pare_db_lock(&s->lock, &s->root, &lo, err);
 	if (r == -EWOULDBLOCK || r == -ETIMEDOUT)
@@ -173,11 +173,14 @@ const struct pare_pkgent *pare_session_entry(const struct pare_session *s,
 
 /* The entries of one index into the universe (repo < 0: not a repository). */
 static int add_index(struct pare_session *s, const struct pare_index *idx,
-		     enum pare_spkg_source src, int repo, bool remember, struct pare_error *err)
+		     enum pare_spkg_source src, int repo, bool remember,
+		     const struct pare_session_opts *o, struct pare_error *err)
 {
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < idx->n; i++) {
 		const struct pare_pkgent *e = &idx->ents[i];
+		if (o && o->skip && o->skip(o->skip_ctx, e))
+			continue;
 		struct pare_spkg_desc d;
 		struct pare_spkg *p = NULL;
 		pare_spkg_desc_from_pkgent(&d, e);
@@ -263,7 +266,7 @@ static int add_test_repo(struct pare_session *s, const char *spec, struct pare_e
 	bool remote = pare_http_is_url(path);
 	int r = remote ? read_extra_url(s, path, &idx, err) : read_extra(s, path, &idx, err);
 	s->u.repos[repo].remote = remote;
-	return r < 0 ? r : add_index(s, idx, PARE_SPKG_FROM_REPO, repo, false, err);
+	return r < 0 ? r : add_index(s, idx, PARE_SPKG_FROM_REPO, repo, false, NULL, err);
 }
 
 static int load_repos(struct pare_session *s, const struct pare_session_opts *o,
@@ -283,7 +286,8 @@ static int load_repos(struct pare_session *s, const struct pare_session_opts *o,
 	return 0;
 }
 
-static int add_repos(struct pare_session *s, struct pare_error *err)
+static int add_repos(struct pare_session *s, const struct pare_session_opts *o,
+		     struct pare_error *err)
 {
 	for (size_t i = 0; i < s->repos.n; i++) {
 		const struct pare_repo *rp = &s->repos.v[i];
@@ -293,7 +297,7 @@ static int add_repos(struct pare_session *s, struct pare_error *err)
 		if (repo < 0)
 			return pare_error_set(err, repo, "too many repositories");
 		s->u.repos[repo].remote = rp->kind == PARE_REPO_HTTP;
-		int r = add_index(s, &rp->index, PARE_SPKG_FROM_REPO, repo, true, err);
+		int r = add_index(s, &rp->index, PARE_SPKG_FROM_REPO, repo, true, o, err);
 		if (r < 0)
 			return r;
 	}
@@ -375,7 +379,7 @@ static int add_cache(struct pare_session *s, const struct pare_session_opts *o,
 	} else {
 		return 0;
 	}
-	return r < 0 ? r : add_index(s, idx, PARE_SPKG_FROM_CACHE, -1, false, err);
+	return r < 0 ? r : add_index(s, idx, PARE_SPKG_FROM_CACHE, -1, false, NULL, err);
 }
 
 static int build_universe(struct pare_session *s, const struct pare_session_opts *o,
@@ -386,7 +390,7 @@ static int build_universe(struct pare_session *s, const struct pare_session_opts
 	for (size_t i = 0; r == 0 && i < o->ntest_repos; i++)
 		r = add_test_repo(s, o->test_repos[i], err);
 	if (r == 0 && s->repos_open)
-		r = add_repos(s, err);
+		r = add_repos(s, o, err);
 	if (r == 0)
 		r = add_cache(s, o, err);
 	if (r == 0)
@@ -430,6 +434,16 @@ int pare_session_open(struct pare_session *s, const struct pare_session_opts *o,
 		r = build_universe(s, o, err);
 	}
 	return r;
+}
+
+struct pare_universe *pare_session_take_universe(struct pare_session *s)
+{
+	struct pare_universe *u = malloc(sizeof(*u));
+	if (!u)
+		return NULL;
+	*u = s->u; /* nothing points into the struct itself: a move */
+	pare_universe_init(&s->u, PARE_SLICE_NULL);
+	return u;
 }
 
 void pare_session_close(struct pare_session *s)

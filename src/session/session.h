@@ -63,12 +63,17 @@ struct pare_session_opts {
 	bool lock;                     /* take the database lock (for a commit) */
 	unsigned wait_seconds;         /* --wait */
 	bool initdb;                   /* create the root and its database dirs */
+	bool create_db;                /* create lib/apk/db (only) for the lock */
 	void (*waiting)(void *ctx);    /* called once before waiting for the lock */
 	void *ctx;
 	const char *keys_dir;          /* NULL: etc/apk/keys under the root */
 	bool allow_untrusted;
 	bool need_repos;               /* load the configured repositories */
 	struct pare_repo_config repo;  /* root and keys are filled in by the session */
+	/* Leave an index entry out of the universe (image builds keep -dev and
+	 * -doc subpackages out unless named); NULL: keep everything. */
+	bool (*skip)(void *ctx, const struct pare_pkgent *e);
+	void *skip_ctx;
 	int root_tmpfs;                /* read etc/apk/cache/installed: 1 yes, -1 no,
 					* 0 when the root is on tmpfs (apk's auto) */
 	/* Conformance inputs (apk's test options) instead of the root's files. */
@@ -113,6 +118,12 @@ struct pare_session {
 int pare_session_open(struct pare_session *s, const struct pare_session_opts *o,
 		      struct pare_error *err);
 void pare_session_close(struct pare_session *s);
+
+/* Move the universe out of the session (for a caller that explains a
+ * failed solve after closing it): malloc'ed, release it with
+ * pare_universe_release() and free(); the session keeps an empty one.
+ * NULL when out of memory. */
+struct pare_universe *pare_session_take_universe(struct pare_session *s);
 
 /* The index entry a package can be fetched through, or NULL. */
 const struct pare_pkgent *pare_session_entry(const struct pare_session *s,
