@@ -165,7 +165,11 @@ int pare_cli_commit(struct pare_cli *cli, const struct pare_cli_commit_opts *o,
 	pare_session_close(&s);
 	return status;
 }
-int pare_cli_open_root(struct pare_cli *cli, struct pare_root *root, struct pare_error *err)
+int pare_cli_session_open_db(struct pare_cli *cli, struct pare_session *s, struct pare_error *err)
 {
-	return pare_root_open(root, cli->opts.root ? cli->opts.root : "/", err);
+	struct pare_session_opts o = {
+		.root = cli->opts.root ? cli->opts.root : "/",
+		.db_only = true,
+	};
+	return pare_session_open(s, &o, err);
 }

@@ -51,8 +51,9 @@ void pare_cli_commit_line(FILE *f, size_t i, size_t n, const char *verb, struct 
 			  struct pare_slice new_version);
 const char *pare_cli_commit_verb(enum pare_txn_kind k);
 
-/* Open the root named by --root (default "/"), for read-only applets
- * (info, audit, stats), which take no lock. */
-int pare_cli_open_root(struct pare_cli *cli, struct pare_root *root, struct pare_error *err);
+/* A read-only session on the root named by --root (default "/") for info,
+ * audit and stats: the installed database, scripts.tar and triggers, no
+ * lock.  Close it with pare_session_close() in any case. */
+int pare_cli_session_open_db(struct pare_cli *cli, struct pare_session *s, struct pare_error *err);
 
 #endif

@@ -111,6 +111,8 @@ static int read_dbs(struct pare_session *s, const struct pare_session_opts *o,
 	}
 	if (r < 0)
 		return r;
+	if (o->db_only && s->root_open)
+		goto scripts;
 	if (o->test_world) {
 		r = dup_text(o->test_world, &text, &len, err);
 		if (r == 0)
@@ -120,6 +122,7 @@ static int read_dbs(struct pare_session *s, const struct pare_session_opts *o,
 	}
 	if (r < 0 || !s->root_open || !o->lock)
 		return r;
+scripts:
 	r = pare_db_scripts_read(&s->scripts, &s->root, err);
 	if (r == 0)
 		r = pare_db_triggers_read(&s->triggers, &s->root, err);
@@ -423,6 +426,8 @@ int pare_session_open(struct pare_session *s, const struct pare_session_opts *o,
 		r = open_root(s, o, err);
 	if (r == 0)
 		r = read_dbs(s, o, err);
+	if (r < 0 || o->db_only)
+		return r;
 	if (r == 0)
 		r = open_keys(s, o, err);
 	if (r == 0 && o->need_repos && o->ntest_repos == 0)

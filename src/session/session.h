@@ -64,6 +64,9 @@ struct pare_session_opts {
 	unsigned wait_seconds;         /* --wait */
 	bool initdb;                   /* create the root and its database dirs */
 	bool create_db;                /* create lib/apk/db (only) for the lock */
+	bool db_only;                  /* read-only applets (info, audit, stats): read the
+					* installed database, scripts.tar and triggers;
+					* no world, keys, repositories or universe */
 	void (*waiting)(void *ctx);    /* called once before waiting for the lock */
 	void *ctx;
 	const char *keys_dir;          /* NULL: etc/apk/keys under the root */
