@@ -7,7 +7,7 @@ PKGS="build-essential meson ninja-build pkg-config scdoc clang \
   zlib1g-dev libssl-dev libcurl4-openssl-dev libelf-dev libarchive-dev \
   libfyaml-dev libjansson-dev libcmocka-dev \
   skopeo umoci runc \
-  python3 openssl gzip bc nginx-light \
+  python3 python3-cryptography openssl gzip bc nginx-light \
   docker-registry apache2-utils busybox-static"
 
 missing=""

@@ -300,19 +300,9 @@ static int64_t clamp_mtime(const struct pare_mkpkg_opts *o, int64_t t)
 static int hash_file(int fd, const char *path, struct pare_digest_value *out,
 		     struct pare_error *err)
 {
-	struct pare_digest d;
-	unsigned char buf[65536];
-	ssize_t n;
-	int r = pare_digest_init(&d, PARE_DIGEST_SHA1);
-	while (r == 0 && (n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0)
-			r = pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
-		else
-			r = pare_digest_update(&d, buf, (size_t)n);
-	}
-	if (r == 0)
-		r = pare_digest_final(&d, out);
-	pare_digest_release(&d);
+	int r = pare_digest_fd(fd, PARE_DIGEST_SHA1, out);
+	if (r < 0)
+		pare_error_set(err, r, "%s: %s", path, pare_strerror(r));
 	return r;
 }
 
@@ -577,7 +567,8 @@ static int collect_tree(const struct pare_mkpkg_opts *o, struct mk_tree *t,
 	int r = walk_dir(t, t->rootfd, "", 0, err);
 	if (r < 0)
 		return pare_error_prefix(err, r, "%s: ", o->tree);
-	qsort(t->v, t->n, sizeof(*t->v), cmp_entry);
+	if (t->n)
+		qsort(t->v, t->n, sizeof(*t->v), cmp_entry);
 	set_owners(t, o->keep_owners);
 	r = link_hardlinks(t, err);
 	if (r == 0 && o->manifest)

@@ -88,7 +88,7 @@ static int add_virtual(struct pare_solve_ctx *c, struct add_ctx *a, int argc, ch
 	struct pare_error err = { 0 };
 	struct pare_spkg *p = NULL;
 	if (r == 0)
-		r = pare_universe_add(&c->u, &d, PARE_SPKG_FROM_CACHE, -1, &p, &err);
+		r = pare_universe_add(c->u, &d, PARE_SPKG_FROM_CACHE, -1, &p, &err);
 	free(deps);
 	if (r < 0)
 		return r;

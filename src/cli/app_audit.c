@@ -69,22 +69,17 @@ static int audit_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		pare_cli_error(cli, "audit: directories as arguments are not supported yet");
 		return 1;
 	}
-	struct pare_root root = { .fd = -1 };
-	struct pare_db_installed db;
+	struct pare_session ses;
 	struct pare_error err = { 0 };
-	pare_db_installed_init(&db);
 	a->cli = cli;
 	a->o.report = audit_report;
 	a->o.ctx = a;
-	int r = pare_cli_open_root(cli, &root, &err);
+	int r = pare_cli_session_open_db(cli, &ses, &err);
 	if (r == 0)
-		r = pare_db_installed_read(&db, &root, &err);
-	if (r == 0)
-		r = pare_audit(&root, &db, &a->o, &err);
+		r = pare_audit(&ses.root, &ses.db, &a->o, &err);
 	if (r < 0)
 		pare_cli_report(cli, r, &err);
-	pare_db_installed_release(&db);
-	pare_root_release(&root);
+	pare_session_close(&ses);
 	return r < 0 ? 1 : 0;
 }
 

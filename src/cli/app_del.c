@@ -50,11 +50,11 @@ static bool reaches(const struct pare_sname *n, const struct pare_sname *target,
 static void drop_world(struct pare_solve_ctx *c, const struct pare_sname *n, bool rdepends)
 {
 	size_t k = 0;
-	uint8_t *seen = calloc(c->u.nnames + 1, 1);
+	uint8_t *seen = calloc(c->u->nnames + 1, 1);
 	for (size_t i = 0; i < c->nworld; i++) {
 		bool drop = c->world[i].name == n;
 		if (!drop && rdepends && seen && !c->world[i].conflict) {
-			memset(seen, 0, c->u.nnames + 1);
+			memset(seen, 0, c->u->nnames + 1);
 			drop = reaches(c->world[i].name, n, seen, true);
 		}
 		if (!drop)
@@ -68,7 +68,7 @@ static void drop_world(struct pare_solve_ctx *c, const struct pare_sname *n, boo
 static const struct pare_spkg **selected_map(const struct pare_solve_ctx *c,
 					     const struct pare_solution *sol)
 {
-	const struct pare_spkg **m = calloc(c->u.nnames + 1, sizeof(*m));
+	const struct pare_spkg **m = calloc(c->u->nnames + 1, sizeof(*m));
 	for (uint32_t i = 0; m && i < sol->nselected; i++)
 		m[sol->selected[i]->name->id] = sol->selected[i];
 	for (uint32_t i = 0; m && i < sol->nselected; i++) {
@@ -102,7 +102,7 @@ static void print_kept(struct pare_solve_ctx *c, const struct pare_solution *sol
 {
 	bool header = false;
 	const struct pare_spkg **m = selected_map(c, sol);
-	uint8_t *seen = calloc(c->u.npkgs + 1, 1);
+	uint8_t *seen = calloc(c->u->npkgs + 1, 1);
 	for (int i = 0; m && seen && i < n; i++) {
 		const struct pare_spkg *kept = m[names[i]->id];
 		if (!kept || kept->name != names[i])
@@ -110,7 +110,7 @@ static void print_kept(struct pare_solve_ctx *c, const struct pare_solution *sol
 		bool any = false;
 		for (size_t w = 0; w < c->nworld; w++) {
 			const struct pare_spkg *top = m[c->world[w].name->id];
-			memset(seen, 0, c->u.npkgs + 1);
+			memset(seen, 0, c->u->npkgs + 1);
 			if (c->world[w].conflict || !top || !pulls(m, top, kept, seen))
 				continue;
 			if (!header)
@@ -142,7 +142,7 @@ static int del_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 	if (!names || pare_solve_ctx_open(&c, cli) < 0)
 		goto out;
 	for (int i = 0; i < argc; i++) {
-		names[i] = pare_universe_name(&c.u, pare_slice_from(argv[i]));
+		names[i] = pare_universe_name(c.u, pare_slice_from(argv[i]));
 		if (!names[i] || pare_solve_name_flag(&c, names[i], PARE_SOLVE_REMOVED) < 0)
 			goto out;
 	}

@@ -44,7 +44,7 @@ static int fix_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		goto out;
 	uint8_t flags = PARE_SOLVE_REINSTALL | (f->upgrade ? PARE_SOLVE_UPGRADE : 0);
 	for (int i = 0; i < argc; i++) {
-		const struct pare_sname *n = pare_universe_find_name(&c.u, pare_slice_from(argv[i]));
+		const struct pare_sname *n = pare_universe_find_name(c.u, pare_slice_from(argv[i]));
 		if (!n) {
 			pare_cli_error(cli, "%s: no such package", argv[i]);
 			goto out;
@@ -55,8 +55,8 @@ static int fix_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 			goto out;
 	}
 	/* Without NAMEs, apk fixes the packages an earlier commit left broken. */
-	for (size_t i = 0; argc == 0 && i < c.nfailed; i++)
-		if (pare_solve_name_flag(&c, c.failed[i], flags) < 0)
+	for (size_t i = 0; argc == 0 && i < c.s.nfailed; i++)
+		if (pare_solve_name_flag(&c, c.s.failed[i], flags) < 0)
 			goto out;
 	pare_solve_world_sort(&c);
 	status = pare_solve_and_report(&c, 0, &sol);

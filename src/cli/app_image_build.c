@@ -132,7 +132,7 @@ static void print_solve_failure(struct pare_cli *cli, struct pare_image_build_re
 	struct pare_solve_ctx sc;
 	memset(&sc, 0, sizeof(sc));
 	sc.cli = cli;
-	sc.u = *res->universe; /* a shallow copy, only read; never released */
+	sc.u = res->universe; /* only read; owned by res */
 	pare_solve_print_errors(&sc, &res->solution);
 }
 

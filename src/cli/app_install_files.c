@@ -47,7 +47,7 @@ static int if_parse(void *ctx, int id, const char *arg, struct pare_error *err)
 	case O_WAIT: c->o.wait_seconds = (unsigned)strtoul(arg, NULL, 10); break;
 	case O_NO_CHOWN: c->o.no_chown = true; break;
 	case O_INITDB: c->o.initdb = true; break;
-	case O_REINSTALL: c->o.reinstall = true; break;
+	case O_REINSTALL: c->o.session.reinstall = true; break;
 	default: break;
 	}
 	return 0;
@@ -59,21 +59,21 @@ static int if_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 {
 	struct if_ctx *c = ctx;
 	size_t n = c->nremove + (size_t)argc;
-	struct pare_cli_commit_item *items = calloc(n + 1, sizeof(*items));
+	struct pare_session_item *items = calloc(n + 1, sizeof(*items));
 	if (!items) {
 		pare_cli_error(cli, "out of memory");
 		return 1;
 	}
 	size_t k = 0;
 	for (size_t i = 0; i < c->nremove; i++)
-		items[k++] = (struct pare_cli_commit_item){ .kind = PARE_TXN_REMOVE,
+		items[k++] = (struct pare_session_item){ .kind = PARE_TXN_REMOVE,
 							    .old_name = pare_slice_from(c->remove[i]) };
 	for (int i = 0; i < argc; i++)
-		items[k++] = (struct pare_cli_commit_item){ .kind = PARE_TXN_INSTALL,
+		items[k++] = (struct pare_session_item){ .kind = PARE_TXN_INSTALL,
 							    .pkg_path = argv[i] };
-	c->o.auto_kinds = true;
-	c->o.world_del = c->remove;
-	c->o.nworld_del = c->nremove;
+	c->o.session.auto_kinds = true;
+	c->o.session.world_del = c->remove;
+	c->o.session.nworld_del = c->nremove;
 	int status = pare_cli_commit(cli, &c->o, items, k);
 	free(items);
 	return status;

@@ -3,12 +3,12 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "apk/mkpkg.h"
 #include "apk/package.h"
 #include "io/stream.h"
+#include "repo/repo.h"
 #include "cli/applets.h"
 #include "cli/common.h"
 
@@ -99,21 +99,6 @@ static int mkpkg_parse(void *ctx, int id, const char *arg, struct pare_error *er
 	return 0;
 }
 
-/* apk's name for the host architecture. */
-static const char *host_arch(struct utsname *u)
-{
-	if (uname(u) < 0)
-		return "noarch";
-	const char *m = u->machine;
-	if (!strcmp(m, "i686") || !strcmp(m, "i586") || !strcmp(m, "i486"))
-		return "x86";
-	if (!strncmp(m, "armv7", 5))
-		return "armv7";
-	if (!strncmp(m, "armv6", 5))
-		return "armhf";
-	return m;
-}
-
 static int read_info(const char *path, struct pare_buf *text, struct pare_pkginfo *pi,
 		     struct pare_error *err)
 {
@@ -138,8 +123,7 @@ static int build_info(struct mkpkg_ctx *m, struct pare_buf *text, struct pare_pk
 		r = pare_pkginfo_set(pi, key, pare_slice_from(eq + 1), err);
 	}
 	if (r == 0 && pi->arch.len == 0) {
-		struct utsname u;
-		r = pare_pkginfo_set(pi, "arch", pare_slice_from(host_arch(&u)), err);
+		r = pare_pkginfo_set(pi, "arch", pare_slice_from(pare_repo_host_arch()), err);
 	}
 	if (r == 0 && (pi->pkgname.len == 0 || pi->pkgver.len == 0))
 		r = pare_error_set(err, -PARE_E_USAGE,

@@ -9,39 +9,25 @@ static int stats_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 	(void)ctx;
 	(void)argc;
 	(void)argv;
-	struct pare_root root = { .fd = -1 };
-	struct pare_db_installed db;
-	struct pare_db_triggers trig;
-	struct pare_db_scripts scripts;
+	struct pare_session ses;
 	struct pare_error err = { 0 };
-	pare_db_installed_init(&db);
-	pare_db_triggers_init(&trig);
-	pare_db_scripts_init(&scripts);
-	int r = pare_cli_open_root(cli, &root, &err);
-	if (r == 0)
-		r = pare_db_installed_read(&db, &root, &err);
-	if (r == 0)
-		r = pare_db_triggers_read(&trig, &root, &err);
-	if (r == 0)
-		r = pare_db_scripts_read(&scripts, &root, &err);
+	int r = pare_cli_session_open_db(cli, &ses, &err);
 	if (r == 0) {
+		const struct pare_db_installed *db = &ses.db;
 		struct pare_txn_result t;
-		pare_txn_db_totals(&db, &t);
+		pare_txn_db_totals(db, &t);
 		size_t broken = 0;
-		for (size_t i = 0; i < db.npkgs; i++)
-			broken += db.pkgs[i]->broken.len > 0;
+		for (size_t i = 0; i < db->npkgs; i++)
+			broken += db->pkgs[i]->broken.len > 0;
 		fprintf(cli->out,
 			"installed:\n  packages: %zu\n  dirs: %llu\n  files: %llu\n  bytes: %llu\n"
 			"  triggers: %zu\n  scripts: %zu\n  broken: %zu\n",
 			t.npkgs, (unsigned long long)t.dirs, (unsigned long long)t.files,
-			(unsigned long long)t.installed_size, trig.n, scripts.n, broken);
+			(unsigned long long)t.installed_size, ses.triggers.n, ses.scripts.n, broken);
 	} else {
 		pare_cli_report(cli, r, &err);
 	}
-	pare_db_scripts_release(&scripts);
-	pare_db_triggers_release(&trig);
-	pare_db_installed_release(&db);
-	pare_root_release(&root);
+	pare_session_close(&ses);
 	return r < 0 ? 1 : 0;
 }
 

@@ -108,8 +108,8 @@ static int mark_preupgrade(struct pare_solve_ctx *c, struct upgrade_ctx *x)
 {
 	struct pare_sdep atoms[MAX_PRE + 1];
 	int n = 0, found = 0;
-	if (c->self)
-		atoms[n++] = (struct pare_sdep){ .name = c->self->name, .op = PARE_VERSION_ANY };
+	if (c->s.self)
+		atoms[n++] = (struct pare_sdep){ .name = c->s.self->name, .op = PARE_VERSION_ANY };
 	for (int i = 0; i < x->npre; i++) {
 		struct pare_sdep d;
 		if (pare_solve_parse_world_dep(c, x->pre[i] + (x->pre[i][0] == '!'), false, &d) < 0)
@@ -122,8 +122,8 @@ static int mark_preupgrade(struct pare_solve_ctx *c, struct upgrade_ctx *x)
 		if (x->pre[i][0] != '!')
 			atoms[n++] = d;
 	}
-	for (uint32_t i = 0; i < c->u.npkgs; i++) {
-		const struct pare_spkg *p = c->u.pkgs[i];
+	for (uint32_t i = 0; i < c->u->npkgs; i++) {
+		const struct pare_spkg *p = c->u->pkgs[i];
 		if (!(p->flags & PARE_SPKG_INSTALLED))
 			continue;
 		for (int j = 0; j < n; j++) {
@@ -164,10 +164,10 @@ static int preupgrade(struct pare_solve_ctx *c, struct upgrade_ctx *x, int *stat
 
 static void note_unavailable(struct pare_solve_ctx *c)
 {
-	const struct pare_spkg **v = calloc(c->u.npkgs + 1, sizeof(*v));
+	const struct pare_spkg **v = calloc(c->u->npkgs + 1, sizeof(*v));
 	uint32_t n = 0;
-	for (uint32_t i = 0; v && i < c->u.npkgs; i++) {
-		const struct pare_spkg *p = c->u.pkgs[i];
+	for (uint32_t i = 0; v && i < c->u->npkgs; i++) {
+		const struct pare_spkg *p = c->u->pkgs[i];
 		if ((p->flags & PARE_SPKG_INSTALLED) && !p->repos)
 			v[n++] = p;
 	}
@@ -197,7 +197,7 @@ static int name_flags_for_args(struct pare_solve_ctx *c, struct upgrade_ctx *x, 
 	if (argc == 0 || x->ignore)
 		*global |= f;
 	for (int i = 0; i < argc; i++) {
-		const struct pare_sname *n = pare_universe_name(&c->u, pare_slice_from(argv[i]));
+		const struct pare_sname *n = pare_universe_name(c->u, pare_slice_from(argv[i]));
 		if (!n)
 			return -1;
 		int r = x->ignore ? pare_solve_name_flag(c, n, PARE_SOLVE_HOLD)

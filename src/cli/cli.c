@@ -178,7 +178,17 @@ static int global_set(struct parse_state *st, int id, const char *arg, struct pa
 	case G_TEST_INSTDB: o->test_instdb = arg; break;
 	case G_TEST_WORLD: o->test_world = arg; break;
 	case G_TEST_CACHE: o->test_cache = arg; break;
-	case G_ROOT_TMPFS: break;
+	case G_ROOT_TMPFS:
+		if (!strcmp(arg, "yes") || !strcmp(arg, "1") || !strcmp(arg, "true"))
+			o->root_tmpfs = 1;
+		else if (!strcmp(arg, "no") || !strcmp(arg, "0") || !strcmp(arg, "false"))
+			o->root_tmpfs = -1;
+		else if (!strcmp(arg, "auto"))
+			o->root_tmpfs = 0;
+		else
+			return pare_error_set(err, -PARE_E_USAGE,
+					      "--root-tmpfs: '%s' is not yes, no or auto", arg);
+		break;
 	}
 	return 0;
 }

@@ -64,6 +64,7 @@ struct pare_global_opts {
 	const char *test_instdb;       /* --test-instdb FILE */
 	const char *test_world;        /* --test-world "a b" */
 	const char *test_cache;        /* --test-cache FILE */
+	int root_tmpfs;                /* --root-tmpfs: 1 yes, -1 no, 0 auto (statfs) */
 };
 
 /* What the CLI hands to an applet. */

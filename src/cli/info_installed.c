@@ -93,15 +93,11 @@ static int answer(struct pare_cli *cli, const struct pare_db_installed *db, unsi
 bool pare_info_installed(struct pare_cli *cli, unsigned inst, unsigned fields,
 			 pare_info_print_fn print, int argc, char **argv, int *status)
 {
-	struct pare_root root;
-	struct pare_db_installed db;
+	struct pare_session ses;
 	struct pare_error err = { 0 };
-	pare_db_installed_init(&db);
-	root.fd = -1;
 	bool handled = false;
-	int r = pare_cli_open_root(cli, &root, &err);
-	if (r == 0)
-		r = pare_db_installed_read(&db, &root, &err);
+	int r = pare_cli_session_open_db(cli, &ses, &err);
+	const struct pare_db_installed *db = &ses.db;
 	if (r < 0 && inst) {
 		pare_cli_report(cli, r, &err);
 		*status = 1;
@@ -109,13 +105,12 @@ bool pare_info_installed(struct pare_cli *cli, unsigned inst, unsigned fields,
 	} else if (r == 0) {
 		bool all = argc > 0;
 		for (int i = 0; all && i < argc; i++)
-			all = pare_db_find_pkg(&db, pare_slice_from(argv[i])) != NULL;
+			all = pare_db_find_pkg(db, pare_slice_from(argv[i])) != NULL;
 		if (inst || all) {
-			*status = answer(cli, &db, inst, fields, print, argc, argv);
+			*status = answer(cli, db, inst, fields, print, argc, argv);
 			handled = true;
 		}
 	}
-	pare_db_installed_release(&db);
-	pare_root_release(&root);
+	pare_session_close(&ses);
 	return handled;
 }

@@ -53,10 +53,9 @@ static void report_repos(struct pare_cli *cli, struct pare_cli_repos *cr, bool r
 	}
 }
 
-int pare_cli_repos_open(struct pare_cli *cli, struct pare_cli_repos *cr, bool refresh)
+void pare_cli_repo_config(struct pare_cli *cli, struct pare_repo_config *cfg)
 {
-	struct pare_error err = { 0 };
-	struct pare_repo_config cfg = {
+	*cfg = (struct pare_repo_config){
 		.root = cli->opts.root,
 		.repositories_file = cli->opts.repositories_file,
 		.extra = cli->opts.repos,
@@ -68,12 +67,19 @@ int pare_cli_repos_open(struct pare_cli *cli, struct pare_cli_repos *cr, bool re
 		.allow_untrusted = cli->opts.allow_untrusted,
 		.log = &cli->log,
 		.progress = &cli->progress,
+		.allow_index_downgrade = cli->opts.allow_index_downgrade,
+		.index_max_age = (int64_t)cli->opts.index_max_age * 86400,
 	};
+	http_opts_from_env(cli, &cfg->http);
+}
+
+int pare_cli_repos_open(struct pare_cli *cli, struct pare_cli_repos *cr, bool refresh)
+{
+	struct pare_error err = { 0 };
+	struct pare_repo_config cfg;
+	pare_cli_repo_config(cli, &cfg);
 	memset(cr, 0, sizeof(*cr));
 	cr->keys.root.fd = -1;
-	http_opts_from_env(cli, &cfg.http);
-	cfg.allow_index_downgrade = cli->opts.allow_index_downgrade;
-	cfg.index_max_age = (int64_t)cli->opts.index_max_age * 86400;
 	int r = pare_cli_keys_open(cli, &cr->keys, &err);
 	if (r == 0) {
 		cfg.keys = cr->keys.keys;

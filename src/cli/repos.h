@@ -25,6 +25,10 @@ struct pare_cli_repos {
 	int unavailable, stale;
 };
 
+/* The repository configuration of the global options (-X, --arch, cache,
+ * timeouts from the environment); keys are not set. */
+void pare_cli_repo_config(struct pare_cli *cli, struct pare_repo_config *cfg);
+
 /* Open keys and repositories and load the indexes (refresh: pare
  * update).  Failing repositories are reported (as ERROR lines when
  * refresh, else WARNING lines) and counted.  Returns 0, or a negative code

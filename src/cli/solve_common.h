@@ -1,5 +1,5 @@
-/* What add, del, upgrade and fix share: loading the universe (installed
- * database, repositories, cache) and the world, running the solver, and
+/* What add, del, upgrade and fix share: a session (session/session.h) with
+ * the universe and the world, running the solver, and
  * printing apk's change lines, "OK:" line and error explanation. */
 #ifndef PARE_CLI_SOLVE_COMMON_H
 #define PARE_CLI_SOLVE_COMMON_H
@@ -10,40 +10,33 @@
 #include "apk/index.h"
 #include "cli/cli.h"
 #include "cli/repos.h"
+#include "session/session.h"
 #include "solver/solver.h"
 #include "solver/universe.h"
 
-/* Ownership: owns the universe, the world array and the flags array. */
+/* Ownership: owns the session (root, lock, databases, repositories,
+ * universe), the world array and the flags array.  u is &s.u (or, for
+ * printing only, a universe owned elsewhere). */
 struct pare_solve_ctx {
 	struct pare_cli *cli;
-	struct pare_universe u;
-	struct pare_sdep *world;
+	struct pare_session s;
+	bool s_open;
+	struct pare_universe *u;
+	struct pare_sdep *world;       /* the request's world (starts as the session's) */
 	size_t nworld, world_cap;
 	uint8_t *name_flags;           /* per name id, grown with the universe */
 	size_t nname_flags;
-	const struct pare_spkg *self;  /* owner of proc/self/exe, if installed */
 	bool finalized;
-	bool degraded;                 /* an index entry had a provide that did not parse */
-	/* Configured repositories (etc/apk/repositories, -X), when no
-	 * --test-repo is given; their indexes back the packages below. */
-	struct pare_cli_repos repos;
-	bool repos_open;
-	/* Per package id: the repository index entry it came from (first
-	 * seen), or NULL (installed only, or from a --test-repo file). */
-	const struct pare_pkgent **pkg_ent;
-	size_t npkg_ent;
-	/* Installed packages whose record carries "f:" (an earlier commit
-	 * failed for them, e.g. a script): what `pare fix` fixes by default. */
-	const struct pare_sname **failed;
-	size_t nfailed;
 };
 
 /* The index entry a package can be fetched through, or NULL. */
 const struct pare_pkgent *pare_solve_ctx_entry(const struct pare_solve_ctx *c,
 					       const struct pare_spkg *p);
 
-/* Load everything for the run (see the options in cli.h).  Prints its own
- * errors; returns 0 or a negative code. */
+/* Open the session for the run (see the options in cli.h): locked first
+ * unless --simulate (or a --test-* input), so the whole run from reading
+ * the databases to the commit is serialised with other runs.  Prints its
+ * own errors; returns 0 or a negative code. */
 int pare_solve_ctx_open(struct pare_solve_ctx *c, struct pare_cli *cli);
 void pare_solve_ctx_release(struct pare_solve_ctx *c);
 /* Build the universe's reverse maps (once; after the last package add). */

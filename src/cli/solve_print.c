@@ -108,7 +108,7 @@ void pare_solve_print_changes(struct pare_solve_ctx *c, const struct pare_soluti
 	for (uint32_t i = 0; i < sol->nchanges; i++) {
 		const struct pare_change *ch = &sol->changes[i];
 		const struct pare_spkg *p = ch->new_pkg ? ch->new_pkg : ch->old_pkg;
-		pkg_label(&c->u, p, ch->new_pkg ? ch->new_tag : 0, label, sizeof(label));
+		pkg_label(c->u, p, ch->new_pkg ? ch->new_tag : 0, label, sizeof(label));
 		fprintf(f, "(%*u/%u) %s %s (", width, i + 1, sol->nchanges, change_verb(ch->kind),
 			label);
 		if (ch->old_pkg && ch->new_pkg && ch->old_pkg != ch->new_pkg)
@@ -161,7 +161,7 @@ static void print_reasons(struct pare_solve_ctx *c, FILE *f, const char *label,
 		if (names_only)
 			snprintf(text, sizeof(text), "%s", rs->v[i].pkg->name->str.ptr);
 		else
-			reason_text(&c->u, &rs->v[i], text, sizeof(text));
+			reason_text(c->u, &rs->v[i], text, sizeof(text));
 		wrap_word(&w, text);
 	}
 	wrap_end(&w);
@@ -198,8 +198,8 @@ static void print_problem(struct pare_solve_ctx *c, FILE *f, const struct pare_p
 	if (p->masked_network)
 		print_line(f, "masked in:", "--no-network");
 	if (p->masked_tag >= 0) {
-		snprintf(buf, sizeof(buf), "@%.*s", (int)c->u.tags[p->masked_tag].len,
-			 c->u.tags[p->masked_tag].ptr);
+		snprintf(buf, sizeof(buf), "@%.*s", (int)c->u->tags[p->masked_tag].len,
+			 c->u->tags[p->masked_tag].ptr);
 		print_line(f, "masked in:", buf);
 	}
 	print_reasons(c, f, "conflicts:", &p->conflicts, false);
@@ -253,7 +253,7 @@ static char *world_atom_text(const struct pare_solve_ctx *c, const struct pare_s
 	int r = pare_buf_appendf(&b, "%s%.*s", d->conflict ? "!" : "", (int)d->name->str.len,
 				 d->name->str.ptr);
 	if (r == 0 && d->tag)
-		r = pare_buf_appendf(&b, "@%.*s", (int)c->u.tags[d->tag].len, c->u.tags[d->tag].ptr);
+		r = pare_buf_appendf(&b, "@%.*s", (int)c->u->tags[d->tag].len, c->u->tags[d->tag].ptr);
 	if (r == 0 && d->version.len)
 		r = pare_buf_appendf(&b, "%s%.*s", pare_version_op_str(d->op), (int)d->version.len,
 				     d->version.ptr);
@@ -264,47 +264,27 @@ static char *world_atom_text(const struct pare_solve_ctx *c, const struct pare_s
 	return pare_buf_detach(&b, NULL);
 }
 
-static void commit_item(const struct pare_solve_ctx *c, const struct pare_change *ch,
-			struct pare_cli_commit_item *it)
-{
-	memset(it, 0, sizeof(*it));
-	it->kind = (enum pare_txn_kind)ch->kind;
-	if (ch->old_pkg)
-		it->old_name = ch->old_pkg->name->str;
-	if (ch->new_pkg) {
-		it->new_name = ch->new_pkg->name->str;
-		it->new_version = ch->new_pkg->version;
-		it->new_identity = ch->new_pkg->identity_len ? ch->new_pkg->identity : NULL;
-		it->new_identity_len = ch->new_pkg->identity_len;
-		it->new_tag = c->u.tags[ch->new_tag];
-	}
-}
-
 /* Apply a successful solution: print it with --simulate, else commit it
  * to the root with the new world. */
 static int solve_commit(struct pare_solve_ctx *c, const struct pare_solution *sol)
 {
 	struct pare_cli *cli = c->cli;
-	struct pare_cli_commit_item *items = calloc(sol->nchanges + 1, sizeof(*items));
+	struct pare_session_item *items = calloc(sol->nchanges + 1, sizeof(*items));
 	char **world = calloc(c->nworld + 1, sizeof(*world));
 	int status = 1;
 	if (!items || !world)
 		goto out;
-	for (uint32_t i = 0; i < sol->nchanges; i++)
-		commit_item(c, &sol->changes[i], &items[i]);
+	pare_session_items_from(&c->s, sol, items);
 	for (size_t i = 0; i < c->nworld; i++)
 		if (!(world[i] = world_atom_text(c, &c->world[i])))
 			goto out;
 	struct pare_cli_commit_opts o = {
 		.no_scripts = cli->opts.no_scripts,
 		.force_overwrite = cli->opts.force_overwrite,
-		.initdb = cli->opts.initdb,
 		.no_chown = cli->opts.no_chown,
-		.wait_seconds = cli->opts.wait_seconds,
-		.world_set = (const char *const *)world,
-		.nworld_set = c->nworld,
+		.session = { .world_set = (const char *const *)world, .nworld_set = c->nworld },
 	};
-	status = pare_cli_commit(cli, &o, items, sol->nchanges);
+	status = pare_cli_session_commit(cli, &c->s, &o, items, sol->nchanges);
 out:
 	if (status && (!items || !world))
 		pare_cli_error(cli, "out of memory");

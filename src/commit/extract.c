@@ -474,7 +474,8 @@ static int meta_file(struct pare_extract *x, xnode *n, int pfd, struct pare_erro
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_dev != n->tmp_dev ||
 	    st.st_ino != n->tmp_ino)
 		r = -PARE_E_UNSAFE_PATH, what = "temporary was replaced";
-	else if (x->apply_owners && fchown(fd, (uid_t)n->uid, (gid_t)n->gid) < 0)
+	else if (x->apply_owners && (st.st_uid != n->uid || st.st_gid != n->gid) &&
+		 fchown(fd, (uid_t)n->uid, (gid_t)n->gid) < 0)
 		r = neg_errno(), what = "cannot change owner";
 	else if (fchmod(fd, final_mode(x, n->mode)) < 0)
 		r = neg_errno(), what = "cannot change mode";

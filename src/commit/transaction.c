@@ -111,7 +111,7 @@ static int obtain_file(struct txn *t, const struct pare_txn_change *c, char *out
 	if (!t->o->repos)
 		return pare_error_set(err, -PARE_E_NOT_FOUND, "%.*s: no package file",
 				      (int)c->new_ent->name.len, c->new_ent->name.ptr);
-	return pare_repos_cache_pkg(t->o->repos, c->new_ent, out, size, err);
+	return pare_repos_pkg_path(t->o->repos, c->new_ent, out, size, err);
 }
 
 static int verify_pkg(struct txn *t, const struct pare_txn_change *c, const struct pare_pkg *pkg,
@@ -350,7 +350,11 @@ static int unpack(struct txn *t, const struct pare_txn_change *c, struct txn_sta
 		return r;
 	struct pare_pkg_visitor v;
 	txn_stage_visitor(st, &v);
-	struct pare_pkg_read_opts ro = { .keys = t->o->keys };
+	/* A package named by a signed index entry is vouched for by its
+	 * identity (the control member's SHA-1, checked in verify_pkg): no
+	 * second RSA verification, as apk does. */
+	bool vouched = c->index_verified && c->new_ent->identity.alg == PARE_DIGEST_SHA1;
+	struct pare_pkg_read_opts ro = { .keys = vouched ? NULL : t->o->keys };
 	r = pare_pkg_read_file(pkg, path, &ro, &v, err);
 	if (r == 0)
 		r = verify_pkg(t, c, pkg, label, err);
@@ -373,6 +377,21 @@ static int unpack(struct txn *t, const struct pare_txn_change *c, struct txn_sta
 	return r;
 }
 
+/* Does the staged package take files over from another package? */
+static bool takes_over(const struct txn_stage *st)
+{
+	for (size_t i = 0; i < st->nents; i++)
+		if (st->ents[i]->replace)
+			return true;
+	return false;
+}
+
+/* A fresh package (nothing of that name installed, no file taken over)
+ * deletes nothing, so its record can wait for the one database write at
+ * the end of the transaction: a kill before it leaves its files on disk
+ * unowned, which the database may always omit, and the same request run
+ * again installs it over them.  Any change that deletes or takes over
+ * files writes the database first, as described in transaction.h. */
 static int install_one(struct txn *t, const struct pare_txn_change *c, struct pare_error *err)
 {
 	const struct pare_pkgent *ne = c->new_ent;
@@ -391,13 +410,14 @@ static int install_one(struct txn *t, const struct pare_txn_change *c, struct pa
 	struct pare_db_pkg *np = NULL;
 	struct old_files of;
 	memset(&of, 0, sizeof(of));
+	bool fresh = !oldp && !takes_over(&st);
 	if (r == 0)
 		r = record_pkg(t, &st, &pkg, c, oldp, &of, &np, err);
-	if (r == 0)
+	if (r == 0 && !fresh)
 		r = journal_write(t, &st, true, &of, err);
-	if (r == 0)
+	if (r == 0 && !fresh)
 		r = write_state(t, err);
-	if (r == 0)
+	if (r == 0 && !fresh)
 		delete_old(t, &st, true, &of);
 	old_files_release(&of);
 	if (r == 0) {
@@ -405,7 +425,7 @@ static int install_one(struct txn *t, const struct pare_txn_change *c, struct pa
 		char *nv = slice_cstr(&st.arena, ne->version);
 		if (run_script(t, label, type, pkg_script(&pkg, type), nv, ov)) {
 			mark_broken(t->db, np, 's');
-			r = write_state(t, err);
+			r = fresh ? 0 : write_state(t, err);
 		}
 	}
 	/* Temporaries of an interrupted run can sit in this package's
@@ -655,6 +675,15 @@ int pare_txn_commit(const struct pare_txn_opts *o, struct pare_db_installed *db,
 	struct pare_error e = { 0 };
 	t.scripts_dirty = t.scripts_dirty || n > 0; /* apk roots always have them */
 	t.triggers_dirty = t.triggers_dirty || n > 0;
+	/* Every file in place reaches the disk before the database that lists
+	 * them: one syncfs instead of an fsync per file. */
+	if (n) {
+		int sfd = pare_root_openat(o->root, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, NULL);
+		if (sfd >= 0) {
+			syncfs(sfd);
+			close(sfd);
+		}
+	}
 	int r = world ? pare_world_write(world, o->root, &e) : 0;
 	if (r == 0)
 		r = write_state(&t, &e);

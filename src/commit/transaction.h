@@ -49,9 +49,13 @@
  * removed runs its .trigger script with the matched directories ("/usr/bin")
  * as arguments.
  *
- * Convergence: lib/apk/db/installed is rewritten after every package; a
- * package's files are all in place (renamed) before a record lists them,
- * and a record stops listing files before they are deleted.  So after a
+ * Convergence: lib/apk/db/installed is rewritten after every package
+ * that deletes or takes over files (upgrades, replacements, removals) and
+ * once at the end (after one syncfs of the root's filesystem); a fresh
+ * install only adds unowned files until then, so installing N new
+ * packages writes the database once, not N times.  A package's files are
+ * all in place (renamed) before a record lists them, and a record stops
+ * listing files before they are deleted.  So after a
  * kill -9 at any moment the database describes a subset of the disk (plus
  * unowned files), and the same request run again converges.  A marker,
  * lib/apk/db/.pare-txn, exists while a transaction runs and holds the

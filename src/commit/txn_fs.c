@@ -29,22 +29,7 @@ int txn_file_digest(struct pare_root *root, const char *path, enum pare_digest_a
 		close(fd);
 		return -EINVAL;
 	}
-	struct pare_digest d;
-	int r = pare_digest_init(&d, alg);
-	unsigned char buf[65536];
-	while (r == 0) {
-		ssize_t got = read(fd, buf, sizeof(buf));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			r = -errno;
-		if (got <= 0)
-			break;
-		r = pare_digest_update(&d, buf, (size_t)got);
-	}
-	if (r == 0)
-		r = pare_digest_final(&d, out);
-	pare_digest_release(&d);
+	int r = pare_digest_fd(fd, alg, out);
 	close(fd);
 	return r;
 }

@@ -18,7 +18,6 @@
 #include "image/image.h"
 #include "image/sbom.h"
 #include "io/stream.h"
-#include "io/url.h"
 #include "solver/from_index.h"
 
 /* ---- the policy */
@@ -187,20 +186,18 @@ static int fetch_key(struct pib_arch *a, const char *url, struct pare_buf *b,
 static int add_key(struct pib_arch *a, const char *spec, struct pare_error *err)
 {
 	struct pare_buf b;
-	char path[PARE_PATH_MAX], shown[PARE_URL_SHOWN_MAX];
+	char path[PARE_PATH_MAX];
 	const char *base = strrchr(spec, '/');
 	base = base ? base + 1 : spec;
 	int r = pare_keyname_check(pare_slice_from(base), err);
 	if (r < 0)
-		return pare_error_prefix(err, r, "keyring %s",
-					 pare_url_redact(spec, shown, sizeof(shown)));
+		return pare_error_prefix(err, r, "keyring %s", spec);
 	pare_buf_init(&b, PARE_IMAGE_BUILD_MAX_KEY);
 	r = pare_http_is_url(spec) ? fetch_key(a, spec, &b, err) : pare_read_file(spec, &b, err);
 	if (r < 0)
 		pare_error_prefix(err, r, "keyring");
 	if (r == 0 && snprintf(path, sizeof(path), "etc/apk/keys/%s", base) >= (int)sizeof(path))
-		r = pare_error_set(err, -ENAMETOOLONG, "%s: name too long",
-				   pare_url_redact(spec, shown, sizeof(shown)));
+		r = pare_error_set(err, -ENAMETOOLONG, "%s: name too long", spec);
 	if (r == 0) {
 		struct pare_slice s = pare_buf_slice(&b);
 		r = pib_write_file(a, path, s.ptr, s.len, 0644, err);
@@ -219,56 +216,10 @@ static int setup_keys(struct pib_arch *a, struct pare_error *err)
 	close(fd);
 	for (size_t i = 0; r == 0 && i < a->cfg->nkeyring; i++)
 		r = add_key(a, a->cfg->keyring[i], err);
-	if (r == 0)
-		r = pare_keyring_open_root(&a->keys, &a->root, "etc/apk/keys", err);
-	a->keys_open = r == 0;
 	return r;
 }
 
 /* ---- repositories and the universe */
-
-static int setup_repos(struct pib_arch *a, struct pare_error *err)
-{
-	struct pare_repo_config rc = {
-		.root = a->root_path,
-		.arch = a->img->arch.apk,
-		.cache_dir = a->o->cache_dir,
-		.no_cache = a->o->cache_dir == NULL,
-		.tmp_dir = a->o->tmp_dir,
-		.keys = &a->keys,
-		.allow_untrusted = a->o->allow_untrusted,
-		.log = a->o->log,
-		.progress = a->o->progress,
-	};
-	if (a->o->http)
-		rc.http = *a->o->http;
-	int r = pare_repos_init(&a->repos, &rc, err);
-	a->repos_init = true;
-	for (size_t i = 0; r == 0 && i < a->cfg->nrepositories; i++) {
-		const struct pare_image_repo *p = &a->cfg->repositories[i];
-		char line[PARE_PATH_MAX + 128];
-		if (p->use == PARE_IMAGE_REPO_RUNTIME)
-			continue;
-		snprintf(line, sizeof(line), "%s%s%s%s", p->tag ? "@" : "", p->tag ? p->tag : "",
-			 p->tag ? " " : "", p->url);
-		r = pare_repos_add_line(&a->repos, pare_slice_from(line), true, err);
-		if (r < 0)
-			pare_error_prefix(err, r, "%s: repository %s", a->cfg->file,
-					  pare_url_redact(p->url, line, sizeof(line)));
-	}
-	if (r == 0 && a->repos.n == 0)
-		r = pare_error_set(err, -PARE_E_USAGE, "%s: no repositories", a->cfg->file);
-	int unavailable = 0;
-	if (r == 0)
-		r = pare_repos_load(&a->repos, false, &unavailable, NULL, err);
-	for (size_t i = 0; r == 0 && i < a->repos.n; i++)
-		if (!a->repos.v[i].loaded)
-			r = pare_error_set(err, a->repos.v[i].code ? a->repos.v[i].code : -EIO,
-					   "repository %s: %s", a->repos.v[i].url,
-					   a->repos.v[i].error);
-	return r;
-}
-
 
 /* Is name named by an atom of contents.packages? */
 static bool named_in_config(const struct pare_image_config *c, struct pare_slice name)
@@ -296,59 +247,84 @@ static int note_excluded(struct pib_arch *a, const struct pare_pkgent *e)
 	return 0;
 }
 
-static int note_ent(struct pib_arch *a, const struct pare_spkg *p, const struct pare_pkgent *e)
+/* Index entries left out of the universe: -dev/-doc... subpackages not
+ * named in contents.packages (kept for the explanation of a failed solve). */
+static bool skip_entry(void *ctx, const struct pare_pkgent *e)
 {
-	if (p->id >= a->nents) {
-		size_t n = (size_t)p->id + 256;
-		const struct pare_pkgent **nv = realloc(a->ents, n * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		memset(nv + a->nents, 0, (n - a->nents) * sizeof(*nv));
-		a->ents = nv;
-		a->nents = n;
-	}
-	if (!a->ents[p->id])
-		a->ents[p->id] = e;
-	return 0;
+	struct pib_arch *a = ctx;
+	if (!pare_image_excluded_suffix(e->name) || named_in_config(a->cfg, e->name))
+		return false;
+	if (note_excluded(a, e) < 0)
+		a->excluded_oom = true;
+	return true;
 }
 
-static int add_repo_ents(struct pib_arch *a, const struct pare_repo *rp, struct pare_error *err)
+/* The config's build repositories as repository lines ("@tag URL"). */
+static int repo_lines(struct pib_arch *a, const char ***out, size_t *n, struct pare_error *err)
 {
-	int rid = pare_universe_add_repo(a->u, rp->tag ? pare_slice_from(rp->tag) : PARE_SLICE_NULL);
-	if (rid < 0)
-		return pare_error_set(err, rid, "too many repositories");
-	for (size_t j = 0; j < rp->index.n; j++) {
-		const struct pare_pkgent *e = &rp->index.ents[j];
-		struct pare_spkg_desc d;
-		struct pare_spkg *p;
-		int r;
-		if (pare_image_excluded_suffix(e->name) && !named_in_config(a->cfg, e->name)) {
-			if (note_excluded(a, e) < 0)
-				return pare_error_set(err, -ENOMEM, "out of memory");
-			continue;
-		}
-		pare_spkg_desc_from_pkgent(&d, e);
-		r = pare_universe_add(a->u, &d, PARE_SPKG_FROM_REPO, rid, &p, err);
-		if (r == 0 && note_ent(a, p, e) < 0)
-			r = pare_error_set(err, -ENOMEM, "out of memory");
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int make_universe(struct pib_arch *a, struct pare_error *err)
-{
-	a->u = calloc(1, sizeof(*a->u));
-	if (!a->u)
+	const char **v = pare_arena_zalloc(&a->arena, (a->cfg->nrepositories + 1) * sizeof(*v));
+	if (!v)
 		return pare_error_set(err, -ENOMEM, "out of memory");
-	pare_universe_init(a->u, pare_slice_from(a->img->arch.apk));
-	for (size_t i = 0; i < a->repos.n; i++) {
-		int r = add_repo_ents(a, &a->repos.v[i], err);
-		if (r < 0)
-			return r;
+	*n = 0;
+	for (size_t i = 0; i < a->cfg->nrepositories; i++) {
+		const struct pare_image_repo *p = &a->cfg->repositories[i];
+		char line[PARE_PATH_MAX + 128];
+		if (p->use == PARE_IMAGE_REPO_RUNTIME)
+			continue;
+		snprintf(line, sizeof(line), "%s%s%s%s", p->tag ? "@" : "", p->tag ? p->tag : "",
+			 p->tag ? " " : "", p->url);
+		if (!(v[(*n)++] = pare_arena_strdup(&a->arena, pare_slice_from(line))))
+			return pare_error_set(err, -ENOMEM, "out of memory");
 	}
+	if (*n == 0)
+		return pare_error_set(err, -PARE_E_USAGE, "%s: no repositories", a->cfg->file);
+	*out = v;
 	return 0;
+}
+
+/* The staging root's session: database lock, keys (written by setup_keys),
+ * every build repository (all must load), the universe. */
+static int open_session(struct pib_arch *a, struct pare_error *err)
+{
+	const char **lines = NULL;
+	size_t nlines = 0;
+	int r = repo_lines(a, &lines, &nlines, err);
+	if (r < 0)
+		return r;
+	struct pare_session_opts so = {
+		.root = a->root_path,
+		.lock = true,
+		.create_db = true,
+		.allow_untrusted = a->o->allow_untrusted,
+		.need_repos = true,
+		.repo = {
+			.arch = a->img->arch.apk,
+			.extra = lines,
+			.nextra = nlines,
+			.cache_dir = a->o->cache_dir,
+			.no_cache = a->o->cache_dir == NULL,
+			.tmp_dir = a->o->tmp_dir,
+			.log = a->o->log,
+			.progress = a->o->progress,
+		},
+		.skip = skip_entry,
+		.skip_ctx = a,
+		.root_tmpfs = -1,
+	};
+	if (a->o->http)
+		so.repo.http = *a->o->http;
+	r = pare_session_open(&a->s, &so, err);
+	a->s_open = true;
+	a->u = &a->s.u;
+	a->db = &a->s.db;
+	if (r == 0 && a->excluded_oom)
+		r = pare_error_set(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; r == 0 && i < a->s.repos.n; i++)
+		if (!a->s.repos.v[i].loaded)
+			r = pare_error_set(err, a->s.repos.v[i].code ? a->s.repos.v[i].code : -EIO,
+					   "repository %s: %s", a->s.repos.v[i].url,
+					   a->s.repos.v[i].error);
+	return r;
 }
 
 /* ---- world and solve */
@@ -468,7 +444,9 @@ static int solve(struct pib_arch *a, struct pare_error *err)
 		return pare_error_set(err, -PARE_E_NOT_FOUND, "%s", a->res->problems[0]);
 	}
 	a->res->failure = PARE_IMAGE_BUILD_SOLVE;
-	a->res->universe = a->u;
+	a->res->universe = pare_session_take_universe(&a->s);
+	if (!a->res->universe)
+		return pare_error_set(err, -ENOMEM, "out of memory");
 	a->res->solution = a->sol;
 	a->res->world = a->world;
 	a->world = NULL;
@@ -675,20 +653,12 @@ static int sbom_for(struct pib_arch *a, size_t i, size_t n, struct pare_error *e
 static void pib_arch_release(struct pib_arch *a)
 {
 	pare_layer_table_release(&a->table);
-	pare_db_installed_release(&a->db);
 	free(a->pkgs);
 	pare_solution_release(&a->sol);
-	if (a->u) {
-		pare_universe_release(a->u);
-		free(a->u);
-	}
-	free(a->ents);
 	free(a->excluded);
 	free(a->world);
-	if (a->repos_init)
-		pare_repos_release(&a->repos);
-	if (a->keys_open)
-		pare_keyring_release(&a->keys);
+	if (a->s_open)
+		pare_session_close(&a->s);
 	if (a->root_open)
 		pare_root_release(&a->root);
 	pare_arena_release(&a->arena);
@@ -721,15 +691,12 @@ static int build_arch(const struct pare_image_build_opts *o, const struct pare_i
 	struct pib_arch a = { .o = o, .cfg = cfg, .res = res, .img = &res->images[i] };
 	pare_arena_init(&a.arena, 0, 0);
 	pare_solution_init(&a.sol);
-	pare_db_installed_init(&a.db);
 	pare_layer_table_init(&a.table);
 	int r = make_root(&a, err);
 	if (r == 0)
 		r = setup_keys(&a, err);
 	if (r == 0)
-		r = setup_repos(&a, err);
-	if (r == 0)
-		r = make_universe(&a, err);
+		r = open_session(&a, err);
 	if (r == 0)
 		r = collect_binaries(&a, err);
 	if (r == 0)
@@ -803,10 +770,6 @@ int pare_image_build(const struct pare_image_build_opts *o, struct pare_image_bu
 	memset(&cfg, 0, sizeof(cfg));
 	if (!o->config_path || !o->out_dir)
 		return pare_error_set(err, -PARE_E_USAGE, "a config and an output directory are needed");
-	if (o->run_scripts)
-		return pare_error_set(err, -PARE_E_UNSUPPORTED,
-				      "--run-scripts: running package scripts needs the "
-				      "transaction layer's script runner, not available yet");
 	res->failure = PARE_IMAGE_BUILD_FAILED;
 	int r = pare_image_config_load(&cfg, o->config_path, err);
 	if (r == 0)

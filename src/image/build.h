@@ -25,14 +25,16 @@
  *   3. the solve (solver/solver.h, apk's semantics); no solution is
  *      PARE_IMAGE_BUILD_SOLVE with the universe and solution kept in the
  *      result for the caller to explain as apk does.
- *   4. install in the solver's order: each package fetched (local or
- *      cached copy verified against the index entry: size and C:
- *      identity), read once (signature, identity, datahash, each file's
- *      checksum) while staging its files, renamed into place only after
- *      it verified (commit/extract.h); owners applied when running as
- *      root and always recorded in lib/apk/db/installed.  Scripts do not
- *      run (run_scripts is refused with PARE_E_UNSUPPORTED until the
- *      transaction layer provides a script runner).  Then generated
+ *   4. install in the solver's order through the transaction layer
+ *      (commit/transaction.h, the installer `pare add` uses): each
+ *      package read in place from a local repository or from the
+ *      verified cache, read once (signature or signed index entry,
+ *      identity, datahash, each file's checksum) while staging its files,
+ *      renamed into place only after it verified; owners applied when
+ *      running as root and always recorded in lib/apk/db/installed.
+ *      Scripts run only with run_scripts (apko runs none), in the
+ *      transaction layer's sandbox chrooted into the staging root; a
+ *      failing script fails the build.  Then generated
  *      files: etc/passwd and etc/group (entries from packages kept, root
  *      always, the config's accounts added), etc/os-release (kept when a
  *      package has one, else ID=pare and VERSION_ID=opts.os_version),

@@ -286,13 +286,13 @@ static int fill_shares(struct pib_arch *a, struct pib_walk *w, struct pare_error
 	uint64_t total = 0, owned = 0, nfiles = 0, nowned = 0;
 	pare_map_init(&seen);
 	pare_map_init(&inodes);
-	img->shares = pare_arena_zalloc(&a->res->arena, (a->db.npkgs + 1) * sizeof(*img->shares));
+	img->shares = pare_arena_zalloc(&a->res->arena, (a->db->npkgs + 1) * sizeof(*img->shares));
 	int r = img->shares ? 0 : -ENOMEM;
-	for (size_t i = 0; r == 0 && i < a->db.npkgs; i++) {
+	for (size_t i = 0; r == 0 && i < a->db->npkgs; i++) {
 		struct pare_image_build_share *s = &img->shares[i];
-		s->name = pare_arena_strdup(&a->res->arena, a->db.pkgs[i]->ent.name);
-		s->version = pare_arena_strdup(&a->res->arena, a->db.pkgs[i]->ent.version);
-		r = s->name && s->version ? pkg_share(w, &seen, a->db.pkgs[i], s) : -ENOMEM;
+		s->name = pare_arena_strdup(&a->res->arena, a->db->pkgs[i]->ent.name);
+		s->version = pare_arena_strdup(&a->res->arena, a->db->pkgs[i]->ent.version);
+		r = s->name && s->version ? pkg_share(w, &seen, a->db->pkgs[i], s) : -ENOMEM;
 		owned += s->bytes;
 		nowned += s->files;
 	}
@@ -308,13 +308,13 @@ static int fill_shares(struct pib_arch *a, struct pib_walk *w, struct pare_error
 		nfiles++;
 	}
 	if (r == 0) {
-		struct pare_image_build_share *o = &img->shares[a->db.npkgs];
+		struct pare_image_build_share *o = &img->shares[a->db->npkgs];
 		o->name = "(other)";
 		o->version = "";
 		o->bytes = total - owned;
 		o->files = nfiles - nowned;
-		img->nshares = a->db.npkgs + 1;
-		img->npkgs = a->db.npkgs;
+		img->nshares = a->db->npkgs + 1;
+		img->npkgs = a->db->npkgs;
 		img->content_bytes = total;
 		qsort(img->shares, img->nshares, sizeof(*img->shares), share_cmp);
 	}

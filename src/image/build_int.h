@@ -14,6 +14,7 @@
 #include "image/build.h"
 #include "image/layer.h"
 #include "repo/repo.h"
+#include "session/session.h"
 
 /* A binary to copy into the image. */
 struct pib_binary {
@@ -44,15 +45,15 @@ struct pib_arch {
 	const char *root_path;      /* absolute staging root (arena) */
 	struct pare_root root;
 	bool root_open;
-	struct pare_keyring keys;
-	bool keys_open;
-	struct pare_repos repos;
-	bool repos_init;
-	struct pare_universe *u;    /* moved to res on a SOLVE failure */
-	const struct pare_pkgent **ents; /* by universe package id (malloc) */
-	size_t nents;
+	/* The staging root's session (session/session.h): lock, database,
+	 * keys, repositories, universe; the installer commits through it. */
+	struct pare_session s;
+	bool s_open;
+	struct pare_universe *u;    /* &s.u; moved to res on a SOLVE failure */
+	struct pare_db_installed *db; /* &s.db */
 	const struct pare_pkgent **excluded; /* filtered by the policy (malloc) */
 	size_t nexcluded, excluded_cap;
+	bool excluded_oom;
 	struct pare_sdep *world;    /* malloc */
 	size_t nworld;
 	const char **world_atoms;   /* texts, for etc/apk/world (arena) */
@@ -61,7 +62,6 @@ struct pib_arch {
 	struct pib_need *needs;     /* arena */
 	size_t nneeds;
 	struct pare_solution sol;
-	struct pare_db_installed db;
 	struct pib_pkg *pkgs;       /* installed, in order (malloc) */
 	size_t npkgs;
 	struct pare_layer_table table;
@@ -71,7 +71,8 @@ struct pib_arch {
 int pib_problem(struct pib_arch *a, struct pare_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* build_install.c: install the solution's packages into the root, write
+/* build_install.c: install the solution's packages into the root through
+ * the transaction layer (scripts only with run_scripts), write
  * lib/apk/db/installed, fill a->pkgs and the layer table's package
  * entries. */
 int pib_install(struct pib_arch *a, struct pare_error *err);

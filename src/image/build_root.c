@@ -363,7 +363,7 @@ static int copy_binary(struct pib_arch *a, const struct pib_binary *b, struct pa
 	struct stat st;
 	if (pare_path_check_name(pare_slice_from(dest), err) < 0)
 		return pare_error_prefix(err, -PARE_E_UNSAFE_PATH, "binary %s", b->src);
-	const struct pare_db_file *owner = pare_db_owner(&a->db, pare_slice_from(dest));
+	const struct pare_db_file *owner = pare_db_owner(a->db, pare_slice_from(dest));
 	if (owner)
 		return pare_error_set(err, -EEXIST, "binary %s: %s is a file of package %.*s",
 				      b->src, b->dest, (int)owner->pkg->ent.name.len,

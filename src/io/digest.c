@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <openssl/evp.h>
 #include <string.h>
+#include <unistd.h>
 
 static const EVP_MD *digest_md(enum pare_digest_alg alg)
 {
@@ -218,4 +219,25 @@ int pare_apk_checksum_parse(const char *text, size_t len, struct pare_digest_val
 	out->alg = alg;
 	out->len = (size_t)n;
 	return 0;
+}
+
+int pare_digest_fd(int fd, enum pare_digest_alg alg, struct pare_digest_value *out)
+{
+	struct pare_digest d;
+	unsigned char buf[65536];
+	int r = pare_digest_init(&d, alg);
+	while (r == 0) {
+		ssize_t got = read(fd, buf, sizeof(buf));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			r = got < 0 ? -errno : 0;
+			break;
+		}
+		r = pare_digest_update(&d, buf, (size_t)got);
+	}
+	if (r == 0)
+		r = pare_digest_final(&d, out);
+	pare_digest_release(&d);
+	return r;
 }

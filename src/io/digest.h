@@ -38,6 +38,9 @@ int pare_digest_init(struct pare_digest *d, enum pare_digest_alg alg);
 int pare_digest_update(struct pare_digest *d, const void *p, size_t n);
 int pare_digest_final(struct pare_digest *d, struct pare_digest_value *out);
 void pare_digest_release(struct pare_digest *d);
+/* Digest of what is left to read from fd (read to its end, EINTR
+ * retried; fd is not closed).  Returns 0, -errno or -PARE_E_CRYPTO. */
+int pare_digest_fd(int fd, enum pare_digest_alg alg, struct pare_digest_value *out);
 /* One-shot. */
 int pare_digest_buffer(enum pare_digest_alg alg, const void *p, size_t n,
 		       struct pare_digest_value *out);

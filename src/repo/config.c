@@ -88,19 +88,20 @@ static int read_root_file(const char *root, const char *rel, struct pare_buf *b,
 	return ret;
 }
 
-static int set_arch(struct pare_repos *rs, const struct pare_repo_config *cfg,
-		    struct pare_error *err)
+int pare_repo_arch_resolve(const char *root, const char *arch, char out[PARE_REPO_ARCH_MAX],
+			   struct pare_error *err)
 {
 	struct pare_slice a;
 	struct pare_buf b;
 	pare_buf_init(&b, 4096);
 	int r = 0;
-	if (cfg->arch) {
-		a = pare_slice_from(cfg->arch);
+	if (arch) {
+		a = pare_slice_from(arch);
 	} else {
-		r = read_root_file(rs->root, "etc/apk/arch", &b, err);
-		if (r == -ENOENT) {
+		r = read_root_file(root ? root : "/", "etc/apk/arch", &b, err);
+		if (r == -ENOENT || r == -ENOTDIR) {
 			r = 0;
+			pare_error_clear(err);
 			a = pare_slice_from(pare_repo_host_arch());
 		} else {
 			struct pare_slice s = pare_buf_slice(&b);
@@ -115,8 +116,8 @@ static int set_arch(struct pare_repos *rs, const struct pare_repo_config *cfg,
 		r = pare_error_set(err, -PARE_E_FORMAT, "architecture '%.*s' is not valid",
 				   (int)(a.len > 64 ? 64 : a.len), a.ptr ? a.ptr : "");
 	if (r == 0) {
-		memcpy(rs->arch, a.ptr, a.len);
-		rs->arch[a.len] = '\0';
+		memcpy(out, a.ptr, a.len);
+		out[a.len] = '\0';
 	}
 	pare_buf_release(&b);
 	return r;
@@ -369,7 +370,7 @@ int pare_repos_init(struct pare_repos *rs, const struct pare_repo_config *cfg,
 	rs->v = calloc(PARE_REPO_MAX, sizeof(*rs->v));
 	if (!rs->root || !rs->v)
 		return pare_error_set(err, -ENOMEM, "out of memory");
-	int r = set_arch(rs, cfg, err);
+	int r = pare_repo_arch_resolve(rs->root, cfg->arch, rs->arch, err);
 	if (r == 0)
 		r = load_file(rs, cfg, err);
 	for (size_t i = 0; r == 0 && i < cfg->nextra; i++) {

@@ -251,3 +251,23 @@ int pare_repos_cache_pkg(struct pare_repos *rs, const struct pare_pkgent *e, cha
 	const struct pare_repo *repo = &rs->v[e->repo];
 	return get_verified(rs, e, repo->kind == PARE_REPO_LOCAL ? url : NULL, url, out, err);
 }
+
+int pare_repos_pkg_path(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
+			size_t size, struct pare_error *err)
+{
+	if (e->repo < 0 || (size_t)e->repo >= rs->n || rs->v[e->repo].kind != PARE_REPO_LOCAL)
+		return pare_repos_cache_pkg(rs, e, out, size, err);
+	int r = pare_repos_pkg_url(rs, e, out, size, err);
+	if (r < 0)
+		return r;
+	struct stat st;
+	if (stat(out, &st) < 0)
+		return pare_error_set(err, -errno, "%s: %s", out, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return pare_error_set(err, -PARE_E_FORMAT, "%s: not a regular file", out);
+	if ((e->flags & PARE_PKGENT_HAS_SIZE) && (uint64_t)st.st_size != e->size)
+		return pare_error_set(err, -PARE_E_INTEGRITY, "%s: size %llu, index says %llu",
+				      out, (unsigned long long)st.st_size,
+				      (unsigned long long)e->size);
+	return 0;
+}

@@ -191,6 +191,13 @@ int pare_repos_fetch_pkg(struct pare_repos *rs, const struct pare_pkgent *e,
 int pare_repos_cache_pkg(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
 			 size_t size, struct pare_error *err);
 
+/* The file to read e's package from: in place for a local repository
+ * (a regular file whose size matches S:; its identity and contents are
+ * for the reader to verify, once, while it stages the package), else the
+ * verified cache copy (pare_repos_cache_pkg). */
+int pare_repos_pkg_path(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
+			size_t size, struct pare_error *err);
+
 /* Check a package file against an index entry: size (when e has S:) and
  * identity (SHA-1 of the control member, e's C:), and the package's own
  * integrity (datahash, file checksums).  name is used in messages. */
@@ -206,7 +213,14 @@ int pare_repo_pkg_cache_name(const struct pare_pkgent *e, char *out, size_t size
 			     struct pare_error *err);
 
 /* The host architecture in apk's names ("x86_64", "aarch64", "x86",
- * "armv7", "armhf", ...). */
+ * "armv7", "armhf", ...): the one table from uname's machine names to
+ * apk's (config.c; extend it there). */
 const char *pare_repo_host_arch(void);
+
+/* The architecture of a run, as apk chooses it: arch (--arch) when not
+ * NULL, else the first word of <root>/etc/apk/arch, else the host's.
+ * Checked to be a plain name; written NUL-terminated to out. */
+int pare_repo_arch_resolve(const char *root, const char *arch, char out[PARE_REPO_ARCH_MAX],
+			   struct pare_error *err);
 
 #endif

@@ -36,9 +36,21 @@ static bool world_excludes(const struct pare_sdep *d, const struct pare_spkg *p)
 	return !unv && !pare_sdep_matches(d, p, v, false);
 }
 
+/* Repositories --no-network leaves usable: the local ones (apk masks only
+ * remote repositories). */
+static uint64_t local_repos(const struct pare_universe *u)
+{
+	uint64_t m = 0;
+	for (uint32_t r = 0; r < u->nrepos && r < 64; r++)
+		if (!u->repos[r].remote)
+			m |= 1ULL << r;
+	return m;
+}
+
 static void mark_static(struct pare_engine *e)
 {
 	const struct pare_universe *u = e->u;
+	uint64_t local = local_repos(u);
 	for (uint32_t i = 0; i < u->npkgs; i++) {
 		const struct pare_spkg *p = u->pkgs[i];
 		uint8_t b = 0;
@@ -48,7 +60,8 @@ static void mark_static(struct pare_engine *e)
 			b |= BAD_ARCH;
 		if (self_conflicting(p))
 			b |= BAD_SELF;
-		if (e->req->no_network && !(p->flags & (PARE_SPKG_INSTALLED | PARE_SPKG_CACHED)))
+		if (e->req->no_network && !(p->flags & (PARE_SPKG_INSTALLED | PARE_SPKG_CACHED)) &&
+		    !(p->repos & local))
 			b |= BAD_NET;
 		e->bad[i] = b;
 	}

@@ -68,7 +68,8 @@ struct pare_solve_request {
 	unsigned flags;                /* applied to every name */
 	const uint8_t *name_flags;     /* NULL or one entry per name id (< nname_flags) */
 	size_t nname_flags;
-	bool no_network;               /* mask what is neither installed nor cached */
+	bool no_network;               /* mask what is neither installed, cached nor in a
+					* local (not remote) repository */
 	uint64_t budget;               /* backtracks allowed; 0: a default */
 };
 

@@ -104,6 +104,7 @@ struct pare_spkg {
 
 struct pare_srepo {
 	uint8_t tag; /* 0: untagged */
+	bool remote; /* fetched over the network: masked by no_network */
 };
 
 struct pare_universe {

@@ -9,15 +9,45 @@ harness drives apk (see ../shared/conformance/README.md):
     pare --simulate --allow-untrusted [--test-repo [@TAG:]FILE]...
          [--test-instdb FILE] [--test-world "A B"] [--test-cache FILE] ARGS
 
+Repositories (@REPO) are remote in apk's scenarios: the runner serves the
+scenario folder from an HTTP server on 127.0.0.1 that it starts (and stops)
+itself and passes each repository as a URL, so --no-network masks them for
+the reason apk does (remote), while local folders stay usable.
+
 stdout and stderr together are compared byte for byte with the text after
 @EXPECT.  Prints one FAIL line (with a diff) per failing scenario and
 "N passed, N failed"; exits 0 only when every scenario passed.
 """
 import difflib
+import functools
+import http.server
 import os
 import shlex
 import subprocess
 import sys
+import threading
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(folder):
+    """An HTTP server for folder on 127.0.0.1 (a free port), in a thread."""
+    handler = functools.partial(Quiet, directory=folder)
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+BASE_URL = None  # "http://127.0.0.1:PORT" serving the scenario folder, when set
+
+
+def repo_ref(testdir, name):
+    if BASE_URL:
+        return "%s/%s" % (BASE_URL, name)
+    return os.path.join(testdir, name)
 
 
 def command(pare, path):
@@ -34,9 +64,9 @@ def command(pare, path):
             args += shlex.split(ln[6:])
         elif ln.startswith("@REPO @"):
             tag, repo = ln[6:].split(" ", 1)
-            repos += ["--test-repo", "%s:%s" % (tag, os.path.join(testdir, repo))]
+            repos += ["--test-repo", "%s:%s" % (tag, repo_ref(testdir, repo))]
         elif ln.startswith("@REPO "):
-            repos += ["--test-repo", os.path.join(testdir, ln[6:])]
+            repos += ["--test-repo", repo_ref(testdir, ln[6:])]
         elif ln.startswith("@INSTALLED "):
             opts += ["--test-instdb", os.path.join(testdir, ln[11:])]
         elif ln.startswith("@WORLD "):
@@ -68,7 +98,10 @@ def main():
     if len(sys.argv) < 3:
         print(__doc__.strip(), file=sys.stderr)
         return 2
+    global BASE_URL
     pare, folder = sys.argv[1], sys.argv[2]
+    srv = serve(os.path.abspath(folder))
+    BASE_URL = "http://127.0.0.1:%d" % srv.server_address[1]
     tests = sys.argv[3:] or sorted(
         os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".test"))
     passed = failed = 0
@@ -82,6 +115,8 @@ def main():
         else:
             failed += 1
             print("FAIL: %s\n%s" % (os.path.basename(t), report))
+    srv.shutdown()
+    srv.server_close()
     print("%d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 else 1
 

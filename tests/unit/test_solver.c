@@ -127,6 +127,22 @@ static void test_installed_kept_unless_upgrade(void **state)
 	assert_int_equal(f->sol.changes[0].kind, PARE_CHANGE_UPGRADE);
 }
 
+/* --no-network masks packages only a remote repository offers. */
+static void test_no_network_masks_remote_only(void **state)
+{
+	struct fx *f = *state;
+	pkg(f, "a", "1", "", "", false, 0);
+	world(f, "a");
+	struct pare_solve_request req = { .world = f->world, .nworld = f->nworld,
+					  .no_network = true };
+	assert_int_equal(pare_universe_finalize(&f->u, NULL), 0);
+	assert_int_equal(pare_solve(&f->u, &req, &f->sol, NULL), 0);
+	assert_true(f->sol.ok); /* repository 0 is local */
+	f->u.repos[0].remote = true;
+	assert_int_equal(pare_solve(&f->u, &req, &f->sol, NULL), 0);
+	assert_false(f->sol.ok);
+}
+
 static void test_versioned_provides_conflict(void **state)
 {
 	struct fx *f = *state;
@@ -239,6 +255,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_backtracks_to_older_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_installed_kept_unless_upgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_versioned_provides_conflict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_network_masks_remote_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_virtual_needs_priority, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_name_explained, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deep_chain_ordered, setup, teardown),
