@@ -218,6 +218,12 @@ static void run_ssl_file(struct pare_insp_ctx *c, struct pare_insp_out *o)
 		pi_na(o, "SSL_CERT_FILE is not set");
 		return;
 	}
+	/* Image builders (apko, pare) set the default path in every image;
+	 * only a TLS library makes a missing default bundle matter (RUN-009). */
+	if (strcmp(v, "/etc/ssl/certs/ca-certificates.crt") == 0 && !pi_has_tls_lib(c)) {
+		pi_na(o, "the default SSL_CERT_FILE and no TLS library");
+		return;
+	}
 	const struct pi_file *f = pi_resolve(c, v, &why);
 	if (!f)
 		pi_fail(o, "SSL_CERT_FILE=%s %s", v, why);
