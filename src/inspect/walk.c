@@ -465,14 +465,17 @@ const struct pi_file *pi_resolve(const struct pare_insp_ctx *c, const char *path
 			if (clen > 0)
 				clen--;
 			cur[clen] = '\0';
-			if (snprintf(tmp, sizeof(tmp), "%s/%s", f->link, p) >= (int)sizeof(tmp))
+			while (*p == '/')
+				p++;
+			if (snprintf(tmp, sizeof(tmp), "%s%s%s", f->link, *p ? "/" : "", p) >=
+			    (int)sizeof(tmp))
 				goto toolong;
 			if (f->link[0] == '/')
 				clen = 0, cur[0] = '\0';
 			memcpy(rest, tmp, strlen(tmp) + 1);
 			p = rest;
 			f = NULL;
-		} else if (*p && !S_ISDIR(f->mode)) {
+		} else if (p[strspn(p, "/")] && !S_ISDIR(f->mode)) {
 			if (why)
 				*why = "a path component is not a directory";
 			return NULL;
