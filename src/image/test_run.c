@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -29,6 +30,8 @@ struct runner {
 	char dir[PARE_PATH_MAX];   /* the temporary directory */
 	char state[PARE_PATH_MAX]; /* runc --root */
 	const char *runc;
+	char rootfs[PARE_PATH_MAX]; /* what runc gets: an overlay over the root, or a copy */
+	bool mounted;
 	uint32_t uid, gid;
 	bool has_tmp;
 	unsigned seq;
@@ -116,7 +119,7 @@ static int find_user(struct runner *x, const char *spec, struct pare_error *err)
 
 /* ---- the bundle */
 
-static json_t *mount(const char *dest, const char *type, const char *src, const char *opts)
+static json_t *mount_json(const char *dest, const char *type, const char *src, const char *opts)
 {
 	json_t *m = json_pack("{s:s, s:s, s:s}", "destination", dest, "type", type, "source", src);
 	json_t *o = json_array();
@@ -149,16 +152,16 @@ static json_t *bundle_config(struct runner *x, const char *const *argv, size_t a
 				 "permitted", caps, "ambient", caps);
 	json_decref(caps);
 	json_t *mounts = json_array();
-	json_array_append_new(mounts, mount("/proc", "proc", "proc", "nosuid,noexec,nodev"));
-	json_array_append_new(mounts, mount("/dev", "tmpfs", "tmpfs",
+	json_array_append_new(mounts, mount_json("/proc", "proc", "proc", "nosuid,noexec,nodev"));
+	json_array_append_new(mounts, mount_json("/dev", "tmpfs", "tmpfs",
 					    "nosuid,strictatime,mode=755,size=65536k"));
-	json_array_append_new(mounts, mount("/dev/pts", "devpts", "devpts",
+	json_array_append_new(mounts, mount_json("/dev/pts", "devpts", "devpts",
 					    "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620"));
-	json_array_append_new(mounts, mount("/dev/shm", "tmpfs", "shm",
+	json_array_append_new(mounts, mount_json("/dev/shm", "tmpfs", "shm",
 					    "nosuid,noexec,nodev,mode=1777,size=65536k"));
-	json_array_append_new(mounts, mount("/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro"));
+	json_array_append_new(mounts, mount_json("/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro"));
 	if (x->has_tmp)
-		json_array_append_new(mounts, mount("/tmp", "tmpfs", "tmpfs",
+		json_array_append_new(mounts, mount_json("/tmp", "tmpfs", "tmpfs",
 						    "nosuid,nodev,mode=1777,size=65536k"));
 	json_t *ns = json_pack("[{s:s},{s:s},{s:s},{s:s}]", "type", "pid", "type", "ipc", "type",
 			       "uts", "type", "mount");
@@ -170,7 +173,7 @@ static json_t *bundle_config(struct runner *x, const char *const *argv, size_t a
 				   "readonlyPaths", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
 				   "/proc/sysrq-trigger");
 	return json_pack("{s:s, s:o, s:{s:s, s:b}, s:s, s:o, s:o}", "ociVersion", "1.0.2",
-			 "process", proc, "root", "path", o->root, "readonly", 1,
+			 "process", proc, "root", "path", x->rootfs, "readonly", 1,
 			 "hostname", "pare-test", "mounts", mounts, "linux", linux_);
 }
 
@@ -479,6 +482,39 @@ static int smoke(struct runner *x, struct pare_image_test_result *res, struct pa
 	return 0;
 }
 
+/* runc creates mount points (proc, dev, sys ...) in the root it gets, so
+ * it never gets the image root itself: an overlay with the root as its
+ * only lower layer (as root), or else a copy (cp -a). */
+static int make_rootfs(struct runner *x, struct pare_error *err)
+{
+	char up[PARE_PATH_MAX], work[PARE_PATH_MAX], opts[3 * PARE_PATH_MAX + 64];
+	if (snprintf(x->rootfs, sizeof(x->rootfs), "%s/rootfs", x->dir) >= (int)sizeof(x->rootfs) ||
+	    snprintf(up, sizeof(up), "%s/upper", x->dir) >= (int)sizeof(up) ||
+	    snprintf(work, sizeof(work), "%s/work", x->dir) >= (int)sizeof(work) ||
+	    snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", x->o->root, up,
+		     work) >= (int)sizeof(opts) || strpbrk(x->o->root, ",:"))
+		opts[0] = '\0';
+	if (mkdir(x->rootfs, 0755) < 0)
+		return pare_error_set(err, -errno, "%s: %s", x->rootfs, strerror(errno));
+	if (opts[0] && mkdir(up, 0755) == 0 && mkdir(work, 0700) == 0 &&
+	    mount("overlay", x->rootfs, "overlay", 0, opts) == 0) {
+		x->mounted = true;
+		return 0;
+	}
+	char src[PARE_PATH_MAX + 2];
+	snprintf(src, sizeof(src), "%s/.", x->o->root);
+	const char *args[] = { "cp", "-a", src, x->rootfs, NULL };
+	pid_t p = fork();
+	if (p == 0) {
+		execvp("cp", (char *const *)args);
+		_exit(127);
+	}
+	int st = p > 0 ? wait_until(p, now() + 600) : -1;
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return pare_error_set(err, -EIO, "%s: cannot copy the image root for runc", x->rootfs);
+	return 0;
+}
+
 static int setup(struct runner *x, struct pare_error *err)
 {
 	const char *base = x->o->tmp_dir ? x->o->tmp_dir : getenv("TMPDIR");
@@ -493,7 +529,8 @@ static int setup(struct runner *x, struct pare_error *err)
 	char tmp[PARE_PATH_MAX];
 	x->has_tmp = snprintf(tmp, sizeof(tmp), "%s/tmp", x->o->root) < (int)sizeof(tmp) &&
 		     lstat(tmp, &st) == 0 && S_ISDIR(st.st_mode);
-	return x->o->user && *x->o->user ? find_user(x, x->o->user, err) : 0;
+	int rc = x->o->user && *x->o->user ? find_user(x, x->o->user, err) : 0;
+	return rc == 0 ? make_rootfs(x, err) : rc;
 }
 
 static void cleanup(struct runner *x)
@@ -501,6 +538,8 @@ static void cleanup(struct runner *x)
 	for (size_t i = 0; i < x->ndaemons; i++)
 		stop(x, x->did[i], x->dpid[i]);
 	x->ndaemons = 0;
+	if (x->mounted)
+		umount2(x->rootfs, MNT_DETACH);
 	if (!x->dir[0])
 		return;
 	const char *args[] = { "rm", "-rf", "--one-file-system", x->dir, NULL };
