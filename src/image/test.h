@@ -15,7 +15,8 @@
  *
  * A test passes when it exits with `exit` (default 0) within `timeout`
  * seconds (default PARE_IMAGE_TEST_TIMEOUT) and its stdout/stderr match
- * their regular expressions (POSIX extended, searched, not anchored).  A
+ * their regular expressions (POSIX extended, searched, not anchored;
+ * ^ and $ match at line boundaries).  A
  * daemon test is started and kept running: it passes when its readiness
  * probe succeeds within the timeout (a TCP connect to 127.0.0.1:PORT, only
  * meaningful with network: host; or a command run in its container with

@@ -284,7 +284,7 @@ static const char *argv_text(struct runner *x, const char *const *v, size_t n)
 static bool search(const char *re, const char *text)
 {
 	regex_t r;
-	if (regcomp(&r, re, REG_EXTENDED | REG_NOSUB) != 0)
+	if (regcomp(&r, re, REG_EXTENDED | REG_NOSUB | REG_NEWLINE) != 0)
 		return false;
 	bool ok = regexec(&r, text, 0, NULL, 0) == 0;
 	regfree(&r);

@@ -243,6 +243,8 @@ static int apply_entry(struct unpack *u, struct archive *a, struct archive_entry
 	if (++u->files > u->max_files)
 		return pare_error_set(u->err, -PARE_E_TOO_BIG, "%s: more than %llu entries, refused",
 				      u->layer, (unsigned long long)u->max_files);
+	if (raw[0] == '/' && raw[strspn(raw, "/")] == '\0')
+		return 0; /* "/": the root itself, as umoci writes it */
 	if (raw[0] == '/')
 		return refuse(u, raw, "is an absolute name");
 	while (raw[0] == '.' && raw[1] == '/')
