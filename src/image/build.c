@@ -731,6 +731,8 @@ static int build_arch(const struct pare_image_build_opts *o, const struct pare_i
 	if (r == 0)
 		r = pib_binary_needs(&a, err);
 	if (r == 0)
+		r = pib_runtime_needs(&a, err);
+	if (r == 0)
 		r = solve(&a, err);
 	if (r == 0)
 		r = install_and_verify(&a, err);

@@ -28,7 +28,7 @@ for t in busybox skopeo umoci runc python3 gzip; do
 done
 BB=$(command -v busybox)
 W=$(mktemp -d /tmp/pare-inspect-test.XXXXXX)
-trap 'rm -rf "$W"' EXIT
+[ -n "${KEEP:-}" ] || trap "rm -rf $W" EXIT
 cd "$W"
 export TMPDIR="$W/tmp"; mkdir -p "$TMPDIR"
 FAILS=0
@@ -156,6 +156,51 @@ expect_ok smoke-ok "$PARE" image build smoke-ok.yaml -o out-smoke-ok
 grep -q 'smoke check of the entrypoint passed' smoke-ok.log || bad "smoke-ok: not reported"
 cfg smoke-bad 'bb, badapp' /usr/bin/badapp
 expect_fail smoke-bad "error while loading shared libraries" "$PARE" image build smoke-bad.yaml -o out-smoke-bad
+
+step "runtime needs resolved at build time"
+mkdir -p repo2/x86_64
+cp repo/x86_64/bb-1.0-r0.apk repo2/x86_64/
+mk2() { # like mk, into repo2
+	local n=$1 d=$2; shift 2
+	local args=()
+	for kv in "$@"; do args+=(-s "$kv"); done
+	"$PARE" mkpkg -o "repo2/x86_64/$n-1.0-r0.apk" -s pkgname=$n -s pkgver=1.0-r0 -s arch=x86_64 \
+		-s license=MIT "${args[@]}" -k "$KEY" "$d" >/dev/null || { echo "mkpkg $n failed"; exit 1; }
+}
+mkdir -p bl/etc bl/tmp && chmod 1777 bl/tmp && printf 'hosts: files dns\n' > bl/etc/nsswitch.conf \
+	&& echo '127.0.0.1 localhost' > bl/etc/hosts && : > bl/etc/services && : > bl/etc/protocols
+mk2 baselayout bl
+mkdir -p tzu/usr/share/zoneinfo && printf 'TZif2' > tzu/usr/share/zoneinfo/UTC
+mk2 tzdata-utc tzu
+mkdir -p loc/usr/lib/locale/C.utf8 && printf 'x' > loc/usr/lib/locale/C.utf8/LC_CTYPE
+mk2 glibc-locale-c-utf8 loc
+mkdir -p ca/etc/ssl/certs && printf -- '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' > ca/etc/ssl/certs/ca-certificates.crt
+mk2 ca-certificates-bundle ca
+mkdir -p ssl/usr/lib && printf 'not really' > ssl/usr/lib/libssl.so.3
+mk2 libssl3 ssl provides=so:libssl.so.3=3
+"$PARE" --keys-dir "$W/k" index -o repo2/x86_64/APKINDEX.tar.gz -k "$KEY" repo2/x86_64/*.apk >/dev/null || exit 1
+cat > needs.yaml <<YAML
+contents:
+  repositories: [$W/repo2]
+  keyring: [$W/$PUB]
+  packages: [bb, libssl3]
+entrypoint:
+  command: /bin/busybox true
+environment:
+  LANG: C.UTF-8
+  TZ: UTC
+archs: [x86_64]
+YAML
+expect_ok needs "$PARE" image build needs.yaml -o out-needs --staging st-needs --skip-tests
+for p in baselayout tzdata-utc glibc-locale-c-utf8 ca-certificates-bundle; do
+	grep -q "runtime need: $p (" needs.log || bad "needs: no reason reported for $p"
+	grep -qx "P:$p" st-needs/x86_64/lib/apk/db/installed || bad "needs: $p not installed"
+done
+grep -m1 'runtime need: ca-certificates-bundle' needs.log
+sed -e 's/TZ: UTC/TZ: Europe\/Paris/' needs.yaml > needs-missing.yaml
+expect_fail needs-missing 'TZ=Europe/Paris: /usr/share/zoneinfo/Europe/Paris is missing' \
+	"$PARE" image build needs-missing.yaml -o out-needs-missing
+grep -q 'runtime need: tzdata is not in the repositories' needs-missing.log || bad "needs-missing: no warning"
 
 step "inspect: pare's own layout, --json, --sarif, --policy"
 expect_ok inspect-good "$PARE" inspect out-good
