@@ -55,7 +55,7 @@ static bool extract_one(struct pare_cli *cli, struct pare_keyring *keys, const c
 	else if (pkg.kind != PARE_PKG_KIND_PACKAGE)
 		pare_cli_error(cli, "%s: not a package", path);
 	else if (!pare_cli_trusted(cli, pkg.trust))
-		pare_cli_error(cli, "%s: %s", path, pare_cli_trust_text(pkg.trust));
+		pare_cli_error(cli, "%s: %s", path, pare_cli_trust_text(cli, pkg.trust));
 	else if ((r = pare_extract_commit(&x, &err)) < 0)
 		pare_cli_report(cli, r, &err);
 	else

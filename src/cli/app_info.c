@@ -111,10 +111,8 @@ static int info_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 {
 	struct info_ctx *c = ctx;
 	struct pare_cli_repos cr;
-	if (argc == 0) {
-		pare_cli_error(cli, "info: name at least one package");
-		return 1;
-	}
+	if (argc == 0 && !c->installed)
+		return pare_info_list_installed(cli);
 	unsigned f = c->fields ? c->fields : F_DESC | F_WEB | F_SIZE;
 	int missing = 0;
 	if (pare_info_installed(cli, c->installed, c->installed ? c->fields : f, print_info, argc,
@@ -134,20 +132,23 @@ static int info_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		print_info(cli, f, e);
 	}
 	pare_cli_repos_close(&cr);
-	return missing ? 1 : 0;
+	return missing || cr.refused ? 1 : 0;
 }
 
 const struct pare_applet pare_applet_info = {
 	.name = "info",
 	.summary = "Print what the repositories know about packages",
-	.usage = "[-a] [-d] [-w] [-s] [-R] [-P] [--license] [-L] [-r] NAME... | -W FILE...",
+	.usage = "[-a] [-d] [-w] [-s] [-R] [-P] [--license] [-L] [-r] [NAME...] | -W FILE...",
 	.description =
+		"Without NAME, the installed packages are listed, one name a line (apk info; "
+		"-v adds the version). "
 		"For each NAME, the latest version in the repositories (untagged repositories "
 		"first) is described as apk info does: a line 'NAME-VERSION FIELD:', the value, and "
 		"an empty line. Without field options: description, webpage and installed size. "
 		"When every NAME is installed under --root, or with -L, -W or -r, the installed "
 		"database answers instead. "
-		"Exits 1 if a NAME is in no repository.",
+		"Exits 1 if a NAME is in no repository or a repository was refused "
+		"(an untrusted or bad index signature).",
 	.options = info_options,
 	.ctx_size = sizeof(struct info_ctx),
 	.parse = info_parse,

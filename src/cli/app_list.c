@@ -75,7 +75,7 @@ static int list_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		if (list_match(l, v[i], argc, argv))
 			list_print(cli, v[i]);
-	status = 0;
+	status = cr.refused ? 1 : 0;
 out:
 	free(v);
 	pare_cli_repos_close(&cr);

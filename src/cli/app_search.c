@@ -100,7 +100,7 @@ static int search_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		if ((s->all || latest) && matches(s, v[i], argc, argv))
 			print_one(cli, s, v[i]);
 	}
-	status = 0;
+	status = cr.refused ? 1 : 0;
 out:
 	free(v);
 	pare_cli_repos_close(&cr);

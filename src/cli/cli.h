@@ -67,6 +67,7 @@ struct pare_cli {
 	FILE *out;                    /* stdout */
 	FILE *errout;                 /* stderr */
 	const char *argv0;
+	bool saw_untrusted;           /* an UNTRUSTED verdict was printed (for the keys hint) */
 };
 
 enum pare_applet_flags {

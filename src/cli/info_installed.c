@@ -1,6 +1,7 @@
 /* pare info on installed packages (see info_installed.h). */
 #include "cli/info_installed.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,4 +119,44 @@ bool pare_info_installed(struct pare_cli *cli, unsigned inst, unsigned fields,
 	pare_db_installed_release(&db);
 	pare_root_release(&root);
 	return handled;
+}
+
+static int cmp_pkg(const void *a, const void *b)
+{
+	const struct pare_db_pkg *x = *(const struct pare_db_pkg *const *)a;
+	const struct pare_db_pkg *y = *(const struct pare_db_pkg *const *)b;
+	return pare_slice_cmp(x->ent.name, y->ent.name);
+}
+
+int pare_info_list_installed(struct pare_cli *cli)
+{
+	struct pare_root root;
+	struct pare_db_installed db;
+	struct pare_error err = { 0 };
+	const struct pare_db_pkg **v = NULL;
+	pare_db_installed_init(&db);
+	root.fd = -1;
+	int r = pare_cli_open_root(cli, &root, &err);
+	if (r == 0)
+		r = pare_db_installed_read(&db, &root, &err);
+	if (r == 0 && !(v = calloc(db.npkgs + 1, sizeof(*v))))
+		r = pare_error_set(&err, -ENOMEM, "out of memory");
+	if (r < 0) {
+		pare_cli_report(cli, r, &err);
+	} else {
+		for (size_t i = 0; i < db.npkgs; i++)
+			v[i] = db.pkgs[i];
+		qsort(v, db.npkgs, sizeof(*v), cmp_pkg);
+		for (size_t i = 0; i < db.npkgs; i++) {
+			const struct pare_pkgent *e = &v[i]->ent;
+			fprintf(cli->out, "%.*s", (int)e->name.len, e->name.ptr);
+			if (cli->opts.verbosity > 1)
+				fprintf(cli->out, "-%.*s", (int)e->version.len, e->version.ptr);
+			fputc('\n', cli->out);
+		}
+	}
+	free(v);
+	pare_db_installed_release(&db);
+	pare_root_release(&root);
+	return r < 0 ? 1 : 0;
 }

@@ -25,4 +25,9 @@ typedef void (*pare_info_print_fn)(struct pare_cli *cli, unsigned fields,
 bool pare_info_installed(struct pare_cli *cli, unsigned inst, unsigned fields,
 			 pare_info_print_fn print, int argc, char **argv, int *status);
 
+/* pare info without NAME: the installed packages, one name a line as apk
+ * info prints them (NAME-VERSION with -v), sorted by name.  Returns the
+ * exit status. */
+int pare_info_list_installed(struct pare_cli *cli);
+
 #endif

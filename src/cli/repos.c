@@ -31,11 +31,20 @@ static void report_repos(struct pare_cli *cli, struct pare_cli_repos *cr, bool r
 		const struct pare_repo *r = &cr->repos.v[i];
 		if (!r->error[0])
 			continue;
+		bool trust = r->code == -PARE_E_UNTRUSTED || r->code == -PARE_E_BAD_SIGNATURE;
+		cr->refused += trust;
+		if (r->code == -PARE_E_UNTRUSTED)
+			cli->saw_untrusted = true;
 		if (refresh)
 			pare_cli_error(cli, "%s", r->error);
 		else
 			pare_log_warning(&cli->log, "%s%s", r->error,
 					 r->stale ? " (using the cached index)" : "");
+	}
+	if (cli->saw_untrusted) {
+		char hint[8192];
+		pare_cli_untrusted_hint(&cr->keys, hint, sizeof(hint));
+		pare_log_warning(&cli->log, "%s", hint);
 	}
 }
 

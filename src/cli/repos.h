@@ -22,11 +22,13 @@ struct pare_cli_repos {
 	struct pare_cli_keys keys;
 	struct pare_repos repos;
 	int unavailable, stale;
+	int refused; /* repositories whose index signature was refused */
 };
 
 /* Open keys and repositories and load the indexes (refresh: pare
  * update).  Failing repositories are reported (as ERROR lines when
- * refresh, else WARNING lines) and counted.  Returns 0, or a negative code
+ * refresh, else WARNING lines) and counted; an untrusted one adds the keys
+ * hint.  Queries (search, info, list) exit 1 when one was refused, as apk.  Returns 0, or a negative code
  * after printing why (the caller exits 1).  Always release with
  * pare_cli_repos_close(). */
 int pare_cli_repos_open(struct pare_cli *cli, struct pare_cli_repos *cr, bool refresh);
