@@ -13,6 +13,8 @@
 #include "cli/solve_common.h"
 #include "image/build.h"
 #include "image/registry.h"
+#include "image/sbom.h"
+#include "io/tree.h"
 
 int pare_image_build_parse(struct pare_image_build_args *b, int id, const char *arg,
 			   struct pare_error *err)
@@ -27,6 +29,12 @@ int pare_image_build_parse(struct pare_image_build_args *b, int id, const char *
 	case PIB_OPT_PUSH: b->push = arg; break;
 	case PIB_OPT_STAGING: b->staging = arg; break;
 	case PIB_OPT_RUN_SCRIPTS: b->run_scripts = true; break;
+	case PIB_OPT_SBOM_FORMAT:
+		if (strcmp(arg, "spdx") != 0 && strcmp(arg, "cyclonedx") != 0)
+			return pare_error_set(err, -PARE_E_USAGE,
+					      "--sbom-format: '%s' is not spdx or cyclonedx", arg);
+		b->sbom_format = strcmp(arg, "spdx") == 0 ? PARE_SBOM_SPDX : PARE_SBOM_CYCLONEDX;
+		break;
 	case PIB_OPT_LEVEL:
 		b->level = (int)strtol(arg, &end, 10);
 		if (*end || b->level < 1 || b->level > 9)
@@ -66,8 +74,8 @@ static void print_image(struct pare_cli *cli, const struct pare_image_build_imag
 	pare_solve_fmt_size(img->content_bytes, content, sizeof(content));
 	fprintf(cli->out, "%s: manifest %s\n", img->arch.apk, img->manifest.digest);
 	fprintf(cli->out, "%s: image size %s (%" PRIu64 " bytes compressed; layer %s "
-		"uncompressed), %zu packages, %s of files:\n", img->arch.apk, size,
-		img->image_size, tar, img->npkgs, content);
+		"uncompressed), %zu package%s, %s of files:\n", img->arch.apk, size,
+		img->image_size, tar, img->npkgs, img->npkgs == 1 ? "" : "s", content);
 	for (size_t i = 0; i < img->nshares; i++) {
 		const struct pare_image_build_share *s = &img->shares[i];
 		char label[256];
@@ -179,11 +187,44 @@ static int push(struct pare_cli *cli, const char *out, const char *ref,
 	return 0;
 }
 
+/* apko's positional form CONFIG TAG OUT.tar: the layout goes to a
+ * temporary directory, the docker archive (RepoTags TAG) to OUT.tar, the
+ * SBOM beside it (OUT.spdx.json) unless --sbom names one. */
+static int positional(struct pare_image_build_args *b, struct pare_cli *cli, char **argv,
+		      char *tmp, size_t ntmp, char *sbom, size_t nsbom)
+{
+	int r = pare_tree_mkdtemp("image", tmp, (unsigned)ntmp);
+	if (r < 0) {
+		pare_cli_error(cli, "image build: temporary directory: %s", strerror(-r));
+		return 1;
+	}
+	b->output = tmp;
+	b->repo_tag = argv[1];
+	b->docker_archive = argv[2];
+	if (!b->tag) {
+		const char *colon = strrchr(argv[1], ':');
+		b->tag = colon && !strchr(colon, '/') ? colon + 1 : "latest";
+	}
+	if (!b->sbom) {
+		size_t l = strlen(argv[2]);
+		if (l > 4 && strcmp(argv[2] + l - 4, ".tar") == 0)
+			l -= 4;
+		snprintf(sbom, nsbom, "%.*s.%s.json", (int)l, argv[2],
+			 b->sbom_format == PARE_SBOM_CYCLONEDX ? "cdx" : "spdx");
+		b->sbom = sbom;
+	}
+	return 0;
+}
+
 int pare_image_build_main(struct pare_image_build_args *b, const char *registry_config,
 			  bool insecure, struct pare_cli *cli, int argc, char **argv)
 {
-	if (argc != 1 || !b->output) {
-		pare_cli_error(cli, "image build: want CONFIG.yaml and -o OUT");
+	char tmp[PARE_PATH_MAX] = "", sbom[PARE_PATH_MAX];
+	if (argc == 3 && !b->output && positional(b, cli, argv, tmp, sizeof(tmp), sbom,
+						  sizeof(sbom)))
+		return 1;
+	if ((argc != 1 && !*tmp) || !b->output) {
+		pare_cli_error(cli, "image build: want CONFIG.yaml -o OUT, or CONFIG TAG OUT.tar");
 		return 1;
 	}
 	struct pare_error err = { 0 };
@@ -196,6 +237,7 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 		.repo_tag = b->repo_tag,
 		.tag = b->tag,
 		.sbom_path = b->sbom,
+		.sbom_format = b->sbom_format,
 		.arch = cli->opts.arch,
 		.binaries = b->binaries,
 		.nbinaries = b->nbinaries,
@@ -223,12 +265,15 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 	} else if (status == 0) {
 		for (size_t i = 0; i < res.nimages; i++)
 			print_image(cli, &res.images[i]);
-		fprintf(cli->out, "OK: %s %s in %s\n", res.top.media_type, res.top.digest, b->output);
+		fprintf(cli->out, "OK: %s %s in %s\n", res.top.media_type, res.top.digest,
+			*tmp ? b->docker_archive : b->output);
 		if (b->push)
 			fprintf(cli->out, "pushed %s\n", pushed);
 	}
 	pare_image_build_result_release(&res);
 	for (size_t i = 0; i < b->nbinaries; i++)
 		free(b->owned[i]);
+	if (*tmp)
+		pare_tree_remove(tmp);
 	return status;
 }

@@ -25,6 +25,9 @@ enum {
 	PIB_OPT_PUSH,
 	PIB_OPT_STAGING,
 	PIB_OPT_LEVEL,
+	PIB_OPT_SBOM_FORMAT,
+	PIB_OPT_LOCK,
+	PIB_OPT_SIGN,
 	PIB_OPT_END,
 };
 
@@ -39,7 +42,9 @@ enum {
 	{ "tag", 't', PARE_OPT_ARG, "TAG", PIB_OPT_TAG, \
 	  "build: ref name recorded in index.json" }, \
 	{ "sbom", 0, PARE_OPT_ARG, "FILE", PIB_OPT_SBOM, \
-	  "build: where the SPDX SBOM goes (default OUT/sbom.spdx.json)" }, \
+	  "build: where the SBOM goes (default OUT/sbom.spdx.json or OUT/sbom.cdx.json)" }, \
+	{ "sbom-format", 0, PARE_OPT_ARG, "spdx|cyclonedx", PIB_OPT_SBOM_FORMAT, \
+	  "build: SPDX 2.3 JSON (default) or CycloneDX 1.5 JSON" }, \
 	{ "add-binary", 0, PARE_OPT_ARG, "FILE[:DEST]", PIB_OPT_ADD_BINARY, \
 	  "build: copy an application binary into the image (default /usr/bin/NAME) and " \
 	  "install what its ELF needs (repeatable)" }, \
@@ -58,6 +63,7 @@ struct pare_image_build_args {
 	size_t nbinaries;
 	bool run_scripts;
 	int level;
+	int sbom_format; /* enum pare_sbom_format */
 };
 
 /* One option of the rows above (id in [PARE_IMAGE_BUILD_OPT_BASE,

@@ -630,6 +630,7 @@ static int write_sbom(struct pib_arch *a, const char *path, struct pare_error *e
 	struct pare_sbom_package *pkgs = calloc(a->npkgs + 1, sizeof(*pkgs));
 	const char *layers[1] = { a->img->layer.blob.digest };
 	struct pare_sbom_opts so = {
+		.format = (enum pare_sbom_format)a->o->sbom_format,
 		.image_name = a->o->tag ? a->o->tag : "image",
 		.image_digest = a->img->manifest.digest,
 		.layer_digests = layers,
@@ -655,14 +656,16 @@ static int write_sbom(struct pib_arch *a, const char *path, struct pare_error *e
 static int sbom_for(struct pib_arch *a, size_t i, size_t n, struct pare_error *err)
 {
 	char path[PARE_PATH_MAX];
+	const char *ext = a->o->sbom_format == PARE_SBOM_CYCLONEDX ? "cdx" : "spdx";
 	if (a->o->sbom_path && i > 0)
 		return 0;
 	if (a->o->sbom_path)
 		snprintf(path, sizeof(path), "%s", a->o->sbom_path);
 	else if (n == 1)
-		snprintf(path, sizeof(path), "%s/sbom.spdx.json", a->o->out_dir);
+		snprintf(path, sizeof(path), "%s/sbom.%s.json", a->o->out_dir, ext);
 	else
-		snprintf(path, sizeof(path), "%s/sbom-%s.spdx.json", a->o->out_dir, a->img->arch.apk);
+		snprintf(path, sizeof(path), "%s/sbom-%s.%s.json", a->o->out_dir, a->img->arch.apk,
+			 ext);
 	return write_sbom(a, path, err);
 }
 

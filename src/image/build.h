@@ -93,6 +93,8 @@ struct pare_image_build_opts {
 	const char *sbom_path;      /* NULL: OUT/sbom.spdx.json (several archs:
 				     * OUT/sbom-ARCH.spdx.json each); given:
 				     * that file, for the first arch */
+	int sbom_format;            /* enum pare_sbom_format: SPDX (default; files
+				     * *.spdx.json) or CycloneDX (*.cdx.json) */
 	const char *arch;           /* when the config has no archs; NULL: host */
 	const struct pare_image_binary *binaries; /* added to contents.binaries */
 	size_t nbinaries;
