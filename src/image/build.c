@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #include "image/image.h"
 #include "image/sbom.h"
 #include "io/stream.h"
+#include "io/tree.h"
 #include "solver/from_index.h"
 
 /* ---- the policy */
@@ -45,23 +45,12 @@ void pare_image_build_result_init(struct pare_image_build_result *res)
 	pare_solution_init(&res->solution);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
 void pare_image_build_result_release(struct pare_image_build_result *res)
 {
 	if (!res)
 		return;
 	for (size_t i = 0; i < res->ntemp_roots; i++) {
-		nftw(res->temp_roots[i], rm_entry, 32, FTW_DEPTH | FTW_PHYS);
+		pare_tree_remove(res->temp_roots[i]);
 		free(res->temp_roots[i]);
 	}
 	free(res->temp_roots);
