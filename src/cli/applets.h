@@ -32,5 +32,6 @@ extern const struct pare_applet pare_applet_image_write_root;
 extern const struct pare_applet pare_applet_ldd;
 extern const struct pare_applet pare_applet_sca;
 extern const struct pare_applet pare_applet_vertest;
+extern const struct pare_applet pare_applet_why;
 
 #endif
