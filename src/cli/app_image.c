@@ -112,11 +112,17 @@ static int image_build_run(struct image_ctx *m, struct pare_cli *cli, int argc, 
 	return pare_image_build_main(&m->build, m->registry_config, m->insecure, cli, argc, argv);
 }
 
+static int image_lock_run(struct image_ctx *m, struct pare_cli *cli, int argc, char **argv)
+{
+	return pare_image_lock_main(&m->build, cli, argc, argv);
+}
+
 /* ---- dispatch ---- */
 
 static const struct image_sub image_subs[] = {
 	{ "push", image_push_run },
 	{ "build", image_build_run },
+	{ "lock", image_lock_run },
 };
 
 static int image_run(void *ctx, struct pare_cli *cli, int argc, char **argv)

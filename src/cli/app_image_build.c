@@ -28,6 +28,7 @@ int pare_image_build_parse(struct pare_image_build_args *b, int id, const char *
 	case PIB_OPT_SBOM: b->sbom = arg; break;
 	case PIB_OPT_PUSH: b->push = arg; break;
 	case PIB_OPT_STAGING: b->staging = arg; break;
+	case PIB_OPT_LOCK: b->lock = arg; break;
 	case PIB_OPT_RUN_SCRIPTS: b->run_scripts = true; break;
 	case PIB_OPT_SBOM_FORMAT:
 		if (strcmp(arg, "spdx") != 0 && strcmp(arg, "cyclonedx") != 0)
@@ -245,6 +246,7 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 		.allow_untrusted = cli->opts.allow_untrusted,
 		.cache_dir = cli->opts.no_cache ? NULL : cli->opts.cache_dir,
 		.staging_dir = b->staging,
+		.lock_in = b->lock,
 		.source_date_epoch = pare_cli_source_date_epoch(0),
 		.level = b->level,
 		.os_version = PARE_VERSION,
@@ -275,5 +277,44 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 		free(b->owned[i]);
 	if (*tmp)
 		pare_tree_remove(tmp);
+	return status;
+}
+
+int pare_image_lock_main(struct pare_image_build_args *b, struct pare_cli *cli, int argc,
+			 char **argv)
+{
+	char path[PARE_PATH_MAX];
+	if (argc != 1) {
+		pare_cli_error(cli, "image lock: want CONFIG.yaml (and -o FILE)");
+		return 1;
+	}
+	if (!b->output && pare_image_lock_default_path(argv[0], path, sizeof(path)) < 0) {
+		pare_cli_error(cli, "image lock: %s: name too long", argv[0]);
+		return 1;
+	}
+	struct pare_error err = { 0 };
+	struct pare_image_build_result res;
+	struct pare_http_opts http = { .retries = 2, .progress = &cli->progress, .log = &cli->log };
+	struct pare_image_build_opts o = {
+		.config_path = argv[0],
+		.lock_path = b->output ? b->output : path,
+		.binaries = b->binaries,
+		.nbinaries = b->nbinaries,
+		.arch = cli->opts.arch,
+		.allow_untrusted = cli->opts.allow_untrusted,
+		.cache_dir = cli->opts.no_cache ? NULL : cli->opts.cache_dir,
+		.http = &http,
+		.log = &cli->log,
+		.progress = &cli->progress,
+	};
+	pare_image_build_result_init(&res);
+	int r = pare_image_build(&o, &res, &err);
+	int status = r < 0 ? report_failure(cli, &res, r, &err) : 0;
+	if (status == 0)
+		fprintf(cli->out, "OK: %zu package%s locked in %s\n", res.lock ? res.lock->n : 0,
+			res.lock && res.lock->n == 1 ? "" : "s", o.lock_path);
+	pare_image_build_result_release(&res);
+	for (size_t i = 0; i < b->nbinaries; i++)
+		free(b->owned[i]);
 	return status;
 }

@@ -54,10 +54,13 @@ enum {
 	  "build: push the image to REF after building it" }, \
 	{ "staging", 0, PARE_OPT_ARG, "DIR", PIB_OPT_STAGING, \
 	  "build: build the roots in DIR/ARCH and keep them (default: temporary)" }, \
-	{ "level", 0, PARE_OPT_ARG, "N", PIB_OPT_LEVEL, "build: gzip level 1-9 (default 6)" }
+	{ "level", 0, PARE_OPT_ARG, "N", PIB_OPT_LEVEL, "build: gzip level 1-9 (default 6)" }, \
+	{ "lock", 0, PARE_OPT_ARG, "FILE", PIB_OPT_LOCK, \
+	  "build: build exactly what the lock FILE (pare image lock) resolved; refuse any " \
+	  "difference" }
 
 struct pare_image_build_args {
-	const char *output, *docker_archive, *repo_tag, *tag, *sbom, *push, *staging;
+	const char *output, *docker_archive, *repo_tag, *tag, *sbom, *push, *staging, *lock;
 	struct pare_image_binary binaries[PARE_IMAGE_BUILD_CLI_MAX_BINARIES];
 	char *owned[PARE_IMAGE_BUILD_CLI_MAX_BINARIES]; /* FILE copies of FILE:DEST (malloc) */
 	size_t nbinaries;
@@ -75,5 +78,9 @@ int pare_image_build_parse(struct pare_image_build_args *b, int id, const char *
  * insecure are the applet's push settings (for --push). */
 int pare_image_build_main(struct pare_image_build_args *b, const char *registry_config,
 			  bool insecure, struct pare_cli *cli, int argc, char **argv);
+
+/* pare image lock CONFIG [-o FILE]: returns the exit status. */
+int pare_image_lock_main(struct pare_image_build_args *b, struct pare_cli *cli, int argc,
+			 char **argv);
 
 #endif

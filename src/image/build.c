@@ -54,6 +54,8 @@ void pare_image_build_result_release(struct pare_image_build_result *res)
 		free(res->temp_roots[i]);
 	}
 	free(res->temp_roots);
+	pare_image_lock_free(res->lock);
+	pare_image_lock_free(res->lock_in);
 	pare_solution_release(&res->solution);
 	free(res->world);
 	if (res->universe) {
@@ -724,12 +726,17 @@ static int build_arch(const struct pare_image_build_opts *o, const struct pare_i
 		r = pib_binary_needs(&a, err);
 	if (r == 0)
 		r = solve(&a, err);
+	if (r == 0 && (o->lock_path || o->lock_in))
+		r = pib_lock_step(&a, err);
+	if (r == 0 && o->lock_path)
+		goto out; /* pare image lock: the solve is all */
 	if (r == 0)
 		r = install_and_verify(&a, err);
 	if (r == 0)
 		r = write_image(&a, l, err);
 	if (r == 0)
 		r = sbom_for(&a, i, n, err);
+out:
 	if (r < 0 && !a.res->failed_arch)
 		a.res->failed_arch = a.img->arch.apk;
 	pib_arch_release(&a);
@@ -789,7 +796,7 @@ int pare_image_build(const struct pare_image_build_opts *o, struct pare_image_bu
 	struct pare_image_config cfg;
 	struct pare_oci_layout layout = { .blobfd = -1 };
 	memset(&cfg, 0, sizeof(cfg));
-	if (!o->config_path || !o->out_dir)
+	if (!o->config_path || (!o->out_dir && !o->lock_path))
 		return pare_error_set(err, -PARE_E_USAGE, "a config and an output directory are needed");
 	if (o->run_scripts)
 		return pare_error_set(err, -PARE_E_UNSUPPORTED,
@@ -799,12 +806,12 @@ int pare_image_build(const struct pare_image_build_opts *o, struct pare_image_bu
 	int r = pare_image_config_load(&cfg, o->config_path, err);
 	if (r == 0)
 		r = pick_archs(o, &cfg, res, err);
-	if (r == 0)
+	if (r == 0 && !o->lock_path)
 		r = pare_oci_layout_open(&layout, o->out_dir, err);
 	for (size_t i = 0; r == 0 && i < res->nimages; i++)
 		r = build_arch(o, &cfg, res, i, res->nimages, &layout, err);
 	if (r == 0)
-		r = finish(o, res, &layout, err);
+		r = o->lock_path ? pib_lock_write(o, &cfg, res, err) : finish(o, res, &layout, err);
 	if (r == 0)
 		res->failure = PARE_IMAGE_BUILD_OK;
 	pare_oci_layout_close(&layout);

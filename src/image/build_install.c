@@ -253,8 +253,8 @@ static int install_one(struct pib_arch *a, const struct pare_pkgent *e, struct p
 
 /* A local repository's file is read in place (its size checked here, its
  * identity by install_one); others go through the verified cache. */
-static int package_file(struct pib_arch *a, const struct pare_pkgent *e, char *path, size_t n,
-			struct pare_error *err)
+int pib_package_file(struct pib_arch *a, const struct pare_pkgent *e, char *path, size_t n,
+		     struct pare_error *err)
 {
 	const struct pare_repo *rp = ent_repo(a, e);
 	struct stat st;
@@ -290,7 +290,7 @@ int pib_install(struct pib_arch *a, struct pare_error *err)
 		pare_log_verbose(a->o->log, "(%u/%u) Installing %.*s (%.*s)", i + 1,
 				 a->sol.nchanges, (int)e->name.len, e->name.ptr,
 				 (int)e->version.len, e->version.ptr);
-		int r = package_file(a, e, path, sizeof(path), err);
+		int r = pib_package_file(a, e, path, sizeof(path), err);
 		struct pib_pkg *p = &a->pkgs[a->npkgs];
 		p->ent = e;
 		if (r == 0)
