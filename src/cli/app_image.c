@@ -5,13 +5,15 @@
 #include <string.h>
 
 #include "cli/app_image_build.h"
+#include "cli/app_image_sign.h"
 #include "cli/applets.h"
 #include "image/registry.h"
 
-enum { IMG_REGISTRY_CONFIG = 1, IMG_INSECURE };
+enum { IMG_REGISTRY_CONFIG = 1, IMG_INSECURE, IMG_KEY };
 
 struct image_ctx {
 	const char *registry_config; /* --registry-config */
+	const char *key;             /* --key (sign) */
 	bool insecure;               /* --insecure */
 	struct pare_image_build_args build; /* build's options (app_image_build.h) */
 };
@@ -27,6 +29,8 @@ static const struct pare_option image_options[] = {
 	  "$DOCKER_CONFIG/config.json or ~/.docker/config.json)" },
 	{ "insecure", 0, PARE_OPT_NOARG, NULL, IMG_INSECURE,
 	  "push: plain HTTP to the registry (always so for localhost and 127.0.0.1)" },
+	{ "key", 'k', PARE_OPT_ARG, "KEY", IMG_KEY,
+	  "sign: the RSA private key (pare keygen) that signs" },
 	PARE_IMAGE_BUILD_OPTIONS,
 	{ 0 },
 };
@@ -38,6 +42,7 @@ static int image_parse(void *ctx, int id, const char *arg, struct pare_error *er
 	switch (id) {
 	case IMG_REGISTRY_CONFIG: m->registry_config = arg; break;
 	case IMG_INSECURE: m->insecure = true; break;
+	case IMG_KEY: m->key = arg; break;
 	default: return pare_image_build_parse(&m->build, id, arg, err);
 	}
 	return 0;
@@ -117,12 +122,25 @@ static int image_lock_run(struct image_ctx *m, struct pare_cli *cli, int argc, c
 	return pare_image_lock_main(&m->build, cli, argc, argv);
 }
 
+/* ---- sign (app_image_sign.c) ---- */
+
+static int image_sign_run(struct image_ctx *m, struct pare_cli *cli, int argc, char **argv)
+{
+	if (!m->key || argc < 1 || argc > 2) {
+		pare_cli_error(cli, "image sign: want --key KEY and [OUT] REF");
+		return 1;
+	}
+	return pare_image_sign_run(cli, m->key, argc == 2 ? argv[0] : NULL, argv[argc - 1],
+				   m->registry_config, m->insecure);
+}
+
 /* ---- dispatch ---- */
 
 static const struct image_sub image_subs[] = {
 	{ "push", image_push_run },
 	{ "build", image_build_run },
 	{ "lock", image_lock_run },
+	{ "sign", image_sign_run },
 };
 
 static int image_run(void *ctx, struct pare_cli *cli, int argc, char **argv)

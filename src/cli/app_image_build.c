@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "cli/app_image_sign.h"
 #include "cli/common.h"
 #include "cli/solve_common.h"
 #include "image/build.h"
@@ -29,6 +30,7 @@ int pare_image_build_parse(struct pare_image_build_args *b, int id, const char *
 	case PIB_OPT_PUSH: b->push = arg; break;
 	case PIB_OPT_STAGING: b->staging = arg; break;
 	case PIB_OPT_LOCK: b->lock = arg; break;
+	case PIB_OPT_SIGN: b->sign = arg; break;
 	case PIB_OPT_RUN_SCRIPTS: b->run_scripts = true; break;
 	case PIB_OPT_SBOM_FORMAT:
 		if (strcmp(arg, "spdx") != 0 && strcmp(arg, "cyclonedx") != 0)
@@ -228,6 +230,10 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 		pare_cli_error(cli, "image build: want CONFIG.yaml -o OUT, or CONFIG TAG OUT.tar");
 		return 1;
 	}
+	if (b->sign && !b->push) {
+		pare_cli_error(cli, "image build: --sign signs what --push pushes; add --push REF");
+		return 1;
+	}
 	struct pare_error err = { 0 };
 	struct pare_image_build_result res;
 	struct pare_http_opts http = { .retries = 2, .progress = &cli->progress, .log = &cli->log };
@@ -262,6 +268,8 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 	if (status == 0 && b->push)
 		status = push(cli, b->output, b->push, registry_config, insecure, pushed,
 			      sizeof(pushed));
+	if (status == 0 && b->sign)
+		status = pare_image_sign_run(cli, b->sign, NULL, pushed, registry_config, insecure);
 	if (status == 0 && cli->opts.json) {
 		print_json(cli, b, &res, b->push ? pushed : NULL);
 	} else if (status == 0) {

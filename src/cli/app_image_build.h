@@ -55,12 +55,15 @@ enum {
 	{ "staging", 0, PARE_OPT_ARG, "DIR", PIB_OPT_STAGING, \
 	  "build: build the roots in DIR/ARCH and keep them (default: temporary)" }, \
 	{ "level", 0, PARE_OPT_ARG, "N", PIB_OPT_LEVEL, "build: gzip level 1-9 (default 6)" }, \
+	{ "sign", 0, PARE_OPT_ARG, "KEY", PIB_OPT_SIGN, \
+	  "build: sign what --push pushed with the RSA private key KEY (a sigstore " \
+	  "signature, as pare image sign)" }, \
 	{ "lock", 0, PARE_OPT_ARG, "FILE", PIB_OPT_LOCK, \
 	  "build: build exactly what the lock FILE (pare image lock) resolved; refuse any " \
 	  "difference" }
 
 struct pare_image_build_args {
-	const char *output, *docker_archive, *repo_tag, *tag, *sbom, *push, *staging, *lock;
+	const char *output, *docker_archive, *repo_tag, *tag, *sbom, *push, *staging, *lock, *sign;
 	struct pare_image_binary binaries[PARE_IMAGE_BUILD_CLI_MAX_BINARIES];
 	char *owned[PARE_IMAGE_BUILD_CLI_MAX_BINARIES]; /* FILE copies of FILE:DEST (malloc) */
 	size_t nbinaries;
