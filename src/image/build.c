@@ -243,8 +243,10 @@ static int setup_repos(struct pib_arch *a, struct pare_error *err)
 		if (r < 0)
 			pare_error_prefix(err, r, "%s: repository %s", a->cfg->file, p->url);
 	}
-	if (r == 0 && a->repos.n == 0)
-		r = pare_error_set(err, -PARE_E_USAGE, "%s: no repositories", a->cfg->file);
+	/* no repositories is fine for an image of static binaries alone */
+	if (r == 0 && a->repos.n == 0 && a->cfg->npackages)
+		r = pare_error_set(err, -PARE_E_USAGE, "%s: contents.packages names packages but "
+				   "there are no repositories", a->cfg->file);
 	int unavailable = 0;
 	if (r == 0)
 		r = pare_repos_load(&a->repos, false, &unavailable, NULL, err);
