@@ -856,6 +856,40 @@ int pare_image_config_parse(struct pare_image_config *c, const char *name,
 	return r;
 }
 
+/* dir/p in the config's arena when p is a relative local path. */
+static int anchor(struct pare_image_config *c, struct pare_slice dir, const char **p)
+{
+	if (!*p || (*p)[0] == '/' || strstr(*p, "://"))
+		return 0;
+	const char *rel = (*p)[0] == '.' && (*p)[1] == '/' ? *p + 2 : *p;
+	size_t n = dir.len + strlen(rel) + 2;
+	char *out = pare_arena_alloc(&c->arena, n);
+	if (!out)
+		return -ENOMEM;
+	snprintf(out, n, "%.*s/%s", (int)dir.len, dir.ptr, rel);
+	*p = out;
+	return 0;
+}
+
+/* Relative local paths (repositories, keyring, binaries) are taken from
+ * the config file's folder, not the working directory. */
+static int anchor_paths(struct pare_image_config *c, const char *path, struct pare_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return 0;
+	struct pare_slice dir = pare_slice_make(path, slash == path ? 1 : (size_t)(slash - path));
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < c->nrepositories; i++)
+		if (c->repositories[i].kind == PARE_IMAGE_REPO_PATH)
+			r = anchor(c, dir, &c->repositories[i].url);
+	for (size_t i = 0; r == 0 && i < c->nkeyring; i++)
+		r = anchor(c, dir, &c->keyring[i]);
+	for (size_t i = 0; r == 0 && i < c->nbinaries; i++)
+		r = anchor(c, dir, &c->binaries[i].src);
+	return r < 0 ? pare_error_set(err, r, "%s: out of memory", path) : 0;
+}
+
 int pare_image_config_load(struct pare_image_config *c, const char *path,
 			   struct pare_error *err)
 {
@@ -866,6 +900,8 @@ int pare_image_config_load(struct pare_image_config *c, const char *path,
 		r = pare_image_config_parse(c, path, pare_buf_slice(&b), err);
 	else
 		memset(c, 0, sizeof(*c));
+	if (r == 0)
+		r = anchor_paths(c, path, err);
 	pare_buf_release(&b);
 	return r;
 }

@@ -81,4 +81,14 @@ ok "--lock: the same solve builds; a changed version or a missing package is ref
 "$PARE" why st/x86_64 /etc/os-release > why.out
 grep -q '^world\[pretend-baselayout\] -> pretend-baselayout-1.0.0-r0$' why.out || fail "why: $(cat why.out)"
 ok "why over a kept staging root"
+mkdir -p sub && cp -r "$R" sub/repo
+cat > sub/img.yaml <<'YAML'
+contents:
+  repositories: [./repo]
+  keyring: [repo/keys/melange.rsa.pub]
+  packages: [pretend-baselayout]
+archs: [x86_64]
+YAML
+"$PARE" image build sub/img.yaml -o rel > rel.log || fail "relative paths: $(cat rel.log)"
+ok "relative paths in a config are taken from the config's folder"
 echo "$pass passed, 0 failed"

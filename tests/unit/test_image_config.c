@@ -113,9 +113,17 @@ static void test_app_strip(void **state)
 	assert_int_equal(c.repositories[1].kind, PARE_IMAGE_REPO_PATH);
 	assert_string_equal(c.packages[1], "!busybox");
 	assert_int_equal(c.nbinaries, 2);
-	assert_string_equal(c.binaries[0].src, "./build/server");
+	/* relative local paths are taken from the config file's folder;
+	 * absolute paths and URLs stay as written */
+	char want[1100];
+	snprintf(want, sizeof(want), "%s/build/server", configs_dir);
+	assert_string_equal(c.binaries[0].src, want);
 	assert_string_equal(c.binaries[0].dest, "/usr/bin/server");
-	assert_string_equal(c.binaries[1].src, "./build/helper");
+	snprintf(want, sizeof(want), "%s/build/helper", configs_dir);
+	assert_string_equal(c.binaries[1].src, want);
+	assert_string_equal(c.repositories[1].url, "/srv/repo/local");
+	assert_string_equal(c.repositories[0].url, "file:///srv/repo/main");
+	assert_string_equal(c.keyring[0], "/etc/pare/keys/local.rsa.pub");
 	assert_null(c.binaries[1].dest);
 	assert_int_equal(c.nentrypoint, 6);
 	assert_string_equal(c.entrypoint[2], ":8080");
