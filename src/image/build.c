@@ -186,7 +186,7 @@ static int add_key(struct pib_arch *a, const char *spec, struct pare_error *err)
 	pare_buf_init(&b, PARE_IMAGE_BUILD_MAX_KEY);
 	r = pare_http_is_url(spec) ? fetch_key(a, spec, &b, err) : pare_read_file(spec, &b, err);
 	if (r < 0)
-		pare_error_prefix(err, r, "keyring");
+		pare_error_prefix(err, r, "keyring: ");
 	if (r == 0 && snprintf(path, sizeof(path), "etc/apk/keys/%s", base) >= (int)sizeof(path))
 		r = pare_error_set(err, -ENAMETOOLONG, "%s: name too long", spec);
 	if (r == 0) {
@@ -253,8 +253,12 @@ static int setup_repos(struct pib_arch *a, struct pare_error *err)
 	for (size_t i = 0; r == 0 && i < a->repos.n; i++)
 		if (!a->repos.v[i].loaded)
 			r = pare_error_set(err, a->repos.v[i].code ? a->repos.v[i].code : -EIO,
-					   "repository %s: %s", a->repos.v[i].url,
-					   a->repos.v[i].error);
+					   "repository %s: %s%s", a->repos.v[i].url,
+					   a->repos.v[i].error,
+					   a->repos.v[i].code == -PARE_E_UNTRUSTED
+						   ? " (an image trusts only the keys its "
+						     "contents.keyring lists: add the signer's .pub)"
+						   : "");
 	return r;
 }
 
