@@ -153,6 +153,8 @@ static int report_failure(struct pare_cli *cli, struct pare_image_build_result *
 		if (res->failed_arch && res->nimages > 1)
 			pare_log_error(&cli->log, "architecture %s:", res->failed_arch);
 		print_solve_failure(cli, res);
+		for (size_t i = 0; i < res->nproblems; i++)
+			pare_cli_error(cli, "%s", res->problems[i]);
 		return 1;
 	}
 	fflush(cli->out);

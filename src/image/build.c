@@ -441,6 +441,28 @@ static int check_excluded(struct pib_arch *a, struct pare_error *err)
 	return 0;
 }
 
+/* A failed solve: a binary's so: need nothing provides, in the words of
+ * the binary ("BINARY needs libfoo.so.1, which no package ... provides"). */
+static int pib_need_problems(struct pib_arch *a, struct pare_error *err)
+{
+	for (uint32_t i = 0; i < a->sol.nproblems; i++) {
+		const struct pare_problem *p = &a->sol.problems[i];
+		if (p->kind == PARE_PROBLEM_PACKAGE)
+			continue;
+		for (size_t j = 0; j < a->nneeds; j++) {
+			if (!pare_slice_eq_cstr(p->name->str, a->needs[j].atom))
+				continue;
+			int r = pib_problem(a, err, "%s needs %s, which no package in the "
+					    "repositories provides (add a repository that has it, "
+					    "or a package that ships it to contents.packages)",
+					    a->needs[j].file, a->needs[j].atom + 3);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
 static int solve(struct pib_arch *a, struct pare_error *err)
 {
 	int r = make_world(a, err);
@@ -460,6 +482,9 @@ static int solve(struct pib_arch *a, struct pare_error *err)
 		a->res->failure = PARE_IMAGE_BUILD_EXCLUDED;
 		return pare_error_set(err, -PARE_E_NOT_FOUND, "%s", a->res->problems[0]);
 	}
+	r = pib_need_problems(a, err);
+	if (r < 0)
+		return r;
 	a->res->failure = PARE_IMAGE_BUILD_SOLVE;
 	a->res->universe = a->u;
 	a->res->solution = a->sol;

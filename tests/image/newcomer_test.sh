@@ -91,4 +91,21 @@ archs: [x86_64]
 YAML
 "$PARE" image build sub/img.yaml -o rel > rel.log || fail "relative paths: $(cat rel.log)"
 ok "relative paths in a config are taken from the config's folder"
+if command -v cc > /dev/null 2>&1; then
+	printf 'int foo(void);\nint main(void) { return foo(); }\n' > app.c
+	printf 'int foo(void) { return 0; }\n' > foo.c
+	cc -shared -fPIC -Wl,-soname,libfoo.so.1 -o libfoo.so.1 foo.c
+	cc -o app app.c -L. -l:libfoo.so.1
+	if "$PARE" image build img.yaml -o nolib --add-binary "$W/app" > nolib.log 2>&1; then
+		fail "a binary whose library no package provides was imaged"
+	fi
+	grep -q "^ERROR: $W/app needs libfoo.so.1, which no package in the repositories provides" nolib.log ||
+		fail "--add-binary failure: $(cat nolib.log)"
+	ok "--add-binary failure names the binary and the library"
+fi
+sed 's|melange.rsa.pub\]|missing.rsa.pub]|' img.yaml > nokey.yaml
+if "$PARE" image build nokey.yaml -o nokey > nokey.log 2>&1; then fail "a missing key file was accepted"; fi
+grep -q "^ERROR: keyring: $R/keys/missing.rsa.pub: No such file or directory" nokey.log ||
+	fail "keyring message: $(cat nokey.log)"
+ok "a missing keyring file: 'keyring: PATH: why'"
 echo "$pass passed, 0 failed"
