@@ -158,12 +158,30 @@ static int image_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 
 const struct pare_applet pare_applet_image = {
 	.name = "image",
-	.summary = "Work with OCI images: build from an apko config, push to a registry",
-	.usage = "push [--registry-config FILE] [--insecure] OUT REF | build CONFIG.yaml "
-		 "-o OUT [--docker-archive FILE] [--sbom FILE] [--arch ARCH] "
-		 "[--add-binary FILE[:DEST]]... [--run-scripts] [--push REF] [--staging DIR] "
-		 "[-t TAG] [--json]",
+	.summary = "Work with OCI images: build from an apko config, lock, push, sign",
+	.usage = "build CONFIG.yaml (-o OUT | TAG OUT.tar) [options] | lock CONFIG.yaml [-o FILE] "
+		 "| push OUT REF | sign --key KEY [OUT] REF",
 	.description =
+		"pare image build CONFIG.yaml -o OUT reads an apko image configuration, loads its "
+		"signed repositories with its keyring (relative paths are taken from the "
+		"config's folder), adds the so: needs of every binary named by "
+		"contents.binaries or --add-binary (copied into the image, default "
+		"/usr/bin/NAME), solves (keeping -dev, -doc, -dbg, -static, -lang, -openrc and "
+		"shell-completion subpackages out unless contents.packages names them), installs "
+		"the packages verified into a staging root (scripts off), writes /etc/passwd, "
+		"/etc/group, /etc/os-release and apk's configuration, applies paths, checks with "
+		"the static loader that every ELF file resolves inside the root, and writes a "
+		"reproducible OCI layout (SOURCE_DATE_EPOCH), an SBOM (SPDX 2.3, or CycloneDX "
+		"1.5 with --sbom-format cyclonedx; OUT/sbom.spdx.json or --sbom) and, with "
+		"--docker-archive, a docker archive. It ends with the image size and each "
+		"package's share of it (--json for scripts).\n\n"
+		"pare image build CONFIG.yaml TAG OUT.tar is apko's form: the docker archive "
+		"OUT.tar (RepoTags TAG) and its SBOM beside it (OUT.spdx.json), no layout left "
+		"behind.\n\n"
+		"pare image lock CONFIG.yaml writes apko's lock file (CONFIG.lock.json, or -o "
+		"FILE): per architecture the packages the config resolves to, with versions, "
+		"identities, URLs and the byte ranges and digests of their signature, control and "
+		"data parts. image build --lock FILE then refuses any solve that differs.\n\n"
 		"pare image push OUT REF pushes the OCI image layout OUT (one image, or an image "
 		"index and its images) to the registry named by REF "
 		"(HOST[:PORT]/NAME[:TAG|@DIGEST], tag latest by default) with the OCI "
@@ -173,18 +191,13 @@ const struct pare_applet pare_applet_image = {
 		"docker config.json (auths.HOST.auth); Basic and Bearer token authentication "
 		"are supported. HTTPS is used except for localhost and 127.0.0.1 or with "
 		"--insecure. Prints REF@DIGEST of what was pushed; -v lists each blob as "
-		"\"exists\" or \"pushed\". "
-		"pare image build CONFIG.yaml -o OUT reads an apko image configuration, loads its "
-		"signed repositories with its keyring, adds the so: needs of every binary named by "
-		"contents.binaries or --add-binary (copied into the image, default /usr/bin/NAME), "
-		"solves (keeping -dev, -doc, -dbg, -static, -lang, -openrc and shell-completion "
-		"subpackages out unless contents.packages names them), installs the packages "
-		"verified into a staging root (scripts off), writes /etc/passwd, /etc/group, "
-		"/etc/os-release and apk's configuration, applies paths, checks with the static "
-		"loader that every ELF file resolves inside the root, and writes a reproducible OCI "
-		"layout (SOURCE_DATE_EPOCH), an SPDX SBOM (OUT/sbom.spdx.json or --sbom) and, with "
-		"--docker-archive, a docker archive. It ends with the image size and each "
-		"package's share of it (--json for scripts).",
+		"\"exists\" or \"pushed\".\n\n"
+		"pare image sign --key KEY [OUT] REF signs the image REF@DIGEST (the digest "
+		"from REF, else from the layout OUT it was pushed from) with a sigstore "
+		"simple-signing signature, pushed to the same repository under the tag "
+		"sha256-<hex>.sig, as cosign does; skopeo and podman verify it with a policy of "
+		"type sigstoreSigned naming KEY.pub (signedIdentity matchRepository). image "
+		"build --push REF --sign KEY does the same after the push.",
 	.options = image_options,
 	.flags = PARE_APPLET_JSON,
 	.ctx_size = sizeof(struct image_ctx),

@@ -97,6 +97,16 @@ extern const struct pare_option pare_global_options[];
 
 int pare_cli_main(int argc, char **argv);
 
+/* Help topics (help_topics.c): `pare help NAME` and a man page section
+ * each; text paragraphs separated by blank lines. */
+struct pare_help_topic {
+	const char *name;  /* "environment" */
+	const char *title; /* "ENVIRONMENT" (the man section) */
+	const char *text;
+};
+extern const struct pare_help_topic pare_help_topics[]; /* ended by { 0 } */
+const struct pare_help_topic *pare_help_topic_find(const char *name);
+
 /* Help and man page, generated from the tables (help.c). */
 void pare_help_main(FILE *out);
 void pare_help_applet(FILE *out, const struct pare_applet *a);
