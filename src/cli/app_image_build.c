@@ -274,7 +274,7 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 		status = pare_image_sign_run(cli, b->sign, NULL, pushed, registry_config, insecure);
 	if (status == 0 && cli->opts.json) {
 		print_json(cli, b, &res, b->push ? pushed : NULL);
-	} else if (status == 0) {
+	} else if (status == 0 && cli->opts.verbosity > 0) {
 		for (size_t i = 0; i < res.nimages; i++)
 			print_image(cli, &res.images[i]);
 		fprintf(cli->out, "OK: %s %s in %s\n", res.top.media_type, res.top.digest,
@@ -320,7 +320,7 @@ int pare_image_lock_main(struct pare_image_build_args *b, struct pare_cli *cli, 
 	pare_image_build_result_init(&res);
 	int r = pare_image_build(&o, &res, &err);
 	int status = r < 0 ? report_failure(cli, &res, r, &err) : 0;
-	if (status == 0)
+	if (status == 0 && cli->opts.verbosity > 0)
 		fprintf(cli->out, "OK: %zu package%s locked in %s\n", res.lock ? res.lock->n : 0,
 			res.lock && res.lock->n == 1 ? "" : "s", o.lock_path);
 	pare_image_build_result_release(&res);

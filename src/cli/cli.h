@@ -51,6 +51,9 @@ struct pare_global_opts {
 	bool initdb;                   /* --initdb: create the root's database */
 	bool no_chown;                 /* --no-chown/--usermode: record owners only */
 	unsigned wait_seconds;         /* --wait N: for the database lock */
+	int progress;                  /* -1 auto (a terminal, not -q), 0 never, 1 always */
+	int progress_fd;               /* --progress-fd, or -1 */
+	bool update_cache;             /* -U/--update-cache: refresh indexes first */
 	/* Hidden test inputs (apk's test harness style), see tests/conformance: */
 	const char *test_repos[PARE_CLI_MAX_REPOS]; /* --test-repo [@TAG:]FILE */
 	int ntest_repos;
@@ -120,6 +123,8 @@ void pare_cli_output_release(struct pare_cli *cli);
 /* "ERROR: <text>" on stderr (apk's style). */
 void pare_cli_error(struct pare_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* --print-arch: --arch, else ROOT/etc/apk/arch, else the host's; exit status. */
+int pare_cli_print_arch(struct pare_cli *cli);
 /* Report a library failure: err's message, or the code's text. */
 void pare_cli_report(struct pare_cli *cli, int code, const struct pare_error *err);
 

@@ -73,7 +73,8 @@ int pare_cli_repos_open(struct pare_cli *cli, struct pare_cli_repos *cr, bool re
 		r = pare_repos_init(&cr->repos, &cfg, &err);
 	}
 	if (r == 0)
-		r = pare_repos_load(&cr->repos, refresh, &cr->unavailable, &cr->stale, &err);
+		r = pare_repos_load(&cr->repos, refresh || cli->opts.update_cache, &cr->unavailable,
+				    &cr->stale, &err);
 	if (r < 0) {
 		pare_cli_report(cli, r, &err);
 		return r;
