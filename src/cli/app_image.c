@@ -61,9 +61,7 @@ static void push_print_json(struct pare_cli *cli, const char *ref,
 	json_object_set_new(o, "blobsExisting", json_integer(res->blobs_existing));
 	json_object_set_new(o, "manifests", json_integer(res->manifests));
 	json_object_set_new(o, "bytesPushed", json_integer((json_int_t)res->bytes_pushed));
-	json_dumpf(o, cli->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', cli->out);
-	json_decref(o);
+	pare_cli_json_print(cli, o);
 }
 
 /* REF@DIGEST, with any digest REF already had replaced. */

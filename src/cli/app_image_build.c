@@ -131,9 +131,7 @@ static void print_json(struct pare_cli *cli, const struct pare_image_build_args 
 	json_object_set_new(o, "images", imgs);
 	if (pushed)
 		json_object_set_new(o, "pushed", json_string(pushed));
-	json_dumpf(o, cli->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', cli->out);
-	json_decref(o);
+	pare_cli_json_print(cli, o);
 }
 
 /* The solver's explanation, printed by the code that prints it for add. */

@@ -1,7 +1,7 @@
 /* pare version: compare (-t) and check (-c) version strings, as apk does. */
 #include "apk/version.h"
 #include "cli/applets.h"
-#include "cli/commit_cli.h"
+#include "cli/info_installed.h"
 #include "cli/repos.h"
 #include "db/installed.h"
 
@@ -67,16 +67,10 @@ static bool named(struct pare_slice name, int argc, char **argv)
  * as apk does. */
 static int version_installed(struct pare_cli *cli, int argc, char **argv)
 {
-	struct pare_root root = { .fd = -1 };
+	struct pare_root root;
 	struct pare_db_installed db;
 	struct pare_cli_repos cr;
-	struct pare_error err = { 0 };
-	pare_db_installed_init(&db);
-	int r = pare_cli_open_root(cli, &root, &err);
-	if (r == 0)
-		r = pare_db_installed_read(&db, &root, &err);
-	if (r < 0) {
-		pare_cli_report(cli, r, &err);
+	if (pare_cli_installed_read(cli, &root, &db) < 0) {
 		pare_db_installed_release(&db);
 		pare_root_release(&root);
 		return 1;

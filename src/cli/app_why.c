@@ -136,9 +136,7 @@ static int why_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		status |= why_one(cli, &db, &w, argv[i], out);
 	}
 	if (out) {
-		json_dumpf(out, cli->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', cli->out);
-		json_decref(out);
+		pare_cli_json_print(cli, out);
 	}
 	pare_world_release(&w);
 	pare_db_installed_release(&db);

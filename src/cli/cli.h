@@ -125,6 +125,10 @@ void pare_cli_error(struct pare_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* --print-arch: --arch, else ROOT/etc/apk/arch, else the host's; exit status. */
 int pare_cli_print_arch(struct pare_cli *cli);
+/* Print a JSON document (2-space indent, keys in insertion order, reals
+ * with 10 significant digits) and a newline on stdout; takes doc. */
+struct json_t;
+void pare_cli_json_print(struct pare_cli *cli, struct json_t *doc);
 /* Report a library failure: err's message, or the code's text. */
 void pare_cli_report(struct pare_cli *cli, int code, const struct pare_error *err);
 

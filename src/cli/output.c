@@ -7,6 +7,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "repo/repo.h"
 
 struct term_progress {
@@ -175,4 +177,12 @@ void pare_cli_error(struct pare_cli *cli, const char *fmt, ...)
 void pare_cli_report(struct pare_cli *cli, int code, const struct pare_error *err)
 {
 	pare_cli_error(cli, "%s", pare_error_text(err, code));
+}
+
+void pare_cli_json_print(struct pare_cli *cli, json_t *doc)
+{
+	/* 10 significant digits: 99.21, not 99.209999999999994 */
+	json_dumpf(doc, cli->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	fputc('\n', cli->out);
+	json_decref(doc);
 }

@@ -162,3 +162,23 @@ void pare_cli_human_size(uint64_t size, char *out, size_t n)
 	}
 	snprintf(out, n, "%llu %s", (unsigned long long)size, units[i]);
 }
+
+static json_t *jslice(struct pare_slice s)
+{
+	return json_stringn(s.ptr ? s.ptr : "", s.len);
+}
+
+json_t *pare_cli_pkgent_json(const struct pare_pkgent *e)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", jslice(e->name));
+	json_object_set_new(o, "version", jslice(e->version));
+	json_object_set_new(o, "arch", jslice(e->arch));
+	json_object_set_new(o, "origin", jslice(e->origin.len ? e->origin : e->name));
+	json_object_set_new(o, "license", jslice(e->license));
+	json_object_set_new(o, "description", jslice(e->description));
+	json_object_set_new(o, "url", jslice(e->url));
+	json_object_set_new(o, "size", json_integer((json_int_t)e->size));
+	json_object_set_new(o, "installedSize", json_integer((json_int_t)e->installed_size));
+	return o;
+}

@@ -10,6 +10,8 @@
 #ifndef PARE_CLI_REPOS_H
 #define PARE_CLI_REPOS_H
 
+#include <jansson.h>
+
 #include "cli/common.h"
 #include "repo/repo.h"
 
@@ -45,6 +47,10 @@ int pare_cli_repos_sorted(const struct pare_repos *rs, bool dedupe,
  * repository, else from any; NULL when there is none. */
 const struct pare_pkgent *pare_cli_repos_best(const struct pare_repos *rs,
 					      struct pare_slice name);
+
+/* An index entry as a JSON object (name, version, arch, origin, license,
+ * description, url, size, installedSize) for --json. */
+json_t *pare_cli_pkgent_json(const struct pare_pkgent *e);
 
 /* "1234 KiB" as apk prints sizes. */
 void pare_cli_human_size(uint64_t size, char *out, size_t n);
