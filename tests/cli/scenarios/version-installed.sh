@@ -11,3 +11,6 @@ rm repo/x86_64/*; mk a 1.1-r0; mk b 1.0-r0
 "$PARE" --keys-dir "$PWD/keys" index -k keys/k.rsa -o repo/x86_64/APKINDEX.tar.gz repo/x86_64/*.apk > /dev/null
 "$PARE" --root root --keys-dir "$PWD/keys" -X "$PWD/repo" --arch x86_64 version
 "$PARE" --root root --keys-dir "$PWD/keys" -X "$PWD/repo" --arch x86_64 version b
+"$PARE" --root root --keys-dir "$PWD/keys" -X "$PWD/repo" --arch x86_64 list --upgradable
+echo gone > root/etc/apk/world
+"$PARE" --root root list --orphaned
