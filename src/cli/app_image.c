@@ -117,7 +117,13 @@ static int image_build_run(struct image_ctx *m, struct pare_cli *cli, int argc, 
 
 static int image_lock_run(struct image_ctx *m, struct pare_cli *cli, int argc, char **argv)
 {
-	return pare_image_lock_main(&m->build, cli, argc, argv);
+	return pare_image_lock_main(&m->build, cli, argc, argv, false);
+}
+
+static int image_show_packages_run(struct image_ctx *m, struct pare_cli *cli, int argc,
+				   char **argv)
+{
+	return pare_image_lock_main(&m->build, cli, argc, argv, true);
 }
 
 /* ---- sign (app_image_sign.c) ---- */
@@ -139,6 +145,7 @@ static const struct image_sub image_subs[] = {
 	{ "build", image_build_run },
 	{ "lock", image_lock_run },
 	{ "sign", image_sign_run },
+	{ "show-packages", image_show_packages_run },
 };
 
 static int image_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
@@ -158,7 +165,7 @@ const struct pare_applet pare_applet_image = {
 	.name = "image",
 	.summary = "Work with OCI images: build from an apko config, lock, push, sign",
 	.usage = "build CONFIG.yaml (-o OUT | TAG OUT.tar) [options] | lock CONFIG.yaml [-o FILE] "
-		 "| push OUT REF | sign --key KEY [OUT] REF",
+		 "| show-packages CONFIG.yaml | push OUT REF | sign --key KEY [OUT] REF",
 	.description =
 		"pare image build CONFIG.yaml -o OUT reads an apko image configuration, loads its "
 		"signed repositories with its keyring (relative paths are taken from the "
@@ -179,7 +186,9 @@ const struct pare_applet pare_applet_image = {
 		"pare image lock CONFIG.yaml writes apko's lock file (CONFIG.lock.json, or -o "
 		"FILE): per architecture the packages the config resolves to, with versions, "
 		"identities, URLs and the byte ranges and digests of their signature, control and "
-		"data parts. image build --lock FILE then refuses any solve that differs.\n\n"
+		"data parts. image build --lock FILE then refuses any solve that differs. "
+		"pare image show-packages CONFIG.yaml prints what the config resolves to, "
+		"'ARCH NAME VERSION' a line (--json: an array), and stops there.\n\n"
 		"pare image push OUT REF pushes the OCI image layout OUT (one image, or an image "
 		"index and its images) to the registry named by REF "
 		"(HOST[:PORT]/NAME[:TAG|@DIGEST], tag latest by default) with the OCI "

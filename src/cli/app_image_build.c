@@ -288,15 +288,38 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 	return status;
 }
 
+static void print_packages(struct pare_cli *cli, const struct pare_image_lock *l)
+{
+	json_t *arr = cli->opts.json ? json_array() : NULL;
+	for (size_t i = 0; l && i < l->n; i++) {
+		const struct pare_image_lock_pkg *p = &l->pkgs[i];
+		if (!arr) {
+			fprintf(cli->out, "%s %s %s\n", p->arch, p->name, p->version);
+			continue;
+		}
+		json_t *o = json_object();
+		json_object_set_new(o, "arch", json_string(p->arch));
+		json_object_set_new(o, "name", json_string(p->name));
+		json_object_set_new(o, "version", json_string(p->version));
+		json_object_set_new(o, "checksum", json_string(p->checksum));
+		json_object_set_new(o, "url", json_string(p->url ? p->url : ""));
+		json_array_append_new(arr, o);
+	}
+	if (arr)
+		pare_cli_json_print(cli, arr);
+}
+
 int pare_image_lock_main(struct pare_image_build_args *b, struct pare_cli *cli, int argc,
-			 char **argv)
+			 char **argv, bool show)
 {
 	char path[PARE_PATH_MAX];
 	if (argc != 1) {
-		pare_cli_error(cli, "image lock: want CONFIG.yaml (and -o FILE)");
+		pare_cli_error(cli, "image %s: want CONFIG.yaml%s", show ? "show-packages" : "lock",
+			       show ? "" : " (and -o FILE)");
 		return 1;
 	}
-	if (!b->output && pare_image_lock_default_path(argv[0], path, sizeof(path)) < 0) {
+	if (!show && !b->output &&
+	    pare_image_lock_default_path(argv[0], path, sizeof(path)) < 0) {
 		pare_cli_error(cli, "image lock: %s: name too long", argv[0]);
 		return 1;
 	}
@@ -305,7 +328,8 @@ int pare_image_lock_main(struct pare_image_build_args *b, struct pare_cli *cli, 
 	struct pare_http_opts http = { .retries = 2, .progress = &cli->progress, .log = &cli->log };
 	struct pare_image_build_opts o = {
 		.config_path = argv[0],
-		.lock_path = b->output ? b->output : path,
+		.lock_path = show ? NULL : b->output ? b->output : path,
+		.resolve_only = show,
 		.binaries = b->binaries,
 		.nbinaries = b->nbinaries,
 		.arch = cli->opts.arch,
@@ -318,7 +342,9 @@ int pare_image_lock_main(struct pare_image_build_args *b, struct pare_cli *cli, 
 	pare_image_build_result_init(&res);
 	int r = pare_image_build(&o, &res, &err);
 	int status = r < 0 ? report_failure(cli, &res, r, &err) : 0;
-	if (status == 0 && cli->opts.verbosity > 0)
+	if (status == 0 && show)
+		print_packages(cli, res.lock);
+	else if (status == 0 && cli->opts.verbosity > 0)
 		fprintf(cli->out, "OK: %zu package%s locked in %s\n", res.lock ? res.lock->n : 0,
 			res.lock && res.lock->n == 1 ? "" : "s", o.lock_path);
 	pare_image_build_result_release(&res);

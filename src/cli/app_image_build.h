@@ -82,8 +82,10 @@ int pare_image_build_parse(struct pare_image_build_args *b, int id, const char *
 int pare_image_build_main(struct pare_image_build_args *b, const char *registry_config,
 			  bool insecure, struct pare_cli *cli, int argc, char **argv);
 
-/* pare image lock CONFIG [-o FILE]: returns the exit status. */
+/* pare image lock CONFIG [-o FILE], or with show, pare image show-packages
+ * CONFIG ("ARCH NAME VERSION" per resolved package, --json): returns the
+ * exit status. */
 int pare_image_lock_main(struct pare_image_build_args *b, struct pare_cli *cli, int argc,
-			 char **argv);
+			 char **argv, bool show);
 
 #endif

@@ -757,9 +757,9 @@ static int build_arch(const struct pare_image_build_opts *o, const struct pare_i
 		r = pib_binary_needs(&a, err);
 	if (r == 0)
 		r = solve(&a, err);
-	if (r == 0 && (o->lock_path || o->lock_in))
+	if (r == 0 && (o->lock_path || o->lock_in || o->resolve_only))
 		r = pib_lock_step(&a, err);
-	if (r == 0 && o->lock_path)
+	if (r == 0 && (o->lock_path || o->resolve_only))
 		goto out; /* pare image lock: the solve is all */
 	if (r == 0)
 		r = install_and_verify(&a, err);
@@ -827,7 +827,7 @@ int pare_image_build(const struct pare_image_build_opts *o, struct pare_image_bu
 	struct pare_image_config cfg;
 	struct pare_oci_layout layout = { .blobfd = -1 };
 	memset(&cfg, 0, sizeof(cfg));
-	if (!o->config_path || (!o->out_dir && !o->lock_path))
+	if (!o->config_path || (!o->out_dir && !o->lock_path && !o->resolve_only))
 		return pare_error_set(err, -PARE_E_USAGE, "a config and an output directory are needed");
 	if (o->run_scripts)
 		return pare_error_set(err, -PARE_E_UNSUPPORTED,
@@ -837,12 +837,13 @@ int pare_image_build(const struct pare_image_build_opts *o, struct pare_image_bu
 	int r = pare_image_config_load(&cfg, o->config_path, err);
 	if (r == 0)
 		r = pick_archs(o, &cfg, res, err);
-	if (r == 0 && !o->lock_path)
+	if (r == 0 && !o->lock_path && !o->resolve_only)
 		r = pare_oci_layout_open(&layout, o->out_dir, err);
 	for (size_t i = 0; r == 0 && i < res->nimages; i++)
 		r = build_arch(o, &cfg, res, i, res->nimages, &layout, err);
 	if (r == 0)
-		r = o->lock_path ? pib_lock_write(o, &cfg, res, err) : finish(o, res, &layout, err);
+		r = o->lock_path ? pib_lock_write(o, &cfg, res, err)
+		    : o->resolve_only ? 0 : finish(o, res, &layout, err);
 	if (r == 0)
 		res->failure = PARE_IMAGE_BUILD_OK;
 	pare_oci_layout_close(&layout);

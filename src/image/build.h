@@ -98,6 +98,8 @@ struct pare_image_build_opts {
 				     * *.spdx.json) or CycloneDX (*.cdx.json) */
 	const char *lock_path;      /* write apko's lock file (image/lock.h) here and
 				     * stop after the solve: no image, out_dir unused */
+	bool resolve_only;          /* stop after the solve with what it chose in
+				     * res->lock (no file reads, no image) */
 	const char *lock_in;        /* a lock file: refuse a solve that differs
 				     * from it in any package, version or identity */
 	const char *arch;           /* when the config has no archs; NULL: host */

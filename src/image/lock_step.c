@@ -33,10 +33,10 @@ static int record(struct pib_arch *a, const struct pare_pkgent *e, struct pare_e
 	};
 	if (!p.name || !p.version || !p.checksum)
 		return pare_error_set(err, -ENOMEM, "out of memory");
-	int r = pib_package_file(a, e, path, sizeof(path), err);
-	if (r == 0)
-		r = pare_repos_pkg_url(&a->repos, e, url, sizeof(url), err);
-	if (r == 0)
+	int r = pare_repos_pkg_url(&a->repos, e, url, sizeof(url), err);
+	if (r == 0 && a->o->lock_path)
+		r = pib_package_file(a, e, path, sizeof(path), err);
+	if (r == 0 && a->o->lock_path)
 		r = pare_apk_members_read(path, &p.members, err);
 	p.url = url;
 	return r == 0 ? pare_image_lock_add(a->res->lock, &p, err) : r;
@@ -96,7 +96,7 @@ int pib_lock_step(struct pib_arch *a, struct pare_error *err)
 		if (r == 0)
 			r = check(a, err);
 	}
-	if (r < 0 || !a->o->lock_path)
+	if (r < 0 || (!a->o->lock_path && !a->o->resolve_only))
 		return r;
 	if (!a->res->lock && !(a->res->lock = pare_image_lock_new()))
 		return pare_error_set(err, -ENOMEM, "out of memory");

@@ -61,6 +61,11 @@ for p in lock["contents"]["packages"]:
 PY
 ok "image lock: apko's v1 lock, ranges and digests match the files"
 
+"$PARE" image show-packages img.yaml > show.out
+[ "$(cat show.out)" = "x86_64 custom-ca-certs-1 1.0.0-r0
+x86_64 pretend-baselayout 1.0.0-r0" ] || [ "$(sort show.out)" = "x86_64 custom-ca-certs-1 1.0.0-r0
+x86_64 pretend-baselayout 1.0.0-r0" ] || fail "show-packages: $(cat show.out)"
+ok "image show-packages"
 "$PARE" image build img.yaml -o locked --lock img.lock.json > locked.log
 sed 's/"version": "1.0.0-r0"/"version": "1.0.0-r1"/' img.lock.json > changed.lock.json
 if "$PARE" image build img.yaml -o refused --lock changed.lock.json > refused.log 2>&1; then
