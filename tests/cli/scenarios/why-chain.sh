@@ -16,7 +16,9 @@ mk -s pkgname=b-extra -s pkgver=1-r0 -s install_if=b -o repo/x86_64/b-extra-1-r0
 "$PARE" why root /usr/lib/libb.so.1 b-extra
 "$PARE" why root so:libb.so.1
 "$PARE" --json why root usr/bin/a
-echo > root/etc/apk/world
+cp root/etc/apk/world world.saved; echo > root/etc/apk/world
 "$PARE" why root a || echo "exit $?"
 "$PARE" why root nope || echo "exit $?"
 "$PARE" why root || echo "exit $?"
+"$PARE" --root root dot
+"$PARE" --root root dot b nope || echo "exit $?"
