@@ -64,9 +64,11 @@ const struct pare_help_topic pare_help_topics[] = {
 	  "source, uid, gid, permissions, recursive.\n\n"
 	  "archs: apk or OCI names (x86_64/amd64, aarch64/arm64, ...); several give an "
 	  "image index.\n\n"
-	  "Not implemented (refused at their line): include, layering, format, "
-	  "certificates, contents.baseimage, contents.runtime_keyring, "
-	  "entrypoint.services." },
+	  "include: another config (relative to this one's folder) read first: lists are "
+	  "its items then this file's, environment and annotations keys of this file win, "
+	  "strings and archs come from this file when set.\n\n"
+	  "Not implemented (refused at their line): layering, format, certificates, "
+	  "contents.baseimage, contents.runtime_keyring, entrypoint.services." },
 	{ 0 },
 };
 
