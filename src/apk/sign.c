@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,13 +202,40 @@ static void keyring_zero(struct pare_keyring *k)
 	k->dirfd = -1;
 	k->root = NULL;
 	k->dir = NULL;
+	k->shown = NULL;
 	pare_map_init(&k->keys);
 }
 
-static int keyring_set_dir(struct pare_keyring *k, const char *dir, struct pare_error *err)
+/* The absolute name of base (a directory fd or AT_FDCWD) joined with a
+ * relative dir, for messages; dir itself when absolute or unknown. */
+static char *shown_name(int base, const char *dir)
+{
+	char at[PATH_MAX] = "", link[64], *out;
+	if (dir[0] != '/') {
+		ssize_t n = -1;
+		if (base == AT_FDCWD) {
+			n = getcwd(at, sizeof(at)) ? (ssize_t)strlen(at) : -1;
+		} else {
+			snprintf(link, sizeof(link), "/proc/self/fd/%d", base);
+			n = readlink(link, at, sizeof(at) - 1);
+		}
+		at[n > 0 ? n : 0] = '\0';
+	}
+	size_t al = strlen(at), dl = strlen(dir);
+	out = malloc(al + dl + 2);
+	if (out && al)
+		snprintf(out, al + dl + 2, "%s%s%s", at, at[al - 1] == '/' ? "" : "/", dir);
+	else if (out)
+		memcpy(out, dir, dl + 1);
+	return out;
+}
+
+static int keyring_set_dir(struct pare_keyring *k, int base, const char *dir,
+			   struct pare_error *err)
 {
 	k->dir = strdup(dir);
-	if (!k->dir)
+	k->shown = shown_name(base, dir);
+	if (!k->dir || !k->shown)
 		return pare_error_set(err, -ENOMEM, "keys directory %s: out of memory", dir);
 	return 0;
 }
@@ -221,7 +249,7 @@ int pare_keyring_open_at(struct pare_keyring *k, int dirfd, const char *dir,
 		return pare_error_set(err, -errno, "keys directory %s: %s", dir,
 				      strerror(errno));
 	k->dirfd = fd;
-	int r = keyring_set_dir(k, dir, err);
+	int r = keyring_set_dir(k, dirfd, dir, err);
 	if (r < 0)
 		pare_keyring_release(k);
 	return r;
@@ -244,7 +272,7 @@ int pare_keyring_open_root(struct pare_keyring *k, struct pare_root *root, const
 				      strerror(-fd));
 	close(fd);
 	k->root = root;
-	int r = keyring_set_dir(k, dir, err);
+	int r = keyring_set_dir(k, root->fd, dir, err);
 	if (r < 0)
 		pare_keyring_release(k);
 	return r;
@@ -272,6 +300,7 @@ void pare_keyring_release(struct pare_keyring *k)
 	if (k->dirfd >= 0)
 		close(k->dirfd);
 	free(k->dir);
+	free(k->shown);
 	keyring_zero(k);
 }
 
@@ -426,7 +455,7 @@ int pare_keyring_verify(struct pare_keyring *k, struct pare_slice keyname,
 	/* No file can have an invalid name, so there is no such key. */
 	if (pare_keyname_check(keyname, NULL) < 0)
 		return pare_error_set(err, -PARE_E_UNTRUSTED,
-				      "UNTRUSTED signature: key name '%s' is not a file name",
+				      "key name '%s' is not a file name",
 				      shown);
 	char name[PARE_KEYNAME_MAX + 1];
 	memcpy(name, keyname.ptr, keyname.len);
@@ -437,9 +466,9 @@ int pare_keyring_verify(struct pare_keyring *k, struct pare_slice keyname,
 	int r = keyring_lookup(k, name, &ck, &transient);
 	if (r == -ENOENT)
 		return pare_error_set(err, -PARE_E_UNTRUSTED,
-				      "UNTRUSTED signature: no key %s in %s", shown, k->dir);
+				      "no key %s in %s", shown, k->shown);
 	if (r < 0)
-		return pare_error_set(err, r, "key %s in %s: %s", shown, k->dir, strerror(-r));
+		return pare_error_set(err, r, "key %s in %s: %s", shown, k->shown, strerror(-r));
 	char why[200];
 	if (!ck->pkey) {
 		snprintf(why, sizeof(why), "%s", ck->why);
@@ -451,9 +480,9 @@ int pare_keyring_verify(struct pare_keyring *k, struct pare_slice keyname,
 		cached_key_free(ck);
 	if (r == -PARE_E_BAD_SIGNATURE)
 		return pare_error_set(err, r, "BAD signature by key %s (%s/%s): %s", shown,
-				      k->dir, shown, why);
+				      k->shown, shown, why);
 	if (r < 0)
-		return pare_error_set(err, r, "key %s in %s: verify failed: %s", shown, k->dir,
+		return pare_error_set(err, r, "key %s in %s: verify failed: %s", shown, k->shown,
 				      r == -ENOMEM ? strerror(ENOMEM) : why);
 	return 0;
 }

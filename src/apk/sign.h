@@ -78,7 +78,9 @@ int pare_keyname_check(struct pare_slice name, struct pare_error *err);
 struct pare_keyring {
 	int dirfd;              /* O_PATH directory fd, or -1 in root mode */
 	struct pare_root *root; /* borrowed, or NULL */
-	char *dir;              /* the directory as given (messages, root mode) */
+	char *dir;              /* the directory as given (root mode lookups) */
+	char *shown;            /* the directory for messages: absolute when the
+				 * base (cwd, root) can be named, else dir */
 	struct pare_map keys;   /* name -> cached key (owned) */
 };
 

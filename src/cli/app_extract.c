@@ -49,7 +49,7 @@ static bool verdict(struct pare_cli *cli, const char *path, int r, const struct 
 	else if (pkg->kind != PARE_PKG_KIND_PACKAGE)
 		pare_cli_error(cli, "%s: not a package", path);
 	else if (!pare_cli_trusted(cli, pkg->trust))
-		pare_cli_error(cli, "%s: %s", path, pare_cli_trust_text(pkg->trust));
+		pare_cli_error(cli, "%s: %s", path, pare_cli_trust_text(cli, pkg->trust));
 	else
 		return true;
 	return false;

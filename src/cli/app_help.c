@@ -34,6 +34,11 @@ static int help_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		return 0;
 	}
 	const struct pare_applet *a = pare_applet_find(argv[0]);
+	const struct pare_help_topic *t = a ? NULL : pare_help_topic_find(argv[0]);
+	if (t) {
+		fprintf(cli->out, "%s\n\n%s\n", t->title, t->text);
+		return 0;
+	}
 	if (!a) {
 		pare_cli_error(cli, "'%s' is not a pare command. See 'pare --help'.", argv[0]);
 		return 1;
@@ -45,7 +50,9 @@ static int help_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 const struct pare_applet pare_applet_help = {
 	.name = "help",
 	.summary = "Show help for pare or for one applet",
-	.usage = "[APPLET]",
+	.usage = "[APPLET | TOPIC]",
+	.description = "TOPIC is one of examples, environment, files, exit-status, "
+		       "image-config (the man page's sections of the same names).",
 	.options = help_options,
 	.ctx_size = sizeof(struct help_ctx),
 	.parse = help_parse,

@@ -5,14 +5,16 @@
 #include <string.h>
 
 #include "cli/app_image_build.h"
+#include "cli/app_image_sign.h"
 #include "cli/applets.h"
 #include "cli/repos.h"
 #include "image/registry.h"
 
-enum { IMG_REGISTRY_CONFIG = 1, IMG_INSECURE };
+enum { IMG_REGISTRY_CONFIG = 1, IMG_INSECURE, IMG_KEY };
 
 struct image_ctx {
 	const char *registry_config; /* --registry-config */
+	const char *key;             /* --key (sign) */
 	bool insecure;               /* --insecure */
 	struct pare_image_build_args build; /* build's options (app_image_build.h) */
 };
@@ -28,6 +30,8 @@ static const struct pare_option image_options[] = {
 	  "$DOCKER_CONFIG/config.json or ~/.docker/config.json)" },
 	{ "insecure", 0, PARE_OPT_NOARG, NULL, IMG_INSECURE,
 	  "push: plain HTTP to the registry (always so for localhost and 127.0.0.1)" },
+	{ "key", 'k', PARE_OPT_ARG, "KEY", IMG_KEY,
+	  "sign: the RSA private key (pare keygen) that signs" },
 	PARE_IMAGE_BUILD_OPTIONS,
 	{ 0 },
 };
@@ -39,6 +43,7 @@ static int image_parse(void *ctx, int id, const char *arg, struct pare_error *er
 	switch (id) {
 	case IMG_REGISTRY_CONFIG: m->registry_config = arg; break;
 	case IMG_INSECURE: m->insecure = true; break;
+	case IMG_KEY: m->key = arg; break;
 	default: return pare_image_build_parse(&m->build, id, arg, err);
 	}
 	return 0;
@@ -57,9 +62,7 @@ static void push_print_json(struct pare_cli *cli, const char *ref,
 	json_object_set_new(o, "blobsExisting", json_integer(res->blobs_existing));
 	json_object_set_new(o, "manifests", json_integer(res->manifests));
 	json_object_set_new(o, "bytesPushed", json_integer((json_int_t)res->bytes_pushed));
-	json_dumpf(o, cli->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', cli->out);
-	json_decref(o);
+	pare_cli_json_print(cli, o);
 }
 
 /* REF@DIGEST, with any digest REF already had replaced. */
@@ -122,12 +125,38 @@ static int image_test_run(struct image_ctx *m, struct pare_cli *cli, int argc, c
 	return pare_image_test_main(cli, argc, argv);
 }
 
+static int image_lock_run(struct image_ctx *m, struct pare_cli *cli, int argc, char **argv)
+{
+	return pare_image_lock_main(&m->build, cli, argc, argv, false);
+}
+
+static int image_show_packages_run(struct image_ctx *m, struct pare_cli *cli, int argc,
+				   char **argv)
+{
+	return pare_image_lock_main(&m->build, cli, argc, argv, true);
+}
+
+/* ---- sign (app_image_sign.c) ---- */
+
+static int image_sign_run(struct image_ctx *m, struct pare_cli *cli, int argc, char **argv)
+{
+	if (!m->key || argc < 1 || argc > 2) {
+		pare_cli_error(cli, "image sign: want --key KEY and [OUT] REF");
+		return 1;
+	}
+	return pare_image_sign_run(cli, m->key, argc == 2 ? argv[0] : NULL, argv[argc - 1],
+				   m->registry_config, m->insecure);
+}
+
 /* ---- dispatch ---- */
 
 static const struct image_sub image_subs[] = {
 	{ "push", image_push_run },
 	{ "build", image_build_run },
 	{ "test", image_test_run },
+	{ "lock", image_lock_run },
+	{ "sign", image_sign_run },
+	{ "show-packages", image_show_packages_run },
 };
 
 static int image_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
@@ -145,12 +174,32 @@ static int image_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 
 const struct pare_applet pare_applet_image = {
 	.name = "image",
-	.summary = "Work with OCI images: build from an apko config, push to a registry",
-	.usage = "push [--registry-config FILE] [--insecure] OUT REF | build CONFIG.yaml "
-		 "-o OUT [--docker-archive FILE] [--sbom FILE] [--arch ARCH] "
-		 "[--add-binary FILE[:DEST]]... [--run-scripts] [--push REF] [--staging DIR] "
-		 "[-t TAG] [--skip-tests] [--allow ID]... [--json] | test OUT",
+	.summary = "Work with OCI images: build from an apko config, test, lock, push, sign",
+	.usage = "build CONFIG.yaml (-o OUT | TAG OUT.tar) [options] | test OUT | lock CONFIG.yaml [-o FILE] "
+		 "| show-packages CONFIG.yaml | push OUT REF | sign --key KEY [OUT] REF",
 	.description =
+		"pare image build CONFIG.yaml -o OUT reads an apko image configuration, loads its "
+		"signed repositories with its keyring (relative paths are taken from the "
+		"config's folder), adds the so: needs of every binary named by "
+		"contents.binaries or --add-binary (copied into the image, default "
+		"/usr/bin/NAME), solves (keeping -dev, -doc, -dbg, -static, -lang, -openrc and "
+		"shell-completion subpackages out unless contents.packages names them), installs "
+		"the packages verified into a staging root (scripts off), writes /etc/passwd, "
+		"/etc/group, /etc/os-release and apk's configuration, applies paths, checks with "
+		"the static loader that every ELF file resolves inside the root, and writes a "
+		"reproducible OCI layout (SOURCE_DATE_EPOCH), an SBOM (SPDX 2.3, or CycloneDX "
+		"1.5 with --sbom-format cyclonedx; OUT/sbom.spdx.json or --sbom) and, with "
+		"--docker-archive, a docker archive. It ends with the image size and each "
+		"package's share of it (--json for scripts).\n\n"
+		"pare image build CONFIG.yaml TAG OUT.tar is apko's form: the docker archive "
+		"OUT.tar (RepoTags TAG) and its SBOM beside it (OUT.spdx.json), no layout left "
+		"behind.\n\n"
+		"pare image lock CONFIG.yaml writes apko's lock file (CONFIG.lock.json, or -o "
+		"FILE): per architecture the packages the config resolves to, with versions, "
+		"identities, URLs and the byte ranges and digests of their signature, control and "
+		"data parts. image build --lock FILE then refuses any solve that differs. "
+		"pare image show-packages CONFIG.yaml prints what the config resolves to, "
+		"'ARCH NAME VERSION' a line (--json: an array), and stops there.\n\n"
 		"pare image push OUT REF pushes the OCI image layout OUT (one image, or an image "
 		"index and its images) to the registry named by REF "
 		"(HOST[:PORT]/NAME[:TAG|@DIGEST], tag latest by default) with the OCI "
@@ -160,25 +209,20 @@ const struct pare_applet pare_applet_image = {
 		"docker config.json (auths.HOST.auth); Basic and Bearer token authentication "
 		"are supported. HTTPS is used except for localhost and 127.0.0.1 or with "
 		"--insecure. Prints REF@DIGEST of what was pushed; -v lists each blob as "
-		"\"exists\" or \"pushed\". "
-		"pare image build CONFIG.yaml -o OUT reads an apko image configuration, loads its "
-		"signed repositories with its keyring, adds the so: needs of every binary named by "
-		"contents.binaries or --add-binary (copied into the image, default /usr/bin/NAME), "
-		"solves (keeping -dev, -doc, -dbg, -static, -lang, -openrc and shell-completion "
-		"subpackages out unless contents.packages names them), installs the packages "
-		"verified into a staging root (scripts off), writes /etc/passwd, /etc/group, "
-		"/etc/os-release and apk's configuration, applies paths, checks with the static "
-		"loader that every ELF file resolves inside the root, and writes a reproducible OCI "
-		"layout (SOURCE_DATE_EPOCH), an SPDX SBOM (OUT/sbom.spdx.json or --sbom) and, with "
-		"--docker-archive, a docker archive. It ends with the image size and each "
-		"package's share of it (--json for scripts). Before it reports success, build "
-		"runs pare inspect over the staged root (an error-level finding fails the build; "
-		"--allow ID waives a check) and the config's test: commands in the image with "
-		"runc, or without a test: section a smoke check of the entrypoint "
-		"(docs/image-tests.md); --skip-tests skips them. The image is written to a "
-		"temporary directory beside OUT and renamed to OUT only when everything passed. "
-		"pare image test OUT runs the tests stored in the image (label "
-		"dev.pare.image.tests) again, or the smoke check.",
+		"\"exists\" or \"pushed\".\n\n"
+		"Before it reports success, image build runs pare inspect over the staged root "
+		"(an error-level finding fails the build; --allow ID waives a check) and the "
+		"config's test: commands in the image with runc, or without a test: section a "
+		"smoke check of the entrypoint (docs/image-tests.md); --skip-tests skips them. "
+		"The image is written to a temporary directory beside OUT and renamed to OUT only "
+		"when everything passed. pare image test OUT runs the tests stored in the image "
+		"(label dev.pare.image.tests) again, or the smoke check.\n\n"
+		"pare image sign --key KEY [OUT] REF signs the image REF@DIGEST (the digest "
+		"from REF, else from the layout OUT it was pushed from) with a sigstore "
+		"simple-signing signature, pushed to the same repository under the tag "
+		"sha256-<hex>.sig, as cosign does; skopeo and podman verify it with a policy of "
+		"type sigstoreSigned naming KEY.pub (signedIdentity matchRepository). image "
+		"build --push REF --sign KEY does the same after the push.",
 	.options = image_options,
 	.flags = PARE_APPLET_JSON,
 	.ctx_size = sizeof(struct image_ctx),

@@ -10,12 +10,15 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "cli/app_image_sign.h"
 #include "cli/common.h"
 #include "cli/repos.h"
 #include "cli/solve_common.h"
 #include "image/build.h"
 #include "image/registry.h"
 #include "io/atomic.h"
+#include "image/sbom.h"
+#include "io/tree.h"
 
 int pare_image_build_parse(struct pare_image_build_args *b, int id, const char *arg,
 			   struct pare_error *err)
@@ -29,6 +32,8 @@ int pare_image_build_parse(struct pare_image_build_args *b, int id, const char *
 	case PIB_OPT_SBOM: b->sbom = arg; break;
 	case PIB_OPT_PUSH: b->push = arg; break;
 	case PIB_OPT_STAGING: b->staging = arg; break;
+	case PIB_OPT_LOCK: b->lock = arg; break;
+	case PIB_OPT_SIGN: b->sign = arg; break;
 	case PIB_OPT_RUN_SCRIPTS: b->run_scripts = true; break;
 	case PIB_OPT_SKIP_TESTS: b->verify.skip_tests = true; break;
 	case PIB_OPT_ALLOW:
@@ -36,6 +41,12 @@ int pare_image_build_parse(struct pare_image_build_args *b, int id, const char *
 			return pare_error_set(err, -PARE_E_USAGE, "--allow: more than %u",
 					      PARE_IMAGE_VERIFY_MAX_ALLOW);
 		b->verify.allow[b->verify.nallow++] = arg;
+		break;
+	case PIB_OPT_SBOM_FORMAT:
+		if (strcmp(arg, "spdx") != 0 && strcmp(arg, "cyclonedx") != 0)
+			return pare_error_set(err, -PARE_E_USAGE,
+					      "--sbom-format: '%s' is not spdx or cyclonedx", arg);
+		b->sbom_format = strcmp(arg, "spdx") == 0 ? PARE_SBOM_SPDX : PARE_SBOM_CYCLONEDX;
 		break;
 	case PIB_OPT_LEVEL:
 		b->level = (int)strtol(arg, &end, 10);
@@ -143,8 +154,8 @@ static void print_image(struct pare_cli *cli, const struct pare_image_build_imag
 	pare_solve_fmt_size(img->content_bytes, content, sizeof(content));
 	fprintf(cli->out, "%s: manifest %s\n", img->arch.apk, img->manifest.digest);
 	fprintf(cli->out, "%s: image size %s (%" PRIu64 " bytes compressed; layer %s "
-		"uncompressed), %zu packages, %s of files:\n", img->arch.apk, size,
-		img->image_size, tar, img->npkgs, content);
+		"uncompressed), %zu package%s, %s of files:\n", img->arch.apk, size,
+		img->image_size, tar, img->npkgs, img->npkgs == 1 ? "" : "s", content);
 	for (size_t i = 0; i < img->nshares; i++) {
 		const struct pare_image_build_share *s = &img->shares[i];
 		char label[256];
@@ -197,9 +208,7 @@ static void print_json(struct pare_cli *cli, const struct pare_image_build_args 
 	json_object_set_new(o, "images", imgs);
 	if (pushed)
 		json_object_set_new(o, "pushed", json_string(pushed));
-	json_dumpf(o, cli->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', cli->out);
-	json_decref(o);
+	pare_cli_json_print(cli, o);
 }
 
 /* The solver's explanation, printed by the code that prints it for add. */
@@ -219,6 +228,8 @@ static int report_failure(struct pare_cli *cli, struct pare_image_build_result *
 		if (res->failed_arch && res->nimages > 1)
 			pare_log_error(&cli->log, "architecture %s:", res->failed_arch);
 		print_solve_failure(cli, res);
+		for (size_t i = 0; i < res->nproblems; i++)
+			pare_cli_error(cli, "%s", res->problems[i]);
 		return 1;
 	}
 	fflush(cli->out);
@@ -257,11 +268,48 @@ static int push(struct pare_cli *cli, const char *out, const char *ref,
 	return 0;
 }
 
+/* apko's positional form CONFIG TAG OUT.tar: the layout goes to a
+ * temporary directory, the docker archive (RepoTags TAG) to OUT.tar, the
+ * SBOM beside it (OUT.spdx.json) unless --sbom names one. */
+static int positional(struct pare_image_build_args *b, struct pare_cli *cli, char **argv,
+		      char *tmp, size_t ntmp, char *sbom, size_t nsbom)
+{
+	int r = pare_tree_mkdtemp("image", tmp, (unsigned)ntmp);
+	if (r < 0) {
+		pare_cli_error(cli, "image build: temporary directory: %s", strerror(-r));
+		return 1;
+	}
+	b->output = tmp;
+	b->repo_tag = argv[1];
+	b->docker_archive = argv[2];
+	if (!b->tag) {
+		const char *colon = strrchr(argv[1], ':');
+		b->tag = colon && !strchr(colon, '/') ? colon + 1 : "latest";
+	}
+	if (!b->sbom) {
+		size_t l = strlen(argv[2]);
+		if (l > 4 && strcmp(argv[2] + l - 4, ".tar") == 0)
+			l -= 4;
+		snprintf(sbom, nsbom, "%.*s.%s.json", (int)l, argv[2],
+			 b->sbom_format == PARE_SBOM_CYCLONEDX ? "cdx" : "spdx");
+		b->sbom = sbom;
+	}
+	return 0;
+}
+
 int pare_image_build_main(struct pare_image_build_args *b, const char *registry_config,
 			  bool insecure, struct pare_cli *cli, int argc, char **argv)
 {
-	if (argc != 1 || !b->output) {
-		pare_cli_error(cli, "image build: want CONFIG.yaml and -o OUT");
+	char tmp[PARE_PATH_MAX] = "", sbom[PARE_PATH_MAX];
+	if (argc == 3 && !b->output && positional(b, cli, argv, tmp, sizeof(tmp), sbom,
+						  sizeof(sbom)))
+		return 1;
+	if ((argc != 1 && !*tmp) || !b->output) {
+		pare_cli_error(cli, "image build: want CONFIG.yaml -o OUT, or CONFIG TAG OUT.tar");
+		return 1;
+	}
+	if (b->sign && !b->push) {
+		pare_cli_error(cli, "image build: --sign signs what --push pushes; add --push REF");
 		return 1;
 	}
 	struct pare_error err = { 0 };
@@ -278,6 +326,7 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 		.repo_tag = b->repo_tag,
 		.tag = b->tag,
 		.sbom_path = b->sbom,
+		.sbom_format = b->sbom_format,
 		.arch = cli->opts.arch,
 		.binaries = b->binaries,
 		.nbinaries = b->nbinaries,
@@ -285,6 +334,7 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 		.allow_untrusted = cli->opts.allow_untrusted,
 		.cache_dir = cli->opts.no_cache ? NULL : cli->opts.cache_dir,
 		.staging_dir = b->staging,
+		.lock_in = b->lock,
 		.source_date_epoch = pare_cli_source_date_epoch(0),
 		.level = b->level,
 		.verify = pare_image_verify_hook,
@@ -308,15 +358,85 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 	if (status == 0 && b->push)
 		status = push(cli, b->output, b->push, registry_config, insecure, pushed,
 			      sizeof(pushed));
+	if (status == 0 && b->sign)
+		status = pare_image_sign_run(cli, b->sign, NULL, pushed, registry_config, insecure);
 	if (status == 0 && cli->opts.json) {
 		print_json(cli, b, &res, b->push ? pushed : NULL);
-	} else if (status == 0) {
+	} else if (status == 0 && cli->opts.verbosity > 0) {
 		for (size_t i = 0; i < res.nimages; i++)
 			print_image(cli, &res.images[i]);
-		fprintf(cli->out, "OK: %s %s in %s\n", res.top.media_type, res.top.digest, b->output);
+		fprintf(cli->out, "OK: %s %s in %s\n", res.top.media_type, res.top.digest,
+			*tmp ? b->docker_archive : b->output);
 		if (b->push)
 			fprintf(cli->out, "pushed %s\n", pushed);
 	}
+	pare_image_build_result_release(&res);
+	for (size_t i = 0; i < b->nbinaries; i++)
+		free(b->owned[i]);
+	if (*tmp)
+		pare_tree_remove(tmp);
+	return status;
+}
+
+static void print_packages(struct pare_cli *cli, const struct pare_image_lock *l)
+{
+	json_t *arr = cli->opts.json ? json_array() : NULL;
+	for (size_t i = 0; l && i < l->n; i++) {
+		const struct pare_image_lock_pkg *p = &l->pkgs[i];
+		if (!arr) {
+			fprintf(cli->out, "%s %s %s\n", p->arch, p->name, p->version);
+			continue;
+		}
+		json_t *o = json_object();
+		json_object_set_new(o, "arch", json_string(p->arch));
+		json_object_set_new(o, "name", json_string(p->name));
+		json_object_set_new(o, "version", json_string(p->version));
+		json_object_set_new(o, "checksum", json_string(p->checksum));
+		json_object_set_new(o, "url", json_string(p->url ? p->url : ""));
+		json_array_append_new(arr, o);
+	}
+	if (arr)
+		pare_cli_json_print(cli, arr);
+}
+
+int pare_image_lock_main(struct pare_image_build_args *b, struct pare_cli *cli, int argc,
+			 char **argv, bool show)
+{
+	char path[PARE_PATH_MAX];
+	if (argc != 1) {
+		pare_cli_error(cli, "image %s: want CONFIG.yaml%s", show ? "show-packages" : "lock",
+			       show ? "" : " (and -o FILE)");
+		return 1;
+	}
+	if (!show && !b->output &&
+	    pare_image_lock_default_path(argv[0], path, sizeof(path)) < 0) {
+		pare_cli_error(cli, "image lock: %s: name too long", argv[0]);
+		return 1;
+	}
+	struct pare_error err = { 0 };
+	struct pare_image_build_result res;
+	struct pare_http_opts http = { .retries = 2, .progress = &cli->progress, .log = &cli->log };
+	struct pare_image_build_opts o = {
+		.config_path = argv[0],
+		.lock_path = show ? NULL : b->output ? b->output : path,
+		.resolve_only = show,
+		.binaries = b->binaries,
+		.nbinaries = b->nbinaries,
+		.arch = cli->opts.arch,
+		.allow_untrusted = cli->opts.allow_untrusted,
+		.cache_dir = cli->opts.no_cache ? NULL : cli->opts.cache_dir,
+		.http = &http,
+		.log = &cli->log,
+		.progress = &cli->progress,
+	};
+	pare_image_build_result_init(&res);
+	int r = pare_image_build(&o, &res, &err);
+	int status = r < 0 ? report_failure(cli, &res, r, &err) : 0;
+	if (status == 0 && show)
+		print_packages(cli, res.lock);
+	else if (status == 0 && cli->opts.verbosity > 0)
+		fprintf(cli->out, "OK: %zu package%s locked in %s\n", res.lock ? res.lock->n : 0,
+			res.lock && res.lock->n == 1 ? "" : "s", o.lock_path);
 	pare_image_build_result_release(&res);
 	for (size_t i = 0; i < b->nbinaries; i++)
 		free(b->owned[i]);

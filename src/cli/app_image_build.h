@@ -28,6 +28,9 @@ enum {
 	PIB_OPT_LEVEL,
 	PIB_OPT_SKIP_TESTS,
 	PIB_OPT_ALLOW,
+	PIB_OPT_SBOM_FORMAT,
+	PIB_OPT_LOCK,
+	PIB_OPT_SIGN,
 	PIB_OPT_END,
 };
 
@@ -42,7 +45,9 @@ enum {
 	{ "tag", 't', PARE_OPT_ARG, "TAG", PIB_OPT_TAG, \
 	  "build: ref name recorded in index.json" }, \
 	{ "sbom", 0, PARE_OPT_ARG, "FILE", PIB_OPT_SBOM, \
-	  "build: where the SPDX SBOM goes (default OUT/sbom.spdx.json)" }, \
+	  "build: where the SBOM goes (default OUT/sbom.spdx.json or OUT/sbom.cdx.json)" }, \
+	{ "sbom-format", 0, PARE_OPT_ARG, "spdx|cyclonedx", PIB_OPT_SBOM_FORMAT, \
+	  "build: SPDX 2.3 JSON (default) or CycloneDX 1.5 JSON" }, \
 	{ "add-binary", 0, PARE_OPT_ARG, "FILE[:DEST]", PIB_OPT_ADD_BINARY, \
 	  "build: copy an application binary into the image (default /usr/bin/NAME) and " \
 	  "install what its ELF needs (repeatable)" }, \
@@ -56,16 +61,23 @@ enum {
 	{ "skip-tests", 0, PARE_OPT_NOARG, NULL, PIB_OPT_SKIP_TESTS, \
 	  "build: do not run the config's test: commands or the smoke check" }, \
 	{ "allow", 0, PARE_OPT_ARG, "ID", PIB_OPT_ALLOW, \
-	  "build: waive the inspection check ID (repeatable)" }
+	  "build: waive the inspection check ID (repeatable)" }, \
+	{ "sign", 0, PARE_OPT_ARG, "KEY", PIB_OPT_SIGN, \
+	  "build: sign what --push pushed with the RSA private key KEY (a sigstore " \
+	  "signature, as pare image sign)" }, \
+	{ "lock", 0, PARE_OPT_ARG, "FILE", PIB_OPT_LOCK, \
+	  "build: build exactly what the lock FILE (pare image lock) resolved; refuse any " \
+	  "difference" }
 
 struct pare_image_build_args {
-	const char *output, *docker_archive, *repo_tag, *tag, *sbom, *push, *staging;
+	const char *output, *docker_archive, *repo_tag, *tag, *sbom, *push, *staging, *lock, *sign;
 	struct pare_image_binary binaries[PARE_IMAGE_BUILD_CLI_MAX_BINARIES];
 	char *owned[PARE_IMAGE_BUILD_CLI_MAX_BINARIES]; /* FILE copies of FILE:DEST (malloc) */
 	size_t nbinaries;
 	bool run_scripts;
 	int level;
 	struct pare_image_verify verify; /* inspection and tests (image_verify.h) */
+	int sbom_format; /* enum pare_sbom_format */
 };
 
 /* One option of the rows above (id in [PARE_IMAGE_BUILD_OPT_BASE,
@@ -77,5 +89,11 @@ int pare_image_build_parse(struct pare_image_build_args *b, int id, const char *
  * insecure are the applet's push settings (for --push). */
 int pare_image_build_main(struct pare_image_build_args *b, const char *registry_config,
 			  bool insecure, struct pare_cli *cli, int argc, char **argv);
+
+/* pare image lock CONFIG [-o FILE], or with show, pare image show-packages
+ * CONFIG ("ARCH NAME VERSION" per resolved package, --json): returns the
+ * exit status. */
+int pare_image_lock_main(struct pare_image_build_args *b, struct pare_cli *cli, int argc,
+			 char **argv, bool show);
 
 #endif

@@ -111,19 +111,24 @@ static int info_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 {
 	struct info_ctx *c = ctx;
 	struct pare_cli_repos cr;
-	if (argc == 0) {
-		pare_cli_error(cli, "info: name at least one package");
-		return 1;
-	}
+	if (argc == 0 && !c->installed)
+		return pare_info_list_installed(cli);
 	unsigned f = c->fields ? c->fields : F_DESC | F_WEB | F_SIZE;
 	int missing = 0;
-	if (pare_info_installed(cli, c->installed, c->installed ? c->fields : f, print_info, argc,
+	if (cli->opts.json && c->installed) {
+		pare_cli_error(cli, "info: --json answers from the repositories only (not with "
+			       "-L, -W or -r)");
+		return 1;
+	}
+	if (!cli->opts.json &&
+	    pare_info_installed(cli, c->installed, c->installed ? c->fields : f, print_info, argc,
 				argv, &missing))
 		return missing;
 	if (pare_cli_repos_open(cli, &cr, false) < 0) {
 		pare_cli_repos_close(&cr);
 		return 1;
 	}
+	json_t *arr = cli->opts.json ? json_array() : NULL;
 	for (int i = 0; i < argc; i++) {
 		const struct pare_pkgent *e = pare_cli_repos_best(&cr.repos, pare_slice_from(argv[i]));
 		if (!e) {
@@ -131,23 +136,33 @@ static int info_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 			missing++;
 			continue;
 		}
-		print_info(cli, f, e);
+		if (arr)
+			json_array_append_new(arr, pare_cli_pkgent_json(e));
+		else
+			print_info(cli, f, e);
 	}
+	if (arr)
+		pare_cli_json_print(cli, arr);
 	pare_cli_repos_close(&cr);
-	return missing ? 1 : 0;
+	return missing || cr.refused ? 1 : 0;
 }
 
 const struct pare_applet pare_applet_info = {
 	.name = "info",
 	.summary = "Print what the repositories know about packages",
-	.usage = "[-a] [-d] [-w] [-s] [-R] [-P] [--license] [-L] [-r] NAME... | -W FILE...",
+	.usage = "[-a] [-d] [-w] [-s] [-R] [-P] [--license] [-L] [-r] [NAME...] | -W FILE...",
 	.description =
+		"Without NAME, the installed packages are listed, one name a line (apk info; "
+		"-v adds the version). "
 		"For each NAME, the latest version in the repositories (untagged repositories "
 		"first) is described as apk info does: a line 'NAME-VERSION FIELD:', the value, and "
 		"an empty line. Without field options: description, webpage and installed size. "
 		"When every NAME is installed under --root, or with -L, -W or -r, the installed "
 		"database answers instead. "
-		"Exits 1 if a NAME is in no repository.",
+		"Exits 1 if a NAME is in no repository or a repository was refused "
+		"(an untrusted or bad index signature). --json prints an array of objects "
+		"(the installed packages without NAME, else each NAME from the repositories).",
+	.flags = PARE_APPLET_JSON,
 	.options = info_options,
 	.ctx_size = sizeof(struct info_ctx),
 	.parse = info_parse,

@@ -4,6 +4,7 @@
 
 #include "apk/sign.h"
 #include "cli/applets.h"
+#include "io/atomic.h"
 
 enum { KEYGEN_BITS = 1, KEYGEN_OUTDIR };
 
@@ -15,7 +16,7 @@ struct keygen_ctx {
 static const struct pare_option keygen_options[] = {
 	{ "bits", 'b', PARE_OPT_ARG, "N", KEYGEN_BITS, "RSA key size in bits (default 4096)" },
 	{ "output-dir", 'o', PARE_OPT_ARG, "DIR", KEYGEN_OUTDIR,
-	  "Write the keys into DIR (default: the current directory)" },
+	  "Write the keys into DIR, created when missing (default: the current directory)" },
 	{ 0 },
 };
 
@@ -56,6 +57,8 @@ static int keygen_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 	memcpy(pub + len, ".pub", 5);
 	struct pare_error err = { 0 };
 	int r = pare_keyname_check(pare_slice_from(strrchr(pub, '/') + 1), &err);
+	if (r == 0 && k->outdir)
+		r = pare_mkdir_p(k->outdir, 0755, &err);
 	if (r == 0)
 		r = pare_keygen(priv, pub, k->bits, &err);
 	if (r < 0) {

@@ -45,7 +45,7 @@ static bool manifest_one(struct pare_cli *cli, struct pare_keyring *keys, const 
 	else if (pkg.kind != PARE_PKG_KIND_PACKAGE)
 		ok = false, pare_cli_error(cli, "%s: not a package", path);
 	else if (!ok)
-		pare_cli_error(cli, "%s: %s", path, pare_cli_trust_text(pkg.trust));
+		pare_cli_error(cli, "%s: %s", path, pare_cli_trust_text(cli, pkg.trust));
 	else
 		fwrite(out.data ? out.data : "", 1, out.len, cli->out);
 	pare_buf_release(&out);

@@ -95,12 +95,19 @@ static int search_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		pare_cli_error(cli, "out of memory");
 		goto out;
 	}
+	json_t *arr = cli->opts.json ? json_array() : NULL;
 	for (size_t i = 0; i < n; i++) {
 		bool latest = i + 1 == n || !pare_slice_eq(v[i]->name, v[i + 1]->name);
-		if ((s->all || latest) && matches(s, v[i], argc, argv))
+		if (!(s->all || latest) || !matches(s, v[i], argc, argv))
+			continue;
+		if (arr)
+			json_array_append_new(arr, pare_cli_pkgent_json(v[i]));
+		else
 			print_one(cli, s, v[i]);
 	}
-	status = 0;
+	if (arr)
+		pare_cli_json_print(cli, arr);
+	status = cr.refused ? 1 : 0;
 out:
 	free(v);
 	pare_cli_repos_close(&cr);
@@ -109,6 +116,7 @@ out:
 
 const struct pare_applet pare_applet_search = {
 	.name = "search",
+	.flags = PARE_APPLET_JSON,
 	.summary = "Search repositories for packages by name or description",
 	.usage = "[-a] [-d] [-e] [PATTERN...]",
 	.description =

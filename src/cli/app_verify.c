@@ -18,7 +18,7 @@ static bool verify_one(struct pare_cli *cli, struct pare_keyring *keys, const ch
 	else if (pare_cli_trusted(cli, pkg.trust))
 		ok = true;
 	else
-		fprintf(cli->out, "%s: %s\n", path, pare_cli_trust_text(pkg.trust));
+		fprintf(cli->out, "%s: %s\n", path, pare_cli_trust_text(cli, pkg.trust));
 	if (ok)
 		fprintf(cli->out, "%s: OK\n", path);
 	if (r == 0 && !ok && cli->opts.verbosity > 1)

@@ -1,6 +1,9 @@
 /* pare version: compare (-t) and check (-c) version strings, as apk does. */
 #include "apk/version.h"
 #include "cli/applets.h"
+#include "cli/info_installed.h"
+#include "cli/repos.h"
+#include "db/installed.h"
 
 enum { VERSION_CHECK = 1, VERSION_TEST };
 
@@ -50,6 +53,52 @@ static int version_test(struct pare_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static bool named(struct pare_slice name, int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (pare_slice_eq_cstr(name, argv[i]))
+			return true;
+	return argc == 0;
+}
+
+/* apk version: each installed package (or each NAME) against the best
+ * version in the repositories: '<' an upgrade exists, '>' the installed one
+ * is newer, '?' no repository has it; up-to-date ones ('=') are left out,
+ * as apk does. */
+static int version_installed(struct pare_cli *cli, int argc, char **argv)
+{
+	struct pare_root root;
+	struct pare_db_installed db;
+	struct pare_cli_repos cr;
+	if (pare_cli_installed_read(cli, &root, &db) < 0) {
+		pare_db_installed_release(&db);
+		pare_root_release(&root);
+		return 1;
+	}
+	bool repos = pare_cli_repos_open(cli, &cr, false) == 0;
+	pare_db_sort(&db);
+	fprintf(cli->out, "%-40s %s\n", "Installed:", "Available:");
+	for (size_t i = 0; repos && i < db.npkgs; i++) {
+		const struct pare_pkgent *e = &db.pkgs[i]->ent;
+		if (!named(e->name, argc, argv))
+			continue;
+		const struct pare_pkgent *b = pare_cli_repos_best(&cr.repos, e->name);
+		char label[512];
+		snprintf(label, sizeof(label), "%.*s-%.*s", (int)e->name.len, e->name.ptr,
+			 (int)e->version.len, e->version.ptr);
+		unsigned c = b ? pare_version_compare(e->version, b->version) : 0;
+		if (b && c == PARE_VERSION_EQUAL)
+			continue;
+		fprintf(cli->out, "%-40s %s %.*s\n", label,
+			!b ? "?" : c == PARE_VERSION_LESS ? "<" : ">", b ? (int)b->version.len : 0,
+			b ? b->version.ptr : "");
+	}
+	pare_cli_repos_close(&cr);
+	pare_db_installed_release(&db);
+	pare_root_release(&root);
+	return repos ? 0 : 1;
+}
+
 static int version_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 {
 	struct version_ctx *v = ctx;
@@ -61,20 +110,21 @@ static int version_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		return version_check(cli, argc, argv);
 	if (v->test)
 		return version_test(cli, argc, argv);
-	pare_cli_error(cli, "version: listing installed package versions needs an installed "
-			    "database, which this pare cannot read yet; use -t or -c");
-	return 1;
+	return version_installed(cli, argc, argv);
 }
 
 const struct pare_applet pare_applet_version = {
 	.name = "version",
 	.summary = "Compare and check version strings",
-	.usage = "-t VERSION1 VERSION2 | -c VERSION...",
+	.usage = "[NAME...] | -t VERSION1 VERSION2 | -c VERSION...",
 	.description =
 		"With -t, print whether VERSION1 is less than (<), equal to (=) or greater "
 		"than (>) VERSION2, using apk's rules (numbers, a letter, _alpha/_beta/_pre/_rc "
 		"before the release, _cvs/_svn/_git/_hg/_p after, ~hash, -rN). Invalid versions "
-		"compare as strings. With -c, print each invalid VERSION and exit 1 if any.",
+		"compare as strings. With -c, print each invalid VERSION and exit 1 if any. "
+		"Without -t or -c, as apk version: each installed package (or each NAME) whose "
+		"version differs from the best one in the repositories, with '<' (an upgrade "
+		"is available), '>' (the installed one is newer) or '?' (no repository has it).",
 	.options = version_options,
 	.ctx_size = sizeof(struct version_ctx),
 	.parse = version_parse,

@@ -8,6 +8,8 @@ const struct pare_applet *const pare_applets[] = {
 	&pare_applet_upgrade,
 	&pare_applet_audit,
 	&pare_applet_stats,
+	&pare_applet_why,
+	&pare_applet_dot,
 	&pare_applet_install_files,
 	&pare_applet_dump,
 	&pare_applet_extract,

@@ -34,5 +34,7 @@ extern const struct pare_applet pare_applet_inspect;
 extern const struct pare_applet pare_applet_ldd;
 extern const struct pare_applet pare_applet_sca;
 extern const struct pare_applet pare_applet_vertest;
+extern const struct pare_applet pare_applet_why;
+extern const struct pare_applet pare_applet_dot;
 
 #endif

@@ -40,6 +40,11 @@ enum global_id {
 	G_TEST_WORLD,
 	G_TEST_CACHE,
 	G_ROOT_TMPFS,
+	G_PROGRESS,
+	G_NO_PROGRESS,
+	G_PROGRESS_FD,
+	G_UPDATE_CACHE,
+	G_PRINT_ARCH,
 };
 
 const struct pare_option pare_global_options[] = {
@@ -57,6 +62,16 @@ const struct pare_option pare_global_options[] = {
 	{ "no-cache", 0, PARE_OPT_NOARG, NULL, G_NO_CACHE, "Do not use or fill any cache" },
 	{ "json", 0, PARE_OPT_NOARG, NULL, G_JSON, "Print machine-readable JSON (where supported)" },
 	{ "verbose", 'v', PARE_OPT_NOARG, NULL, G_VERBOSE, "Print more information (repeatable)" },
+	{ "progress", 0, PARE_OPT_NOARG, NULL, G_PROGRESS,
+	  "Draw progress bars even when stdout is not a terminal" },
+	{ "no-progress", 0, PARE_OPT_NOARG, NULL, G_NO_PROGRESS,
+	  "Never draw progress bars (default: drawn on a terminal, not with -q)" },
+	{ "progress-fd", 0, PARE_OPT_ARG, "FD", G_PROGRESS_FD,
+	  "Write progress as 'DONE/TOTAL' lines to file descriptor FD (apk's)" },
+	{ "update-cache", 'U', PARE_OPT_NOARG, NULL, G_UPDATE_CACHE,
+	  "Refresh the repository indexes first (as pare update)" },
+	{ "print-arch", 0, PARE_OPT_NOARG, NULL, G_PRINT_ARCH,
+	  "Print the architecture (--arch, else the root's etc/apk/arch, else the host's) and exit" },
 	{ "quiet", 'q', PARE_OPT_NOARG, NULL, G_QUIET, "Print less information" },
 	{ "help", 'h', PARE_OPT_NOARG, NULL, G_HELP, "Show help (for the applet, if one is named)" },
 	{ "version", 'V', PARE_OPT_NOARG, NULL, G_VERSION, "Print the program version" },
@@ -104,7 +119,7 @@ struct parse_state {
 	struct pare_cli *cli;
 	const struct pare_applet *applet;
 	void *actx;
-	bool help, version;
+	bool help, version, print_arch;
 	char **pos; /* positional arguments after the applet name */
 	int npos;
 };
@@ -189,6 +204,18 @@ static int global_set(struct parse_state *st, int id, const char *arg, struct pa
 			return pare_error_set(err, -PARE_E_USAGE,
 					      "--root-tmpfs: '%s' is not yes, no or auto", arg);
 		break;
+	case G_PROGRESS: o->progress = 1; break;
+	case G_NO_PROGRESS: o->progress = 0; break;
+	case G_PROGRESS_FD: {
+		uint64_t fd;
+		if (!pare_slice_to_u64(pare_slice_from(arg), &fd) || fd > 65535)
+			return pare_error_set(err, -PARE_E_USAGE, "--progress-fd: '%s' is not a file "
+					      "descriptor", arg);
+		o->progress_fd = (int)fd;
+		break;
+	}
+	case G_UPDATE_CACHE: o->update_cache = true; break;
+	case G_PRINT_ARCH: st->print_arch = true; break;
 	}
 	return 0;
 }
@@ -332,6 +359,8 @@ int pare_cli_main(int argc, char **argv)
 	struct pare_cli cli = { .argv0 = argv[0] };
 	cli.opts.root = "/";
 	cli.opts.verbosity = 1;
+	cli.opts.progress = -1;
+	cli.opts.progress_fd = -1;
 	cli.out = stdout;
 	cli.errout = stderr;
 	struct parse_state st = { .cli = &cli };
@@ -351,6 +380,8 @@ int pare_cli_main(int argc, char **argv)
 	if (st.version) {
 		fprintf(cli.out, "pare %s\n", PARE_VERSION);
 		status = 0;
+	} else if (st.print_arch) {
+		status = pare_cli_print_arch(&cli);
 	} else if (st.help || !st.applet) {
 		if (st.applet)
 			pare_help_applet(cli.out, st.applet);

@@ -58,6 +58,9 @@ struct pare_global_opts {
 	unsigned script_timeout;       /* (0: none) */
 	bool allow_index_downgrade;    /* --allow-index-downgrade */
 	unsigned index_max_age;        /* --index-max-age DAYS: warn beyond (0: no check) */
+	int progress;                  /* -1 auto (a terminal, not -q), 0 never, 1 always */
+	int progress_fd;               /* --progress-fd, or -1 */
+	bool update_cache;             /* -U/--update-cache: refresh indexes first */
 	/* Hidden test inputs (apk's test harness style), see tests/conformance: */
 	const char *test_repos[PARE_CLI_MAX_REPOS]; /* --test-repo [@TAG:]FILE */
 	int ntest_repos;
@@ -75,6 +78,7 @@ struct pare_cli {
 	FILE *out;                    /* stdout */
 	FILE *errout;                 /* stderr */
 	const char *argv0;
+	bool saw_untrusted;           /* an UNTRUSTED verdict was printed (for the keys hint) */
 };
 
 enum pare_applet_flags {
@@ -104,6 +108,16 @@ extern const struct pare_option pare_global_options[];
 
 int pare_cli_main(int argc, char **argv);
 
+/* Help topics (help_topics.c): `pare help NAME` and a man page section
+ * each; text paragraphs separated by blank lines. */
+struct pare_help_topic {
+	const char *name;  /* "environment" */
+	const char *title; /* "ENVIRONMENT" (the man section) */
+	const char *text;
+};
+extern const struct pare_help_topic pare_help_topics[]; /* ended by { 0 } */
+const struct pare_help_topic *pare_help_topic_find(const char *name);
+
 /* Help and man page, generated from the tables (help.c). */
 void pare_help_main(FILE *out);
 void pare_help_applet(FILE *out, const struct pare_applet *a);
@@ -117,6 +131,12 @@ void pare_cli_output_release(struct pare_cli *cli);
 /* "ERROR: <text>" on stderr (apk's style). */
 void pare_cli_error(struct pare_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* --print-arch: --arch, else ROOT/etc/apk/arch, else the host's; exit status. */
+int pare_cli_print_arch(struct pare_cli *cli);
+/* Print a JSON document (2-space indent, keys in insertion order, reals
+ * with 10 significant digits) and a newline on stdout; takes doc. */
+struct json_t;
+void pare_cli_json_print(struct pare_cli *cli, struct json_t *doc);
 /* Report a library failure: err's message, or the code's text. */
 void pare_cli_report(struct pare_cli *cli, int code, const struct pare_error *err);
 

@@ -3,6 +3,23 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* ROOT/DIR (or DIR when absolute) made absolute with the working
+ * directory, for messages only. */
+static void searched_name(struct pare_cli *cli, const char *dir, char *out, size_t n)
+{
+	char cwd[2048] = "";
+	const char *root = cli->opts.root ? cli->opts.root : "/";
+	if (dir[0] == '/') {
+		snprintf(out, n, "%s", dir);
+		return;
+	}
+	if (root[0] != '/' && !getcwd(cwd, sizeof(cwd)))
+		cwd[0] = '\0';
+	snprintf(out, n, "%s%s%s%s%s", cwd, *cwd ? "/" : "", root,
+		 root[strlen(root) - 1] == '/' ? "" : "/", dir);
+}
 
 int pare_cli_keys_open(struct pare_cli *cli, struct pare_cli_keys *k, struct pare_error *err)
 {
@@ -10,6 +27,7 @@ int pare_cli_keys_open(struct pare_cli *cli, struct pare_cli_keys *k, struct par
 	k->root.fd = -1;
 	const char *dir = cli->opts.keys_dir ? cli->opts.keys_dir : "etc/apk/keys";
 	int r;
+	k->relative = cli->opts.keys_dir && dir[0] != '/';
 	if (dir[0] == '/') {
 		r = pare_keyring_open(&k->ring, dir, err);
 	} else {
@@ -21,12 +39,23 @@ int pare_cli_keys_open(struct pare_cli *cli, struct pare_cli_keys *k, struct par
 	}
 	if (r == -ENOENT) {
 		pare_error_clear(err);
+		k->absent = true;
+		searched_name(cli, dir, k->searched, sizeof(k->searched));
 		return 0;
 	}
 	if (r < 0)
 		return r;
+	snprintf(k->searched, sizeof(k->searched), "%s", k->ring.shown);
 	k->keys = &k->ring;
 	return 0;
+}
+
+void pare_cli_untrusted_hint(const struct pare_cli_keys *k, char *buf, size_t n)
+{
+	snprintf(buf, n, "trusted keys are read from %s%s%s; to trust a key, copy its .pub "
+		 "file there, name another folder with --keys-dir DIR, or (image configs) list "
+		 "it in contents.keyring", k->searched, k->absent ? " (absent)" : "",
+		 k->relative ? " (a relative --keys-dir is taken under --root, as apk does)" : "");
 }
 
 void pare_cli_keys_release(struct pare_cli_keys *k)
@@ -55,8 +84,10 @@ bool pare_cli_trusted(const struct pare_cli *cli, int trust)
 	return trust == 0 || (trust == -PARE_E_UNTRUSTED && cli->opts.allow_untrusted);
 }
 
-const char *pare_cli_trust_text(int trust)
+const char *pare_cli_trust_text(struct pare_cli *cli, int trust)
 {
+	if (trust == -PARE_E_UNTRUSTED)
+		cli->saw_untrusted = true;
 	return trust == -PARE_E_BAD_SIGNATURE ? "BAD signature" : "UNTRUSTED signature";
 }
 
@@ -77,6 +108,11 @@ int pare_cli_each_file(struct pare_cli *cli, const char *applet, int argc, char 
 	int failed = 0;
 	for (int i = 0; i < argc && !(stop && failed); i++)
 		failed += !fn(cli, k.keys, argv[i], ctx);
+	if (cli->saw_untrusted) {
+		char hint[PARE_ERROR_MSG_MAX + 4200];
+		pare_cli_untrusted_hint(&k, hint, sizeof(hint));
+		pare_log_warning(&cli->log, "%s", hint);
+	}
 	pare_cli_keys_release(&k);
 	return failed ? 1 : 0;
 }

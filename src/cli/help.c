@@ -41,6 +41,10 @@ void pare_help_main(FILE *out)
 	fprintf(out, "\nGlobal options (before or after the applet name):\n");
 	print_options(out, pare_global_options);
 	fprintf(out, "\nFor help on an applet: pare help APPLET (or pare APPLET --help).\n");
+	fprintf(out, "Topics: pare help");
+	for (const struct pare_help_topic *t = pare_help_topics; t->name; t++)
+		fprintf(out, "%s%s", t == pare_help_topics ? " " : "|", t->name);
+	fputc('\n', out);
 }
 
 void pare_help_applet(FILE *out, const struct pare_applet *a)
@@ -105,6 +109,11 @@ void pare_help_man(FILE *out)
 			fputs("\n\n", out);
 		}
 		man_options(out, a->options);
+	}
+	for (const struct pare_help_topic *t = pare_help_topics; t->name; t++) {
+		fprintf(out, "# %s\n\n", t->title);
+		man_text(out, t->text);
+		fputs("\n\n", out);
 	}
 	fprintf(out, "# VERSION\n\n%s\n", PARE_VERSION);
 }

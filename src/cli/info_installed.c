@@ -1,10 +1,12 @@
 /* pare info on installed packages (see info_installed.h). */
 #include "cli/info_installed.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/commit_cli.h"
+#include "cli/repos.h"
 #include "db/installed.h"
 
 static void pkg_head(struct pare_cli *cli, const struct pare_pkgent *e, const char *what)
@@ -113,4 +115,58 @@ bool pare_info_installed(struct pare_cli *cli, unsigned inst, unsigned fields,
 	}
 	pare_session_close(&ses);
 	return handled;
+}
+
+static int cmp_pkg(const void *a, const void *b)
+{
+	const struct pare_db_pkg *x = *(const struct pare_db_pkg *const *)a;
+	const struct pare_db_pkg *y = *(const struct pare_db_pkg *const *)b;
+	return pare_slice_cmp(x->ent.name, y->ent.name);
+}
+
+int pare_cli_installed_read(struct pare_cli *cli, struct pare_root *root,
+			    struct pare_db_installed *db)
+{
+	struct pare_error err = { 0 };
+	root->fd = -1;
+	pare_db_installed_init(db);
+	int r = pare_cli_open_root(cli, root, &err);
+	if (r == 0)
+		r = pare_db_installed_read(db, root, &err);
+	if (r < 0)
+		pare_cli_report(cli, r, &err);
+	return r < 0 ? -1 : 0;
+}
+
+int pare_info_list_installed(struct pare_cli *cli)
+{
+	struct pare_root root;
+	struct pare_db_installed db;
+	const struct pare_db_pkg **v = NULL;
+	int r = pare_cli_installed_read(cli, &root, &db);
+	if (r == 0 && !(v = calloc(db.npkgs + 1, sizeof(*v)))) {
+		pare_cli_error(cli, "out of memory");
+		r = -1;
+	}
+	if (r == 0) {
+		for (size_t i = 0; i < db.npkgs; i++)
+			v[i] = db.pkgs[i];
+		qsort(v, db.npkgs, sizeof(*v), cmp_pkg);
+		json_t *arr = cli->opts.json ? json_array() : NULL;
+		for (size_t i = 0; arr && i < db.npkgs; i++)
+			json_array_append_new(arr, pare_cli_pkgent_json(&v[i]->ent));
+		if (arr)
+			pare_cli_json_print(cli, arr);
+		for (size_t i = 0; !arr && i < db.npkgs; i++) {
+			const struct pare_pkgent *e = &v[i]->ent;
+			fprintf(cli->out, "%.*s", (int)e->name.len, e->name.ptr);
+			if (cli->opts.verbosity > 1)
+				fprintf(cli->out, "-%.*s", (int)e->version.len, e->version.ptr);
+			fputc('\n', cli->out);
+		}
+	}
+	free(v);
+	pare_db_installed_release(&db);
+	pare_root_release(&root);
+	return r < 0 ? 1 : 0;
 }

@@ -8,6 +8,7 @@
 
 #include "apk/index.h"
 #include "cli/cli.h"
+#include "db/installed.h"
 
 enum {
 	PARE_INFO_CONTENTS = 1 << 0, /* -L */
@@ -24,5 +25,16 @@ typedef void (*pare_info_print_fn)(struct pare_cli *cli, unsigned fields,
  * caller answers from the repositories. */
 bool pare_info_installed(struct pare_cli *cli, unsigned inst, unsigned fields,
 			 pare_info_print_fn print, int argc, char **argv, int *status);
+
+/* Open --root and read its installed database (root->fd = -1 and db
+ * initialised first, so both can be released on any path); on failure the
+ * error is printed and -1 returned. */
+int pare_cli_installed_read(struct pare_cli *cli, struct pare_root *root,
+			    struct pare_db_installed *db);
+
+/* pare info without NAME: the installed packages, one name a line as apk
+ * info prints them (NAME-VERSION with -v), sorted by name.  Returns the
+ * exit status. */
+int pare_info_list_installed(struct pare_cli *cli);
 
 #endif

@@ -45,11 +45,20 @@ static void report_repos(struct pare_cli *cli, struct pare_cli_repos *cr, bool r
 		const struct pare_repo *r = &cr->repos.v[i];
 		if (!r->error[0])
 			continue;
+		bool trust = r->code == -PARE_E_UNTRUSTED || r->code == -PARE_E_BAD_SIGNATURE;
+		cr->refused += trust;
+		if (r->code == -PARE_E_UNTRUSTED)
+			cli->saw_untrusted = true;
 		if (refresh)
 			pare_cli_error(cli, "%s", r->error);
 		else
 			pare_log_warning(&cli->log, "%s%s", r->error,
 					 r->stale ? " (using the cached index)" : "");
+	}
+	if (cli->saw_untrusted) {
+		char hint[8192];
+		pare_cli_untrusted_hint(&cr->keys, hint, sizeof(hint));
+		pare_log_warning(&cli->log, "%s", hint);
 	}
 }
 
@@ -86,7 +95,8 @@ int pare_cli_repos_open(struct pare_cli *cli, struct pare_cli_repos *cr, bool re
 		r = pare_repos_init(&cr->repos, &cfg, &err);
 	}
 	if (r == 0)
-		r = pare_repos_load(&cr->repos, refresh, &cr->unavailable, &cr->stale, &err);
+		r = pare_repos_load(&cr->repos, refresh || cli->opts.update_cache, &cr->unavailable,
+				    &cr->stale, &err);
 	if (r < 0) {
 		pare_cli_report(cli, r, &err);
 		return r;
@@ -173,4 +183,24 @@ void pare_cli_human_size(uint64_t size, char *out, size_t n)
 		i++;
 	}
 	snprintf(out, n, "%llu %s", (unsigned long long)size, units[i]);
+}
+
+static json_t *jslice(struct pare_slice s)
+{
+	return json_stringn(s.ptr ? s.ptr : "", s.len);
+}
+
+json_t *pare_cli_pkgent_json(const struct pare_pkgent *e)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", jslice(e->name));
+	json_object_set_new(o, "version", jslice(e->version));
+	json_object_set_new(o, "arch", jslice(e->arch));
+	json_object_set_new(o, "origin", jslice(e->origin.len ? e->origin : e->name));
+	json_object_set_new(o, "license", jslice(e->license));
+	json_object_set_new(o, "description", jslice(e->description));
+	json_object_set_new(o, "url", jslice(e->url));
+	json_object_set_new(o, "size", json_integer((json_int_t)e->size));
+	json_object_set_new(o, "installedSize", json_integer((json_int_t)e->installed_size));
+	return o;
 }

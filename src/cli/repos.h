@@ -11,6 +11,8 @@
 #ifndef PARE_CLI_REPOS_H
 #define PARE_CLI_REPOS_H
 
+#include <jansson.h>
+
 #include "cli/common.h"
 #include "repo/repo.h"
 
@@ -23,6 +25,7 @@ struct pare_cli_repos {
 	struct pare_cli_keys keys;
 	struct pare_repos repos;
 	int unavailable, stale;
+	int refused; /* repositories whose index signature was refused */
 };
 
 /* The repository configuration of the global options (-X, --arch, cache,
@@ -31,7 +34,8 @@ void pare_cli_repo_config(struct pare_cli *cli, struct pare_repo_config *cfg);
 
 /* Open keys and repositories and load the indexes (refresh: pare
  * update).  Failing repositories are reported (as ERROR lines when
- * refresh, else WARNING lines) and counted.  Returns 0, or a negative code
+ * refresh, else WARNING lines) and counted; an untrusted one adds the keys
+ * hint.  Queries (search, info, list) exit 1 when one was refused, as apk.  Returns 0, or a negative code
  * after printing why (the caller exits 1).  Always release with
  * pare_cli_repos_close(). */
 int pare_cli_repos_open(struct pare_cli *cli, struct pare_cli_repos *cr, bool refresh);
@@ -55,6 +59,10 @@ int pare_cli_repos_sorted(const struct pare_repos *rs, bool dedupe,
  * repository, else from any; NULL when there is none. */
 const struct pare_pkgent *pare_cli_repos_best(const struct pare_repos *rs,
 					      struct pare_slice name);
+
+/* An index entry as a JSON object (name, version, arch, origin, license,
+ * description, url, size, installedSize) for --json. */
+json_t *pare_cli_pkgent_json(const struct pare_pkgent *e);
 
 /* "1234 KiB" as apk prints sizes. */
 void pare_cli_human_size(uint64_t size, char *out, size_t n);

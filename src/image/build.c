@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #include "image/image.h"
 #include "image/sbom.h"
 #include "io/stream.h"
+#include "io/tree.h"
 #include "solver/from_index.h"
 
 /* ---- the policy */
@@ -45,26 +45,17 @@ void pare_image_build_result_init(struct pare_image_build_result *res)
 	pare_solution_init(&res->solution);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
 void pare_image_build_result_release(struct pare_image_build_result *res)
 {
 	if (!res)
 		return;
 	for (size_t i = 0; i < res->ntemp_roots; i++) {
-		nftw(res->temp_roots[i], rm_entry, 32, FTW_DEPTH | FTW_PHYS);
+		pare_tree_remove(res->temp_roots[i]);
 		free(res->temp_roots[i]);
 	}
 	free(res->temp_roots);
+	pare_image_lock_free(res->lock);
+	pare_image_lock_free(res->lock_in);
 	pare_solution_release(&res->solution);
 	free(res->world);
 	if (res->universe) {
@@ -195,7 +186,7 @@ static int add_key(struct pib_arch *a, const char *spec, struct pare_error *err)
 	pare_buf_init(&b, PARE_IMAGE_BUILD_MAX_KEY);
 	r = pare_http_is_url(spec) ? fetch_key(a, spec, &b, err) : pare_read_file(spec, &b, err);
 	if (r < 0)
-		pare_error_prefix(err, r, "keyring");
+		pare_error_prefix(err, r, "keyring: ");
 	if (r == 0 && snprintf(path, sizeof(path), "etc/apk/keys/%s", base) >= (int)sizeof(path))
 		r = pare_error_set(err, -ENAMETOOLONG, "%s: name too long", spec);
 	if (r == 0) {
@@ -276,8 +267,10 @@ static int repo_lines(struct pib_arch *a, const char ***out, size_t *n, struct p
 		if (!(v[(*n)++] = pare_arena_strdup(&a->arena, pare_slice_from(line))))
 			return pare_error_set(err, -ENOMEM, "out of memory");
 	}
-	if (*n == 0)
-		return pare_error_set(err, -PARE_E_USAGE, "%s: no repositories", a->cfg->file);
+	/* no repositories is fine for an image of static binaries alone */
+	if (*n == 0 && a->cfg->npackages)
+		return pare_error_set(err, -PARE_E_USAGE, "%s: contents.packages names packages but "
+				      "there are no repositories", a->cfg->file);
 	*out = v;
 	return 0;
 }
@@ -296,7 +289,7 @@ static int open_session(struct pib_arch *a, struct pare_error *err)
 		.lock = true,
 		.create_db = true,
 		.allow_untrusted = a->o->allow_untrusted,
-		.need_repos = true,
+		.need_repos = nlines > 0,
 		.repo = {
 			.arch = a->img->arch.apk,
 			.extra = lines,
@@ -322,8 +315,12 @@ static int open_session(struct pib_arch *a, struct pare_error *err)
 	for (size_t i = 0; r == 0 && i < a->s.repos.n; i++)
 		if (!a->s.repos.v[i].loaded)
 			r = pare_error_set(err, a->s.repos.v[i].code ? a->s.repos.v[i].code : -EIO,
-					   "repository %s: %s", a->s.repos.v[i].url,
-					   a->s.repos.v[i].error);
+					   "repository %s: %s%s", a->s.repos.v[i].url,
+					   a->s.repos.v[i].error,
+					   a->s.repos.v[i].code == -PARE_E_UNTRUSTED
+						   ? " (an image trusts only the keys its "
+						     "contents.keyring lists: add the signer's .pub)"
+						   : "");
 	return r;
 }
 
@@ -424,6 +421,28 @@ static int check_excluded(struct pib_arch *a, struct pare_error *err)
 	return 0;
 }
 
+/* A failed solve: a binary's so: need nothing provides, in the words of
+ * the binary ("BINARY needs libfoo.so.1, which no package ... provides"). */
+static int pib_need_problems(struct pib_arch *a, struct pare_error *err)
+{
+	for (uint32_t i = 0; i < a->sol.nproblems; i++) {
+		const struct pare_problem *p = &a->sol.problems[i];
+		if (p->kind == PARE_PROBLEM_PACKAGE)
+			continue;
+		for (size_t j = 0; j < a->nneeds; j++) {
+			if (!pare_slice_eq_cstr(p->name->str, a->needs[j].atom))
+				continue;
+			int r = pib_problem(a, err, "%s needs %s, which no package in the "
+					    "repositories provides (add a repository that has it, "
+					    "or a package that ships it to contents.packages)",
+					    a->needs[j].file, a->needs[j].atom + 3);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
 static int solve(struct pib_arch *a, struct pare_error *err)
 {
 	int r = make_world(a, err);
@@ -443,6 +462,9 @@ static int solve(struct pib_arch *a, struct pare_error *err)
 		a->res->failure = PARE_IMAGE_BUILD_EXCLUDED;
 		return pare_error_set(err, -PARE_E_NOT_FOUND, "%s", a->res->problems[0]);
 	}
+	r = pib_need_problems(a, err);
+	if (r < 0)
+		return r;
 	a->res->failure = PARE_IMAGE_BUILD_SOLVE;
 	a->res->universe = pare_session_take_universe(&a->s);
 	if (!a->res->universe)
@@ -612,6 +634,7 @@ static int write_sbom(struct pib_arch *a, const char *path, struct pare_error *e
 	struct pare_sbom_package *pkgs = calloc(a->npkgs + 1, sizeof(*pkgs));
 	const char *layers[1] = { a->img->layer.blob.digest };
 	struct pare_sbom_opts so = {
+		.format = (enum pare_sbom_format)a->o->sbom_format,
 		.image_name = a->o->tag ? a->o->tag : "image",
 		.image_digest = a->img->manifest.digest,
 		.layer_digests = layers,
@@ -637,14 +660,16 @@ static int write_sbom(struct pib_arch *a, const char *path, struct pare_error *e
 static int sbom_for(struct pib_arch *a, size_t i, size_t n, struct pare_error *err)
 {
 	char path[PARE_PATH_MAX];
+	const char *ext = a->o->sbom_format == PARE_SBOM_CYCLONEDX ? "cdx" : "spdx";
 	if (a->o->sbom_path && i > 0)
 		return 0;
 	if (a->o->sbom_path)
 		snprintf(path, sizeof(path), "%s", a->o->sbom_path);
 	else if (n == 1)
-		snprintf(path, sizeof(path), "%s/sbom.spdx.json", a->o->out_dir);
+		snprintf(path, sizeof(path), "%s/sbom.%s.json", a->o->out_dir, ext);
 	else
-		snprintf(path, sizeof(path), "%s/sbom-%s.spdx.json", a->o->out_dir, a->img->arch.apk);
+		snprintf(path, sizeof(path), "%s/sbom-%s.%s.json", a->o->out_dir, a->img->arch.apk,
+			 ext);
 	return write_sbom(a, path, err);
 }
 
@@ -705,6 +730,10 @@ static int build_arch(const struct pare_image_build_opts *o, const struct pare_i
 		r = pib_runtime_needs(&a, err);
 	if (r == 0)
 		r = solve(&a, err);
+	if (r == 0 && (o->lock_path || o->lock_in || o->resolve_only))
+		r = pib_lock_step(&a, err);
+	if (r == 0 && (o->lock_path || o->resolve_only))
+		goto out; /* pare image lock: the solve is all */
 	if (r == 0)
 		r = install_and_verify(&a, err);
 	if (r == 0)
@@ -713,6 +742,7 @@ static int build_arch(const struct pare_image_build_opts *o, const struct pare_i
 		r = sbom_for(&a, i, n, err);
 	if (r == 0 && o->verify)
 		r = o->verify(o->verify_ctx, a.root_path, cfg, &a.img->arch, err);
+out:
 	if (r < 0 && !a.res->failed_arch)
 		a.res->failed_arch = a.img->arch.apk;
 	pib_arch_release(&a);
@@ -772,18 +802,19 @@ int pare_image_build(const struct pare_image_build_opts *o, struct pare_image_bu
 	struct pare_image_config cfg;
 	struct pare_oci_layout layout = { .blobfd = -1 };
 	memset(&cfg, 0, sizeof(cfg));
-	if (!o->config_path || !o->out_dir)
+	if (!o->config_path || (!o->out_dir && !o->lock_path && !o->resolve_only))
 		return pare_error_set(err, -PARE_E_USAGE, "a config and an output directory are needed");
 	res->failure = PARE_IMAGE_BUILD_FAILED;
 	int r = pare_image_config_load(&cfg, o->config_path, err);
 	if (r == 0)
 		r = pick_archs(o, &cfg, res, err);
-	if (r == 0)
+	if (r == 0 && !o->lock_path && !o->resolve_only)
 		r = pare_oci_layout_open(&layout, o->out_dir, err);
 	for (size_t i = 0; r == 0 && i < res->nimages; i++)
 		r = build_arch(o, &cfg, res, i, res->nimages, &layout, err);
 	if (r == 0)
-		r = finish(o, res, &layout, err);
+		r = o->lock_path ? pib_lock_write(o, &cfg, res, err)
+		    : o->resolve_only ? 0 : finish(o, res, &layout, err);
 	if (r == 0)
 		res->failure = PARE_IMAGE_BUILD_OK;
 	pare_oci_layout_close(&layout);

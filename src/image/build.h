@@ -75,6 +75,7 @@
 #include "base/log.h"
 #include "base/progress.h"
 #include "image/config.h"
+#include "image/lock.h"
 #include "image/oci.h"
 #include "io/http.h"
 #include "solver/solver.h"
@@ -95,6 +96,14 @@ struct pare_image_build_opts {
 	const char *sbom_path;      /* NULL: OUT/sbom.spdx.json (several archs:
 				     * OUT/sbom-ARCH.spdx.json each); given:
 				     * that file, for the first arch */
+	int sbom_format;            /* enum pare_sbom_format: SPDX (default; files
+				     * *.spdx.json) or CycloneDX (*.cdx.json) */
+	const char *lock_path;      /* write apko's lock file (image/lock.h) here and
+				     * stop after the solve: no image, out_dir unused */
+	bool resolve_only;          /* stop after the solve with what it chose in
+				     * res->lock (no file reads, no image) */
+	const char *lock_in;        /* a lock file: refuse a solve that differs
+				     * from it in any package, version or identity */
 	const char *arch;           /* when the config has no archs; NULL: host */
 	const struct pare_image_binary *binaries; /* added to contents.binaries */
 	size_t nbinaries;
@@ -163,6 +172,8 @@ struct pare_image_build_result {
 	struct pare_image_build_image images[PARE_IMAGE_BUILD_MAX_ARCHS];
 	size_t nimages;
 	struct pare_oci_desc top;       /* what index.json points at */
+	struct pare_image_lock *lock;   /* lock_path: what was recorded (internal) */
+	struct pare_image_lock *lock_in; /* lock_in: as read (internal) */
 	char **temp_roots;              /* removed at release (internal) */
 	size_t ntemp_roots;
 };

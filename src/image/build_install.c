@@ -120,6 +120,14 @@ static int commit(struct pib_arch *a, struct pare_error *err)
 	return r;
 }
 
+/* Where the package file of e is: read in place from a local repository,
+ * else the verified cache (the repository layer decides). */
+int pib_package_file(struct pib_arch *a, const struct pare_pkgent *e, char *path, size_t n,
+		     struct pare_error *err)
+{
+	return pare_repos_pkg_path(&a->s.repos, e, path, n, err);
+}
+
 int pib_install(struct pib_arch *a, struct pare_error *err)
 {
 	char path[PARE_PATH_MAX];

@@ -91,6 +91,17 @@ int pib_write_file(struct pib_arch *a, const char *path, const void *p, size_t n
 int pib_read_small(struct pib_arch *a, const char *path, size_t max, char **out, size_t *len,
 		   struct pare_error *err);
 
+/* build_install.c: the verified local path of e's package file (a local
+ * repository's file in place, else the cache's copy). */
+int pib_package_file(struct pib_arch *a, const struct pare_pkgent *e, char *path, size_t n,
+		     struct pare_error *err);
+
+/* lock_step.c: after the solve, hold it to opts.lock_in and/or record it
+ * into res->lock (opts.lock_path); pib_lock_write renders res->lock. */
+int pib_lock_step(struct pib_arch *a, struct pare_error *err);
+int pib_lock_write(const struct pare_image_build_opts *o, const struct pare_image_config *cfg,
+		   struct pare_image_build_result *res, struct pare_error *err);
+
 /* build_check.c */
 int pib_binary_needs(struct pib_arch *a, struct pare_error *err);
 int pib_loader_check(struct pib_arch *a, struct pare_error *err);

@@ -934,6 +934,10 @@ static int k_test(struct cctx *x, const struct ynode *v, void *obj)
 	x->c->tests = p;
 	x->c->has_tests = true;
 	return r;
+static int k_include(struct cctx *x, const struct ynode *v, void *obj)
+{
+	(void)obj;
+	return get_nonempty(x, v, "include", &x->c->include);
 }
 
 static const struct key_rule top_rules[] = {
@@ -950,7 +954,7 @@ static const struct key_rule top_rules[] = {
 	{ "annotations", k_annotations },
 	{ "volumes", k_volumes },
 	{ "test", k_test },
-	{ "include", NULL },
+	{ "include", k_include },
 	{ "layering", NULL },
 	{ "format", NULL },
 	{ "certificates", NULL },
@@ -987,8 +991,49 @@ int pare_image_config_parse(struct pare_image_config *c, const char *name,
 	return r;
 }
 
-int pare_image_config_load(struct pare_image_config *c, const char *path,
-			   struct pare_error *err)
+/* dir/p in the config's arena when p is a relative local path. */
+static int anchor(struct pare_image_config *c, struct pare_slice dir, const char **p)
+{
+	if (!*p || (*p)[0] == '/' || strstr(*p, "://") || !dir.len)
+		return 0;
+	const char *rel = (*p)[0] == '.' && (*p)[1] == '/' ? *p + 2 : *p;
+	size_t n = dir.len + strlen(rel) + 2;
+	char *out = pare_arena_alloc(&c->arena, n);
+	if (!out)
+		return -ENOMEM;
+	snprintf(out, n, "%.*s/%s", (int)dir.len, dir.ptr, rel);
+	*p = out;
+	return 0;
+}
+
+/* The folder part of path ("" when none). */
+static struct pare_slice dirname_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? pare_slice_make(path, slash == path ? 1 : (size_t)(slash - path))
+		     : PARE_SLICE_NULL;
+}
+
+/* Relative local paths (repositories, keyring, binaries) are taken from
+ * the config file's folder, not the working directory. */
+static int anchor_paths(struct pare_image_config *c, const char *path, struct pare_error *err)
+{
+	struct pare_slice dir = dirname_of(path);
+	if (!dir.len)
+		return 0;
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < c->nrepositories; i++)
+		if (c->repositories[i].kind == PARE_IMAGE_REPO_PATH)
+			r = anchor(c, dir, &c->repositories[i].url);
+	for (size_t i = 0; r == 0 && i < c->nkeyring; i++)
+		r = anchor(c, dir, &c->keyring[i]);
+	for (size_t i = 0; r == 0 && i < c->nbinaries; i++)
+		r = anchor(c, dir, &c->binaries[i].src);
+	return r < 0 ? pare_error_set(err, r, "%s: out of memory", path) : 0;
+}
+
+static int config_load(struct pare_image_config *c, const char *path, unsigned depth,
+		       struct pare_error *err)
 {
 	struct pare_buf b;
 	pare_buf_init(&b, PARE_IMAGE_CONFIG_MAX_FILE);
@@ -998,6 +1043,33 @@ int pare_image_config_load(struct pare_image_config *c, const char *path,
 	else
 		memset(c, 0, sizeof(*c));
 	pare_buf_release(&b);
+	if (r == 0)
+		r = anchor_paths(c, path, err);
+	if (r < 0 || !c->include)
+		return r;
+	/* include: the named config is the base, this one goes on top */
+	const char *inc = c->include;
+	if (anchor(c, dirname_of(path), &inc) < 0)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	if (depth >= PARE_IMAGE_CONFIG_MAX_INCLUDES)
+		return pare_error_set(err, -PARE_E_TOO_BIG, "%s: include %s: more than %u "
+				      "nested includes", c->file, inc,
+				      PARE_IMAGE_CONFIG_MAX_INCLUDES);
+	c->base = calloc(1, sizeof(*c->base));
+	if (!c->base)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	r = config_load(c->base, inc, depth + 1, err);
+	if (r < 0)
+		return pare_error_prefix(err, r, "%s: include: ", c->file);
+	return pare_image_config_merge_base(c, err);
+}
+
+int pare_image_config_load(struct pare_image_config *c, const char *path,
+			   struct pare_error *err)
+{
+	int r = config_load(c, path, 0, err);
+	if (r < 0)
+		pare_image_config_release(c);
 	return r;
 }
 
@@ -1005,6 +1077,10 @@ void pare_image_config_release(struct pare_image_config *c)
 {
 	if (!c)
 		return;
+	if (c->base) {
+		pare_image_config_release(c->base);
+		free(c->base);
+	}
 	pare_arena_release(&c->arena);
 	memset(c, 0, sizeof(*c));
 }

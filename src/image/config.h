@@ -17,7 +17,13 @@
  *   test (pare's own: list of name, run, exit, stdout, stderr, timeout,
  *         network, daemon, ready: {port | run}; see docs/image-tests.md)
  *
- * Keys apko knows but pare does not implement (include, layering, format,
+ * include: another config file (relative to this one's folder) that is
+ * read first (pare_image_config_load only; at most
+ * PARE_IMAGE_CONFIG_MAX_INCLUDES deep): lists are the base's items then
+ * this file's (environment and annotations: this file's value wins for a
+ * key), strings and archs come from this file when it sets them.
+ *
+ * Keys apko knows but pare does not implement (layering, format,
  * certificates, contents.baseimage, contents.runtime_keyring,
  * entrypoint.services, entrypoint type service-bundle) fail with
  * -PARE_E_UNSUPPORTED at their position; any other key fails with
@@ -144,6 +150,9 @@ struct pare_image_arch {
 struct pare_image_config {
 	struct pare_arena arena;
 	const char *file; /* the name used in messages */
+	const char *include; /* include: as written, or NULL */
+	struct pare_image_config *base; /* the included config (owned), or NULL;
+					 * merged lists point into it */
 
 	struct pare_image_repo *repositories;
 	size_t nrepositories;
@@ -185,6 +194,11 @@ struct pare_image_config {
 	size_t ntests;
 	bool has_tests;                /* the key was present (even empty) */
 };
+
+#define PARE_IMAGE_CONFIG_MAX_INCLUDES 8
+
+/* config_include.c: merge c->base under c (see include above). */
+int pare_image_config_merge_base(struct pare_image_config *c, struct pare_error *err);
 
 /* Read and check the YAML file at path.  On success the config is filled
  * (release it with pare_image_config_release, also after a failure). */

@@ -25,6 +25,7 @@
 #ifndef PARE_IMAGE_OCI_H
 #define PARE_IMAGE_OCI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -120,6 +121,9 @@ int pare_oci_write_index(struct pare_oci_layout *l, const struct pare_oci_desc *
 int pare_oci_write_docker_archive(const char *layout_dir, const struct pare_oci_desc *manifest,
 				  const char *repo_tag, int64_t epoch, const char *out_path,
 				  struct pare_error *err);
+
+/* Whether digest is "sha256:" + 64 lowercase hex digits. */
+bool pare_oci_digest_valid(const char *digest);
 
 /* "sha256:<hex>" of a digest value. */
 void pare_oci_digest_string(const struct pare_digest_value *v,

@@ -33,7 +33,6 @@ json_t *jb_desc(struct jb *b, const struct pare_oci_desc *d, const char *ref_nam
 int jb_dump(struct jb *b, json_t *root, size_t flags, char **out, size_t *len,
 	    struct pare_error *err, const char *what);
 
-bool pare_oci_digest_valid(const char *digest);
 int pare_oci_write_file(const char *path, const void *p, size_t n, struct pare_error *err);
 /* index.json-style JSON listing m[0..n) (platforms only when asked). */
 int pare_oci_index_json(const struct pare_oci_desc *m, size_t n, const char *ref_name,

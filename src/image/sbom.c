@@ -1,4 +1,4 @@
-/* SPDX 2.3 image SBOMs (see sbom.h). */
+/* SPDX 2.3 image SBOMs (see sbom.h); CycloneDX in sbom_cdx.c. */
 #include "image/sbom.h"
 
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include "base/hashmap.h"
 #include "image/oci_int.h"
 #include "io/url.h"
+#include "image/sbom_int.h"
 
 #define NOASSERTION "NOASSERTION"
 
@@ -60,7 +61,7 @@ static const char *make_id(struct sb *s, const char *prefix, const char *text)
 	return id ? id : "SPDXRef-invalid";
 }
 
-static int purl_escape(struct pare_buf *b, const char *s)
+int pare_sbom_purl_escape(struct pare_buf *b, const char *s)
 {
 	int r = 0;
 	for (const unsigned char *p = (const unsigned char *)s; r == 0 && *p; p++) {
@@ -124,7 +125,7 @@ static json_t *oci_package(struct sb *s, const char *id, const char *digest, con
 	jb_set(&s->b, p, "primaryPackagePurpose", jb_str(&s->b, "CONTAINER"));
 	int r = pare_buf_append_str(&b, "pkg:oci/");
 	if (r == 0)
-		r = purl_escape(&b, s->o->image_name ? s->o->image_name : "image");
+		r = pare_sbom_purl_escape(&b, s->o->image_name ? s->o->image_name : "image");
 	if (r == 0)
 		r = pare_buf_appendf(&b, "@%s?", digest);
 	if (r == 0 && s->o->arch)
@@ -132,7 +133,7 @@ static json_t *oci_package(struct sb *s, const char *id, const char *digest, con
 	if (r == 0)
 		r = pare_buf_append_str(&b, "mediaType=");
 	if (r == 0)
-		r = purl_escape(&b, media_type);
+		r = pare_sbom_purl_escape(&b, media_type);
 	if (r == 0)
 		r = pare_buf_append_str(&b, "&os=linux");
 	if (r < 0 && s->b.rc == 0)
@@ -179,26 +180,26 @@ static void image_packages(struct sb *s)
 
 /* ---- APK packages ---- */
 
-static int apk_purl(struct sb *s, const struct pare_sbom_package *pk, struct pare_buf *b)
+int pare_sbom_apk_purl(const struct pare_sbom_opts *o, const struct pare_sbom_package *pk,
+		       struct pare_buf *b)
 {
-	const char *ns = s->o->purl_namespace ? s->o->purl_namespace
-						: s->o->os_id ? s->o->os_id : "unknown";
+	const char *ns = o->purl_namespace ? o->purl_namespace : o->os_id ? o->os_id : "unknown";
 	pare_buf_reset(b);
 	int r = pare_buf_append_str(b, "pkg:apk/");
 	if (r == 0)
-		r = purl_escape(b, ns);
+		r = pare_sbom_purl_escape(b, ns);
 	if (r == 0)
 		r = pare_buf_putc(b, '/');
 	if (r == 0)
-		r = purl_escape(b, pk->name);
+		r = pare_sbom_purl_escape(b, pk->name);
 	if (r == 0)
 		r = pare_buf_putc(b, '@');
 	if (r == 0)
-		r = purl_escape(b, pk->version);
+		r = pare_sbom_purl_escape(b, pk->version);
 	if (r == 0 && pk->arch) {
 		r = pare_buf_append_str(b, "?arch=");
 		if (r == 0)
-			r = purl_escape(b, pk->arch);
+			r = pare_sbom_purl_escape(b, pk->arch);
 	}
 	return r;
 }
@@ -240,7 +241,7 @@ static void apk_details(struct sb *s, json_t *p, const struct pare_sbom_package 
 			jb_set(&s->b, p, "comment", jb_str(&s->b, b->data));
 	}
 	jb_set(&s->b, p, "primaryPackagePurpose", jb_str(&s->b, "APPLICATION"));
-	if (apk_purl(s, pk, b) == 0)
+	if (pare_sbom_apk_purl(s->o, pk, b) == 0)
 		jb_set(&s->b, p, "externalRefs", purl_ref(s, b->data));
 	else if (s->b.rc == 0)
 		s->b.rc = -PARE_E_TOO_BIG;
@@ -362,6 +363,8 @@ int pare_sbom_render(const struct pare_sbom_opts *o, const struct pare_sbom_pack
 {
 	struct sb s = { .o = o, .pkgs = pkgs, .n = n };
 	*out = NULL;
+	if (o->format == PARE_SBOM_CYCLONEDX)
+		return pare_sbom_render_cyclonedx(o, pkgs, n, out, len, err);
 	if (!digest_ok(o->image_digest))
 		return pare_error_set(err, -EINVAL, "sbom: the image digest is not sha256:<hex>");
 	for (size_t i = 0; i < o->nlayers; i++)

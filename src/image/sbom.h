@@ -1,4 +1,5 @@
-/* SPDX 2.3 JSON documents for images, in the shape apko writes.
+/* SBOMs for images: SPDX 2.3 JSON in the shape apko writes, or CycloneDX
+ * 1.5 JSON (format below); the SPDX shape:
  *
  * Elements: the document (SPDXRef-DOCUMENT) DESCRIBES the image package
  * (primaryPackagePurpose CONTAINER, SHA256 checksum = the image digest,
@@ -48,7 +49,18 @@ struct pare_sbom_package {
 	size_t ndepends;
 };
 
+enum pare_sbom_format {
+	PARE_SBOM_SPDX = 0,  /* SPDX 2.3 JSON (above) */
+	PARE_SBOM_CYCLONEDX, /* CycloneDX 1.5 JSON: metadata.component is the
+			      * image (type container, purl pkg:oci), one
+			      * component (type library, purl pkg:apk, SHA-256
+			      * of the .apk when known) per package, and the
+			      * dependencies graph; serialNumber a UUID made
+			      * from the image digest */
+};
+
 struct pare_sbom_opts {
+	enum pare_sbom_format format;
 	const char *image_name;   /* purl name of the image, e.g. "hello"; NULL: "image" */
 	const char *image_digest; /* "sha256:<hex>" of the manifest (required) */
 	const char *const *layer_digests; /* "sha256:<hex>" of each layer blob */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/arena.h"
 #include "image/config.h"
@@ -113,9 +114,17 @@ static void test_app_strip(void **state)
 	assert_int_equal(c.repositories[1].kind, PARE_IMAGE_REPO_PATH);
 	assert_string_equal(c.packages[1], "!busybox");
 	assert_int_equal(c.nbinaries, 2);
-	assert_string_equal(c.binaries[0].src, "./build/server");
+	/* relative local paths are taken from the config file's folder;
+	 * absolute paths and URLs stay as written */
+	char want[1100];
+	snprintf(want, sizeof(want), "%s/build/server", configs_dir);
+	assert_string_equal(c.binaries[0].src, want);
 	assert_string_equal(c.binaries[0].dest, "/usr/bin/server");
-	assert_string_equal(c.binaries[1].src, "./build/helper");
+	snprintf(want, sizeof(want), "%s/build/helper", configs_dir);
+	assert_string_equal(c.binaries[1].src, want);
+	assert_string_equal(c.repositories[1].url, "/srv/repo/local");
+	assert_string_equal(c.repositories[0].url, "file:///srv/repo/main");
+	assert_string_equal(c.keyring[0], "/etc/pare/keys/local.rsa.pub");
 	assert_null(c.binaries[1].dest);
 	assert_int_equal(c.nentrypoint, 6);
 	assert_string_equal(c.entrypoint[2], ":8080");
@@ -257,11 +266,60 @@ static void test_packages_checked(void **state)
 
 static void test_unsupported(void **state)
 {
-	parse_fails("include: base.yaml\n", -PARE_E_UNSUPPORTED,
-		    "t.yaml:1:1: 'include' is not supported by pare");
+	parse_fails("layering: {}\n", -PARE_E_UNSUPPORTED,
+		    "t.yaml:1:1: 'layering' is not supported by pare");
 	parse_fails("entrypoint:\n  type: service-bundle\n", -PARE_E_UNSUPPORTED,
 		    "t.yaml:2:9: entrypoint type 'service-bundle'");
 	parse_fails("contents:\n  baseimage: {}\n", -PARE_E_UNSUPPORTED, "'baseimage'");
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* include: the base first, this file on top; relative to this file; a loop
+ * ends at the depth bound with a message. */
+static void test_include(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/pare-include-XXXXXX", a[128], b[128], loop[128];
+	struct pare_image_config c;
+	struct pare_error err = { 0 };
+	assert_non_null(mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/base.yaml", dir);
+	snprintf(b, sizeof(b), "%s/app.yaml", dir);
+	snprintf(loop, sizeof(loop), "%s/loop.yaml", dir);
+	write_text(a, "contents:\n  repositories: [./repo]\n  packages: [glibc]\n"
+		      "environment:\n  A: base\n  B: base\ncmd: --base\narchs: [x86_64]\n");
+	write_text(b, "include: base.yaml\ncontents:\n  packages: [app]\n"
+		      "environment:\n  B: app\nentrypoint:\n  command: /usr/bin/app\n");
+	write_text(loop, "include: loop.yaml\n");
+	assert_int_equal(pare_image_config_load(&c, b, &err), 0);
+	assert_int_equal(c.npackages, 2);
+	assert_string_equal(c.packages[0], "glibc");
+	assert_string_equal(c.packages[1], "app");
+	assert_int_equal(c.nrepositories, 1);
+	char want[160];
+	snprintf(want, sizeof(want), "%s/repo", dir);
+	assert_string_equal(c.repositories[0].url, want);
+	assert_int_equal(c.nenvironment, 2);
+	assert_string_equal(c.environment[0].key, "A");
+	assert_string_equal(c.environment[1].value, "app");
+	assert_string_equal(c.cmd[0], "--base");
+	assert_string_equal(c.entrypoint[0], "/usr/bin/app");
+	assert_int_equal(c.narchs, 1);
+	pare_image_config_release(&c);
+	assert_true(pare_image_config_load(&c, loop, &err) < 0);
+	assert_non_null(strstr(err.msg, "nested includes"));
+	pare_image_config_release(&c);
+	unlink(a);
+	unlink(b);
+	unlink(loop);
+	rmdir(dir);
 }
 
 static void test_yaml_hostile(void **state)
@@ -358,7 +416,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_app_strip),      cmocka_unit_test(test_minimal_and_empty),
 		cmocka_unit_test(test_missing_file),   cmocka_unit_test(test_typos_suggest),
 		cmocka_unit_test(test_wrong_types),    cmocka_unit_test(test_bad_octal),
-		cmocka_unit_test(test_packages_checked), cmocka_unit_test(test_unsupported),
+		cmocka_unit_test(test_packages_checked), cmocka_unit_test(test_unsupported), cmocka_unit_test(test_include),
 		cmocka_unit_test(test_yaml_hostile),   cmocka_unit_test(test_split_command),
 		cmocka_unit_test(test_distance),       cmocka_unit_test(test_arch_lookup),
 	};

@@ -1,0 +1,19 @@
+/* Internal to the SBOM writers (sbom.c: SPDX, sbom_cdx.c: CycloneDX):
+ * the package URLs both formats carry. */
+#ifndef PARE_IMAGE_SBOM_INT_H
+#define PARE_IMAGE_SBOM_INT_H
+
+#include "base/buf.h"
+#include "image/sbom.h"
+
+/* Append s percent-encoded for a purl component (unreserved kept). */
+int pare_sbom_purl_escape(struct pare_buf *b, const char *s);
+/* b = "pkg:apk/<namespace>/<name>@<version>[?arch=<arch>]" (reset first). */
+int pare_sbom_apk_purl(const struct pare_sbom_opts *o, const struct pare_sbom_package *pk,
+		       struct pare_buf *b);
+/* CycloneDX 1.5 rendering of pare_sbom_render (same contract). */
+int pare_sbom_render_cyclonedx(const struct pare_sbom_opts *o,
+			       const struct pare_sbom_package *pkgs, size_t n, char **out,
+			       size_t *len, struct pare_error *err);
+
+#endif

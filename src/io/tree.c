@@ -1,0 +1,34 @@
+/* Directory trees (see tree.h). */
+#include "io/tree.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int pare_tree_mkdtemp(const char *what, char *out, unsigned n)
+{
+	const char *tmp = getenv("TMPDIR");
+	int len = snprintf(out, n, "%s/pare-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", what);
+	if (len < 0 || (unsigned)len >= n)
+		return -ENAMETOOLONG;
+	return mkdtemp(out) ? 0 : -errno;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+void pare_tree_remove(const char *dir)
+{
+	nftw(dir, rm_entry, 32, FTW_DEPTH | FTW_PHYS);
+}
