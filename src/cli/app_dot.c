@@ -51,42 +51,40 @@ static void edges(struct pare_cli *cli, const struct pare_db_installed *db, size
 static int dot_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 {
 	(void)ctx;
-	struct pare_root root;
-	struct pare_db_installed db;
+	struct pare_session ses;
 	int status = 1;
-	if (pare_cli_installed_read(cli, &root, &db) < 0)
+	if (pare_cli_installed_read(cli, &ses) < 0)
 		goto out;
-	pare_db_sort(&db);
-	bool *seen = calloc(db.npkgs + 1, sizeof(*seen));
-	size_t *queue = calloc(db.npkgs + 1, sizeof(*queue)), head = 0, tail = 0;
+	pare_db_sort(&ses.db);
+	bool *seen = calloc(ses.db.npkgs + 1, sizeof(*seen));
+	size_t *queue = calloc(ses.db.npkgs + 1, sizeof(*queue)), head = 0, tail = 0;
 	if (!seen || !queue) {
 		pare_cli_error(cli, "out of memory");
 	} else {
 		status = 0;
-		for (size_t i = 0; i < db.npkgs; i++) {
+		for (size_t i = 0; i < ses.db.npkgs; i++) {
 			bool want = argc == 0;
 			for (int a = 0; !want && a < argc; a++)
-				want = pare_slice_eq_cstr(db.pkgs[i]->ent.name, argv[a]);
+				want = pare_slice_eq_cstr(ses.db.pkgs[i]->ent.name, argv[a]);
 			if (want) {
 				seen[i] = true;
 				queue[tail++] = i;
 			}
 		}
 		for (int a = 0; a < argc; a++)
-			if (!pare_db_find_pkg(&db, pare_slice_from(argv[a]))) {
+			if (!pare_db_find_pkg(&ses.db, pare_slice_from(argv[a]))) {
 				pare_cli_error(cli, "%s: not installed", argv[a]);
 				status = 1;
 			}
 		fputs("digraph \"installed\" {\n  rankdir=LR;\n  node [shape=box];\n", cli->out);
 		while (head < tail)
-			edges(cli, &db, queue[head++], seen, queue, &tail);
+			edges(cli, &ses.db, queue[head++], seen, queue, &tail);
 		fputs("}\n", cli->out);
 	}
 	free(seen);
 	free(queue);
 out:
-	pare_db_installed_release(&db);
-	pare_root_release(&root);
+	pare_session_close(&ses);
 	return status;
 }
 

@@ -104,24 +104,23 @@ static bool orphan(const struct pare_db_installed *db, const struct pare_world *
 /* --installed, --upgradable, --orphaned: the root's database, by name. */
 static int list_installed(struct list_ctx *l, struct pare_cli *cli, int argc, char **argv)
 {
-	struct pare_root root;
-	struct pare_db_installed db;
+	struct pare_session ses;
 	struct pare_world w;
 	struct pare_cli_repos cr;
 	struct pare_error err = { 0 };
 	bool repos = false;
 	pare_world_init(&w);
-	int r = pare_cli_installed_read(cli, &root, &db);
-	if (r == 0 && l->orphaned && (r = pare_world_read(&w, &root, &err)) < 0)
+	int r = pare_cli_installed_read(cli, &ses);
+	if (r == 0 && l->orphaned && (r = pare_world_read(&w, &ses.root, &err)) < 0)
 		pare_cli_report(cli, r, &err);
 	if (r == 0 && l->upgradable)
 		r = (repos = pare_cli_repos_open(cli, &cr, false) == 0) ? 0 : -1;
 	if (r == 0) {
 		json_t *arr = cli->opts.json ? json_array() : NULL;
-		pare_db_sort(&db);
-		for (size_t i = 0; i < db.npkgs; i++) {
-			const struct pare_pkgent *e = &db.pkgs[i]->ent, *b;
-			if (!list_match(l, e, argc, argv) || (l->orphaned && !orphan(&db, &w, db.pkgs[i])))
+		pare_db_sort(&ses.db);
+		for (size_t i = 0; i < ses.db.npkgs; i++) {
+			const struct pare_pkgent *e = &ses.db.pkgs[i]->ent, *b;
+			if (!list_match(l, e, argc, argv) || (l->orphaned && !orphan(&ses.db, &w, ses.db.pkgs[i])))
 				continue;
 			if (!l->upgradable)
 				list_print(cli, e, arr, true);
@@ -135,8 +134,7 @@ static int list_installed(struct list_ctx *l, struct pare_cli *cli, int argc, ch
 	if (repos)
 		pare_cli_repos_close(&cr);
 	pare_world_release(&w);
-	pare_db_installed_release(&db);
-	pare_root_release(&root);
+	pare_session_close(&ses);
 	return r < 0 ? 1 : 0;
 }
 

@@ -67,19 +67,17 @@ static bool named(struct pare_slice name, int argc, char **argv)
  * as apk does. */
 static int version_installed(struct pare_cli *cli, int argc, char **argv)
 {
-	struct pare_root root;
-	struct pare_db_installed db;
+	struct pare_session ses;
 	struct pare_cli_repos cr;
-	if (pare_cli_installed_read(cli, &root, &db) < 0) {
-		pare_db_installed_release(&db);
-		pare_root_release(&root);
+	if (pare_cli_installed_read(cli, &ses) < 0) {
+		pare_session_close(&ses);
 		return 1;
 	}
 	bool repos = pare_cli_repos_open(cli, &cr, false) == 0;
-	pare_db_sort(&db);
+	pare_db_sort(&ses.db);
 	fprintf(cli->out, "%-40s %s\n", "Installed:", "Available:");
-	for (size_t i = 0; repos && i < db.npkgs; i++) {
-		const struct pare_pkgent *e = &db.pkgs[i]->ent;
+	for (size_t i = 0; repos && i < ses.db.npkgs; i++) {
+		const struct pare_pkgent *e = &ses.db.pkgs[i]->ent;
 		if (!named(e->name, argc, argv))
 			continue;
 		const struct pare_pkgent *b = pare_cli_repos_best(&cr.repos, e->name);
@@ -94,8 +92,7 @@ static int version_installed(struct pare_cli *cli, int argc, char **argv)
 			b ? b->version.ptr : "");
 	}
 	pare_cli_repos_close(&cr);
-	pare_db_installed_release(&db);
-	pare_root_release(&root);
+	pare_session_close(&ses);
 	return repos ? 0 : 1;
 }
 

@@ -124,15 +124,10 @@ static int cmp_pkg(const void *a, const void *b)
 	return pare_slice_cmp(x->ent.name, y->ent.name);
 }
 
-int pare_cli_installed_read(struct pare_cli *cli, struct pare_root *root,
-			    struct pare_db_installed *db)
+int pare_cli_installed_read(struct pare_cli *cli, struct pare_session *s)
 {
 	struct pare_error err = { 0 };
-	root->fd = -1;
-	pare_db_installed_init(db);
-	int r = pare_cli_open_root(cli, root, &err);
-	if (r == 0)
-		r = pare_db_installed_read(db, root, &err);
+	int r = pare_cli_session_open_db(cli, s, &err);
 	if (r < 0)
 		pare_cli_report(cli, r, &err);
 	return r < 0 ? -1 : 0;
@@ -140,24 +135,23 @@ int pare_cli_installed_read(struct pare_cli *cli, struct pare_root *root,
 
 int pare_info_list_installed(struct pare_cli *cli)
 {
-	struct pare_root root;
-	struct pare_db_installed db;
+	struct pare_session ses;
 	const struct pare_db_pkg **v = NULL;
-	int r = pare_cli_installed_read(cli, &root, &db);
-	if (r == 0 && !(v = calloc(db.npkgs + 1, sizeof(*v)))) {
+	int r = pare_cli_installed_read(cli, &ses);
+		if (r == 0 && !(v = calloc(ses.db.npkgs + 1, sizeof(*v)))) {
 		pare_cli_error(cli, "out of memory");
 		r = -1;
 	}
 	if (r == 0) {
-		for (size_t i = 0; i < db.npkgs; i++)
-			v[i] = db.pkgs[i];
-		qsort(v, db.npkgs, sizeof(*v), cmp_pkg);
+		for (size_t i = 0; i < ses.db.npkgs; i++)
+			v[i] = ses.db.pkgs[i];
+		qsort(v, ses.db.npkgs, sizeof(*v), cmp_pkg);
 		json_t *arr = cli->opts.json ? json_array() : NULL;
-		for (size_t i = 0; arr && i < db.npkgs; i++)
+		for (size_t i = 0; arr && i < ses.db.npkgs; i++)
 			json_array_append_new(arr, pare_cli_pkgent_json(&v[i]->ent));
 		if (arr)
 			pare_cli_json_print(cli, arr);
-		for (size_t i = 0; !arr && i < db.npkgs; i++) {
+		for (size_t i = 0; !arr && i < ses.db.npkgs; i++) {
 			const struct pare_pkgent *e = &v[i]->ent;
 			fprintf(cli->out, "%.*s", (int)e->name.len, e->name.ptr);
 			if (cli->opts.verbosity > 1)
@@ -166,7 +160,6 @@ int pare_info_list_installed(struct pare_cli *cli)
 		}
 	}
 	free(v);
-	pare_db_installed_release(&db);
-	pare_root_release(&root);
+	pare_session_close(&ses);
 	return r < 0 ? 1 : 0;
 }

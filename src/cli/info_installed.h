@@ -9,6 +9,7 @@
 #include "apk/index.h"
 #include "cli/cli.h"
 #include "db/installed.h"
+#include "session/session.h"
 
 enum {
 	PARE_INFO_CONTENTS = 1 << 0, /* -L */
@@ -26,11 +27,10 @@ typedef void (*pare_info_print_fn)(struct pare_cli *cli, unsigned fields,
 bool pare_info_installed(struct pare_cli *cli, unsigned inst, unsigned fields,
 			 pare_info_print_fn print, int argc, char **argv, int *status);
 
-/* Open --root and read its installed database (root->fd = -1 and db
- * initialised first, so both can be released on any path); on failure the
- * error is printed and -1 returned. */
-int pare_cli_installed_read(struct pare_cli *cli, struct pare_root *root,
-			    struct pare_db_installed *db);
+/* Open --root's database read-only through a session (s->db, s->world;
+ * pare_session_close(s) on every path); on failure the error is printed
+ * and -1 returned. */
+int pare_cli_installed_read(struct pare_cli *cli, struct pare_session *s);
 
 /* pare info without NAME: the installed packages, one name a line as apk
  * info prints them (NAME-VERSION with -v), sorted by name.  Returns the

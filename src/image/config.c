@@ -934,6 +934,8 @@ static int k_test(struct cctx *x, const struct ynode *v, void *obj)
 	x->c->tests = p;
 	x->c->has_tests = true;
 	return r;
+}
+
 static int k_include(struct cctx *x, const struct ynode *v, void *obj)
 {
 	(void)obj;

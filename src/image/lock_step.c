@@ -14,9 +14,7 @@
 static const struct pare_pkgent *solved(struct pib_arch *a, uint32_t i)
 {
 	const struct pare_change *c = &a->sol.changes[i];
-	if (!c->new_pkg || c->new_pkg->id >= a->nents)
-		return NULL;
-	return a->ents[c->new_pkg->id];
+	return c->new_pkg ? pare_session_entry(&a->s, c->new_pkg) : NULL;
 }
 
 static char *cstr(struct pib_arch *a, struct pare_slice s)
@@ -33,7 +31,7 @@ static int record(struct pib_arch *a, const struct pare_pkgent *e, struct pare_e
 	};
 	if (!p.name || !p.version || !p.checksum)
 		return pare_error_set(err, -ENOMEM, "out of memory");
-	int r = pare_repos_pkg_url(&a->repos, e, url, sizeof(url), err);
+	int r = pare_repos_pkg_url(&a->s.repos, e, url, sizeof(url), err);
 	if (r == 0 && a->o->lock_path)
 		r = pib_package_file(a, e, path, sizeof(path), err);
 	if (r == 0 && a->o->lock_path)
