@@ -353,7 +353,7 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 	else if (tmp_out[0])
 		pare_remove_tree(tmp_out); /* nothing half-written at OUT */
 	int status = r < 0 ? report_failure(cli, &res, r, &err) : 0;
-	if (status == 0 && !cli->opts.json)
+	if (status == 0 && !cli->opts.json && cli->opts.verbosity > 0)
 		print_verify(cli, &b->verify);
 	if (status == 0 && b->push)
 		status = push(cli, b->output, b->push, registry_config, insecure, pushed,

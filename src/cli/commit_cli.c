@@ -49,9 +49,23 @@ static void report_repos(struct pare_cli *cli, const struct pare_session *s)
 {
 	for (size_t i = 0; s->repos_open && i < s->repos.n; i++) {
 		const struct pare_repo *r = &s->repos.v[i];
+		if (r->code == -PARE_E_UNTRUSTED)
+			cli->saw_untrusted = true;
 		if (r->error[0])
 			pare_log_warning(&cli->log, "%s%s", r->error,
 					 r->stale ? " (using the cached index)" : "");
+	}
+	if (cli->saw_untrusted) {
+		/* the folder searched, named as pare_cli_keys_open names it
+		 * (read again only on this error path) */
+		struct pare_cli_keys k;
+		struct pare_error err = { 0 };
+		char hint[8192];
+		if (pare_cli_keys_open(cli, &k, &err) == 0) {
+			pare_cli_untrusted_hint(&k, hint, sizeof(hint));
+			pare_log_warning(&cli->log, "%s", hint);
+		}
+		pare_cli_keys_release(&k);
 	}
 }
 

@@ -65,7 +65,7 @@ static int open_root(struct pare_session *s, const struct pare_session_opts *o,
 	if (r == -EWOULDBLOCK || r == -ETIMEDOUT)
 		return pare_error_set(err, -EWOULDBLOCK, "Unable to lock database: %s",
 				      strerror(EWOULDBLOCK));
-	if (r == -ENOENT)
+	if (r == -ENOENT && !(o->initdb || o->create_db))
 		return pare_error_set(err, r, "%s: no package database (use --initdb)", o->root);
 	return r;
 }

@@ -50,7 +50,8 @@ for arch in x86_64 aarch64; do
 	"$PARE" --keys-dir "$PWD/keys" index -k keys/me.rsa -o "repo/$arch/APKINDEX.tar.gz" \
 		"repo/$arch/hello-script-1.0-r0.apk" > /dev/null
 done
-(cd "$W" && "$PARE" image build multi-arch/image.yaml -o multi-arch/out -t v1 > multi-arch/build.log)
+# the script has no shell in the image: only the index is checked here
+(cd "$W" && "$PARE" image build --allow ENT-005 --allow ENT-009 multi-arch/image.yaml -o multi-arch/out -t v1 > multi-arch/build.log)
 python3 - <<'PY' || fail "multi-arch index"
 import json
 idx = json.load(open("out/index.json"))
