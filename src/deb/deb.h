@@ -24,8 +24,10 @@
  *   - the type: regular file, directory, symlink or hard link only; device
  *     nodes, fifos, sockets are refused;
  *   - a hard link must name an earlier regular file of the same package;
- *   - a second non-directory entry for the same path is refused, and so is
- *     a path that runs through an earlier symlink or file of the package;
+ *   - names are canonical (no empty or "." components), so one file has
+ *     one name; a second non-directory entry for the same path is refused,
+ *     and so is a path that runs through an earlier symlink or file of the
+ *     package, or a non-directory where earlier entries put files;
  *   - sizes: at most limits.max_entries entries, limits.max_data bytes of
  *     file content in total (decompressed, so a compression bomb stops
  *     there), and libarchive's own decompression is bounded by reading
