@@ -208,6 +208,9 @@ static int control_entry(struct reader *rd, struct archive *a, struct archive_en
 	if (r < 0)
 		return r;
 	mode_t type = archive_entry_filetype(e);
+	if (type != AE_IFREG && archive_entry_size_is_set(e) && archive_entry_size(e) > 0)
+		return fail(rd, -PARE_E_FORMAT, "'%.200s': not a regular file, but with content",
+			    archive_entry_pathname(e));
 	if (name.len == 0 && type == AE_IFDIR)
 		return 0;
 	if (pare_slice_find(name, '/') >= 0 || name.len == 0)
@@ -318,6 +321,14 @@ static int data_entry_check(struct reader *rd, struct archive_entry *e, struct p
 		return fail(rd, -PARE_E_UNSAFE_PATH, "%.*s: %s not allowed", (int)path.len,
 			    path.ptr, what);
 	}
+	/* Content on anything but a regular file would be decompressed only
+	 * to be skipped, outside the content bound: refuse it.  (libarchive
+	 * already ignores the size field of ustar/GNU directories and hard
+	 * links; this is for the formats where it does not.) */
+	if (out->type != PARE_DEB_FILE && archive_entry_size_is_set(e) && archive_entry_size(e) > 0)
+		return fail(rd, -PARE_E_FORMAT, "%.*s: %s with content", (int)path.len, path.ptr,
+			    out->type == PARE_DEB_DIR ? "directory" :
+			    out->type == PARE_DEB_SYMLINK ? "symlink" : "hard link");
 	if ((r = check_parents(rd, path)) < 0)
 		return r;
 	if (out->type != PARE_DEB_DIR && pare_map_get(&rd->paths, path) == IMPLICIT_DIR)
