@@ -124,7 +124,8 @@ enum pare_deb_type {
 struct pare_deb_entry {
 	const char *path;        /* normalised: no "./", no trailing '/', never "" */
 	enum pare_deb_type type;
-	mode_t mode;             /* permission bits incl. set-id and sticky (07777) */
+	mode_t mode;             /* permission bits incl. set-id and sticky (07777);
+				  * a hard link has its target's */
 	uint64_t size;           /* content bytes of a regular file, else 0 */
 	int64_t uid, gid;        /* as the tar says (0 for root) */
 	int64_t mtime;           /* seconds since the epoch, as the tar says */
