@@ -13,6 +13,7 @@
  *     library links);
  *   - pare's own baselayout package.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
@@ -224,9 +225,101 @@ static int gen_alt(struct imp *m, struct ideb *d, const struct pare_importset_al
 	return r ? r : effect(d, "update-alternatives links");
 }
 
+/* ---- locales ---- */
+
+#define LOCALE_PREFIX "glibc-locale-"
+#define LOCALES_ALL "glibc-locales-all"
+
+static int count_files(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	int n = 0;
+	struct dirent *de;
+	while (dp && (de = readdir(dp)))
+		n += de->d_name[0] != '.';
+	if (dp)
+		closedir(dp);
+	return n;
+}
+
+/* "en_US.UTF-8" -> input "en_US", charset "UTF-8", folder "en_US.utf8",
+ * package "glibc-locale-en-us"; "sr_RS.UTF-8@latin" keeps the modifier. */
+static int locale_names(const char *spec, char *input, char *charset, char *dir, char *pkg,
+			size_t size)
+{
+	const char *dot = strchr(spec, '.'), *at = strchr(spec, '@');
+	if (!dot || dot == spec || (at && at < dot) || strlen(spec) >= size)
+		return -1;
+	const char *cend = at ? at : dot + strlen(dot);
+	snprintf(input, size, "%.*s%s", (int)(dot - spec), spec, at ? at : "");
+	snprintf(charset, size, "%.*s", (int)(cend - dot - 1), dot + 1);
+	size_t n = (size_t)snprintf(dir, size, "%.*s.", (int)(dot - spec), spec);
+	for (const char *c = dot + 1; c < cend && n + 1 < size; c++)
+		if ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z'))
+			dir[n++] = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+	snprintf(dir + n, size - n, "%s", at ? at : "");
+	n = (size_t)snprintf(pkg, size, LOCALE_PREFIX);
+	for (const char *c = spec; c < dot && n + 1 < size; c++)
+		pkg[n++] = *c == '_' ? '-' : (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+	for (const char *c = at; c && *c && n + 1 < size; c++)
+		pkg[n++] = *c == '@' ? '-' : *c;
+	pkg[n] = '\0';
+	for (char *c = pkg; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
+			return -1;
+	return 0;
+}
+
+static int gen_locale(struct imp *m, struct ideb *d, struct isub *all, const char *spec,
+		      struct pare_error *err)
+{
+	char input[128], charset[128], dir[128], pkg[128], out[PATH_MAX], i18n[PATH_MAX];
+	if (locale_names(spec, input, charset, dir, pkg, sizeof(input)) < 0)
+		return pare_error_set(err, -PARE_E_FORMAT, "%s: localedef: '%s' is not ll_CC.CHARSET",
+				      d->name, spec);
+	char *name = imp_strf(m, "%s", pkg);
+	struct isub *s = name ? imp_sub(m, d, name, err) : NULL;
+	if (!s)
+		return name ? err->code : pare_error_set(err, -ENOMEM, "out of memory");
+	int r = imp_pathf(out, sizeof(out), "%s/usr/lib/locale/%s", s->tree, dir);
+	if (r == 0)
+		r = imp_pathf(i18n, sizeof(i18n), "%s/usr/share/i18n", d->ex);
+	if (r == 0)
+		r = imp_mkparents(s->tree, "usr/lib/locale/x", err);
+	char *argv[] = { "localedef", "--no-archive", "-c", "-i", input, "-f", charset, out, NULL };
+	const char *env[] = { "I18NPATH", i18n, "LC_ALL", "C", NULL, NULL };
+	if (r == 0)
+		r = imp_run(argv, NULL, env, NULL, false, err);
+	/* -c: warnings give exit status 1 with the locale written */
+	if (r >= 0 && (r > 1 || count_files(out) == 0))
+		return pare_error_set(err, -PARE_E_FORMAT, "%s: localedef %s failed (exit %d)",
+				      d->name, spec, r);
+	if (r < 0)
+		return r;
+	s->nfiles = (size_t)count_files(out);
+	return pare_strlist_add(&all->depends, &m->arena, pare_slice_from(name)) < 0
+		       ? pare_error_set(err, -ENOMEM, "out of memory")
+		       : 0;
+}
+
+static int gen_locales(struct imp *m, struct ideb *d, struct pare_error *err)
+{
+	const struct pare_importset_list *l = &d->rules->localedef;
+	struct isub *all = imp_sub(m, d, LOCALES_ALL, err);
+	if (!all)
+		return err->code;
+	all->meta = true;
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < l->n; i++)
+		r = gen_locale(m, d, all, l->v[i], err);
+	return r ? r : effect(d, "locales (localedef)");
+}
+
 int imp_gen_files(struct imp *m, struct ideb *d, struct pare_error *err)
 {
 	int r = 0;
+	if (d->rules && d->rules->localedef.n && d->ex)
+		r = gen_locales(m, d, err);
 	for (size_t i = 0; r == 0 && i < d->nsubs; i++)
 		if (d->subs[i].rule && d->subs[i].rule->gconv)
 			r = gen_gconv(m, d, &d->subs[i], err);
