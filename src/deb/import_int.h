@@ -25,6 +25,7 @@ struct isub {
 	size_t nfiles;           /* non-directory entries */
 	size_t nlicence;         /* of which licence files */
 	bool meta;               /* written even without files (glibc-locales-all) */
+	const char *pyc_parent;  /* a -pyc subpackage: the one whose .py it compiles */
 	struct pare_strlist links;    /* symlinks: "PATH\nTARGET" */
 	struct pare_strlist provides, needs; /* SCA results */
 	struct pare_strlist extra_provides;  /* alternatives' so: names */
