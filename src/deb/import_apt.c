@@ -13,7 +13,7 @@
 
 #include "base/hashmap.h"
 #include "deb/deb.h"
-#include "deb/import.h"
+#include "deb/import_int.h"
 #include "io/atomic.h"
 
 #define APT_MAX_OUTPUT (8u << 20)
@@ -35,10 +35,14 @@ struct apt {
 	size_t nq, qcap, qpos;
 };
 
-/* Run argv in cwd; stdout into out (bounded), stderr discarded unless
- * keep_err.  Returns the exit status (>= 0) or a negative code. */
 static int run(char *const argv[], const char *cwd, struct pare_buf *out, bool keep_err,
 	       struct pare_error *err)
+{
+	return imp_run(argv, cwd, NULL, out, keep_err, err);
+}
+
+int imp_run(char *const argv[], const char *cwd, const char *const *env, struct pare_buf *out,
+	    bool keep_err, struct pare_error *err)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -54,6 +58,9 @@ static int run(char *const argv[], const char *cwd, struct pare_buf *out, bool k
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(p[1], 1) < 0 || dup2(keep_err ? p[1] : devnull, 2) < 0 ||
 		    (cwd && chdir(cwd) < 0))
 			_exit(127);
+		for (size_t i = 0; env && env[i] && env[i + 1]; i += 2)
+			if (setenv(env[i], env[i + 1], 1) < 0)
+				_exit(127);
 		execvp(argv[0], argv);
 		_exit(127);
 	}

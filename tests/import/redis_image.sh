@@ -28,6 +28,12 @@ archs: [x86_64]
 YAML
 (cd "$T" && "$PARE" image build "$T/img.yaml" -t latest -o "$T/out" >"$T/b.log" 2>&1) ||
 	fail "image build: $(tail -1 "$T/b.log")"
+# The same image from the binary's path: CONTENTS names its package.
+grep -v packages: "$T/img.yaml" >"$T/img2.yaml"
+(cd "$T" && "$PARE" image build "$T/img2.yaml" --add-binary /usr/bin/redis-server -t latest \
+	-o "$T/out2" >"$T/b2.log" 2>&1) || fail "image build --add-binary: $(tail -1 "$T/b2.log")"
+cmp -s "$T/out/index.json" "$T/out2/index.json" ||
+	fail "--add-binary /usr/bin/redis-server gives another image than packages: [redis-server]"
 umoci unpack --image "$T/out:latest" "$T/bun" >/dev/null 2>&1 || fail "umoci unpack"
 R=$T/bun/rootfs
 [ -z "$(find "$R" -path '*gconv*' -name '*.so')" ] || fail "gconv modules in the image"
