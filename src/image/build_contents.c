@@ -45,9 +45,9 @@ int pib_contents_owners(struct pib_arch *a, struct pare_error *err)
 	(void)err;
 	for (size_t i = 0; i < a->nbins; i++) {
 		struct pib_binary *b = &a->bins[i];
-		for (size_t k = 0; !b->package && k < a->repos.n; k++)
-			if (a->repos.v[k].kind == PARE_REPO_LOCAL && a->repos.v[k].index_url)
-				b->package = lookup(a, a->repos.v[k].index_url, b->dest + 1);
+		for (size_t k = 0; !b->package && k < a->s.repos.n; k++)
+			if (a->s.repos.v[k].kind == PARE_REPO_LOCAL && a->s.repos.v[k].index_url)
+				b->package = lookup(a, a->s.repos.v[k].index_url, b->dest + 1);
 	}
 	return 0;
 }
