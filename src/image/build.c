@@ -495,7 +495,7 @@ static int add_binary(struct pib_arch *a, const char *src, const char *dest,
 		return pare_error_set(err, -PARE_E_TOO_BIG, "more than %u binaries",
 				      PARE_IMAGE_BUILD_MAX_BINARIES);
 	if (a->nbins == 0) {
-		a->bins = pare_arena_alloc(&a->arena,
+		a->bins = pare_arena_zalloc(&a->arena,
 					   PARE_IMAGE_BUILD_MAX_BINARIES * sizeof(*a->bins));
 		if (!a->bins)
 			return pare_error_set(err, -ENOMEM, "out of memory");

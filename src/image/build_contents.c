@@ -45,7 +45,7 @@ int pib_contents_owners(struct pib_arch *a, struct pare_error *err)
 	(void)err;
 	for (size_t i = 0; i < a->nbins; i++) {
 		struct pib_binary *b = &a->bins[i];
-		for (size_t k = 0; !b->package && k < a->s.repos.n; k++)
+		for (size_t k = 0; a->s.repos_open && !b->package && k < a->s.repos.n; k++)
 			if (a->s.repos.v[k].kind == PARE_REPO_LOCAL && a->s.repos.v[k].index_url)
 				b->package = lookup(a, a->s.repos.v[k].index_url, b->dest + 1);
 	}
