@@ -8,7 +8,7 @@ PKGS="build-essential meson ninja-build pkg-config scdoc clang \
   libfyaml-dev libjansson-dev libcmocka-dev \
   skopeo umoci runc \
   python3 openssl gzip bc nginx-light \
-  docker-registry apache2-utils busybox-static"
+  docker-registry apache2-utils busybox-static mmdebstrap"
 
 missing=""
 for p in $PKGS; do
