@@ -10,6 +10,7 @@
 #include "cli/inspect_print.h"
 #include "image/image.h"
 #include "image/test.h"
+#include "repo/repo.h"
 
 static void print_test_failure(struct pare_cli *cli, const struct pare_image_test_result *r)
 {
@@ -122,6 +123,8 @@ int pare_image_verify_hook(void *ctx, const char *root, const struct pare_image_
 	if (rc == 0)
 		rc = inspect_root(v, root, &run, err);
 	const char *why_not = v->skip_tests ? "--skip-tests" : runc_missing();
+	if (!why_not && strcmp(arch->apk, pare_repo_host_arch()) != 0)
+		why_not = "another architecture than this host's";
 	if (rc == 0 && why_not) {
 		v->skip_tests = true;
 		v->skip_reason = why_not;
