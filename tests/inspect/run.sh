@@ -265,6 +265,12 @@ assert c["OCI-005"]["result"]=="pass", c["OCI-005"]' || bad "whiteout: diff_ids"
 expect_fail tampered 'config sha256:[0-9a-f]+ has digest' "$PARE" inspect tampered
 ls "$TMPDIR"/pare-inspect-* >/dev/null 2>&1 && bad "a temporary unpack directory was left in /tmp"
 
+step "a directory with --config"
+mkdir -p cfgroot/usr/bin && ln -s ../lib/nothing-here cfgroot/usr/bin/app
+expect_fail dir-config 'entrypoint /usr/bin/app is a symlink to ../lib/nothing-here' \
+	"$PARE" inspect --config dangling.yaml cfgroot
+"$PARE" inspect cfgroot > dir-noconfig.log 2>&1 || bad "a directory without --config failed: $(tail -1 dir-noconfig.log)"
+
 step "huge ELF and --max-files"
 mkdir -p huge/bin && printf '\177ELF\002\001\001' > huge/bin/big && truncate -s 5G huge/bin/big
 expect_fail huge 'ELF-005.*|/bin/big: ELF magic but unreadable' "$PARE" inspect huge
