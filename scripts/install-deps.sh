@@ -9,7 +9,7 @@ PKGS="build-essential meson ninja-build pkg-config scdoc clang \
   libfyaml-dev libjansson-dev libcmocka-dev \
   skopeo umoci runc \
   python3 python3-cryptography openssl gzip bc nginx-light \
-  docker-registry apache2-utils busybox-static nodejs"
+  docker-registry apache2-utils busybox-static nodejs mmdebstrap"
 
 missing=""
 for p in $PKGS; do

@@ -132,7 +132,8 @@ static void print_verify(struct pare_cli *cli, const struct pare_image_verify *v
 	fprintf(cli->out, "inspect: %zu failed, %zu warnings\n", v->inspect_failed,
 		v->inspect_warnings);
 	if (v->skip_tests)
-		fprintf(cli->out, "tests: skipped (--skip-tests)\n");
+		fprintf(cli->out, "tests: skipped (%s)\n",
+			v->skip_reason ? v->skip_reason : "--skip-tests");
 	else if (v->smoke)
 		fprintf(cli->out, "tests: no test: section; smoke check of the entrypoint passed\n");
 	else

@@ -7,9 +7,12 @@
 
 #include "cli/applets.h"
 #include "cli/inspect_print.h"
+#include "image/config.h"
+#include "image/image.h"
 #include "inspect/inspect.h"
+#include "repo/repo.h"
 
-enum { O_SARIF = 1, O_POLICY, O_ALLOW, O_IMAGE, O_MAX_FILES, O_FAILURES };
+enum { O_SARIF = 1, O_POLICY, O_ALLOW, O_IMAGE, O_MAX_FILES, O_FAILURES, O_CONFIG };
 
 #define INSPECT_MAX_ALLOW 256
 
@@ -23,11 +26,13 @@ static const struct pare_option inspect_options[] = {
 	{ "max-files", 0, PARE_OPT_ARG, "N", O_MAX_FILES,
 	  "Refuse targets with more than N entries (default 500000)" },
 	{ "failures", 0, PARE_OPT_NOARG, NULL, O_FAILURES, "List only failed and waived checks" },
+	{ "config", 0, PARE_OPT_ARG, "CONFIG.yaml", O_CONFIG,
+	  "A directory TARGET runs as this image config says (entrypoint, environment, user)" },
 	{ 0 },
 };
 
 struct inspect_ctx {
-	const char *sarif, *policy, *image;
+	const char *sarif, *policy, *image, *config;
 	const char *allow[INSPECT_MAX_ALLOW];
 	size_t nallow;
 	unsigned long long max_files;
@@ -43,6 +48,7 @@ static int inspect_parse(void *vctx, int id, const char *arg, struct pare_error 
 	case O_POLICY: c->policy = arg; break;
 	case O_IMAGE: c->image = arg; break;
 	case O_FAILURES: c->failures = true; break;
+	case O_CONFIG: c->config = arg; break;
 	case O_ALLOW:
 		if (c->nallow == INSPECT_MAX_ALLOW)
 			return pare_error_set(err, -PARE_E_USAGE, "--allow: more than %u",
@@ -76,6 +82,31 @@ static int load_policy(struct inspect_ctx *c, struct pare_insp_policy *p, struct
 	return rc;
 }
 
+/* --config: the run settings of a directory target, as the image would have
+ * them (defaults for PATH and SSL_CERT_FILE included). */
+static int apply_config(struct inspect_ctx *c, struct pare_insp_target *t,
+			struct pare_image_config *cfg, struct pare_error *err)
+{
+	struct pare_image_arch arch;
+	struct pare_oci_image img;
+	if (t->oci)
+		return pare_error_set(err, -PARE_E_USAGE, "--config: only for a directory TARGET "
+				      "(an image has its own config)");
+	int rc = pare_image_config_load(cfg, c->config, err);
+	if (rc == 0)
+		rc = pare_image_arch_lookup(pare_slice_from(pare_repo_host_arch()), &arch);
+	if (rc == 0)
+		rc = pare_image_oci_config(cfg, &arch, 0, &t->arena, &img, err);
+	if (rc < 0)
+		return rc;
+	t->run = (struct pare_insp_runinfo){
+		.present = true, .env = img.env, .nenv = img.nenv,
+		.entrypoint = img.entrypoint, .nentrypoint = img.nentrypoint,
+		.cmd = img.cmd, .ncmd = img.ncmd, .user = img.user, .workdir = img.working_dir,
+	};
+	return 0;
+}
+
 static int inspect_run(void *vctx, struct pare_cli *cli, int argc, char **argv)
 {
 	struct inspect_ctx *c = vctx;
@@ -94,8 +125,12 @@ static int inspect_run(void *vctx, struct pare_cli *cli, int argc, char **argv)
 	pare_insp_target_init(&t);
 	pare_insp_report_init(&rep);
 	int rc = load_policy(c, &pol, &err);
+	struct pare_image_config cfg;
+	memset(&cfg, 0, sizeof(cfg));
 	if (rc == 0)
 		rc = pare_insp_target_open(&t, argv[0], &to, &err);
+	if (rc == 0 && c->config)
+		rc = apply_config(c, &t, &cfg, &err);
 	if (rc == 0)
 		rc = pare_insp_run(&t, &io, &rep, &err);
 	if (rc == 0)
@@ -122,13 +157,16 @@ static int inspect_run(void *vctx, struct pare_cli *cli, int argc, char **argv)
 	pare_insp_report_release(&rep);
 	pare_insp_target_release(&t);
 	pare_insp_policy_release(&pol);
+	if (c->config)
+		pare_image_config_release(&cfg);
 	return status;
 }
 
 const struct pare_applet pare_applet_inspect = {
 	.name = "inspect",
 	.summary = "Check an image or a root: loader, runtime needs, entrypoint, content, secrets",
-	.usage = "[--json] [--sarif FILE] [--policy FILE] [--allow ID]... [--image REF] TARGET",
+	.usage = "[--json] [--sarif FILE] [--policy FILE] [--allow ID]... [--image REF] "
+		 "[--config CONFIG.yaml] TARGET",
 	.description =
 		"Run the inspection table over TARGET: a root directory, an OCI image layout "
 		"(--image REF when it holds several images) or a docker-archive tarball. Images "
@@ -143,7 +181,9 @@ const struct pare_applet pare_applet_inspect = {
 		"Packages, Secrets, OCI. The table ends with 'N passed, N failed, N warnings'; "
 		"--json prints every check, --sarif FILE writes SARIF 2.1.0 for CI annotations. "
 		"--policy FILE (YAML: waive: [{id: ELF-014, reason: ...}]) and --allow ID waive "
-		"checks; a waived check is reported with its reason. Exit status: 0 when no "
+		"checks; a waived check is reported with its reason. A directory has no image "
+		"config, so the entrypoint checks are not applicable unless --config names the "
+		"apko config it will run with. Exit status: 0 when no "
 		"error-level check failed, 1 when one did, 2 when the target could not be read.",
 	.options = inspect_options,
 	.flags = PARE_APPLET_JSON,

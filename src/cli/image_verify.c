@@ -3,11 +3,14 @@
 #include "cli/image_verify.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/inspect_print.h"
 #include "image/image.h"
 #include "image/test.h"
+#include "repo/repo.h"
 
 static void print_test_failure(struct pare_cli *cli, const struct pare_image_test_result *r)
 {
@@ -86,6 +89,24 @@ static int inspect_root(struct pare_image_verify *v, const char *root,
 	return rc;
 }
 
+/* Why the tests cannot run here, or NULL. */
+static const char *runc_missing(void)
+{
+	if (geteuid() != 0)
+		return "not root: runc needs root to run them";
+	const char *path = getenv("PATH");
+	char buf[4096];
+	for (const char *p = path ? path : "/usr/sbin:/usr/bin:/sbin:/bin"; *p;) {
+		const char *e = strchr(p, ':');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		if (n && snprintf(buf, sizeof(buf), "%.*s/runc", (int)n, p) < (int)sizeof(buf) &&
+		    access(buf, X_OK) == 0)
+			return NULL;
+		p += n + (e != NULL);
+	}
+	return "runc is not installed";
+}
+
 int pare_image_verify_hook(void *ctx, const char *root, const struct pare_image_config *cfg,
 			   const struct pare_image_arch *arch, struct pare_error *err)
 {
@@ -101,9 +122,15 @@ int pare_image_verify_hook(void *ctx, const char *root, const struct pare_image_
 	};
 	if (rc == 0)
 		rc = inspect_root(v, root, &run, err);
-	if (rc == 0 && v->skip_tests)
-		pare_log_msg(&v->cli->log, PARE_LOG_INFO, "%s: tests skipped (--skip-tests)",
-			     arch->apk);
+	const char *why_not = v->skip_tests ? "--skip-tests" : runc_missing();
+	if (!why_not && strcmp(arch->apk, pare_repo_host_arch()) != 0)
+		why_not = "another architecture than this host's";
+	if (rc == 0 && why_not) {
+		v->skip_tests = true;
+		v->skip_reason = why_not;
+		pare_log_msg(&v->cli->log, v->skip_reason[0] == '-' ? PARE_LOG_INFO : PARE_LOG_WARNING,
+			     "%s: tests skipped (%s)", arch->apk, why_not);
+	}
 	size_t nrun = 0;
 	v->smoke = !cfg->has_tests;
 	if (rc == 0 && !v->skip_tests)

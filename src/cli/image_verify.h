@@ -20,6 +20,7 @@
 struct pare_image_verify {
 	struct pare_cli *cli;
 	bool skip_tests;
+	const char *skip_reason; /* why tests were skipped (set by the hook) */
 	const char *allow[PARE_IMAGE_VERIFY_MAX_ALLOW];
 	size_t nallow;
 	/* results, for the final report */

@@ -219,30 +219,31 @@ static void split_user(const char *spec, char *user, char *group, size_t n)
 	snprintf(group, n, "%s", colon ? colon + 1 : "");
 }
 
+/* The run-as user and group (u, g; g may be ""), or false: not applicable. */
+static bool run_user(struct pare_insp_ctx *c, struct pare_insp_out *o, char *u, char *g, size_t n)
+{
+	if (!need_run(c, o))
+		return false;
+	if (!c->t->run.user || !*c->t->run.user) {
+		pi_na(o, "runs as root (no user set)");
+		return false;
+	}
+	split_user(c->t->run.user, u, g, n);
+	return true;
+}
+
 static void acc_user(struct pare_insp_ctx *c, struct pare_insp_out *o)
 {
 	char u[256], g[256];
-	if (!need_run(c, o))
-		return;
-	if (!c->t->run.user || !*c->t->run.user) {
-		pi_na(o, "runs as root (no user set)");
-		return;
-	}
-	split_user(c->t->run.user, u, g, sizeof(u));
-	if (!pi_user(c, u))
+	if (run_user(c, o, u, g, sizeof(u)) && !pi_user(c, u))
 		pi_fail(o, "user %s is not in /etc/passwd%s", u, c->passwd_present ? "" : " (missing)");
 }
 
 static void acc_group(struct pare_insp_ctx *c, struct pare_insp_out *o)
 {
 	char u[256], g[256];
-	if (!need_run(c, o))
+	if (!run_user(c, o, u, g, sizeof(u)))
 		return;
-	if (!c->t->run.user || !*c->t->run.user) {
-		pi_na(o, "runs as root (no user set)");
-		return;
-	}
-	split_user(c->t->run.user, u, g, sizeof(u));
 	const struct pi_account *a = pi_user(c, u);
 	if (*g && !pi_group(c, g))
 		pi_fail(o, "group %s is not in /etc/group", g);

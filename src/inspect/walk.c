@@ -22,6 +22,22 @@ bool pi_has_prefix(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+void pi_each_path(struct pare_insp_ctx *c, struct pare_insp_out *o, const char *list,
+		  void (*fn)(struct pare_insp_ctx *c, struct pare_insp_out *o, const char *elem))
+{
+	char d[PARE_PATH_MAX];
+	while (list && *list) {
+		const char *e = strchr(list, ':');
+		size_t n = e ? (size_t)(e - list) : strlen(list);
+		if (n && n < sizeof(d)) {
+			memcpy(d, list, n);
+			d[n] = '\0';
+			fn(c, o, d);
+		}
+		list += n + (e != NULL);
+	}
+}
+
 bool pi_has_suffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);

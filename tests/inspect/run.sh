@@ -265,6 +265,12 @@ assert c["OCI-005"]["result"]=="pass", c["OCI-005"]' || bad "whiteout: diff_ids"
 expect_fail tampered 'config sha256:[0-9a-f]+ has digest' "$PARE" inspect tampered
 ls "$TMPDIR"/pare-inspect-* >/dev/null 2>&1 && bad "a temporary unpack directory was left in /tmp"
 
+step "a directory with --config"
+mkdir -p cfgroot/usr/bin && ln -s ../lib/nothing-here cfgroot/usr/bin/app
+expect_fail dir-config 'entrypoint /usr/bin/app is a symlink to ../lib/nothing-here' \
+	"$PARE" inspect --config dangling.yaml cfgroot
+"$PARE" inspect cfgroot > dir-noconfig.log 2>&1 || bad "a directory without --config failed: $(tail -1 dir-noconfig.log)"
+
 step "huge ELF and --max-files"
 mkdir -p huge/bin && printf '\177ELF\002\001\001' > huge/bin/big && truncate -s 5G huge/bin/big
 expect_fail huge 'ELF-005.*|/bin/big: ELF magic but unreadable' "$PARE" inspect huge
@@ -279,14 +285,17 @@ CACHE=${PARE_CACHE:-/var/tmp/pare-test-cache}
 mkdir -p "$CACHE"
 if [ ! -f "$CACHE/debian-root.tar" ]; then
 	command -v mmdebstrap >/dev/null || { echo "SKIP: mmdebstrap not installed"; exit 77; }
-	mmdebstrap --variant=minbase --quiet bookworm "$CACHE/debian-root.tar.tmp" \
-		&& mv "$CACHE/debian-root.tar.tmp" "$CACHE/debian-root.tar" \
+	rm -rf "$CACHE/debian-root.tmp.tar"
+	mmdebstrap --variant=minbase --quiet --format=tar bookworm "$CACHE/debian-root.tmp.tar" \
+		&& mv "$CACHE/debian-root.tmp.tar" "$CACHE/debian-root.tar" \
 		|| { echo "SKIP: mmdebstrap failed (no network?)"; exit 77; }
 fi
 mkdir deb && tar -C deb -xf "$CACHE/debian-root.tar"
 "$PARE" inspect deb > deb.log 2>&1; rc=$?
 [ $rc -le 1 ] && echo "ok: Debian root (rc $rc): $(tail -1 deb.log)" || { bad "Debian root: rc $rc"; tail -5 deb.log; }
 grep -q 'PKG-001' deb.log || bad "Debian root: the table is incomplete"
+nelf=$(sed -n 's/.*files, \([0-9]*\) ELF).*/\1/p' deb.log)
+[ "${nelf:-0}" -gt 100 ] || bad "Debian root: only ${nelf:-0} ELF files seen"
 step "a layer of 600,000 entries"
 python3 "$HERE/hostile.py" "$W" many || bad "hostile.py many"
 expect_fail many 'more than 500000 entries, refused' "$PARE" inspect many
