@@ -292,8 +292,10 @@ static int deb_depends(struct imp *m, struct ideb *d)
 		r = main_depends(m, d, main);
 	for (size_t i = 0; r == 0 && i < d->nsubs; i++) {
 		struct isub *s = &d->subs[i];
-		qsort(s->depends.v, s->depends.n, sizeof(*s->depends.v), cmp_str);
-		qsort(s->provides.v, s->provides.n, sizeof(*s->provides.v), cmp_str);
+		if (s->depends.n > 1) /* an empty list has no array to sort */
+			qsort(s->depends.v, s->depends.n, sizeof(*s->depends.v), cmp_str);
+		if (s->provides.n > 1)
+			qsort(s->provides.v, s->provides.n, sizeof(*s->provides.v), cmp_str);
 		/* the same name from SCA and an alternative once */
 		for (size_t k = 0; k < s->extra_provides.n; k++)
 			if (strlist_has(&s->provides, s->extra_provides.v[k]))
