@@ -305,8 +305,10 @@ int pib_write_apk_files(struct pib_arch *a, struct pare_error *err)
 	const char **atoms = calloc(a->nworld + 1, sizeof(*atoms));
 	if (!atoms)
 		return pare_error_set(err, -ENOMEM, "out of memory");
-	memcpy(atoms, a->world_atoms, a->nworld * sizeof(*atoms));
-	qsort(atoms, a->nworld, sizeof(*atoms), cmp_str);
+	if (a->nworld) { /* an image of binaries alone has no world */
+		memcpy(atoms, a->world_atoms, a->nworld * sizeof(*atoms));
+		qsort(atoms, a->nworld, sizeof(*atoms), cmp_str);
+	}
 	pare_buf_init(&b, 16u << 20);
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < a->nworld; i++)
