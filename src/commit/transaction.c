@@ -514,6 +514,7 @@ static int txn_init(struct txn *t, const struct pare_txn_opts *o, struct pare_db
 	pare_map_init(&t->touched);
 	pare_map_init(&t->leaving);
 	pare_map_init(&t->fresh);
+	pare_map_init(&t->swept_dirs);
 	char proc[64];
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", o->root->fd);
 	ssize_t n = readlink(proc, t->root_real, sizeof(t->root_real) - 1);
@@ -527,6 +528,7 @@ static void txn_release(struct txn *t)
 	pare_map_release(&t->touched);
 	pare_map_release(&t->leaving);
 	pare_map_release(&t->fresh);
+	pare_map_release(&t->swept_dirs);
 	pare_arena_release(&t->arena);
 }
 
