@@ -353,6 +353,7 @@ int pare_repos_init(struct pare_repos *rs, const struct pare_repo_config *cfg,
 	memset(rs, 0, sizeof(*rs));
 	rs->keys = cfg->keys;
 	rs->allow_untrusted = cfg->allow_untrusted;
+	rs->no_network = cfg->no_network;
 	rs->index_max = cfg->index_max ? cfg->index_max : PARE_REPO_INDEX_MAX;
 	rs->http_opts = cfg->http;
 	rs->http_opts.log = cfg->log;

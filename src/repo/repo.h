@@ -97,6 +97,7 @@ struct pare_repo_config {
 	const char *arch;              /* NULL: <root>/etc/apk/arch, else the host's */
 	const char *cache_dir;         /* NULL: <root>/etc/apk/cache */
 	bool no_cache;                 /* use a temporary cache, removed at release */
+	bool no_network;               /* --no-network: HTTP repositories only from the cache */
 	const char *tmp_dir;           /* where that goes; NULL: "/tmp" */
 	struct pare_keyring *keys;     /* trusted keys (borrowed); NULL: none */
 	bool allow_untrusted;
@@ -113,6 +114,7 @@ struct pare_repos {
 	char arch[PARE_REPO_ARCH_MAX];
 	char *cache_dir;     /* absolute path of the cache (may not exist yet) */
 	bool cache_temp;     /* cache_dir is a private temporary directory */
+	bool no_network;     /* never download (cached indexes only) */
 	struct pare_keyring *keys;
 	bool allow_untrusted;
 	uint64_t index_max;
