@@ -350,6 +350,9 @@ static int unpack(struct txn *t, const struct pare_txn_change *c, struct txn_sta
 	r = pare_pkg_read_file(pkg, path, &ro, &v, err);
 	if (r == 0)
 		r = verify_pkg(t, c, pkg, label, err);
+	if ((r == -PARE_E_INTEGRITY || r == -PARE_E_FORMAT || r == -PARE_E_TRUNCATED) &&
+	    !c->pkg_path && t->o->repos)
+		pare_repos_forget_pkg(t->o->repos, c->new_ent); /* a bad cache copy */
 	if (r == 0 && as_upgrade(oldp)) {
 		char *ov = slice_cstr(&st->arena, oldp->ent.version);
 		char *nv = slice_cstr(&st->arena, c->new_ent->version);

@@ -248,11 +248,31 @@ int pare_repos_cache_pkg(struct pare_repos *rs, const struct pare_pkgent *e, cha
 	return get_verified(rs, e, repo->kind == PARE_REPO_LOCAL ? url : NULL, url, out, err);
 }
 
+/* A cached copy whose size matches the entry (regular file): the reader
+ * verifies it while staging, so it is not read a second time here. */
+static bool cached_copy(const struct pare_repos *rs, const struct pare_pkgent *e, char *out,
+			size_t size)
+{
+	struct stat st;
+	return cache_path(rs, e, out, size, NULL) == 0 && stat(out, &st) == 0 &&
+	       S_ISREG(st.st_mode) &&
+	       (!(e->flags & PARE_PKGENT_HAS_SIZE) || (uint64_t)st.st_size == e->size);
+}
+
+void pare_repos_forget_pkg(struct pare_repos *rs, const struct pare_pkgent *e)
+{
+	char path[PARE_PATH_MAX];
+	if (e->repo >= 0 && (size_t)e->repo < rs->n && rs->v[e->repo].kind != PARE_REPO_LOCAL &&
+	    cache_path(rs, e, path, sizeof(path), NULL) == 0)
+		unlink(path);
+}
+
 int pare_repos_pkg_path(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
 			size_t size, struct pare_error *err)
 {
 	if (e->repo < 0 || (size_t)e->repo >= rs->n || rs->v[e->repo].kind != PARE_REPO_LOCAL)
-		return pare_repos_cache_pkg(rs, e, out, size, err);
+		return cached_copy(rs, e, out, size) ? 0
+						      : pare_repos_cache_pkg(rs, e, out, size, err);
 	int r = pare_repos_pkg_url(rs, e, out, size, err);
 	if (r < 0)
 		return r;

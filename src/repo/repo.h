@@ -173,12 +173,16 @@ int pare_repos_fetch_pkg(struct pare_repos *rs, const struct pare_pkgent *e,
 int pare_repos_cache_pkg(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
 			 size_t size, struct pare_error *err);
 
-/* The file to read e's package from: in place for a local repository
- * (a regular file whose size matches S:; its identity and contents are
- * for the reader to verify, once, while it stages the package), else the
- * verified cache copy (pare_repos_cache_pkg). */
+/* The file to read e's package from, for a reader that verifies it (size,
+ * identity, datahash, checksums) while it stages the package, so each
+ * package is read once: in place for a local repository (a regular file
+ * whose size matches S:), else the cache copy when one of the right size
+ * is there, else a verified download into the cache
+ * (pare_repos_cache_pkg).  A reader that finds the cache copy bad calls
+ * pare_repos_forget_pkg so that the next run fetches it again. */
 int pare_repos_pkg_path(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
 			size_t size, struct pare_error *err);
+void pare_repos_forget_pkg(struct pare_repos *rs, const struct pare_pkgent *e);
 
 /* Check a package file against an index entry: size (when e has S:) and
  * identity (SHA-1 of the control member, e's C:), and the package's own
