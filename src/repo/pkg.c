@@ -259,6 +259,12 @@ static bool cached_copy(const struct pare_repos *rs, const struct pare_pkgent *e
 	       (!(e->flags & PARE_PKGENT_HAS_SIZE) || (uint64_t)st.st_size == e->size);
 }
 
+bool pare_repos_pkg_cached(const struct pare_repos *rs, const struct pare_pkgent *e)
+{
+	char path[PARE_PATH_MAX];
+	return cached_copy(rs, e, path, sizeof(path));
+}
+
 void pare_repos_forget_pkg(struct pare_repos *rs, const struct pare_pkgent *e)
 {
 	char path[PARE_PATH_MAX];

@@ -183,6 +183,8 @@ int pare_repos_cache_pkg(struct pare_repos *rs, const struct pare_pkgent *e, cha
 int pare_repos_pkg_path(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
 			size_t size, struct pare_error *err);
 void pare_repos_forget_pkg(struct pare_repos *rs, const struct pare_pkgent *e);
+/* Is a copy of e's package (of the right size) in the cache? */
+bool pare_repos_pkg_cached(const struct pare_repos *rs, const struct pare_pkgent *e);
 
 /* Check a package file against an index entry: size (when e has S:) and
  * identity (SHA-1 of the control member, e's C:), and the package's own

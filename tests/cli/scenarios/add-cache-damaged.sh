@@ -36,3 +36,11 @@ PY
 "$PARE" --root "$R" -X "$url" add a 2>&1 | sed "s|$R|ROOT|g; s/\.apk: .*/.apk: (damaged)/" || true
 [ -e "$cached" ] && echo "damaged copy kept" || echo "damaged copy dropped"
 "$PARE" --root "$R" -X "$url" add a && echo "fetched again: $(cat "$R/usr/share/a/data" | wc -c) bytes"
+# With --no-network (the server stopped) a remote package in the cache is
+# still installable; one that is not cached is masked.
+"$PARE" --root "$R" -X "$url" del a
+kill $srv; trap - EXIT; wait $srv 2>/dev/null || true
+"$PARE" --root "$R" -X "$url" --no-network add a
+rm "$R"/etc/apk/cache/a-1.0-r0.*.apk
+"$PARE" --root "$R" -X "$url" --no-network del a
+"$PARE" --root "$R" -X "$url" --no-network add a 2>&1 || echo "exit $?"
