@@ -40,7 +40,9 @@
  * or UNTRUSTED with allow_untrusted; never BAD); a package by its size
  * (the download is bounded by the entry's S:) and its identity (the
  * SHA-1 of its control member must equal the entry's C:), plus the
- * package's own datahash and file checksums.
+ * package's own datahash and file checksums (a download for an install,
+ * pare_repos_pkg_path, is checked for size and identity only: the
+ * installer's reader verifies the rest once, while it stages the package).
  *
  * Messages: nothing here prints.  Per-repository failures are kept in
  * struct pare_repo (error, code) for the caller to report; downloads and
@@ -177,8 +179,8 @@ int pare_repos_cache_pkg(struct pare_repos *rs, const struct pare_pkgent *e, cha
  * identity, datahash, checksums) while it stages the package, so each
  * package is read once: in place for a local repository (a regular file
  * whose size matches S:), else the cache copy when one of the right size
- * is there, else a verified download into the cache
- * (pare_repos_cache_pkg).  A reader that finds the cache copy bad calls
+ * is there, else a download into the cache checked for size and identity
+ * (the C: of the control member; the data is the reader's to verify).  A reader that finds the cache copy bad calls
  * pare_repos_forget_pkg so that the next run fetches it again. */
 int pare_repos_pkg_path(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
 			size_t size, struct pare_error *err);
