@@ -3,6 +3,7 @@
 #include "apk/package.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -609,12 +610,15 @@ int pare_pkg_read(struct pare_pkg *pkg, struct pare_istream *in, const char *nam
 		  struct pare_error *err)
 {
 	static const struct pare_pkg_read_opts no_opts;
-	struct pkg_reader rd = {
-		.pkg = pkg,
-		.name = name,
-		.opts = opts ? opts : &no_opts,
-		.v = v,
-	};
+	/* Cleared field by field around gz, whose 64 KiB input buffer needs
+	 * no clearing (pare_gz_reader_init sets the rest of it). */
+	struct pkg_reader rd;
+	memset(&rd, 0, offsetof(struct pkg_reader, gz));
+	memset(&rd.gzs, 0, sizeof(rd) - offsetof(struct pkg_reader, gzs));
+	rd.pkg = pkg;
+	rd.name = name;
+	rd.opts = opts ? opts : &no_opts;
+	rd.v = v;
 	struct peek_stream peek = { .inner = in };
 	struct pare_istream peeked = { .read = peek_read, .ctx = &peek };
 	int r = peek_format(&peek, name, err);

@@ -164,10 +164,15 @@ static int walk_step(struct walk *w, const char *comp, bool last, bool follow_la
 
 static int root_walk_open(struct pare_root *r, const char *path, int flags, mode_t mode)
 {
-	struct walk w = { .root = r, .cur = -1 };
+	/* Not `= { ... }`: that would clear the 8 KiB of rest on every open. */
+	struct walk w;
 	size_t len = strlen(path);
 	if (len >= PARE_PATH_MAX)
 		return -ENAMETOOLONG;
+	w.root = r;
+	w.cur = -1;
+	w.pos = 0;
+	w.links = 0;
 	memcpy(w.rest, path, len + 1);
 	w.cur = fcntl(r->fd, F_DUPFD_CLOEXEC, 0);
 	if (w.cur < 0)

@@ -72,6 +72,7 @@ void pare_cli_repo_config(struct pare_cli *cli, struct pare_repo_config *cfg)
 		.arch = cli->opts.arch,
 		.cache_dir = cli->opts.cache_dir,
 		.no_cache = cli->opts.no_cache,
+		.no_network = cli->opts.no_network,
 		.tmp_dir = getenv("TMPDIR"),
 		.allow_untrusted = cli->opts.allow_untrusted,
 		.log = &cli->log,

@@ -358,6 +358,9 @@ static int unpack(struct txn *t, const struct pare_txn_change *c, struct txn_sta
 	r = pare_pkg_read_file(pkg, path, &ro, &v, err);
 	if (r == 0)
 		r = verify_pkg(t, c, pkg, label, err);
+	if ((r == -PARE_E_INTEGRITY || r == -PARE_E_FORMAT || r == -PARE_E_TRUNCATED) &&
+	    !c->pkg_path && t->o->repos)
+		pare_repos_forget_pkg(t->o->repos, c->new_ent); /* a bad cache copy */
 	if (r == 0 && as_upgrade(oldp)) {
 		char *ov = slice_cstr(&st->arena, oldp->ent.version);
 		char *nv = slice_cstr(&st->arena, c->new_ent->version);
@@ -522,6 +525,7 @@ static int txn_init(struct txn *t, const struct pare_txn_opts *o, struct pare_db
 	pare_map_init(&t->touched);
 	pare_map_init(&t->leaving);
 	pare_map_init(&t->fresh);
+	pare_map_init(&t->swept_dirs);
 	char proc[64];
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", o->root->fd);
 	ssize_t n = readlink(proc, t->root_real, sizeof(t->root_real) - 1);
@@ -535,6 +539,7 @@ static void txn_release(struct txn *t)
 	pare_map_release(&t->touched);
 	pare_map_release(&t->leaving);
 	pare_map_release(&t->fresh);
+	pare_map_release(&t->swept_dirs);
 	pare_arena_release(&t->arena);
 }
 

@@ -158,6 +158,14 @@ void txn_sweep_dir(struct txn *t, struct pare_slice dir)
 	char path[PARE_PATH_MAX + 1];
 	if (dir.len > PARE_PATH_MAX)
 		return;
+	/* Stale temporaries come only from earlier runs: once swept in this
+	 * transaction a directory stays clean (every later temporary of ours
+	 * is renamed or removed before the next sweep). */
+	if (pare_map_get(&t->swept_dirs, dir))
+		return;
+	struct pare_slice key = pare_arena_slice(&t->arena, dir);
+	if (key.ptr)
+		pare_map_put(&t->swept_dirs, key, (void *)1, NULL);
 	snprintf(path, sizeof(path), "%.*s", (int)dir.len, dir.ptr);
 	int fd = pare_root_openat(t->o->root, dir.len ? path : ".",
 				  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0, NULL);

@@ -21,6 +21,7 @@ struct txn {
 	struct pare_map touched;  /* directories where files came or went */
 	struct pare_map leaving;  /* names of packages this transaction removes */
 	struct pare_map fresh;    /* identity text of packages installed now */
+	struct pare_map swept_dirs; /* directories swept of stale temporaries */
 	char root_real[PARE_PATH_MAX]; /* host path of the root, "" if unknown */
 	size_t root_real_len;
 	bool recover;             /* a previous transaction was killed */

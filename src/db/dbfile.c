@@ -9,29 +9,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/stream.h"
+
 int pare_db_file_read(struct pare_root *root, const char *path, struct pare_buf *b,
 		      struct pare_error *err)
 {
 	int fd = pare_root_openat(root, path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0, NULL);
 	if (fd < 0)
 		return pare_error_set(err, fd, "%s: %s", path, strerror(-fd));
-	int r = 0;
-	char chunk[65536];
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = pare_error_set(err, -errno, "%s: read: %s", path, strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		if ((r = pare_buf_append(b, chunk, (size_t)n)) < 0) {
-			r = pare_error_set(err, r, "%s: larger than %zu bytes", path, b->max);
-			break;
-		}
-	}
+	int r = pare_read_fd(fd, b, path, err);
 	close(fd);
 	return r;
 }

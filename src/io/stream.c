@@ -121,22 +121,29 @@ void pare_buf_ostream_init(struct pare_ostream *s, struct pare_buf *b)
 	s->ctx = b;
 }
 
+int pare_read_fd(int fd, struct pare_buf *b, const char *name, struct pare_error *err)
+{
+	char buf[65536];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return pare_error_set(err, -errno, "%s: %s", name, strerror(errno));
+		if (n == 0)
+			return 0;
+		if (pare_buf_append(b, buf, (size_t)n) < 0)
+			return pare_error_set(err, -PARE_E_TOO_BIG, "%s: larger than %zu bytes", name,
+					      b->max);
+	}
+}
+
 int pare_read_file(const char *path, struct pare_buf *b, struct pare_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
-	char buf[65536];
-	ssize_t n;
-	int r = 0;
-	while (r == 0 && (n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		r = n < 0 ? pare_error_set(err, -errno, "%s: %s", path, strerror(errno))
-			  : pare_buf_append(b, buf, (size_t)n);
-	}
+	int r = pare_read_fd(fd, b, path, err);
 	close(fd);
-	if (r == -PARE_E_TOO_BIG)
-		pare_error_set(err, r, "%s: larger than %zu bytes", path, b->max);
 	return r;
 }

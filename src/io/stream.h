@@ -67,5 +67,9 @@ void pare_buf_ostream_init(struct pare_ostream *s, struct pare_buf *b);
 /* Append the whole file at path to b (bounded by b's max: -PARE_E_TOO_BIG
  * with "PATH: larger than N bytes"). */
 int pare_read_file(const char *path, struct pare_buf *b, struct pare_error *err);
+/* Append what is left to read from fd to b (EINTR retried; fd not closed);
+ * errors name `name`: "NAME: larger than N bytes" (-PARE_E_TOO_BIG, b's
+ * max), "NAME: <strerror>".  The one whole-file read loop. */
+int pare_read_fd(int fd, struct pare_buf *b, const char *name, struct pare_error *err);
 
 #endif

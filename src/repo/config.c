@@ -15,6 +15,7 @@
 #include "base/buf.h"
 #include "base/rootpath.h"
 #include "io/url.h"
+#include "io/stream.h"
 #include "repo/repo_int.h"
 
 const char *pare_repo_host_arch(void)
@@ -47,24 +48,6 @@ static bool arch_valid(struct pare_slice a)
 	return true;
 }
 
-/* Read a whole small file from fd into b (bounded by b's max). */
-static int read_fd(int fd, struct pare_buf *b, const char *name, struct pare_error *err)
-{
-	char chunk[4096];
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return pare_error_set(err, -errno, "%s: %s", name, strerror(errno));
-		if (n == 0)
-			return 0;
-		if (pare_buf_append(b, chunk, (size_t)n) < 0)
-			return pare_error_set(err, -PARE_E_TOO_BIG, "%s: larger than %zu bytes", name,
-					      b->max);
-	}
-}
-
 /* A file inside the root (etc/apk/...): -ENOENT when absent. */
 static int read_root_file(const char *root, const char *rel, struct pare_buf *b,
 			  struct pare_error *err)
@@ -82,7 +65,7 @@ static int read_root_file(const char *root, const char *rel, struct pare_buf *b,
 	}
 	char name[PARE_PATH_MAX];
 	snprintf(name, sizeof(name), "%s/%s", root, rel);
-	ret = read_fd(fd, b, name, err);
+	ret = pare_read_fd(fd, b, name, err);
 	close(fd);
 	pare_root_release(&r);
 	return ret;
@@ -313,7 +296,7 @@ static int load_file(struct pare_repos *rs, const struct pare_repo_config *cfg,
 			r = pare_error_set(err, -errno, "%s: %s", name, strerror(errno));
 			goto out;
 		}
-		r = read_fd(fd, &b, name, err);
+		r = pare_read_fd(fd, &b, name, err);
 		close(fd);
 	} else {
 		snprintf(name, sizeof(name), "%s%setc/apk/repositories", rs->root,
@@ -360,6 +343,7 @@ int pare_repos_init(struct pare_repos *rs, const struct pare_repo_config *cfg,
 	rs->allow_untrusted = cfg->allow_untrusted;
 	rs->allow_index_downgrade = cfg->allow_index_downgrade;
 	rs->index_max_age = cfg->index_max_age;
+	rs->no_network = cfg->no_network;
 	rs->index_max = cfg->index_max ? cfg->index_max : PARE_REPO_INDEX_MAX;
 	rs->http_opts = cfg->http;
 	rs->http_opts.log = cfg->log;

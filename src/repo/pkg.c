@@ -80,7 +80,9 @@ int pare_repos_pkg_url(const struct pare_repos *rs, const struct pare_pkgent *e,
 
 /* ---- verification ---- */
 
-static int verify_fd(int fd, const struct pare_pkgent *e, const char *name,
+/* full: the whole package (datahash); else size and identity only, for a
+ * caller whose reader verifies the rest while staging the package. */
+static int verify_fd(int fd, const struct pare_pkgent *e, const char *name, bool full,
 		     struct pare_error *err)
 {
 	struct stat st;
@@ -96,7 +98,7 @@ static int verify_fd(int fd, const struct pare_pkgent *e, const char *name,
 	struct pare_pkg pkg;
 	struct pare_fd_stream fs;
 	struct pare_istream in;
-	struct pare_pkg_read_opts o = { .keys = NULL };
+	struct pare_pkg_read_opts o = { .keys = NULL, .control_only = !full };
 	pare_pkg_init(&pkg);
 	pare_fd_istream_init(&fs, &in, fd, name);
 	int r = pare_pkg_read(&pkg, &in, name, &o, NULL, err);
@@ -111,7 +113,7 @@ static int verify_fd(int fd, const struct pare_pkgent *e, const char *name,
 	}
 	/* The index vouches for the control member (C:); only the datahash
 	 * in it vouches for the data. */
-	if (r == 0 && !pkg.datahash_verified)
+	if (r == 0 && full && !pkg.datahash_verified)
 		r = pare_error_set(err, -PARE_E_INTEGRITY,
 				   "%s: no datahash, so the data is not covered by the index", name);
 	pare_pkg_release(&pkg);
@@ -124,7 +126,7 @@ int pare_repo_verify_pkg_file(const char *path, const struct pare_pkgent *e, con
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
-	int r = verify_fd(fd, e, name ? name : path, err);
+	int r = verify_fd(fd, e, name ? name : path, true, err);
 	close(fd);
 	return r;
 }
@@ -171,7 +173,7 @@ static int download_into(struct pare_repos *rs, const char *url, const struct pa
 
 /* Fill dest from src (a local file) or url, verify, rename into place. */
 static int get_verified(struct pare_repos *rs, const struct pare_pkgent *e, const char *src,
-			const char *url, const char *dest, struct pare_error *err)
+			const char *url, const char *dest, bool full, struct pare_error *err)
 {
 	struct pare_atomic_file f;
 	int r = pare_atomic_open(&f, dest, 0644, err);
@@ -183,7 +185,7 @@ static int get_verified(struct pare_repos *rs, const struct pare_pkgent *e, cons
 		int fd = openat(f.dirfd, f.tmpname, O_RDONLY | O_CLOEXEC);
 		r = fd < 0 ? pare_error_set(err, -errno, "%s: %s", dest, strerror(errno))
 			   : verify_fd(fd, e, pare_url_redact(src ? src : url, shown, sizeof(shown)),
-				       err);
+				       full, err);
 		if (fd >= 0)
 			close(fd);
 	}
@@ -231,11 +233,11 @@ int pare_repos_fetch_pkg(struct pare_repos *rs, const struct pare_pkgent *e,
 		src = cached;
 	else if (repo->kind == PARE_REPO_LOCAL)
 		src = url;
-	return get_verified(rs, e, src, url, dest_path, err);
+	return get_verified(rs, e, src, url, dest_path, true, err);
 }
 
-int pare_repos_cache_pkg(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
-			 size_t size, struct pare_error *err)
+static int cache_pkg(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
+		     size_t size, bool full, struct pare_error *err)
 {
 	char url[PARE_PATH_MAX];
 	int r = pare_repos_pkg_url(rs, e, url, sizeof(url), err);
@@ -249,14 +251,45 @@ int pare_repos_cache_pkg(struct pare_repos *rs, const struct pare_pkgent *e, cha
 	if (r < 0)
 		return r;
 	const struct pare_repo *repo = &rs->v[e->repo];
-	return get_verified(rs, e, repo->kind == PARE_REPO_LOCAL ? url : NULL, url, out, err);
+	return get_verified(rs, e, repo->kind == PARE_REPO_LOCAL ? url : NULL, url, out, full, err);
+}
+
+int pare_repos_cache_pkg(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
+			 size_t size, struct pare_error *err)
+{
+	return cache_pkg(rs, e, out, size, true, err);
+}
+
+/* A cached copy whose size matches the entry (regular file): the reader
+ * verifies it while staging, so it is not read a second time here. */
+static bool cached_copy(const struct pare_repos *rs, const struct pare_pkgent *e, char *out,
+			size_t size)
+{
+	struct stat st;
+	return cache_path(rs, e, out, size, NULL) == 0 && stat(out, &st) == 0 &&
+	       S_ISREG(st.st_mode) &&
+	       (!(e->flags & PARE_PKGENT_HAS_SIZE) || (uint64_t)st.st_size == e->size);
+}
+
+bool pare_repos_pkg_cached(const struct pare_repos *rs, const struct pare_pkgent *e)
+{
+	char path[PARE_PATH_MAX];
+	return cached_copy(rs, e, path, sizeof(path));
+}
+
+void pare_repos_forget_pkg(struct pare_repos *rs, const struct pare_pkgent *e)
+{
+	char path[PARE_PATH_MAX];
+	if (e->repo >= 0 && (size_t)e->repo < rs->n && rs->v[e->repo].kind != PARE_REPO_LOCAL &&
+	    cache_path(rs, e, path, sizeof(path), NULL) == 0)
+		unlink(path);
 }
 
 int pare_repos_pkg_path(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
 			size_t size, struct pare_error *err)
 {
 	if (e->repo < 0 || (size_t)e->repo >= rs->n || rs->v[e->repo].kind != PARE_REPO_LOCAL)
-		return pare_repos_cache_pkg(rs, e, out, size, err);
+		return cached_copy(rs, e, out, size) ? 0 : cache_pkg(rs, e, out, size, false, err);
 	int r = pare_repos_pkg_url(rs, e, out, size, err);
 	if (r < 0)
 		return r;

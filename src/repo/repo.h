@@ -41,7 +41,9 @@
  * or UNTRUSTED with allow_untrusted; never BAD); a package by its size
  * (the download is bounded by the entry's S:) and its identity (the
  * SHA-1 of its control member must equal the entry's C:), plus the
- * package's own datahash and file checksums.
+ * package's own datahash and file checksums (a download for an install,
+ * pare_repos_pkg_path, is checked for size and identity only: the
+ * installer's reader verifies the rest once, while it stages the package).
  *
  * Index freshness (rollback and freeze protection, after TUF's attack
  * list): the cache keeps, per repository, the newest build time of a
@@ -112,6 +114,7 @@ struct pare_repo_config {
 	const char *arch;              /* NULL: <root>/etc/apk/arch, else the host's */
 	const char *cache_dir;         /* NULL: <root>/etc/apk/cache */
 	bool no_cache;                 /* use a temporary cache, removed at release */
+	bool no_network;               /* --no-network: HTTP repositories only from the cache */
 	const char *tmp_dir;           /* where that goes; NULL: "/tmp" */
 	struct pare_keyring *keys;     /* trusted keys (borrowed); NULL: none */
 	bool allow_untrusted;
@@ -130,6 +133,7 @@ struct pare_repos {
 	char arch[PARE_REPO_ARCH_MAX];
 	char *cache_dir;     /* absolute path of the cache (may not exist yet) */
 	bool cache_temp;     /* cache_dir is a private temporary directory */
+	bool no_network;     /* never download (cached indexes only) */
 	struct pare_keyring *keys;
 	bool allow_untrusted;
 	bool allow_index_downgrade;
@@ -191,12 +195,18 @@ int pare_repos_fetch_pkg(struct pare_repos *rs, const struct pare_pkgent *e,
 int pare_repos_cache_pkg(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
 			 size_t size, struct pare_error *err);
 
-/* The file to read e's package from: in place for a local repository
- * (a regular file whose size matches S:; its identity and contents are
- * for the reader to verify, once, while it stages the package), else the
- * verified cache copy (pare_repos_cache_pkg). */
+/* The file to read e's package from, for a reader that verifies it (size,
+ * identity, datahash, checksums) while it stages the package, so each
+ * package is read once: in place for a local repository (a regular file
+ * whose size matches S:), else the cache copy when one of the right size
+ * is there, else a download into the cache checked for size and identity
+ * (the C: of the control member; the data is the reader's to verify).  A reader that finds the cache copy bad calls
+ * pare_repos_forget_pkg so that the next run fetches it again. */
 int pare_repos_pkg_path(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
 			size_t size, struct pare_error *err);
+void pare_repos_forget_pkg(struct pare_repos *rs, const struct pare_pkgent *e);
+/* Is a copy of e's package (of the right size) in the cache? */
+bool pare_repos_pkg_cached(const struct pare_repos *rs, const struct pare_pkgent *e);
 
 /* Check a package file against an index entry: size (when e has S:) and
  * identity (SHA-1 of the control member, e's C:), and the package's own

@@ -158,8 +158,12 @@ static int load_http(struct pare_repos *rs, struct pare_repo *r, bool refresh,
 	if (ret < 0)
 		return ret;
 	bool have = stat(p.cached, &st) == 0 && S_ISREG(st.st_mode);
-	if (have && !refresh && read_index_path(rs, r, p.cached, p.cached, err) == 0)
+	if (have && (!refresh || rs->no_network) &&
+	    read_index_path(rs, r, p.cached, p.cached, err) == 0)
 		return 0;
+	if (rs->no_network)
+		return pare_error_set(err, -PARE_E_NOT_FOUND, "%s: no cached index (--no-network)",
+				      r->index_url);
 	ret = download_index(rs, r, &p, have && refresh, &not_modified, err);
 	if (ret == 0 && !not_modified)
 		return 0;

@@ -192,6 +192,10 @@ static int add_index(struct pare_session *s, const struct pare_index *idx,
 		r = pare_universe_add(&s->u, &d, src, repo, &p, err);
 		if (r == 0 && remember && p && remember_entry(s, p, e) < 0)
 			r = pare_error_set(err, -ENOMEM, "out of memory");
+		/* With --no-network a remote package is usable from the cache. */
+		if (r == 0 && p && o && o->repo.no_network && repo >= 0 && s->u.repos[repo].remote &&
+		    pare_repos_pkg_cached(&s->repos, e))
+			p->flags |= PARE_SPKG_CACHED;
 	}
 	return r;
 }

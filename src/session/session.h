@@ -10,18 +10,21 @@
  *      wait_seconds, calling waiting() once), so that nothing read below
  *      can change before the commit: two concurrent runs serialise as a
  *      whole (read-solve-commit), never interleave;
- *   3. reads lib/apk/db/installed, etc/apk/world, scripts.tar and triggers
- *      with the one strict parser of each (db/), or test_instdb /
- *      test_world instead;
+ *   3. reads lib/apk/db/installed and etc/apk/world (and, for a commit or
+ *      db_only, scripts.tar and triggers) with the one strict parser of
+ *      each (db/), or test_instdb / test_world instead; db_only stops here;
  *   4. opens the trusted keys (keys_dir absolute as given, relative under
  *      the root; a missing directory is "no keys");
  *   5. loads the repositories: test_repos (index files, conformance runs),
- *      else the configured ones (repo/repo.h; the per-repository failures
- *      stay in repos.v[i].error for the caller to report);
+ *      (a URL is a remote repository), else the configured ones when
+ *      need_repos (repo/repo.h; the per-repository failures stay in
+ *      repos.v[i].error for the caller to report; HTTP ones are remote);
  *   6. builds the solver's universe once for the architecture (arch, else
  *      the root's etc/apk/arch, else the host's: pare_repo_arch_resolve):
  *      installed packages, repositories (remembering for each package id
- *      the index entry it came from), the cache index (test_cache, or
+ *      the index entry it came from; skip() may leave entries out; with
+ *      --no-network a remote package in the cache counts as cached), the
+ *      cache index (test_cache, or
  *      etc/apk/cache/installed when the root is on tmpfs or root_tmpfs is
  *      set, as apk does), and the world as solver atoms.
  * pare_session_commit() maps a solution's change set to index entries and
@@ -55,8 +58,6 @@
 #include "repo/repo.h"
 #include "solver/solver.h"
 #include "solver/universe.h"
-
-#define PARE_SESSION_MAX_TEST_REPOS 64
 
 struct pare_session_opts {
 	const char *root;              /* NULL: no root */

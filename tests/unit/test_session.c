@@ -25,7 +25,7 @@ static const char repo[] = "P:b\nV:2.0-r0\nA:aarch64\nS:1\nI:1\n\n"
 
 static void put(const char *dir, const char *rel, const char *text)
 {
-	char path[4096];
+	char path[8400];
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	assert_int_equal(db_write_file(path, text, strlen(text)), 0);
 }
