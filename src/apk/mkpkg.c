@@ -567,7 +567,7 @@ static int collect_tree(const struct pare_mkpkg_opts *o, struct mk_tree *t,
 	int r = walk_dir(t, t->rootfd, "", 0, err);
 	if (r < 0)
 		return pare_error_prefix(err, r, "%s: ", o->tree);
-	if (t->n)
+	if (t->n > 1) /* t->v is NULL for an empty tree */
 		qsort(t->v, t->n, sizeof(*t->v), cmp_entry);
 	set_owners(t, o->keep_owners);
 	r = link_hardlinks(t, err);

@@ -78,7 +78,18 @@ static bool pc_is_op(struct pare_slice w)
 	return false;
 }
 
-/* Names of a Requires value: "a, b >= 1.0 c" -> a b c. */
+/* A pkg-config module name ("glib-2.0", "gtk+-3.0"); anything else (NUL,
+ * control or non-ASCII bytes) would become a bad pc: dependency. */
+static bool pc_name_ok(struct pare_slice w)
+{
+	for (size_t i = 0; i < w.len; i++)
+		if (!pc_ident_char(w.ptr[i]) && w.ptr[i] != '-' && w.ptr[i] != '+')
+			return false;
+	return w.len > 0;
+}
+
+/* Names of a Requires value: "a, b >= 1.0 c" -> a b c; words that are no
+ * module name are left out. */
 static int pc_requires(struct pare_slice v, struct pare_arena *a, struct pare_strlist *out)
 {
 	bool skip_version = false;
@@ -102,6 +113,8 @@ static int pc_requires(struct pare_slice v, struct pare_arena *a, struct pare_st
 			skip_version = false;
 			continue;
 		}
+		if (!pc_name_ok(w))
+			continue;
 		int rc = pare_strlist_add(out, a, w);
 		if (rc < 0)
 			return rc;

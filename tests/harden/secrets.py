@@ -93,7 +93,7 @@ def main():
             for args in runs:
                 cmd = [pare, "--root", root, "--keys-dir", keys, "-X", url] + args
                 p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120,
-                                   stdin=subprocess.DEVNULL)
+                                   stdin=subprocess.DEVNULL, cwd=tmp + "/fetched")
                 outputs.append((mode, args, p.returncode, p.stdout + p.stderr))
             out = os.path.join(tmp, "img-" + mode)
             cmd = [pare, "-v", "image", "build", cfg, "-t", "t", "-o", out,

@@ -1116,6 +1116,38 @@ static void test_real_all(void **state)
 	assert_true(total > 20);
 }
 
+/* Agreement with apk-tools (issue 20): a PAX size that differs from the
+ * header's is refused, a header without ustar magic is refused, and an
+ * entry of a type apk does not extract (NUL) is skipped with its data. */
+static void test_apk_parity(void **state)
+{
+	(void)state;
+	static unsigned char a[8192];
+	const char size_same[] = "9 size=4\n";
+	size_t n = mk_pax_archive(a, size_same, sizeof(size_same) - 1);
+	assert_int_equal(read_code(a, n, NULL, &(struct pare_error){ 0 }), 0);
+	const char size_more[] = "12 size=516\n";
+	n = mk_pax_archive(a, size_more, sizeof(size_more) - 1);
+	expect_fail(a, n, -PARE_E_FORMAT, "PAX size 516 differs");
+
+	n = mk_pax_archive(a, size_same, sizeof(size_same) - 1);
+	memcpy(a + 512 + 512 + 257, "xstar", 5); /* the file's header */
+	fix_checksum(a + 1024);
+	expect_fail(a, n, -PARE_E_FORMAT, "no ustar magic");
+
+	memset(a, 0, sizeof(a));
+	mk_block(a, "skipped", '\0', 600);
+	memset(a + 512, 'x', 600);
+	mk_block(a + 512 + 1024, "kept", '0', 4);
+	memcpy(a + 2048, "data", 4);
+	struct rlist l = { .n = 0 };
+	struct pare_error err;
+	assert_int_equal(read_mem(a, 2048 + 512 + 1024, NULL, &l, &err), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.e[0].name, "kept");
+	rlist_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1133,6 +1165,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_real_hello),
 		cmocka_unit_test(test_real_all),
+		cmocka_unit_test(test_apk_parity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
