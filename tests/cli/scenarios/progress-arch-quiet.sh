@@ -17,3 +17,4 @@ YAML
 "$PARE" image build -q img.yaml q:1 out.tar
 ls out.tar out.spdx.json
 "$PARE" --progress-fd x version -t 1 2 || echo "exit $?"
+"$PARE" --force-refresh --force-missing-repositories --print-arch
