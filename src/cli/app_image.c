@@ -7,6 +7,8 @@
 #include "cli/app_image_build.h"
 #include "cli/app_image_sign.h"
 #include "cli/applets.h"
+#include "base/buf.h"
+#include "image/config.h"
 #include "image/registry.h"
 
 enum { IMG_REGISTRY_CONFIG = 1, IMG_INSECURE, IMG_KEY };
@@ -138,6 +140,32 @@ static int image_sign_run(struct image_ctx *m, struct pare_cli *cli, int argc, c
 				   m->registry_config, m->insecure);
 }
 
+/* ---- show-config ---- */
+
+static int image_show_config_run(struct image_ctx *m, struct pare_cli *cli, int argc,
+				 char **argv)
+{
+	(void)m;
+	struct pare_image_config c;
+	struct pare_error err = { 0 };
+	struct pare_buf b;
+	if (argc != 1) {
+		pare_cli_error(cli, "image show-config: want CONFIG.yaml");
+		return 1;
+	}
+	pare_buf_init(&b, 64u << 20);
+	int r = pare_image_config_load(&c, argv[0], &err);
+	if (r == 0 && (r = pare_image_config_render(&c, &b)) < 0)
+		pare_error_set(&err, r, "%s: cannot render", argv[0]);
+	if (r == 0)
+		fwrite(b.data, 1, b.len, cli->out);
+	else
+		pare_cli_report(cli, r, &err);
+	pare_buf_release(&b);
+	pare_image_config_release(&c);
+	return r < 0 ? 1 : 0;
+}
+
 /* ---- dispatch ---- */
 
 static const struct image_sub image_subs[] = {
@@ -146,6 +174,7 @@ static const struct image_sub image_subs[] = {
 	{ "lock", image_lock_run },
 	{ "sign", image_sign_run },
 	{ "show-packages", image_show_packages_run },
+	{ "show-config", image_show_config_run },
 };
 
 static int image_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
@@ -165,7 +194,7 @@ const struct pare_applet pare_applet_image = {
 	.name = "image",
 	.summary = "Work with OCI images: build from an apko config, lock, push, sign",
 	.usage = "build CONFIG.yaml (-o OUT | TAG OUT.tar) [options] | lock CONFIG.yaml [-o FILE] "
-		 "| show-packages CONFIG.yaml | push OUT REF | sign --key KEY [OUT] REF",
+		 "| show-config CONFIG.yaml | show-packages CONFIG.yaml | push OUT REF | sign --key KEY [OUT] REF",
 	.description =
 		"pare image build CONFIG.yaml -o OUT reads an apko image configuration, loads its "
 		"signed repositories with its keyring (relative paths are taken from the "
@@ -188,7 +217,9 @@ const struct pare_applet pare_applet_image = {
 		"identities, URLs and the byte ranges and digests of their signature, control and "
 		"data parts. image build --lock FILE then refuses any solve that differs. "
 		"pare image show-packages CONFIG.yaml prints what the config resolves to, "
-		"'ARCH NAME VERSION' a line (--json: an array), and stops there.\n\n"
+		"'ARCH NAME VERSION' a line (--json: an array), and stops there. pare image "
+		"show-config CONFIG.yaml prints the config as pare reads it: includes merged, "
+		"relative paths resolved, as YAML.\n\n"
 		"pare image push OUT REF pushes the OCI image layout OUT (one image, or an image "
 		"index and its images) to the registry named by REF "
 		"(HOST[:PORT]/NAME[:TAG|@DIGEST], tag latest by default) with the OCI "
