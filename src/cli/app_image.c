@@ -117,6 +117,12 @@ static int image_build_run(struct image_ctx *m, struct pare_cli *cli, int argc, 
 	return pare_image_build_main(&m->build, m->registry_config, m->insecure, cli, argc, argv);
 }
 
+static int image_publish_run(struct image_ctx *m, struct pare_cli *cli, int argc, char **argv)
+{
+	return pare_image_publish_main(&m->build, m->registry_config, m->insecure, cli, argc,
+				       argv);
+}
+
 static int image_lock_run(struct image_ctx *m, struct pare_cli *cli, int argc, char **argv)
 {
 	return pare_image_lock_main(&m->build, cli, argc, argv, false);
@@ -172,6 +178,7 @@ static const struct image_sub image_subs[] = {
 	{ "push", image_push_run },
 	{ "build", image_build_run },
 	{ "lock", image_lock_run },
+	{ "publish", image_publish_run },
 	{ "sign", image_sign_run },
 	{ "show-packages", image_show_packages_run },
 	{ "show-config", image_show_config_run },
@@ -194,7 +201,7 @@ const struct pare_applet pare_applet_image = {
 	.name = "image",
 	.summary = "Work with OCI images: build from an apko config, lock, push, sign",
 	.usage = "build CONFIG.yaml (-o OUT | TAG OUT.tar) [options] | lock CONFIG.yaml [-o FILE] "
-		 "| show-config CONFIG.yaml | show-packages CONFIG.yaml | push OUT REF | sign --key KEY [OUT] REF",
+		 "| publish CONFIG.yaml REF... | show-config CONFIG.yaml | show-packages CONFIG.yaml | push OUT REF | sign --key KEY [OUT] REF",
 	.description =
 		"pare image build CONFIG.yaml -o OUT reads an apko image configuration, loads its "
 		"signed repositories with its keyring (relative paths are taken from the "
@@ -212,6 +219,9 @@ const struct pare_applet pare_applet_image = {
 		"pare image build CONFIG.yaml TAG OUT.tar is apko's form: the docker archive "
 		"OUT.tar (RepoTags TAG) and its SBOM beside it (OUT.spdx.json), no layout left "
 		"behind.\n\n"
+		"pare image publish CONFIG.yaml REF... builds as image build does, into a "
+		"temporary layout, and pushes it to every REF (apko publish); with --sign KEY "
+		"each push is signed.\n\n"
 		"pare image lock CONFIG.yaml writes apko's lock file (CONFIG.lock.json, or -o "
 		"FILE): per architecture the packages the config resolves to, with versions, "
 		"identities, URLs and the byte ranges and digests of their signature, control and "
