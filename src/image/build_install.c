@@ -299,6 +299,7 @@ int pib_install(struct pib_arch *a, struct pare_error *err)
 		if (r < 0)
 			return r;
 		a->npkgs++;
+		pare_progress_update(a->o->progress, "installing", i + 1, a->sol.nchanges);
 	}
 	pare_db_sort(&a->db);
 	return pare_db_installed_write(&a->db, &a->root, err);

@@ -18,3 +18,4 @@ YAML
 ls out.tar out.spdx.json
 "$PARE" --progress-fd x version -t 1 2 || echo "exit $?"
 "$PARE" --force-refresh --force-missing-repositories --print-arch
+"$PARE" -q --progress-fd 3 image build img.yaml -o out2 3>&1
