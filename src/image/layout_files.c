@@ -87,8 +87,9 @@ static int pick_manifest(const char *layout, const char *arch, char *out,
 		if (!d || !pare_oci_digest_valid(d))
 			break;
 		snprintf(out, PARE_OCI_DIGEST_LEN + 1, "%s", d);
-		json_decref(idx);
-		if (!mt || strcmp(mt, PARE_OCI_MT_INDEX) != 0)
+		bool is_index = mt && strcmp(mt, PARE_OCI_MT_INDEX) == 0;
+		json_decref(idx); /* mt and d point into it */
+		if (!is_index)
 			return 0;
 		idx = json_blob(layout, out, err);
 		if (!idx)
