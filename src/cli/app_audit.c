@@ -1,10 +1,11 @@
 /* pare audit [--system|--full] [--check-permissions]: changed, added and
  * removed files of a root against its installed database, in apk audit's
  * format ("U etc/motd"). */
+#include <jansson.h>
 #include <string.h>
 
 #include "cli/applets.h"
-#include "cli/commit_cli.h"
+#include "cli/info_installed.h"
 #include "cli/repos.h"
 #include "commit/audit.h"
 
@@ -29,6 +30,7 @@ struct audit_ctx {
 	struct pare_cli *cli;
 	unsigned changes;
 	const struct pare_db_pkg *last;
+	json_t *json; /* --json: [{reason, path, package}] */
 };
 
 static int audit_parse(void *ctx, int id, const char *arg, struct pare_error *err)
@@ -51,6 +53,17 @@ static void audit_report(void *ctx, char reason, const char *path, const struct 
 {
 	struct audit_ctx *a = ctx;
 	a->changes++;
+	if (a->json) {
+		char rs[2] = { reason, '\0' };
+		json_t *o = json_object();
+		json_object_set_new(o, "reason", json_string(rs));
+		json_object_set_new(o, "path", json_string(path));
+		json_object_set_new(o, "package", f && f->pkg ? json_stringn(f->pkg->ent.name.ptr,
+									f->pkg->ent.name.len)
+							 : json_null());
+		json_array_append_new(a->json, o);
+		return;
+	}
 	if (!a->packages) {
 		fprintf(a->cli->out, "%c %s\n", reason, path);
 		return;
@@ -74,11 +87,16 @@ static int audit_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 	a->cli = cli;
 	a->o.report = audit_report;
 	a->o.ctx = a;
+	a->json = cli->opts.json ? json_array() : NULL;
 	int r = pare_cli_session_open_db(cli, &ses, &err);
 	if (r == 0)
 		r = pare_audit(&ses.root, &ses.db, &a->o, &err);
 	if (r < 0)
 		pare_cli_report(cli, r, &err);
+	if (r == 0 && a->json)
+		pare_cli_json_print(cli, a->json);
+	else
+		json_decref(a->json);
 	pare_session_close(&ses);
 	return r < 0 ? 1 : 0;
 }
@@ -92,7 +110,9 @@ const struct pare_applet pare_applet_audit = {
 		"a directory (--full), 'U' content changed, 'M' mode or owner changed "
 		"(--check-permissions), 'X' a listed file is missing, 'e' it could not be read. "
 		"Default (--backup): configuration files under etc/ (etc/apk excluded); --system: "
-		"every installed file; --full: also every file and directory no package lists.",
+		"every installed file; --full: also every file and directory no package lists. "
+		"--json: an array of {reason, path, package}.",
+	.flags = PARE_APPLET_JSON,
 	.options = audit_options,
 	.ctx_size = sizeof(struct audit_ctx),
 	.parse = audit_parse,

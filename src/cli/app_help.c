@@ -43,6 +43,13 @@ static int help_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		pare_cli_error(cli, "'%s' is not a pare command. See 'pare --help'.", argv[0]);
 		return 1;
 	}
+	if (argc > 1) {
+		if (pare_help_sub(cli->out, a, argv[1]) == 0)
+			return 0;
+		pare_cli_error(cli, "'%s %s' is not a pare command. See 'pare help %s'.", argv[0],
+			       argv[1], argv[0]);
+		return 1;
+	}
 	pare_help_applet(cli->out, a);
 	return 0;
 }
@@ -50,7 +57,7 @@ static int help_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 const struct pare_applet pare_applet_help = {
 	.name = "help",
 	.summary = "Show help for pare or for one applet",
-	.usage = "[APPLET | TOPIC]",
+	.usage = "[APPLET [SUBCOMMAND] | TOPIC]",
 	.description = "TOPIC is one of examples, environment, files, exit-status, "
 		       "image-config (the man page's sections of the same names).",
 	.options = help_options,

@@ -8,6 +8,8 @@
 #include "cli/app_image_sign.h"
 #include "cli/applets.h"
 #include "cli/repos.h"
+#include "base/buf.h"
+#include "image/config.h"
 #include "image/registry.h"
 
 enum { IMG_REGISTRY_CONFIG = 1, IMG_INSECURE, IMG_KEY };
@@ -125,6 +127,12 @@ static int image_test_run(struct image_ctx *m, struct pare_cli *cli, int argc, c
 	return pare_image_test_main(cli, argc, argv);
 }
 
+static int image_publish_run(struct image_ctx *m, struct pare_cli *cli, int argc, char **argv)
+{
+	return pare_image_publish_main(&m->build, m->registry_config, m->insecure, cli, argc,
+				       argv);
+}
+
 static int image_lock_run(struct image_ctx *m, struct pare_cli *cli, int argc, char **argv)
 {
 	return pare_image_lock_main(&m->build, cli, argc, argv, false);
@@ -148,6 +156,32 @@ static int image_sign_run(struct image_ctx *m, struct pare_cli *cli, int argc, c
 				   m->registry_config, m->insecure);
 }
 
+/* ---- show-config ---- */
+
+static int image_show_config_run(struct image_ctx *m, struct pare_cli *cli, int argc,
+				 char **argv)
+{
+	(void)m;
+	struct pare_image_config c;
+	struct pare_error err = { 0 };
+	struct pare_buf b;
+	if (argc != 1) {
+		pare_cli_error(cli, "image show-config: want CONFIG.yaml");
+		return 1;
+	}
+	pare_buf_init(&b, 64u << 20);
+	int r = pare_image_config_load(&c, argv[0], &err);
+	if (r == 0 && (r = pare_image_config_render(&c, &b)) < 0)
+		pare_error_set(&err, r, "%s: cannot render", argv[0]);
+	if (r == 0)
+		fwrite(b.data, 1, b.len, cli->out);
+	else
+		pare_cli_report(cli, r, &err);
+	pare_buf_release(&b);
+	pare_image_config_release(&c);
+	return r < 0 ? 1 : 0;
+}
+
 /* ---- dispatch ---- */
 
 static const struct image_sub image_subs[] = {
@@ -155,8 +189,10 @@ static const struct image_sub image_subs[] = {
 	{ "build", image_build_run },
 	{ "test", image_test_run },
 	{ "lock", image_lock_run },
+	{ "publish", image_publish_run },
 	{ "sign", image_sign_run },
 	{ "show-packages", image_show_packages_run },
+	{ "show-config", image_show_config_run },
 };
 
 static int image_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
@@ -174,9 +210,10 @@ static int image_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 
 const struct pare_applet pare_applet_image = {
 	.name = "image",
-	.summary = "Work with OCI images: build from an apko config, test, lock, push, sign",
+	.summary = "Work with OCI images: build from an apko config, test, lock, publish, push, sign",
 	.usage = "build CONFIG.yaml (-o OUT | TAG OUT.tar) [options] | test OUT | lock CONFIG.yaml [-o FILE] "
-		 "| show-packages CONFIG.yaml | push OUT REF | sign --key KEY [OUT] REF",
+		 "| publish CONFIG.yaml REF... | show-config CONFIG.yaml | show-packages CONFIG.yaml "
+		 "| push OUT REF | sign --key KEY [OUT] REF",
 	.description =
 		"pare image build CONFIG.yaml -o OUT reads an apko image configuration, loads its "
 		"signed repositories with its keyring (relative paths are taken from the "
@@ -194,12 +231,17 @@ const struct pare_applet pare_applet_image = {
 		"pare image build CONFIG.yaml TAG OUT.tar is apko's form: the docker archive "
 		"OUT.tar (RepoTags TAG) and its SBOM beside it (OUT.spdx.json), no layout left "
 		"behind.\n\n"
+		"pare image publish CONFIG.yaml REF... builds as image build does, into a "
+		"temporary layout, and pushes it to every REF (apko publish); with --sign KEY "
+		"each push is signed.\n\n"
 		"pare image lock CONFIG.yaml writes apko's lock file (CONFIG.lock.json, or -o "
 		"FILE): per architecture the packages the config resolves to, with versions, "
 		"identities, URLs and the byte ranges and digests of their signature, control and "
 		"data parts. image build --lock FILE then refuses any solve that differs. "
 		"pare image show-packages CONFIG.yaml prints what the config resolves to, "
-		"'ARCH NAME VERSION' a line (--json: an array), and stops there.\n\n"
+		"'ARCH NAME VERSION' a line (--json: an array), and stops there. pare image "
+		"show-config CONFIG.yaml prints the config as pare reads it: includes merged, "
+		"relative paths resolved, as YAML.\n\n"
 		"pare image push OUT REF pushes the OCI image layout OUT (one image, or an image "
 		"index and its images) to the registry named by REF "
 		"(HOST[:PORT]/NAME[:TAG|@DIGEST], tag latest by default) with the OCI "

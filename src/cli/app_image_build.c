@@ -443,3 +443,32 @@ int pare_image_lock_main(struct pare_image_build_args *b, struct pare_cli *cli, 
 		free(b->owned[i]);
 	return status;
 }
+
+int pare_image_publish_main(struct pare_image_build_args *b, const char *registry_config,
+			    bool insecure, struct pare_cli *cli, int argc, char **argv)
+{
+	char tmp[PARE_PATH_MAX], pushed[1024];
+	if (argc < 2 || b->output) {
+		pare_cli_error(cli, "image publish: want CONFIG.yaml REF... (no -o: the layout is "
+			       "temporary)");
+		return 1;
+	}
+	int r = pare_tree_mkdtemp("publish", tmp, sizeof(tmp));
+	if (r < 0) {
+		pare_cli_error(cli, "image publish: temporary directory: %s", strerror(-r));
+		return 1;
+	}
+	b->output = tmp;
+	b->push = argv[1];
+	int status = pare_image_build_main(b, registry_config, insecure, cli, 1, argv);
+	for (int i = 2; status == 0 && i < argc; i++) {
+		status = push(cli, tmp, argv[i], registry_config, insecure, pushed, sizeof(pushed));
+		if (status == 0 && b->sign)
+			status = pare_image_sign_run(cli, b->sign, NULL, pushed, registry_config,
+						     insecure);
+		if (status == 0 && !cli->opts.json)
+			fprintf(cli->out, "pushed %s\n", pushed);
+	}
+	pare_tree_remove(tmp);
+	return status;
+}

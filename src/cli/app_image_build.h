@@ -90,6 +90,11 @@ int pare_image_build_parse(struct pare_image_build_args *b, int id, const char *
 int pare_image_build_main(struct pare_image_build_args *b, const char *registry_config,
 			  bool insecure, struct pare_cli *cli, int argc, char **argv);
 
+/* pare image publish CONFIG REF...: build into a temporary layout and push
+ * it to every REF (apko publish); --sign KEY signs each push. */
+int pare_image_publish_main(struct pare_image_build_args *b, const char *registry_config,
+			    bool insecure, struct pare_cli *cli, int argc, char **argv);
+
 /* pare image lock CONFIG [-o FILE], or with show, pare image show-packages
  * CONFIG ("ARCH NAME VERSION" per resolved package, --json): returns the
  * exit status. */

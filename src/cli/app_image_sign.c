@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <jansson.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/stat.h>
 
 #include "image/cosign.h"
 #include "image/oci.h"
@@ -20,7 +22,12 @@ static int layout_digest(struct pare_cli *cli, const char *layout, const char *t
 {
 	char path[4096];
 	json_error_t je;
+	struct stat st;
 	snprintf(path, sizeof(path), "%s/index.json", layout);
+	if (stat(path, &st) == 0 && st.st_size > PARE_OCI_MAX_JSON) {
+		pare_cli_error(cli, "image sign: %s: larger than %u bytes", path, PARE_OCI_MAX_JSON);
+		return -1;
+	}
 	json_t *idx = json_load_file(path, 0, &je), *m;
 	size_t i;
 	const char *found = NULL;

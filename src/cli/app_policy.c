@@ -1,5 +1,6 @@
 /* pare policy NAME...: the versions of each package in the repositories
  * and where each comes from, in apk policy's format. */
+#include <jansson.h>
 #include <stdlib.h>
 
 #include "cli/applets.h"
@@ -28,6 +29,33 @@ static void print_policy(struct pare_cli *cli, const struct pare_repos *rs,
 	}
 }
 
+/* --json: {"NAME": [{"version": V, "repositories": ["[@TAG ]URL", ...]}]} */
+static json_t *policy_json(const struct pare_repos *rs, const struct pare_pkgent *const *v,
+			   size_t n, struct pare_slice name)
+{
+	json_t *versions = json_array(), *cur = NULL;
+	const struct pare_pkgent *prev = NULL;
+	char line[4096];
+	for (size_t i = 0; i < n; i++) {
+		const struct pare_pkgent *e = v[i];
+		if (!pare_slice_eq(e->name, name))
+			continue;
+		if (!prev || !pare_slice_eq(prev->version, e->version)) {
+			json_t *o = json_object();
+			cur = json_array();
+			json_object_set_new(o, "version", json_stringn(e->version.ptr, e->version.len));
+			json_object_set_new(o, "repositories", cur);
+			json_array_append_new(versions, o);
+		}
+		prev = e;
+		const struct pare_repo *r = &rs->v[e->repo];
+		snprintf(line, sizeof(line), "%s%s%s%s", r->tag ? "@" : "", r->tag ? r->tag : "",
+			 r->tag ? " " : "", r->url);
+		json_array_append_new(cur, json_string(line));
+	}
+	return versions;
+}
+
 static int policy_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 {
 	(void)ctx;
@@ -41,8 +69,16 @@ static int policy_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		pare_cli_error(cli, "out of memory");
 		goto out;
 	}
-	for (int i = 0; i < argc; i++)
-		print_policy(cli, &cr.repos, v, n, pare_slice_from(argv[i]));
+	json_t *doc = cli->opts.json ? json_object() : NULL;
+	for (int i = 0; i < argc; i++) {
+		if (doc)
+			json_object_set_new(doc, argv[i],
+					    policy_json(&cr.repos, v, n, pare_slice_from(argv[i])));
+		else
+			print_policy(cli, &cr.repos, v, n, pare_slice_from(argv[i]));
+	}
+	if (doc)
+		pare_cli_json_print(cli, doc);
 	status = 0;
 out:
 	free(v);
@@ -57,6 +93,7 @@ const struct pare_applet pare_applet_policy = {
 	.description =
 		"For each NAME found in the repositories, print 'NAME policy:', then each version "
 		"in ascending order as '  VERSION:' followed by one '    [@TAG ]URL' line per "
-		"repository that has it.",
+		"repository that has it. --json: an object NAME -> [{version, repositories}].",
+	.flags = PARE_APPLET_JSON,
 	.run = policy_run,
 };

@@ -2,10 +2,16 @@
  * into a root (world atom -> package -> dependency -> ... -> file), from
  * the root's installed database and world (db/why.h). */
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/applets.h"
 #include "db/why.h"
+#include "image/config.h"
+#include "image/layout_files.h"
+
+#define PARE_WHY_MAX_DB (256u << 20) /* the largest database read from an image */
 
 static void pkg_text(const struct pare_db_pkg *p, char *buf, size_t n)
 {
@@ -106,6 +112,41 @@ static int why_one(struct pare_cli *cli, const struct pare_db_installed *db,
 	return 0;
 }
 
+/* An OCI image layout (the image for --arch, else the first): the database
+ * and world from its layers. */
+static int read_image(struct pare_cli *cli, const char *layout, struct pare_db_installed *db,
+		      struct pare_world *w, struct pare_error *err)
+{
+	static const char *const paths[] = { "lib/apk/db/installed", "etc/apk/world" };
+	struct pare_image_arch arch;
+	char *texts[2];
+	size_t lens[2];
+	const char *oci = cli->opts.arch &&
+			  pare_image_arch_lookup(pare_slice_from(cli->opts.arch), &arch) == 0
+			  ? arch.oci : NULL;
+	int r = pare_layout_read_files(layout, oci, paths, 2, PARE_WHY_MAX_DB, texts, lens, err);
+	if (r < 0)
+		return r;
+	if (!texts[0]) {
+		free(texts[1]);
+		return pare_error_set(err, -PARE_E_NOT_FOUND, "%s: the image has no "
+				      "lib/apk/db/installed", layout);
+	}
+	r = pare_db_installed_parse(db, texts[0], lens[0], "lib/apk/db/installed", err);
+	if (texts[1] && r == 0)
+		r = pare_world_parse(w, texts[1], lens[1], "etc/apk/world", err);
+	else
+		free(texts[1]);
+	return r;
+}
+
+static bool is_layout(const char *dir)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/oci-layout", dir);
+	return access(path, F_OK) == 0;
+}
+
 static int why_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 {
 	(void)ctx;
@@ -119,11 +160,16 @@ static int why_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 	}
 	pare_db_installed_init(&db);
 	pare_world_init(&w);
-	int r = pare_root_open(&root, argv[0], &err);
-	if (r == 0)
-		r = pare_db_installed_read(&db, &root, &err);
-	if (r == 0)
-		r = pare_world_read(&w, &root, &err);
+	int r;
+	if (is_layout(argv[0])) {
+		r = read_image(cli, argv[0], &db, &w, &err);
+	} else {
+		r = pare_root_open(&root, argv[0], &err);
+		if (r == 0)
+			r = pare_db_installed_read(&db, &root, &err);
+		if (r == 0)
+			r = pare_world_read(&w, &root, &err);
+	}
 	int status = 0;
 	json_t *out = r == 0 && cli->opts.json ? json_array() : NULL;
 	if (r < 0) {
@@ -147,17 +193,19 @@ static int why_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 const struct pare_applet pare_applet_why = {
 	.name = "why",
 	.summary = "Explain why a file or package is in a root or image",
-	.usage = "ROOT PATH|PACKAGE...",
+	.usage = "ROOT|IMAGE PATH|PACKAGE...",
 	.description =
 		"For each PATH (anything with a '/': the installed package that owns it) or "
 		"PACKAGE (a name, or a provided name such as so:libc.so.6), print the shortest "
 		"chain that brought it into ROOT (an installed root, or the staging root that "
-		"pare image build --staging DIR keeps in DIR/ARCH): the world atom, then each "
+		"pare image build --staging DIR keeps in DIR/ARCH) or IMAGE (an OCI layout "
+		"written by pare image build -o; the image for --arch, else the first): the "
+		"world atom, then each "
 		"package and the dependency atom (or the install_if rule) that pulled in the "
 		"next one, and for a PATH the package that contains it. A world atom so:NAME is "
 		"the ELF need of a binary the image was built with (--add-binary or "
-		"contents.binaries). Read from ROOT/lib/apk/db/installed and ROOT/etc/apk/world "
-		"only. Exits 1 if something is not installed or no world atom leads to it "
+		"contents.binaries). Read from lib/apk/db/installed and etc/apk/world only. "
+		"Exits 1 if something is not installed or no world atom leads to it "
 		"(an orphan). --json prints the chains as an array.",
 	.flags = PARE_APPLET_JSON,
 	.run = why_run,

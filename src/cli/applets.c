@@ -22,6 +22,7 @@ const struct pare_applet *const pare_applets[] = {
 	&pare_applet_info,
 	&pare_applet_policy,
 	&pare_applet_fetch,
+	&pare_applet_cache,
 	&pare_applet_list,
 	&pare_applet_ldd,
 	&pare_applet_sca,

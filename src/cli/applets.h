@@ -36,5 +36,6 @@ extern const struct pare_applet pare_applet_sca;
 extern const struct pare_applet pare_applet_vertest;
 extern const struct pare_applet pare_applet_why;
 extern const struct pare_applet pare_applet_dot;
+extern const struct pare_applet pare_applet_cache;
 
 #endif

@@ -45,6 +45,7 @@ enum global_id {
 	G_PROGRESS_FD,
 	G_UPDATE_CACHE,
 	G_PRINT_ARCH,
+	G_FORCE_MISSING_REPOS,
 };
 
 const struct pare_option pare_global_options[] = {
@@ -70,6 +71,12 @@ const struct pare_option pare_global_options[] = {
 	  "Write progress as 'DONE/TOTAL' lines to file descriptor FD (apk's)" },
 	{ "update-cache", 'U', PARE_OPT_NOARG, NULL, G_UPDATE_CACHE,
 	  "Refresh the repository indexes first (as pare update)" },
+	{ "force-refresh", 0, PARE_OPT_NOARG, NULL, G_UPDATE_CACHE,
+	  "Fetch the repository indexes again instead of using cached ones (apk 3's spelling; "
+	  "as -U)" },
+	{ "force-missing-repositories", 0, PARE_OPT_NOARG, NULL, G_FORCE_MISSING_REPOS,
+	  "Go on when a repository cannot be loaded (pare always does, with a WARNING; "
+	  "accepted for apk 3's scripts)" },
 	{ "print-arch", 0, PARE_OPT_NOARG, NULL, G_PRINT_ARCH,
 	  "Print the architecture (--arch, else the root's etc/apk/arch, else the host's) and exit" },
 	{ "quiet", 'q', PARE_OPT_NOARG, NULL, G_QUIET, "Print less information" },
@@ -216,6 +223,7 @@ static int global_set(struct parse_state *st, int id, const char *arg, struct pa
 	}
 	case G_UPDATE_CACHE: o->update_cache = true; break;
 	case G_PRINT_ARCH: st->print_arch = true; break;
+	case G_FORCE_MISSING_REPOS: break;
 	}
 	return 0;
 }

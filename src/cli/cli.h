@@ -122,6 +122,9 @@ const struct pare_help_topic *pare_help_topic_find(const char *name);
 void pare_help_main(FILE *out);
 void pare_help_applet(FILE *out, const struct pare_applet *a);
 void pare_help_man(FILE *out);
+/* pare help APPLET SUB: the paragraphs and "SUB:" options of a subcommand;
+ * -1 when the applet says nothing about SUB. */
+int pare_help_sub(FILE *out, const struct pare_applet *a, const char *sub);
 
 /* Output helpers (output.c). */
 void pare_cli_output_init(struct pare_cli *cli);

@@ -110,6 +110,8 @@ static void on_change(void *ctx, size_t i, size_t n, const struct pare_txn_chang
 {
 	struct pare_cli *cli = ctx;
 	const struct pare_pkgent *p = c->new_ent ? c->new_ent : c->old_ent;
+	if (cli->opts.verbosity <= 0) /* -q: apk prints no change lines */
+		return;
 	pare_cli_commit_line(cli->out, i, n, pare_cli_commit_verb(c->kind), p->name, c->repo_tag,
 			     c->old_ent ? c->old_ent->version : PARE_SLICE_NULL,
 			     c->new_ent ? c->new_ent->version : PARE_SLICE_NULL);
@@ -120,6 +122,8 @@ static void print_summary(struct pare_cli *cli, const struct pare_txn_result *re
 {
 	char size[32];
 	pare_cli_human_size(res->installed_size, size, sizeof(size));
+	if (!res->errors && cli->opts.verbosity <= 0) /* -q */
+		return;
 	if (res->errors)
 		fprintf(cli->out, "%u error%s; %s in %zu packages\n", res->errors,
 			res->errors == 1 ? "" : "s", size, res->npkgs);

@@ -47,6 +47,36 @@ void pare_help_main(FILE *out)
 	fputc('\n', out);
 }
 
+/* pare help APPLET SUB: the description paragraphs that start with
+ * "pare APPLET SUB" and the options whose help starts with "SUB:", one a
+ * line.  Returns -1 when nothing is about SUB. */
+int pare_help_sub(FILE *out, const struct pare_applet *a, const char *sub)
+{
+	char lead[128], tag[64];
+	snprintf(lead, sizeof(lead), "pare %s %s ", a->name, sub);
+	snprintf(tag, sizeof(tag), "%s: ", sub);
+	size_t found = 0;
+	for (const char *p = a->description; p && *p;) {
+		const char *end = strstr(p, "\n\n");
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (strncmp(p, lead, strlen(lead)) == 0)
+			fprintf(out, "%s%.*s\n", found++ ? "\n" : "", (int)len, p);
+		p = end ? end + 2 : p + len;
+	}
+	if (!found)
+		return -1;
+	fprintf(out, "\nOptions:\n");
+	char label[64];
+	for (const struct pare_option *t = a->options; t && t->long_name; t++) {
+		if (!t->help || strncmp(t->help, tag, strlen(tag)) != 0)
+			continue;
+		option_label(t, label, sizeof(label));
+		fprintf(out, "  %-28s %s\n", label, t->help + strlen(tag));
+	}
+	fprintf(out, "\nGlobal options are listed by 'pare --help'.\n");
+	return 0;
+}
+
 void pare_help_applet(FILE *out, const struct pare_applet *a)
 {
 	fprintf(out, "usage: pare %s %s\n\n%s\n", a->name, a->usage, a->summary);

@@ -200,6 +200,12 @@ struct pare_image_config {
 /* config_include.c: merge c->base under c (see include above). */
 int pare_image_config_merge_base(struct pare_image_config *c, struct pare_error *err);
 
+/* config_show.c: the config as apko YAML (includes merged, paths as
+ * resolved, every string double-quoted), appended to out; reading that text
+ * back renders the same text. */
+struct pare_buf;
+int pare_image_config_render(const struct pare_image_config *c, struct pare_buf *out);
+
 /* Read and check the YAML file at path.  On success the config is filled
  * (release it with pare_image_config_release, also after a failure). */
 int pare_image_config_load(struct pare_image_config *c, const char *path,

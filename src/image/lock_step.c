@@ -36,6 +36,12 @@ static int record(struct pib_arch *a, const struct pare_pkgent *e, struct pare_e
 		r = pib_package_file(a, e, path, sizeof(path), err);
 	if (r == 0 && a->o->lock_path)
 		r = pare_apk_members_read(path, &p.members, err);
+	/* what the lock records must be the file the index names */
+	if (r == 0 && a->o->lock_path && e->identity.alg == PARE_DIGEST_SHA1 &&
+	    (p.members.control.digest.len != e->identity.len ||
+	     memcmp(p.members.control.digest.bytes, e->identity.bytes, e->identity.len) != 0))
+		r = pare_error_set(err, -PARE_E_INTEGRITY, "%s: its control part is not the "
+				   "package the index names (C:%s)", path, p.checksum);
 	p.url = url;
 	return r == 0 ? pare_image_lock_add(a->res->lock, &p, err) : r;
 }

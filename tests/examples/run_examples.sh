@@ -62,7 +62,11 @@ archs = sorted(m["platform"]["architecture"] for m in blob["manifests"])
 assert archs == ["amd64", "arm64"], archs
 PY
 skopeo inspect --raw oci:out:v1 > /dev/null
-ok "multi-arch: an image index for amd64 and arm64"
+for arch in x86_64 aarch64; do
+	"$PARE" --arch "$arch" why out /usr/bin/hello | grep -q '^world\[hello-script\] -> hello-script-1.0-r0$' ||
+		fail "why over the $arch image of the index"
+done
+ok "multi-arch: an image index for amd64 and arm64 (why reads each)"
 
 if [ "$MODE" = slow ] && "$PARE" import-deb --help > /dev/null 2>&1; then
 	for ex in debian-program:zstd python-app:python3-minimal node-app:nodejs; do

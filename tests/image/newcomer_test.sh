@@ -85,7 +85,11 @@ ok "--lock: the same solve builds; a changed version or a missing package is ref
 "$PARE" image build img.yaml -o kept --staging st > kept.log
 "$PARE" why st/x86_64 /etc/os-release > why.out
 grep -q '^world\[pretend-baselayout\] -> pretend-baselayout-1.0.0-r0$' why.out || fail "why: $(cat why.out)"
-ok "why over a kept staging root"
+"$PARE" why kept /etc/os-release > why-image.out
+cmp -s why.out why-image.out || fail "why over the OCI layout: $(cat why-image.out)"
+"$PARE" --json why kept custom-ca-certs-1 | python3 -c 'import json,sys; c=json.load(sys.stdin)[0]["chain"]; assert c[0]["atom"] == "custom-ca-certs-1", c' ||
+	fail "why --json over the layout"
+ok "why over a kept staging root and over the OCI layout"
 mkdir -p sub && cp -r "$R" sub/repo
 cat > sub/img.yaml <<'YAML'
 contents:

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
 #include "image/config.h"
 
 static const char *configs_dir = "tests/image/configs";
@@ -322,6 +323,34 @@ static void test_include(void **state)
 	rmdir(dir);
 }
 
+/* show-config's rendering reads back to the same config: render(parse(
+ * render(c))) == render(c), for every sample config. */
+static void test_render_roundtrip(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "app-strip.yaml", "minimal.yaml", "nginx.yaml",
+					     "wolfi-base.yaml" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct pare_image_config c, d;
+		struct pare_buf one, two;
+		struct pare_error err = { 0 };
+		pare_buf_init(&one, 1u << 20);
+		pare_buf_init(&two, 1u << 20);
+		load_ok(&c, names[i]);
+		assert_int_equal(pare_image_config_render(&c, &one), 0);
+		if (pare_image_config_parse(&d, names[i], pare_buf_slice(&one), &err) != 0)
+			fail_msg("%s: rendered text does not parse: %s\n%.*s", names[i], err.msg,
+				 (int)one.len, one.data);
+		assert_int_equal(pare_image_config_render(&d, &two), 0);
+		assert_int_equal(one.len, two.len);
+		assert_memory_equal(one.data, two.data, one.len);
+		pare_image_config_release(&c);
+		pare_image_config_release(&d);
+		pare_buf_release(&one);
+		pare_buf_release(&two);
+	}
+}
+
 static void test_yaml_hostile(void **state)
 {
 	parse_fails("contents:\n  packages: [a, b\n", -PARE_E_FORMAT, "t.yaml:");
@@ -416,7 +445,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_app_strip),      cmocka_unit_test(test_minimal_and_empty),
 		cmocka_unit_test(test_missing_file),   cmocka_unit_test(test_typos_suggest),
 		cmocka_unit_test(test_wrong_types),    cmocka_unit_test(test_bad_octal),
-		cmocka_unit_test(test_packages_checked), cmocka_unit_test(test_unsupported), cmocka_unit_test(test_include),
+		cmocka_unit_test(test_packages_checked), cmocka_unit_test(test_unsupported), cmocka_unit_test(test_include), cmocka_unit_test(test_render_roundtrip),
 		cmocka_unit_test(test_yaml_hostile),   cmocka_unit_test(test_split_command),
 		cmocka_unit_test(test_distance),       cmocka_unit_test(test_arch_lookup),
 	};

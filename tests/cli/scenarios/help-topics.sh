@@ -4,3 +4,6 @@
 "$PARE" --help | tail -1
 "$PARE" help --man | grep '^# ' | tail -6
 "$PARE" help nosuch || echo "exit $?"
+"$PARE" help image sign
+"$PARE" help image build | grep -c '^  '
+"$PARE" help image nope || echo "exit $?"

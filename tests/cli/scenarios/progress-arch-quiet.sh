@@ -17,3 +17,6 @@ YAML
 "$PARE" image build -q img.yaml q:1 out.tar
 ls out.tar out.spdx.json
 "$PARE" --progress-fd x version -t 1 2 || echo "exit $?"
+"$PARE" --force-refresh --force-missing-repositories --print-arch
+"$PARE" -q --progress-fd 3 image build img.yaml -o out2 3>&1
+"$PARE" -q --root q --initdb -X "$R" --keys-dir "$R/keys" add pretend-baselayout; echo "quiet add: exit $?"
