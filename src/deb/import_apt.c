@@ -407,7 +407,8 @@ int pare_apt_fetch(const struct pare_apt_opts *o, const char *const *names, size
 	for (; r == 0 && t.qpos < t.nq; t.qpos++) {
 		if (t.n >= APT_MAX_PKGS)
 			r = pare_error_set(err, -PARE_E_TOO_BIG, "more than %u packages", APT_MAX_PKGS);
-		else if ((r = prefetch(&t, err)) == 0)
+		else if (pare_map_get(&t.tried, pare_slice_from(t.queue[t.qpos])) ||
+			 (r = prefetch(&t, err)) == 0) /* one call per level of the search */
 			r = lookup(&t, t.queue[t.qpos], err);
 	}
 	if (r == -ENOMEM)
