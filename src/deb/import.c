@@ -377,6 +377,7 @@ static int fill_info(struct ideb *d, struct isub *s, struct pare_pkginfo *pi,
 	if (r == 0) r = set_kv(pi, "maintainer", d->maintainer, err);
 	if (r == 0) r = set_kv(pi, "license", d->license, err);
 	if (r == 0) r = set_list(pi, "depend", &s->depends, err);
+	if (r == 0) r = set_list(pi, "replaces", &s->replaces, err);
 	if (r == 0) r = set_list(pi, "provides", &s->provides, err);
 	if (r == 0) r = set_list(pi, "provides", &s->extra_provides, err);
 	if (r == 0 && s->install_if.n) {

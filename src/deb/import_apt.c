@@ -19,6 +19,7 @@
 #define APT_MAX_OUTPUT (8u << 20)
 #define APT_MAX_PKGS 20000u
 #define APT_BATCH 64
+#define APT_LOOKUP_BATCH 256
 
 struct apkg {
 	const char *name, *version, *arch, *file;
@@ -31,6 +32,8 @@ struct apt {
 	struct apkg *v;
 	size_t n, cap;
 	struct pare_map chosen; /* name and Provides -> struct apkg index + 1 */
+	struct pare_map paras;  /* name -> its downloadable paragraph (batch lookups) */
+	struct pare_map tried;  /* names already asked for in a batch */
 	const char **queue;
 	size_t nq, qcap, qpos;
 };
@@ -237,8 +240,8 @@ static int lookup(struct apt *t, const char *spec, struct pare_error *err)
 	struct pare_slice key = pare_slice_make(name, eq ? (size_t)(eq - name) : strlen(name));
 	if (pare_map_get(&t->chosen, key))
 		return 0;
-	char *para;
-	int r = show(t, name, &para, err);
+	char *para = eq ? NULL : pare_map_get(&t->paras, key);
+	int r = para ? 0 : show(t, name, &para, err);
 	if (r == 0 && !para && !eq) {
 		char prov[256];
 		r = provider(t, name, prov, sizeof(prov), err);
@@ -256,6 +259,50 @@ static int lookup(struct apt *t, const char *spec, struct pare_error *err)
 	if (r == 0 && pare_map_get(&t->chosen, info.package))
 		return 0;
 	return r < 0 ? r : choose(t, para, &info, err);
+}
+
+/* One apt-cache call for the plain names queued from qpos on (apt-cache
+ * per name is most of a large closure's time); what it finds is kept in
+ * t->paras, the rest is looked up one by one. */
+static int prefetch(struct apt *t, struct pare_error *err)
+{
+	char *argv[APT_LOOKUP_BATCH + 4];
+	size_t n = 0;
+	argv[n++] = "apt-cache";
+	argv[n++] = "show";
+	argv[n++] = "--no-all-versions";
+	for (size_t i = t->qpos; i < t->nq && n < APT_LOOKUP_BATCH + 3; i++) {
+		struct pare_slice k = pare_slice_from(t->queue[i]);
+		if (strpbrk(t->queue[i], "=:") || pare_map_get(&t->chosen, k) ||
+		    pare_map_get(&t->tried, k))
+			continue;
+		if (pare_map_put(&t->tried, k, (void *)1, NULL) < 0)
+			return -ENOMEM;
+		argv[n++] = (char *)t->queue[i];
+	}
+	argv[n] = NULL;
+	if (n == 3)
+		return 0;
+	struct pare_buf b;
+	pare_buf_init(&b, 64u << 20);
+	int r = run(argv, NULL, &b, false, err);
+	struct pare_slice text = pare_buf_slice(&b);
+	while (r >= 0 && text.len) {
+		char *para = first_para(t, text);
+		if (!para)
+			break;
+		const char *at = strstr(b.data + (text.ptr - b.data), para);
+		text = at ? pare_slice_sub(text, (size_t)(at - text.ptr) + strlen(para),
+					   text.len - (size_t)(at - text.ptr) - strlen(para))
+			  : pare_slice_make(NULL, 0);
+		if (strncmp(para, "Package: ", 9) != 0)
+			continue;
+		struct pare_slice name = pare_slice_make(para + 9, strcspn(para + 9, "\n"));
+		if (!pare_map_get(&t->paras, name) && pare_map_put(&t->paras, name, para, NULL) < 0)
+			r = -ENOMEM;
+	}
+	pare_buf_release(&b);
+	return r < 0 ? r : 0;
 }
 
 /* NAME_VERSION_ARCH.deb, as apt-get download names it (':' as "%3a"). */
@@ -352,13 +399,16 @@ int pare_apt_fetch(const struct pare_apt_opts *o, const char *const *names, size
 {
 	struct apt t = { .o = o, .a = a };
 	pare_map_init(&t.chosen);
+	pare_map_init(&t.paras);
+	pare_map_init(&t.tried);
 	int r = pare_mkdir_p(o->cache_dir, 0755, err);
 	for (size_t i = 0; r == 0 && i < n; i++)
 		r = enqueue(&t, pare_slice_from(names[i]));
 	for (; r == 0 && t.qpos < t.nq; t.qpos++) {
 		if (t.n >= APT_MAX_PKGS)
 			r = pare_error_set(err, -PARE_E_TOO_BIG, "more than %u packages", APT_MAX_PKGS);
-		else
+		else if (pare_map_get(&t.tried, pare_slice_from(t.queue[t.qpos])) ||
+			 (r = prefetch(&t, err)) == 0) /* one call per level of the search */
 			r = lookup(&t, t.queue[t.qpos], err);
 	}
 	if (r == -ENOMEM)
@@ -376,5 +426,7 @@ int pare_apt_fetch(const struct pare_apt_opts *o, const char *const *names, size
 			qsort(*paths, t.n, sizeof(**paths), cmp_str);
 	}
 	pare_map_release(&t.chosen);
+	pare_map_release(&t.paras);
+	pare_map_release(&t.tried);
 	return r;
 }

@@ -29,7 +29,7 @@ struct isub {
 	struct pare_strlist links;    /* symlinks: "PATH\nTARGET" */
 	struct pare_strlist provides, needs; /* SCA results */
 	struct pare_strlist extra_provides;  /* alternatives' so: names */
-	struct pare_strlist depends, install_if;
+	struct pare_strlist depends, install_if, replaces;
 	struct pare_import_sub *rep;
 };
 
