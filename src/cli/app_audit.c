@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/applets.h"
+#include "cli/commit_cli.h"
 #include "cli/info_installed.h"
 #include "cli/repos.h"
 #include "commit/audit.h"

@@ -101,8 +101,7 @@ static int download(struct pare_cli *cli, struct pare_repos *rs,
 static int cache_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 {
 	(void)ctx;
-	struct pare_root root;
-	struct pare_db_installed db;
+	struct pare_session ses;
 	struct pare_cli_repos cr;
 	const char *what = argc == 1 ? argv[0] : "";
 	bool c = !strcmp(what, "clean") || !strcmp(what, "sync");
@@ -115,9 +114,8 @@ static int cache_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		pare_cli_error(cli, "cache: --no-cache leaves no cache to manage");
 		return 1;
 	}
-	if (pare_cli_installed_read(cli, &root, &db) < 0) {
-		pare_db_installed_release(&db);
-		pare_root_release(&root);
+	if (pare_cli_installed_read(cli, &ses) < 0) {
+		pare_session_close(&ses);
 		return 1;
 	}
 	int status = pare_cli_repos_open(cli, &cr, false) < 0;
@@ -127,12 +125,11 @@ static int cache_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		status = 1;
 	}
 	if (status == 0 && c)
-		status = clean(cli, &cr.repos, &db);
+		status = clean(cli, &cr.repos, &ses.db);
 	if (status == 0 && d)
-		status = download(cli, &cr.repos, &db);
+		status = download(cli, &cr.repos, &ses.db);
 	pare_cli_repos_close(&cr);
-	pare_db_installed_release(&db);
-	pare_root_release(&root);
+	pare_session_close(&ses);
 	return status;
 }
 
