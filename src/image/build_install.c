@@ -84,6 +84,7 @@ static void on_change(void *ctx, size_t i, size_t n, const struct pare_txn_chang
 	pare_log_verbose(a->o->log, "(%zu/%zu) Installing %.*s (%.*s)", i + 1, n,
 			 (int)c->new_ent->name.len, c->new_ent->name.ptr,
 			 (int)c->new_ent->version.len, c->new_ent->version.ptr);
+	pare_progress_update(a->o->progress, "installing", i + 1, n);
 }
 
 /* Commit the solution in the staging root's session (a fresh root: only
