@@ -32,7 +32,7 @@
 #include "base/arena.h"
 #include "base/error.h"
 #include "db/installed.h"
-#include "image/prune_record.h"
+#include "db/pruned.h"
 #include "image/trace.h"
 
 struct pare_prune_opts {

@@ -15,8 +15,8 @@
  * bytes without spaces.  Anything else is -PARE_E_FORMAT with the line.
  *
  * Ownership: a record owns its arena, paths and names. */
-#ifndef PARE_IMAGE_PRUNE_RECORD_H
-#define PARE_IMAGE_PRUNE_RECORD_H
+#ifndef PARE_DB_PRUNED_H
+#define PARE_DB_PRUNED_H
 
 #include <stdbool.h>
 #include <stddef.h>

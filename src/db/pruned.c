@@ -1,5 +1,5 @@
-/* The prune record (see prune_record.h). */
-#include "image/prune_record.h"
+/* The prune record (see pruned.h). */
+#include "db/pruned.h"
 
 #include <errno.h>
 #include <fcntl.h>
