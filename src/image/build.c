@@ -596,6 +596,12 @@ static int sbom_pkg(struct pib_arch *a, const struct pib_pkg *p, struct pare_sbo
 	}
 	s->depends = deps;
 	s->ndepends = nd;
+	const struct pare_image_build_prune *pr = a->img->prune;
+	for (size_t i = 0; pr && pr->kept && i < pr->npkgs; i++)
+		if (pare_slice_eq_cstr(e->name, pr->pkgs[i].name)) {
+			s->pruned = pr->pkgs[i].removed;
+			s->npruned = pr->pkgs[i].removed_files;
+		}
 	return 0;
 }
 

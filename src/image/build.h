@@ -157,6 +157,7 @@ struct pare_image_build_prune_pkg {
 	const char *top[PARE_IMAGE_PRUNE_TOP]; /* largest removed files */
 	uint64_t top_bytes[PARE_IMAGE_PRUNE_TOP];
 	size_t ntop;
+	const char **removed;          /* every removed path, sorted (for the SBOM) */
 };
 
 struct pare_image_build_prune {

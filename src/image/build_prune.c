@@ -68,13 +68,18 @@ static int fill_report(struct pib_arch *a, const struct pare_prune_result *pr,
 		q->removed_bytes = p->removed_bytes;
 		q->kept_files = p->kept_files;
 		q->removed_files = p->removed_files;
-		if (!q->name)
+		q->removed = pare_arena_zalloc(&a->res->arena, (p->removed_files + 1) *
+					       sizeof(*q->removed));
+		if (!q->name || !q->removed)
 			return -ENOMEM;
 		/* the largest: insertion into a short sorted list (ties by path) */
+		size_t nrem = 0;
 		for (size_t j = 0; j < pr->nremoved; j++) {
 			const struct pare_prune_file *f = &pr->removed[j];
 			if (strcmp(f->pkg, p->name) != 0)
 				continue;
+			if (!(q->removed[nrem++] = dup(a, f->path)))
+				return -ENOMEM;
 			size_t k = q->ntop;
 			while (k > 0 && q->top_bytes[k - 1] < f->size)
 				k--;
