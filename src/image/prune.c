@@ -414,6 +414,11 @@ static int write_record(const char *root_path, struct pare_prune_record *rec,
 	pare_buf_init(&b, PARE_PRUNE_RECORD_MAX);
 	int r = pare_prune_record_format(rec, &b);
 	snprintf(path, sizeof(path), "%s/%s", root_path, PARE_PRUNE_RECORD_PATH);
+	char *slash = strrchr(path, '/');
+	*slash = '\0';
+	if (r == 0)
+		r = pare_mkdir_p(path, 0755, err);
+	*slash = '/';
 	if (r == 0) {
 		struct pare_slice s = pare_buf_slice(&b);
 		r = pare_oci_write_file(path, s.ptr, s.len, err);

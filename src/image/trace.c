@@ -61,16 +61,21 @@ bool pare_trace_has(const struct pare_trace *t, const char *rel)
 	return pare_map_get(&t->seen, pare_slice_from(rel)) != NULL;
 }
 
-/* Is path a mount point (its device differs from its parent's, or it is
- * a bind mount: compare mount ids through statx would need newer headers;
- * the device check covers the overlay the runner makes). */
+/* Is path a mount point: its mount id (or device) differs from its
+ * parent's (a bind mount keeps the device). */
 static bool is_mount_point(const char *path)
 {
 	char parent[PATH_MAX + 4];
-	struct stat a, b;
+	struct statx a, b;
 	if (snprintf(parent, sizeof(parent), "%s/..", path) >= (int)sizeof(parent))
 		return false;
-	return stat(path, &a) == 0 && stat(parent, &b) == 0 && a.st_dev != b.st_dev;
+	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &a) < 0 ||
+	    statx(AT_FDCWD, parent, 0, STATX_MNT_ID, &b) < 0)
+		return false;
+	if ((a.stx_mask & STATX_MNT_ID) && (b.stx_mask & STATX_MNT_ID) &&
+	    a.stx_mnt_id != b.stx_mnt_id)
+		return true;
+	return a.stx_dev_major != b.stx_dev_major || a.stx_dev_minor != b.stx_dev_minor;
 }
 
 int pare_trace_start(struct pare_trace *t, const char *mount_path, struct pare_error *err)
