@@ -32,8 +32,6 @@ static const struct {
 	{ "usr/lib/apk/*", "the package database" },
 	{ "*libnss_*.so*", "NSS modules (dlopen'ed by name lookups)" },
 	{ "*libresolv*.so*", "the resolver (dlopen'ed by NSS dns)" },
-	{ "*/gconv/gconv-modules*", "gconv configuration" },
-	{ "*/gconv/UTF-*.so", "gconv UTF modules" },
 	{ "usr/lib/locale/C.utf8/*", "the C.UTF-8 locale" },
 	{ "usr/lib/locale/C.UTF-8/*", "the C.UTF-8 locale" },
 	{ "usr/lib/locale/locale-archive", "compiled locales" },
@@ -69,6 +67,16 @@ static const struct {
 	{ "usr/share/perl5/strict.pm", "perl start-up" },
 	{ "usr/share/perl5/warnings.pm", "perl start-up" },
 	{ NULL, NULL },
+};
+
+/* Kept together: when a kept file matches `when`, every file matching
+ * `then` is kept too (a configuration and what it names, so that pare
+ * inspect's checks of the pruned image hold). */
+static const struct {
+	const char *when, *then, *why;
+} keep_with[] = {
+	{ "*/gconv/gconv-modules*", "*/gconv/*", "gconv-modules names these modules (RUN-003)" },
+	{ NULL, NULL, NULL },
 };
 
 struct node {
@@ -275,6 +283,14 @@ static int decide(struct plan *p, struct pare_error *err)
 	for (size_t i = 0; i < p->n; i++)
 		if (rule_kept(p, p->v[i]))
 			keep(p, p->v[i], 2);
+	for (size_t k = 0; keep_with[k].when; k++) {
+		bool on = false;
+		for (size_t i = 0; !on && i < p->n; i++)
+			on = p->v[i]->keep && glob_match(keep_with[k].when, p->v[i]->path);
+		for (size_t i = 0; on && i < p->n; i++)
+			if (glob_match(keep_with[k].then, p->v[i]->path))
+				keep(p, p->v[i], 2);
+	}
 	struct pare_ld ld;
 	int r = pare_ld_init(&ld, p->o->root, NULL, err);
 	if (r < 0)
