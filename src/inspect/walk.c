@@ -315,7 +315,7 @@ static int walk_dir(struct pare_insp_ctx *c, int dfd, struct pare_buf *path, uns
 		else
 			n++;
 	}
-	if (rc == 0)
+	if (rc == 0 && n) /* qsort(NULL, 0): an empty directory */
 		qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = walk_entry(c, dirfd(d), names[i], path, depth, err);
