@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "image/build_int.h"
 #include "image/image.h"
@@ -27,6 +28,13 @@ static int run_tests(struct pib_arch *a, const struct pare_oci_image *img, struc
 		.log = a->o->log, .trace = t,
 	};
 	return pare_image_test_run(&to, rep, err);
+}
+
+static double seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static const struct pare_image_test_result *first_failed(const struct pare_image_test_report *r)
@@ -149,6 +157,7 @@ int pib_prune(struct pib_arch *a, struct pare_error *err)
 		.keep_pkgs = a->cfg->keep_packages, .nkeep_pkgs = a->cfg->nkeep_packages,
 		.db = a->db, .stash = stash,
 	};
+	double t0 = seconds(), t1 = t0, t2 = t0;
 	int r = pare_image_oci_config(a->cfg, &a->img->arch, 0, &arena, &img, err);
 	if (r == 0)
 		r = stash_path(a, stash, sizeof(stash), err);
@@ -161,10 +170,12 @@ int pib_prune(struct pib_arch *a, struct pare_error *err)
 	if (r == 0 && t.overflow)
 		r = pare_error_set(err, -PARE_E_TOO_BIG, "prune: the trace lost events (queue "
 				   "overflow); nothing was pruned");
+	t1 = seconds();
 	if (r == 0)
 		r = pare_prune_plan(&po, &pr, err);
 	if (r == 0)
 		r = pare_prune_apply(&po, &pr, err);
+	t2 = seconds();
 	if (r == 0)
 		r = run_tests(a, &img, NULL, &rep2, err);
 	bad = r == 0 ? first_failed(&rep2) : NULL;
@@ -180,6 +191,9 @@ int pib_prune(struct pib_arch *a, struct pare_error *err)
 			     a->img->arch.apk, pr.files_after, pr.files_before, pr.traced,
 			     pr.by_rule, pr.by_elf, pr.by_link, (unsigned long long)pr.bytes_after,
 			     (unsigned long long)pr.bytes_before);
+		pare_log_msg(a->o->log, PARE_LOG_INFO, "%s: prune: traced run %.2f s, plan and "
+			     "removal %.2f s, run on the pruned root %.2f s", a->img->arch.apk,
+			     t1 - t0, t2 - t1, seconds() - t2);
 		if (!a->cfg->has_tests)
 			pare_log_msg(a->o->log, PARE_LOG_INFO, "%s: prune: no test: section, so only "
 				     "the entrypoint's start was traced; what the tests do not "

@@ -9,7 +9,8 @@
 #      the database), removes unused.txt and big.bin, records them in
 #      lib/apk/db/pruned; pare audit says P, not X; pare inspect passes;
 #      the SBOM notes the pruning; two builds give the same digest.
-#   2. keep: ["usr/share/extras/keep*"] keeps keepme.txt, which no test reads.
+#   2. keep: ["usr/share/extras/keep*"] keeps keepme.txt, which no test reads;
+#      a second test that reads unused.txt keeps it.
 #   3. a test that only lstat()s marker.txt (fanotify sees no open): the
 #      pruned root fails it, the build puts everything back, succeeds with
 #      the unpruned image and names /usr/share/extras/marker.txt.
@@ -106,6 +107,15 @@ config p2.yaml 'cat /usr/share/extras/used.txt' 'keep: ["/usr/share/extras/keep*
 	{ cat b2.out b2.err; fail "build 2"; }
 [ -f st2/$ARCH/usr/share/extras/keepme.txt ] || fail "keep: glob ignored"
 [ ! -e st2/$ARCH/usr/share/extras/unused.txt ] || fail "unused.txt kept in 2"
+
+step "2b. a second test that reads unused.txt: kept"
+config p2b.yaml 'cat /usr/share/extras/used.txt' '  - name: reads the other
+    run: [/bin/busybox, cat, /usr/share/extras/unused.txt]
+keep: []'
+"$PARE" image build --staging st2b -o out2b p2b.yaml > b2b.out 2> b2b.err ||
+	{ cat b2b.out b2b.err; fail "build 2b"; }
+[ -f st2b/$ARCH/usr/share/extras/unused.txt ] || fail "unused.txt pruned though a test reads it"
+[ ! -e st2b/$ARCH/usr/share/extras/big.bin ] || fail "big.bin kept in 2b"
 
 step "3. the pruned root fails a test: restored, the file named"
 config p3.yaml 'ls /usr/share/extras/marker.txt' 'keep: []'
