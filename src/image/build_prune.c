@@ -45,6 +45,21 @@ static const struct pare_image_test_result *first_failed(const struct pare_image
 	return NULL;
 }
 
+/* A failed test's output in the log, a few lines of each stream. */
+static void log_output(struct pib_arch *a, const struct pare_image_test_result *t)
+{
+	const char *streams[2] = { t->errout, t->out };
+	for (size_t k = 0; k < 2; k++) {
+		const char *p = streams[k];
+		for (int n = 0; p && *p && n < 5; n++) {
+			size_t len = strcspn(p, "\n");
+			pare_log_warning(a->o->log, "  %s %s| %.*s", t->name, k ? "stdout" : "stderr",
+					 (int)(len > 300 ? 300 : len), p);
+			p += len + (p[len] == '\n');
+		}
+	}
+}
+
 static const char *dup(struct pib_arch *a, const char *s)
 {
 	return s ? pare_arena_strdup(&a->res->arena, pare_slice_from(s)) : NULL;
@@ -126,6 +141,7 @@ static int undo(struct pib_arch *a, const struct pare_prune_opts *po, struct par
 	if (!file)
 		file = pare_prune_named_file(pr, bad->out);
 	out->kept = false;
+	log_output(a, bad);
 	out->failed_test = dup(a, bad->name);
 	out->missing_file = dup(a, file);
 	pare_log_warning(a->o->log, "%s: prune: test '%s' fails on the pruned root (%s)%s%s%s; "
@@ -164,6 +180,8 @@ int pib_prune(struct pib_arch *a, struct pare_error *err)
 	if (r == 0)
 		r = run_tests(a, &img, &t, &rep1, err);
 	const struct pare_image_test_result *bad = r == 0 ? first_failed(&rep1) : NULL;
+	if (r == 0 && bad)
+		log_output(a, bad);
 	if (r == 0 && bad)
 		r = pare_error_set(err, -PARE_E_INTEGRITY, "prune: test '%s' fails before pruning "
 				   "(%s); nothing was pruned", bad->name, bad->why ? bad->why : "");
