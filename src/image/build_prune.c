@@ -151,6 +151,22 @@ static int undo(struct pib_arch *a, const struct pare_prune_opts *po, struct par
 	return pare_prune_restore(po, pr, err);
 }
 
+/* Packages never pruned: the config's keep-packages, and the packages the
+ * runtime-need rules (needs.c: base layout, locales, zone files, CA
+ * bundle) added, since a test may not exercise what they are for. */
+static const char **keep_packages(struct pib_arch *a, size_t *n)
+{
+	const char **v = pare_arena_zalloc(&a->arena, (a->cfg->nkeep_packages + a->nneeds + 1) *
+					   sizeof(*v));
+	*n = 0;
+	for (size_t i = 0; v && i < a->cfg->nkeep_packages; i++)
+		v[(*n)++] = a->cfg->keep_packages[i];
+	for (size_t i = 0; v && i < a->nneeds; i++)
+		if (!strchr(a->needs[i].atom, ':'))
+			v[(*n)++] = a->needs[i].atom;
+	return v;
+}
+
 int pib_prune(struct pib_arch *a, struct pare_error *err)
 {
 	struct pare_arena arena;
@@ -160,7 +176,9 @@ int pib_prune(struct pib_arch *a, struct pare_error *err)
 	struct pare_prune_result pr;
 	char stash[PARE_PATH_MAX];
 	struct pare_image_build_prune *out = pare_arena_zalloc(&a->res->arena, sizeof(*out));
-	if (!out)
+	size_t nkp = 0;
+	const char **kp = keep_packages(a, &nkp);
+	if (!out || !kp)
 		return pare_error_set(err, -ENOMEM, "out of memory");
 	pare_arena_init(&arena, 0, 0);
 	pare_trace_init(&t);
@@ -170,7 +188,7 @@ int pib_prune(struct pib_arch *a, struct pare_error *err)
 	struct pare_prune_opts po = {
 		.root = a->root_path, .trace = &t,
 		.keep = a->cfg->keep, .nkeep = a->cfg->nkeep,
-		.keep_pkgs = a->cfg->keep_packages, .nkeep_pkgs = a->cfg->nkeep_packages,
+		.keep_pkgs = kp, .nkeep_pkgs = nkp,
 		.db = a->db, .stash = stash,
 	};
 	double t0 = seconds(), t1 = t0, t2 = t0;
