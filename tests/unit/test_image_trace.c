@@ -216,6 +216,49 @@ static void plan_apply_restore(void **state)
 	pare_tree_remove(dir);
 }
 
+/* A kept ELF program keeps what it loads (the host's true, libc, ld.so). */
+static void plan_elf_closure(void **state)
+{
+	(void)state;
+	if (access("/usr/bin/true", R_OK) != 0 ||
+	    access("/lib/x86_64-linux-gnu/libc.so.6", R_OK) != 0) {
+		skip();
+		return;
+	}
+	char dir[256], root[300], stash[300], p[512];
+	assert_int_equal(pare_tree_mkdtemp("prune", dir, sizeof(dir)), 0);
+	snprintf(root, sizeof(root), "%s/root", dir);
+	snprintf(stash, sizeof(stash), "%s/stash", dir);
+	const char *dirs[] = { "", "/usr", "/usr/bin", "/lib", "/lib/x86_64-linux-gnu", "/lib64",
+			       NULL };
+	for (size_t i = 0; dirs[i]; i++) {
+		snprintf(p, sizeof(p), "%s%s", root, dirs[i]);
+		assert_int_equal(mkdir(p, 0755), 0);
+	}
+	snprintf(p, sizeof(p), "%s/usr/bin/true", root);
+	assert_int_equal(copy_file("/usr/bin/true", p), 0);
+	snprintf(p, sizeof(p), "%s/lib/x86_64-linux-gnu/libc.so.6", root);
+	assert_int_equal(copy_file("/lib/x86_64-linux-gnu/libc.so.6", p), 0);
+	snprintf(p, sizeof(p), "%s/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", root);
+	assert_int_equal(copy_file("/lib64/ld-linux-x86-64.so.2", p), 0);
+	snprintf(p, sizeof(p), "%s/lib/x86_64-linux-gnu/libunused.so.1", root);
+	assert_int_equal(copy_file("/lib/x86_64-linux-gnu/libc.so.6", p), 0);
+	snprintf(p, sizeof(p), "%s/lib64/ld-linux-x86-64.so.2", root);
+	assert_int_equal(symlink("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", p), 0);
+
+	const char *keep[] = { "usr/bin/true" };
+	struct pare_prune_opts o = { .root = root, .keep = keep, .nkeep = 1, .stash = stash };
+	struct pare_prune_result r;
+	struct pare_error err = { 0 };
+	pare_prune_result_init(&r);
+	assert_int_equal(pare_prune_plan(&o, &r, &err), 0);
+	assert_int_equal(r.nremoved, 1);
+	assert_string_equal(r.removed[0].path, "lib/x86_64-linux-gnu/libunused.so.1");
+	assert_true(r.by_elf >= 2); /* libc and ld.so */
+	pare_prune_result_release(&r);
+	pare_tree_remove(dir);
+}
+
 static void record_parse(void **state)
 {
 	(void)state;
@@ -251,6 +294,7 @@ int main(void)
 		cmocka_unit_test(trace_bind_mount),
 		cmocka_unit_test(trace_refuses_plain_dir),
 		cmocka_unit_test(plan_apply_restore),
+		cmocka_unit_test(plan_elf_closure),
 		cmocka_unit_test(record_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
