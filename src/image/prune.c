@@ -513,6 +513,23 @@ static bool quoted_in(const char *text, const char *name, size_t len)
 	return false;
 }
 
+/* A file that stands for its directory (a python package, a node module). */
+static bool package_marker(const char *base)
+{
+	return strcmp(base, "__init__.py") == 0 || strncmp(base, "index.", 6) == 0 ||
+	       strcmp(base, "package.json") == 0;
+}
+
+/* A relative tail of path with a '/' in it ("Foo/Bar.pm") in text. */
+static bool tail_in(const char *text, const char *path)
+{
+	const char *last = strrchr(path, '/');
+	for (const char *s = path; last && (s = strchr(s, '/')) && s < last; s++)
+		if (strstr(text, s + 1))
+			return true;
+	return false;
+}
+
 const char *pare_prune_named_file(const struct pare_prune_result *r, const char *text)
 {
 	char buf[PARE_PATH_MAX + 2];
@@ -523,11 +540,14 @@ const char *pare_prune_named_file(const struct pare_prune_result *r, const char 
 		if (strstr(text, buf))
 			return r->removed[i].path;
 	}
+	for (size_t i = 0; i < r->nremoved; i++)
+		if (tail_in(text, r->removed[i].path))
+			return r->removed[i].path;
 	for (size_t i = 0; i < r->nremoved; i++) {
 		const char *path = r->removed[i].path, *base = strrchr(path, '/');
 		base = base ? base + 1 : path;
 		size_t len = strcspn(base, ".");
-		if (strcmp(base, "__init__.py") == 0 && base > path + 1) {
+		if (package_marker(base) && base > path + 1) {
 			/* a package: its directory's name */
 			const char *d = base - 1;
 			while (d > path && d[-1] != '/')

@@ -84,9 +84,11 @@ int pare_prune_apply(const struct pare_prune_opts *o, struct pare_prune_result *
 int pare_prune_restore(const struct pare_prune_opts *o, struct pare_prune_result *r,
 		       struct pare_error *err);
 /* The removed file this text (a test's output) names: the first removed
- * path that appears in it as "/PATH"; else one whose last component
- * (without a .py/.so suffix) appears quoted ('NAME' or "NAME") or as a
- * dotted module path.  NULL: none. */
+ * path that appears in it as "/PATH"; else one a relative tail of which
+ * with a '/' appears ("Can't locate Foo/Bar.pm"); else one whose name
+ * without suffixes, or for __init__.py, index.* and package.json its
+ * directory's name, appears quoted ('NAME' or "NAME": "No module named
+ * 'json'", "Cannot find module 'express'").  NULL: none. */
 const char *pare_prune_named_file(const struct pare_prune_result *r, const char *text);
 
 #endif

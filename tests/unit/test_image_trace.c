@@ -204,6 +204,10 @@ static void plan_apply_restore(void **state)
 	assert_string_equal(pare_prune_named_file(&r, "cat: can't open '/usr/share/x/unused'"),
 			    "usr/share/x/unused");
 	assert_null(pare_prune_named_file(&r, "all fine"));
+	assert_string_equal(pare_prune_named_file(&r, "Can't locate x/unused in @INC"),
+			    "usr/share/x/unused");
+	assert_string_equal(pare_prune_named_file(&r, "No module named 'unused'"),
+			    "usr/share/x/unused");
 
 	assert_int_equal(pare_prune_restore(&o, &r, &err), 0);
 	snprintf(p, sizeof(p), "%s/usr/share/x/unused", root);
