@@ -109,7 +109,9 @@ const struct pare_applet pare_applet_audit = {
 	.description =
 		"Print one line per difference, as apk audit: 'A' a file no package lists, 'd' such "
 		"a directory (--full), 'U' content changed, 'M' mode or owner changed "
-		"(--check-permissions), 'X' a listed file is missing, 'e' it could not be read. "
+		"(--check-permissions), 'X' a listed file is missing, 'P' it was removed on purpose "
+		"(pare image build --prune=trace; listed in lib/apk/db/pruned), 'e' it could not "
+		"be read. "
 		"Default (--backup): configuration files under etc/ (etc/apk excluded); --system: "
 		"every installed file; --full: also every file and directory no package lists. "
 		"--json: an array of {reason, path, package}.",

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "cli/app_image_sign.h"
 #include "cli/common.h"
+#include "cli/image_prune_print.h"
 #include "cli/repos.h"
 #include "cli/solve_common.h"
 #include "image/build.h"
@@ -36,6 +37,13 @@ int pare_image_build_parse(struct pare_image_build_args *b, int id, const char *
 	case PIB_OPT_SIGN: b->sign = arg; break;
 	case PIB_OPT_RUN_SCRIPTS: b->run_scripts = true; break;
 	case PIB_OPT_SKIP_TESTS: b->verify.skip_tests = true; break;
+	case PIB_OPT_EXPLAIN: b->explain = true; break;
+	case PIB_OPT_PRUNE:
+		if (strcmp(arg, "trace") != 0 && strcmp(arg, "none") != 0)
+			return pare_error_set(err, -PARE_E_USAGE, "--prune: '%s' is not trace or none",
+					      arg);
+		b->prune = strcmp(arg, "trace") == 0 ? 1 : -1;
+		break;
 	case PIB_OPT_ALLOW:
 		if (b->verify.nallow == PARE_IMAGE_VERIFY_MAX_ALLOW)
 			return pare_error_set(err, -PARE_E_USAGE, "--allow: more than %u",
@@ -168,6 +176,13 @@ static void print_image(struct pare_cli *cli, const struct pare_image_build_imag
 		fprintf(cli->out, "%s: sbom %s\n", img->arch.apk, img->sbom_path);
 }
 
+static void print_image_prune(struct pare_cli *cli, const struct pare_image_build_image *img,
+			      bool explain)
+{
+	if (img->prune)
+		pare_image_prune_print(cli, img->arch.apk, img->prune, explain);
+}
+
 static json_t *image_json(const struct pare_image_build_image *img)
 {
 	json_t *o = json_object(), *pk = json_array();
@@ -194,6 +209,8 @@ static json_t *image_json(const struct pare_image_build_image *img)
 		json_array_append_new(pk, p);
 	}
 	json_object_set_new(o, "packages", pk);
+	if (img->prune)
+		json_object_set_new(o, "prune", pare_image_prune_json(img->prune));
 	return o;
 }
 
@@ -319,6 +336,7 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 				       .total_timeout_ms = pare_cli_http_deadline_ms(cli) };
 	char tmp_out[4096];
 	b->verify.cli = cli;
+	b->verify.res = &res;
 	pare_image_out_temp(b->output, tmp_out, sizeof(tmp_out));
 	struct pare_image_build_opts o = {
 		.config_path = argv[0],
@@ -338,6 +356,8 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 		.lock_in = b->lock,
 		.source_date_epoch = pare_cli_source_date_epoch(0),
 		.level = b->level,
+		.prune_trace = b->prune > 0,
+		.no_prune = b->prune < 0,
 		.verify = pare_image_verify_hook,
 		.verify_ctx = &b->verify,
 		.os_version = PARE_VERSION,
@@ -364,8 +384,10 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 	if (status == 0 && cli->opts.json) {
 		print_json(cli, b, &res, b->push ? pushed : NULL);
 	} else if (status == 0 && cli->opts.verbosity > 0) {
-		for (size_t i = 0; i < res.nimages; i++)
+		for (size_t i = 0; i < res.nimages; i++) {
 			print_image(cli, &res.images[i]);
+			print_image_prune(cli, &res.images[i], b->explain);
+		}
 		fprintf(cli->out, "OK: %s %s in %s\n", res.top.media_type, res.top.digest,
 			*tmp ? b->docker_archive : b->output);
 		if (b->push)

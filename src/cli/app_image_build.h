@@ -31,6 +31,8 @@ enum {
 	PIB_OPT_SBOM_FORMAT,
 	PIB_OPT_LOCK,
 	PIB_OPT_SIGN,
+	PIB_OPT_PRUNE,
+	PIB_OPT_EXPLAIN,
 	PIB_OPT_END,
 };
 
@@ -67,7 +69,13 @@ enum {
 	  "signature, as pare image sign)" }, \
 	{ "lock", 0, PARE_OPT_ARG, "FILE", PIB_OPT_LOCK, \
 	  "build: build exactly what the lock FILE (pare image lock) resolved; refuse any " \
-	  "difference" }
+	  "difference" }, \
+	{ "prune", 0, PARE_OPT_ARG, "trace|none", PIB_OPT_PRUNE, \
+	  "build: remove files no test opens and no rule keeps (docs/prune.md); the tests " \
+	  "run again on the pruned root, and a failure keeps the unpruned image" }, \
+	{ "explain", 0, PARE_OPT_NOARG, NULL, PIB_OPT_EXPLAIN, \
+	  "build: with --prune, per package the bytes kept and removed and the ten largest " \
+	  "removed files" }
 
 struct pare_image_build_args {
 	const char *output, *docker_archive, *repo_tag, *tag, *sbom, *push, *staging, *lock, *sign;
@@ -75,6 +83,8 @@ struct pare_image_build_args {
 	char *owned[PARE_IMAGE_BUILD_CLI_MAX_BINARIES]; /* FILE copies of FILE:DEST (malloc) */
 	size_t nbinaries;
 	bool run_scripts;
+	int prune;       /* 0: as the config says, 1: trace, -1: none */
+	bool explain;
 	int level;
 	struct pare_image_verify verify; /* inspection and tests (image_verify.h) */
 	int sbom_format; /* enum pare_sbom_format */

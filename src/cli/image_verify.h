@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "cli/cli.h"
+#include "image/build.h"
 #include "image/config.h"
 #include "inspect/inspect.h"
 
@@ -21,6 +22,9 @@ struct pare_image_verify {
 	struct pare_cli *cli;
 	bool skip_tests;
 	const char *skip_reason; /* why tests were skipped (set by the hook) */
+	/* the build's result: an image pruned with --prune=trace has passed
+	 * its tests on the final root already (not run a third time) */
+	const struct pare_image_build_result *res;
 	const char *allow[PARE_IMAGE_VERIFY_MAX_ALLOW];
 	size_t nallow;
 	/* results, for the final report */

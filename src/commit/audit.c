@@ -1,5 +1,6 @@
 /* apk audit: walk a root and compare it with the installed database. */
 #include "commit/audit.h"
+#include "db/pruned.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -21,6 +22,7 @@ struct audit {
 	struct pare_arena arena;
 	struct pare_map seen;   /* files found on disk */
 	struct pare_map walked; /* directories read */
+	struct pare_prune_record pruned; /* files removed below their packages */
 	char path[PARE_PATH_MAX + 2];
 };
 
@@ -191,7 +193,7 @@ static void report_missing(struct audit *a)
 				continue;
 			char p[PARE_PATH_MAX + 1];
 			snprintf(p, sizeof(p), "%.*s", (int)f->path.len, f->path.ptr);
-			report(a, 'X', p, f);
+			report(a, pare_prune_record_find(&a->pruned, f->path) ? 'P' : 'X', p, f);
 		}
 	}
 }
@@ -206,15 +208,19 @@ int pare_audit(struct pare_root *root, const struct pare_db_installed *db,
 	pare_arena_init(&a.arena, 65536, 0);
 	pare_map_init(&a.seen);
 	pare_map_init(&a.walked);
+	pare_prune_record_init(&a.pruned);
 	int fd = openat(root->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int r = fd < 0 ? pare_error_set(err, -errno, "cannot read the root: %s", strerror(errno))
 		       : 0;
-	if (fd >= 0) {
+	if (fd >= 0 && (r = pare_prune_record_read(&a.pruned, root, err)) < 0)
+		close(fd);
+	else if (fd >= 0) {
 		walk(&a, fd, 0, 0);
 		report_missing(&a);
 	}
 	pare_map_release(&a.seen);
 	pare_map_release(&a.walked);
+	pare_prune_record_release(&a.pruned);
 	pare_arena_release(&a.arena);
 	return r;
 }

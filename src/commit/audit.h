@@ -6,7 +6,8 @@
  * database lists and checks every listed file ('U'; etc/ is left to
  * BACKUP).  FULL walks the whole root: unlisted files 'A', unlisted
  * directories 'd' (recursed into) and listed files checked.  In every mode
- * a listed file of a walked directory that is missing is 'X'; with
+ * a listed file of a walked directory that is missing is 'X', or 'P' when
+ * the prune record (db/pruned.h, lib/apk/db/pruned) lists it; with
  * check_permissions a listed file whose mode or owner differs is 'M'.
  * Paths are reported relative to the root, directories with a trailing '/'.
  * Nothing follows a symlink: the walk opens each directory with O_NOFOLLOW

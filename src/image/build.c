@@ -106,7 +106,7 @@ static int dir_is_empty(const char *path)
 	return empty;
 }
 
-static int keep_temp_root(struct pare_image_build_result *res, const char *path)
+int pib_keep_temp(struct pare_image_build_result *res, const char *path)
 {
 	char **nv = realloc(res->temp_roots, (res->ntemp_roots + 1) * sizeof(*nv));
 	if (!nv)
@@ -142,7 +142,7 @@ static int make_root(struct pib_arch *a, struct pare_error *err)
 		if (!mkdtemp(path))
 			return pare_error_set(err, -errno, "%s: cannot create: %s", path,
 					      strerror(errno));
-		if (keep_temp_root(a->res, path) < 0)
+		if (pib_keep_temp(a->res, path) < 0)
 			return pare_error_set(err, -ENOMEM, "out of memory");
 		chmod(path, 0755);
 	}
@@ -596,6 +596,12 @@ static int sbom_pkg(struct pib_arch *a, const struct pib_pkg *p, struct pare_sbo
 	}
 	s->depends = deps;
 	s->ndepends = nd;
+	const struct pare_image_build_prune *pr = a->img->prune;
+	for (size_t i = 0; pr && pr->kept && i < pr->npkgs; i++)
+		if (pare_slice_eq_cstr(e->name, pr->pkgs[i].name)) {
+			s->pruned = pr->pkgs[i].removed;
+			s->npruned = pr->pkgs[i].removed_files;
+		}
 	return 0;
 }
 
@@ -736,6 +742,8 @@ static int build_arch(const struct pare_image_build_opts *o, const struct pare_i
 		goto out; /* pare image lock: the solve is all */
 	if (r == 0)
 		r = install_and_verify(&a, err);
+	if (r == 0 && !o->no_prune && (o->prune_trace || cfg->prune_trace))
+		r = pib_prune(&a, err);
 	if (r == 0)
 		r = write_image(&a, l, err);
 	if (r == 0)

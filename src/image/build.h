@@ -117,6 +117,8 @@ struct pare_image_build_opts {
 	int level;                  /* gzip level; 0: the layer default */
 	const char *os_version;     /* VERSION_ID of a generated os-release; NULL: "0" */
 	const char *tool;           /* SBOM creator ("pare 0.1.0"); NULL: "pare" */
+	bool prune_trace;           /* --prune=trace (also the config's prune: trace) */
+	bool no_prune;              /* --prune=none: overrides the config */
 	/* Called per architecture once its layer, config and manifest are
 	 * written and before index.json (so a failure leaves no image): the
 	 * staged root and the config (pare inspect, the config's tests).  A
@@ -146,8 +148,34 @@ struct pare_image_build_share {
 	uint64_t files;
 };
 
+/* --prune=trace (image/prune.h): what was removed, per package. */
+#define PARE_IMAGE_PRUNE_TOP 10
+struct pare_image_build_prune_pkg {
+	const char *name;              /* "" : files no package owns */
+	uint64_t kept_bytes, removed_bytes;
+	size_t kept_files, removed_files;
+	const char *top[PARE_IMAGE_PRUNE_TOP]; /* largest removed files */
+	uint64_t top_bytes[PARE_IMAGE_PRUNE_TOP];
+	size_t ntop;
+	const char **removed;          /* every removed path, sorted (for the SBOM) */
+};
+
+struct pare_image_build_prune {
+	bool kept;                     /* the pruned root passed its tests and is the image */
+	bool tests_done;               /* the final root already passed the tests */
+	size_t tests_run;
+	uint64_t bytes_before, bytes_after;
+	size_t files_before, files_after;
+	size_t traced, by_rule, by_elf, by_link; /* kept files by first reason */
+	struct pare_image_build_prune_pkg *pkgs; /* removed bytes desc */
+	size_t npkgs;
+	const char *failed_test;       /* !kept: the test that failed on the pruned root */
+	const char *missing_file;      /* !kept: the removed file it names, or NULL */
+};
+
 struct pare_image_build_image {
 	struct pare_image_arch arch;
+	struct pare_image_build_prune *prune; /* NULL: not pruned */
 	const char *root;        /* the staging root (gone after release unless kept) */
 	struct pare_oci_desc manifest;
 	struct pare_oci_layer layer;

@@ -116,4 +116,11 @@ int pib_shares(struct pib_arch *a, struct pare_error *err);
  * tzdata, CA bundle), added to a->needs with their reasons. */
 int pib_runtime_needs(struct pib_arch *a, struct pare_error *err);
 
+/* build_prune.c: --prune=trace (image/prune.h) after the install, before
+ * the layer: trace the tests, remove what nothing needs, run the tests on
+ * the pruned root, and put everything back when one fails. */
+int pib_prune(struct pib_arch *a, struct pare_error *err);
+/* build.c: remove path when the result is released. */
+int pib_keep_temp(struct pare_image_build_result *res, const char *path);
+
 #endif

@@ -936,6 +936,27 @@ static int k_test(struct cctx *x, const struct ynode *v, void *obj)
 	return r;
 }
 
+static int k_prune(struct cctx *x, const struct ynode *v, void *obj)
+{
+	const char *mode;
+	int r = get_nonempty(x, v, "prune", &mode);
+	if (r == 0 && strcmp(mode, "trace") != 0 && strcmp(mode, "none") != 0)
+		r = fail_at(x, v, -PARE_E_FORMAT, "'prune' must be trace or none, not '%s'", mode);
+	if (r == 0)
+		x->c->prune_trace = strcmp(mode, "trace") == 0;
+	return r;
+}
+
+static int k_keep(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return str_list(x, v, "keep", &x->c->keep, &x->c->nkeep);
+}
+
+static int k_keep_packages(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return str_list(x, v, "keep-packages", &x->c->keep_packages, &x->c->nkeep_packages);
+}
+
 static int k_include(struct cctx *x, const struct ynode *v, void *obj)
 {
 	(void)obj;
@@ -957,6 +978,9 @@ static const struct key_rule top_rules[] = {
 	{ "volumes", k_volumes },
 	{ "test", k_test },
 	{ "include", k_include },
+	{ "prune", k_prune },
+	{ "keep", k_keep },
+	{ "keep-packages", k_keep_packages },
 	{ "layering", NULL },
 	{ "format", NULL },
 	{ "certificates", NULL },

@@ -193,6 +193,13 @@ struct pare_image_config {
 	struct pare_image_test *tests; /* test: (pare's extension) */
 	size_t ntests;
 	bool has_tests;                /* the key was present (even empty) */
+	/* pare's extension (image/prune.h): `prune: trace` (or `none`),
+	 * `keep:` globs never pruned, `keep-packages:` packages never pruned */
+	bool prune_trace;
+	const char **keep;
+	size_t nkeep;
+	const char **keep_packages;
+	size_t nkeep_packages;
 };
 
 #define PARE_IMAGE_CONFIG_MAX_INCLUDES 8

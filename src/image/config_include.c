@@ -104,6 +104,11 @@ int pare_image_config_merge_base(struct pare_image_config *c, struct pare_error 
 	if (r == 0)
 		r = cat(c, &c->volumes, &c->nvolumes, b->volumes, b->nvolumes, sizeof(*b->volumes));
 	if (r == 0)
+		r = cat(c, &c->keep, &c->nkeep, b->keep, b->nkeep, sizeof(*b->keep));
+	if (r == 0)
+		r = cat(c, &c->keep_packages, &c->nkeep_packages, b->keep_packages,
+			b->nkeep_packages, sizeof(*b->keep_packages));
+	if (r == 0)
 		r = kv_merge(c, &c->environment, &c->nenvironment, b->environment,
 			     b->nenvironment);
 	if (r == 0)

@@ -235,10 +235,16 @@ static void apk_details(struct sb *s, json_t *p, const struct pare_sbom_package 
 		if (pare_buf_appendf(b, "built from the origin package %s", pk->origin) == 0)
 			jb_set(&s->b, p, "sourceInfo", jb_str(&s->b, b->data));
 	}
-	if (pk->identity) {
-		pare_buf_reset(b);
-		if (pare_buf_appendf(b, "apk package identity %s", pk->identity) == 0)
-			jb_set(&s->b, p, "comment", jb_str(&s->b, b->data));
+	if (pk->identity || pk->npruned) {
+		struct pare_buf c;
+		pare_buf_init(&c, PARE_SBOM_MAX_PRUNED_TEXT);
+		int r = pk->identity ? pare_buf_appendf(&c, "apk package identity %s", pk->identity)
+				     : 0;
+		if (r == 0 && pk->npruned)
+			r = pare_sbom_pruned_text(pk, &c, pk->identity ? "; " : "");
+		if (r == 0)
+			jb_set(&s->b, p, "comment", jb_str(&s->b, c.data));
+		pare_buf_release(&c);
 	}
 	jb_set(&s->b, p, "primaryPackagePurpose", jb_str(&s->b, "APPLICATION"));
 	if (pare_sbom_apk_purl(s->o, pk, b) == 0)
@@ -410,5 +416,15 @@ int pare_sbom_write(const struct pare_sbom_opts *o, const struct pare_sbom_packa
 	if (r == 0)
 		r = pare_oci_write_file(path, text, len, err);
 	free(text);
+	return r;
+}
+
+int pare_sbom_pruned_text(const struct pare_sbom_package *pk, struct pare_buf *b, const char *sep)
+{
+	int r = pare_buf_appendf(b, "%spartially installed: %zu file%s pruned by pare image build "
+				 "--prune=trace (lib/apk/db/pruned):", sep, pk->npruned,
+				 pk->npruned == 1 ? "" : "s");
+	for (size_t i = 0; r == 0 && i < pk->npruned; i++)
+		r = pare_buf_appendf(b, " /%s", pk->pruned[i]);
 	return r;
 }

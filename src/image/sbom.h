@@ -47,6 +47,11 @@ struct pare_sbom_package {
 	const char *file_sha256; /* hex SHA-256 of the .apk file; NULL */
 	const char *const *depends; /* dependency atoms or plain names */
 	size_t ndepends;
+	/* files removed by --prune=trace (image/prune.h): the package is
+	 * partially installed; SPDX: in its comment, CycloneDX: the property
+	 * pare:pruned (root-relative paths, sorted) */
+	const char *const *pruned;
+	size_t npruned;
 };
 
 enum pare_sbom_format {

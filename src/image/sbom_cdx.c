@@ -89,6 +89,19 @@ static json_t *metadata(struct cdx *c)
 	return m;
 }
 
+static void cdx_pruned(struct cdx *c, json_t *props, const struct pare_sbom_package *pk)
+{
+	struct pare_buf b;
+	pare_buf_init(&b, PARE_SBOM_MAX_PRUNED_TEXT);
+	if (pare_sbom_pruned_text(pk, &b, "") == 0) {
+		json_t *pp = json_object();
+		jb_set(&c->b, pp, "name", jb_str(&c->b, "pare:pruned"));
+		jb_set(&c->b, pp, "value", jb_str(&c->b, b.data));
+		jb_push(&c->b, props, pp);
+	}
+	pare_buf_release(&b);
+}
+
 static json_t *component(struct cdx *c, size_t i)
 {
 	const struct pare_sbom_package *pk = &c->pkgs[i];
@@ -139,6 +152,8 @@ static json_t *component(struct cdx *c, size_t i)
 			jb_set(&c->b, po, "value", jb_str(&c->b, pk->origin));
 			jb_push(&c->b, props, po);
 		}
+		if (pk->npruned)
+			cdx_pruned(c, props, pk);
 		jb_set(&c->b, p, "properties", props);
 	}
 	return p;

@@ -16,4 +16,8 @@ int pare_sbom_render_cyclonedx(const struct pare_sbom_opts *o,
 			       const struct pare_sbom_package *pkgs, size_t n, char **out,
 			       size_t *len, struct pare_error *err);
 
+/* sbom.c: "partially installed: N files pruned ...: /a /b" after sep. */
+#define PARE_SBOM_MAX_PRUNED_TEXT (16u * 1024u * 1024u)
+int pare_sbom_pruned_text(const struct pare_sbom_package *pk, struct pare_buf *b, const char *sep);
+
 #endif

@@ -49,6 +49,7 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "image/config.h"
+#include "image/trace.h"
 
 #define PARE_IMAGE_TEST_LABEL "dev.pare.image.tests"
 #define PARE_IMAGE_TEST_TIMEOUT 30u        /* seconds */
@@ -73,6 +74,10 @@ struct pare_image_test_opts {
 	const char *runc;        /* NULL: "runc" from PATH */
 	const char *tmp_dir;     /* NULL: $TMPDIR or /tmp */
 	const struct pare_log *log; /* one line per test; may be NULL */
+	/* When set, every file the runs open, execute or map is recorded
+	 * (image/trace.h, started on the run's private overlay; refused
+	 * when the overlay cannot be mounted). */
+	struct pare_trace *trace;
 };
 
 struct pare_image_test_result {

@@ -530,7 +530,14 @@ static int setup(struct runner *x, struct pare_error *err)
 	x->has_tmp = snprintf(tmp, sizeof(tmp), "%s/tmp", x->o->root) < (int)sizeof(tmp) &&
 		     lstat(tmp, &st) == 0 && S_ISDIR(st.st_mode);
 	int rc = x->o->user && *x->o->user ? find_user(x, x->o->user, err) : 0;
-	return rc == 0 ? make_rootfs(x, err) : rc;
+	if (rc == 0)
+		rc = make_rootfs(x, err);
+	if (rc == 0 && x->o->trace && !x->mounted)
+		rc = pare_error_set(err, -PARE_E_UNSUPPORTED, "%s: tracing the tests needs an "
+				    "overlay mount of the image root (run as root)", x->rootfs);
+	if (rc == 0 && x->o->trace)
+		rc = pare_trace_start(x->o->trace, x->rootfs, err);
+	return rc;
 }
 
 static void cleanup(struct runner *x)
@@ -538,6 +545,11 @@ static void cleanup(struct runner *x)
 	for (size_t i = 0; i < x->ndaemons; i++)
 		stop(x, x->did[i], x->dpid[i]);
 	x->ndaemons = 0;
+	if (x->o->trace && x->o->trace->fd >= 0) {
+		struct pare_error terr = { 0 };
+		if (pare_trace_stop(x->o->trace, &terr) < 0 && x->o->log)
+			pare_log_msg(x->o->log, PARE_LOG_WARNING, "%s", terr.msg);
+	}
 	if (x->mounted)
 		umount2(x->rootfs, MNT_DETACH);
 	if (!x->dir[0])
@@ -590,6 +602,8 @@ int pare_image_test_run(const struct pare_image_test_opts *o, struct pare_image_
 					 t->timeout ? t->timeout : PARE_IMAGE_TEST_TIMEOUT, res, err);
 		if (rc == 0 && !t->daemon)
 			judge(x, t, res);
+		if (rc == 0 && o->trace)
+			rc = pare_trace_drain(o->trace, err);
 		r->n = i + 1;
 		log_result(o, res);
 	}

@@ -284,6 +284,27 @@ static void write_text(const char *path, const char *text)
 
 /* include: the base first, this file on top; relative to this file; a loop
  * ends at the depth bound with a message. */
+static void test_prune_keys(void **state)
+{
+	(void)state;
+	struct pare_image_config c;
+	struct pare_error err = { 0 };
+	const char *text = "prune: trace\nkeep: [/usr/lib/python3*/json/*, usr/share/x]\n"
+			   "keep-packages: [tzdata]\n";
+	assert_int_equal(pare_image_config_parse(&c, "t", pare_slice_from(text), &err), 0);
+	assert_true(c.prune_trace);
+	assert_int_equal(c.nkeep, 2);
+	assert_string_equal(c.keep[0], "/usr/lib/python3*/json/*");
+	assert_int_equal(c.nkeep_packages, 1);
+	assert_string_equal(c.keep_packages[0], "tzdata");
+	pare_image_config_release(&c);
+	assert_int_equal(pare_image_config_parse(&c, "t", pare_slice_from("prune: none\n"), &err), 0);
+	assert_false(c.prune_trace);
+	pare_image_config_release(&c);
+	parse_fails("prune: all\n", -PARE_E_FORMAT, "'prune' must be trace or none");
+	parse_fails("keep: usr\n", -PARE_E_FORMAT, "'keep' must be a list");
+}
+
 static void test_include(void **state)
 {
 	(void)state;
@@ -445,7 +466,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_app_strip),      cmocka_unit_test(test_minimal_and_empty),
 		cmocka_unit_test(test_missing_file),   cmocka_unit_test(test_typos_suggest),
 		cmocka_unit_test(test_wrong_types),    cmocka_unit_test(test_bad_octal),
-		cmocka_unit_test(test_packages_checked), cmocka_unit_test(test_unsupported), cmocka_unit_test(test_include), cmocka_unit_test(test_render_roundtrip),
+		cmocka_unit_test(test_packages_checked), cmocka_unit_test(test_unsupported), cmocka_unit_test(test_include), cmocka_unit_test(test_render_roundtrip), cmocka_unit_test(test_prune_keys),
 		cmocka_unit_test(test_yaml_hostile),   cmocka_unit_test(test_split_command),
 		cmocka_unit_test(test_distance),       cmocka_unit_test(test_arch_lookup),
 	};
