@@ -182,7 +182,7 @@ static int read_in(const struct pare_build_opts *o, const char *work, const char
 	if (null >= 0)
 		close(null);
 	if (e < 0)
-		return pare_error_prefix(err, e, "%s: reading the recipe", r->file);
+		return pare_error_prefix(err, e, "%s: reading the recipe: ", r->file);
 	struct pare_buf buf;
 	pare_buf_init(&buf, PARE_RECIPE_MAX_DUMP);
 	pare_build_pathf(p, sizeof(p), "%s/vars", meta);
@@ -225,7 +225,7 @@ static int sources(const struct pare_build_opts *o, const char *dir, const char 
 		pare_build_pathf(p, sizeof(p), "%s/%s", sd, r->sources[i].name);
 		e = pare_build_unpack(p, src, PARE_SANDBOX_UID_BASE, PARE_SANDBOX_UID_BASE, 0, err);
 		if (e < 0)
-			pare_error_prefix(err, e, "%s", r->file);
+			pare_error_prefix(err, e, "%s: ", r->file);
 	}
 	*sde = r->source_date_epoch >= 0 ? r->source_date_epoch : newest;
 	return e;
@@ -283,7 +283,7 @@ static int build_root(const struct pare_build_opts *o, const char *root,
 	if (e == 0)
 		e = pare_build_root_install(&ro, &st, err);
 	res->root_pkgs = st.npkgs;
-	return e < 0 ? pare_error_prefix(err, e, "%s", r->file) : 0;
+	return e < 0 ? pare_error_prefix(err, e, "%s: ", r->file) : 0;
 }
 
 static double now_s(void)
@@ -330,7 +330,7 @@ static int compile(const struct pare_build_opts *o, const char *dir, const char 
 		       err);
 	if (fd != o->log_fd)
 		close(fd);
-	return e < 0 ? pare_error_prefix(err, e, "%s: build failed", r->file) : 0;
+	return e < 0 ? pare_error_prefix(err, e, "%s: build failed: ", r->file) : 0;
 }
 
 static int build_in(const struct pare_build_opts *o, const char *dir, const char *work,

@@ -302,7 +302,7 @@ static int write_one(const struct pare_build_pkg_opts *o, struct pare_build_pkg_
 	if (r == 0)
 		r = pare_mkpkg(&mo, out, err);
 	if (r < 0)
-		pare_error_prefix(err, r, "%s: package %s", o->r->file, p->name);
+		pare_error_prefix(err, r, "%s: package %s: ", o->r->file, p->name);
 	struct stat st;
 	if (r == 0 && stat(out, &st) == 0) {
 		struct pare_build_pkg_out *po = &res->pkgs[res->npkgs++];

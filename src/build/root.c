@@ -70,7 +70,7 @@ static int universe(struct broot *b, struct pare_error *err)
 		if (r == 0)
 			r = pare_universe_dep(&b->u, &d, &b->world[i], err);
 		if (r < 0)
-			return pare_error_prefix(err, r, "build root: '%s'", b->o->world[i]);
+			return pare_error_prefix(err, r, "build root: '%s': ", b->o->world[i]);
 	}
 	return pare_universe_finalize(&b->u, err);
 }
@@ -132,7 +132,7 @@ static int commit(struct broot *b, struct pare_root *root, struct pare_build_roo
 		r = pare_error_set(err, -EIO, "build root: %u packages failed to install",
 				   res.errors - res.script_errors);
 	if (r < 0)
-		pare_error_prefix(err, r, "build root %s", b->o->root);
+		pare_error_prefix(err, r, "build root %s: ", b->o->root);
 	st->npkgs = res.npkgs;
 	st->installed_size = res.installed_size;
 	pare_db_triggers_release(&tr);

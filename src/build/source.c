@@ -110,7 +110,7 @@ static int download(const struct pare_recipe *rc, const struct pare_recipe_sourc
 		struct pare_http_request req = { .url = s->url, .max_bytes = PARE_BUILD_MAX_SOURCE };
 		r = pare_http_get_file(&h, &req, &f, NULL, err);
 		if (r < 0)
-			pare_error_prefix(err, r, "%s: source %s", rc->file, s->name);
+			pare_error_prefix(err, r, "%s: source %s: ", rc->file, s->name);
 		char hex[129] = "";
 		if (r == 0 && lseek(f.fd, 0, SEEK_SET) == 0)
 			r = hash_fd_copy(f.fd, -1, PARE_BUILD_MAX_SOURCE, hex, err, s->url);

@@ -153,7 +153,7 @@ static int entry(struct unpack *u, struct archive_entry *e, struct pare_error *e
 		return 0;
 	int r = pare_path_check_name(pare_slice_from(name), err);
 	if (r < 0)
-		return pare_error_prefix(err, r, "%s", u->archive);
+		return pare_error_prefix(err, r, "%s: ", u->archive);
 	mode_t mode = archive_entry_perm(e) & 0777;
 	if (archive_entry_hardlink(e))
 		return link_entry(u, e, name, true, err);
