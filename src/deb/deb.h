@@ -162,8 +162,10 @@ struct pare_deb {
 
 /* Called for each data entry.  For a regular file `content` streams its
  * bytes (the visitor may read all, part or none of it); for other types it
- * is NULL.  e stays valid until the struct pare_deb is released.  A
- * non-zero return stops the read and is returned (fill err). */
+ * is NULL.  e is valid during the call (the same data is in d->entries
+ * afterwards; that array may move while the read goes on).  A non-zero
+ * return stops the read and is returned: fill err with "PATH: reason" and
+ * the reader prefixes "NAME: data.tar.xz: ". */
 typedef int (*pare_deb_visit_fn)(void *ctx, const struct pare_deb_entry *e,
 				 struct pare_istream *content, struct pare_error *err);
 
