@@ -139,6 +139,8 @@ int pare_build_env(const char *arch, int64_t sde, unsigned jobs, char **env, cha
 		{ "CHOST", chost_of(arch) },
 		{ "JOBS", jobs_s },
 		{ "MAKEFLAGS", mk },
+		{ "CC", "gcc" },
+		{ "CXX", "g++" },
 		{ "CFLAGS", PARE_BUILD_CFLAGS },
 		{ "CXXFLAGS", PARE_BUILD_CFLAGS },
 		{ "CPPFLAGS", "" },

@@ -22,8 +22,8 @@
  * moves paths from $pkgdir to $subpkgdir, as abuild's.
  *
  * The environment (pare_build_env): PATH, HOME=/tmp, TMPDIR=/tmp, LC_ALL=C,
- * TZ=UTC, SOURCE_DATE_EPOCH, CARCH, CHOST, JOBS, MAKEFLAGS=-jJOBS and the
- * hardened flags below; nothing from the caller's environment.
+ * TZ=UTC, SOURCE_DATE_EPOCH, CARCH, CHOST, JOBS, MAKEFLAGS=-jJOBS, CC=gcc,
+ * CXX=g++ and the hardened flags below; nothing from the caller's environment.
  */
 #ifndef PARE_BUILD_DRIVER_H
 #define PARE_BUILD_DRIVER_H

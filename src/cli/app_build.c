@@ -39,8 +39,8 @@ static const struct pare_option build_options[] = {
 	PARE_CLI_OPT("shell", 0, PARE_OPT_ARG, "FILE", B_SHELL,
 		     "Static shell used to read recipes (default: /bin/busybox)"),
 	PARE_CLI_OPT("jobs", 'j', PARE_OPT_ARG, "N", B_JOBS, "Parallel jobs inside the build (2)"),
-	PARE_CLI_OPT("base", 0, PARE_OPT_ARG, "ATOM", B_BASE,
-		     "The build root's base package (default: build-base)"),
+	PARE_CLI_OPT("base", 0, PARE_OPT_ARG, "ATOMS", B_BASE,
+		     "The build root's base packages, blank- or comma-separated (default: build-base)"),
 	{ 0 },
 };
 
@@ -216,17 +216,23 @@ static int build_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		.keys = keys.keys, .allow_untrusted = cli->opts.allow_untrusted,
 		.log = &cli->log, .tmp_dir = getenv("TMPDIR"),
 	};
-	const char *base = b->base;
+	const char *base_v[64];
+	size_t nbase = 0;
+	char *base_copy = b->base ? strdup(b->base) : NULL;
+	for (char *save = NULL, *w = base_copy ? strtok_r(base_copy, " ,", &save) : NULL;
+	     w && nbase < 64; w = strtok_r(NULL, " ,", &save))
+		base_v[nbase++] = w;
 	const char *srcdest = b->srcdest ? b->srcdest : getenv("SRCDEST");
 	struct pare_build_opts o = {
 		.out_dir = b->out ? b->out : "packages", .key = b->key ? &key : NULL,
 		.keyname = keyname, .repo_cfg = &rc, .arch = cli->opts.arch,
 		.srcdest = srcdest ? srcdest : "/var/cache/distfiles", .offline = b->offline, .work_base = b->workdir,
-		.shell = b->shell, .base_world = base ? &base : NULL, .nbase_world = base ? 1 : 0,
+		.shell = b->shell, .base_world = nbase ? base_v : NULL, .nbase_world = nbase,
 		.keep_work = b->keep, .jobs = b->jobs, .log_fd = cli->opts.verbosity > 1 ? 2 : -1,
 		.log = &cli->log,
 	};
 	int status = b->plan ? plan(b, cli, &o, argc, argv) : build_all(b, cli, &o, argc, argv);
+	free(base_copy);
 	pare_privkey_release(&key);
 	pare_cli_keys_release(&keys);
 	return status;
