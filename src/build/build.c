@@ -178,7 +178,7 @@ static int read_in(const struct pare_build_opts *o, const char *work, const char
 	};
 	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (e == 0)
-		e = run_driver(o, vroot, b, 3, "vars", false, 0, null >= 0 ? null : 2, err);
+		e = run_driver(o, vroot, b, 3, "vars", false, -1, null >= 0 ? null : 2, err);
 	if (null >= 0)
 		close(null);
 	if (e < 0)

@@ -63,6 +63,7 @@ const char pare_build_driver_sh[] =
 	"\tdbgdir=$pkgbase/$pkgname-dbg\n"
 	"\tfind \"$pkgbase\" -type f ! -path \"$dbgdir/*\" | LC_ALL=C sort >\"$meta/files\"\n"
 	"\twhile IFS= read -r f; do\n"
+	"\t\tcase $f in *.a) strip --strip-debug \"$f\"; continue;; esac\n"
 	"\t\t[ \"$(od -An -tx1 -N4 \"$f\" | tr -d ' \\n')\" = 7f454c46 ] || continue\n"
 	"\t\tcase $(od -An -tx1 -j16 -N1 \"$f\" | tr -d ' \\n') in 02|03) ;; *) continue;; esac\n"
 	"\t\trel=${f#\"$pkgbase\"/*/}\n"
@@ -147,6 +148,8 @@ int pare_build_env(const char *arch, int64_t sde, unsigned jobs, char **env, cha
 		{ "LDFLAGS", PARE_BUILD_LDFLAGS },
 	};
 	for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++) {
+		if (sde < 0 && !strcmp(kv[i][0], "SOURCE_DATE_EPOCH"))
+			continue; /* reading a recipe: only the recipe may set it */
 		int r = put(env, &n, store, size, &used, kv[i][0], kv[i][1]);
 		if (r < 0)
 			return r;

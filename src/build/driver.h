@@ -40,7 +40,7 @@
 
 extern const char pare_build_driver_sh[];
 
-/* Fill env (at most PARE_BUILD_ENV_MAX entries, NULL-terminated) with
+/* Fill env (SOURCE_DATE_EPOCH only when sde >= 0; at most PARE_BUILD_ENV_MAX entries, NULL-terminated) with
  * strings kept in store (size bytes). */
 int pare_build_env(const char *arch, int64_t sde, unsigned jobs, char **env, char *store,
 		   size_t size);

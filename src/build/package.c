@@ -2,6 +2,7 @@
 #include "build/package.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "apk/mkpkg.h"
 #include "base/rootpath.h"
 #include "build/tree.h"
+#include "elf/elf.h"
 #include "elf/sca.h"
 #include "io/atomic.h"
 #include "split/split.h"
@@ -264,6 +266,56 @@ struct one_pkg {
 	bool has_files;
 };
 
+/* The SONAME of the ELF file at path, or NULL. */
+static const char *soname_of(const char *path, struct pare_arena *a)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct pare_elf e;
+	pare_elf_init(&e);
+	const char *so = NULL;
+	if (pare_elf_parse_fd(&e, fd, path, NULL) == 0 && e.soname)
+		so = pare_arena_strdup(a, pare_slice_from(e.soname));
+	pare_elf_release(&e);
+	close(fd);
+	return so;
+}
+
+/* A lib*.so link whose target another package of this build holds (a -dev
+ * package's link to the runtime library): depend on that library's
+ * so: name, which SCA cannot see from this package alone. */
+static int link_deps(const struct pare_build_pkg_opts *o, struct pare_build_pkg_result *res,
+		     struct one_pkg *p, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < p->tree.n; i++) {
+		const struct pare_build_tent *t = &p->tree.v[i];
+		const char *base = strrchr(t->path, '/');
+		base = base ? base + 1 : t->path;
+		if (!S_ISLNK(t->mode) || strncmp(base, "lib", 3) || !strstr(base, ".so"))
+			continue;
+		char link[PARE_PATH_MAX], target[PARE_PATH_MAX], rel[PARE_PATH_MAX];
+		if (pare_build_pathf(link, sizeof(link), "%s/%s", p->dir, t->path) < 0)
+			continue;
+		ssize_t k = readlink(link, target, sizeof(target) - 1);
+		if (k <= 0 || memchr(target, '/', (size_t)k))
+			continue; /* only links within the directory */
+		target[k] = '\0';
+		int dl = (int)(base - t->path);
+		for (size_t j = 0; j < n; j++) {
+			if (pare_build_pathf(rel, sizeof(rel), "%s/%s/%.*s%s", o->pkgbase, names[j], dl,
+					     t->path, target) < 0)
+				continue;
+			const char *so = strcmp(names[j], p->name) ? soname_of(rel, &res->arena) : NULL;
+			char dep[512];
+			snprintf(dep, sizeof(dep), "so:%s", so ? so : "");
+			if (so && pare_strlist_add(&p->res.depends, &res->arena, pare_slice_from(dep)) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 static int analyse(const struct pare_build_pkg_opts *o, struct pare_build_pkg_result *res,
 		   struct one_pkg *p, bool is_main, struct pare_error *err)
 {
@@ -374,6 +426,9 @@ int pare_build_package(const struct pare_build_pkg_opts *o, struct pare_build_pk
 	}
 	for (size_t i = 0; r == 0 && i < n; i++)
 		r = analyse(o, res, &v[i], i == 0, err);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (link_deps(o, res, &v[i], names, n) < 0)
+			r = pare_error_set(err, -ENOMEM, "out of memory");
 	if (r == 0 && so_providers(o, res, v, n) < 0)
 		r = pare_error_set(err, -ENOMEM, "out of memory");
 	if (r == 0 && res->lint.nerrors)

@@ -112,8 +112,13 @@ static int download(const struct pare_recipe *rc, const struct pare_recipe_sourc
 		if (r < 0)
 			pare_error_prefix(err, r, "%s: source %s: ", rc->file, s->name);
 		char hex[129] = "";
-		if (r == 0 && lseek(f.fd, 0, SEEK_SET) == 0)
-			r = hash_fd_copy(f.fd, -1, PARE_BUILD_MAX_SOURCE, hex, err, s->url);
+		int rd = r == 0 ? openat(f.dirfd, f.tmpname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+		if (r == 0 && rd < 0)
+			r = pare_error_set(err, -errno, "%s: %s", f.tmpname, strerror(errno));
+		if (rd >= 0) {
+			r = hash_fd_copy(rd, -1, PARE_BUILD_MAX_SOURCE, hex, err, s->url);
+			close(rd);
+		}
 		if (r == 0 && strcmp(hex, s->sha512))
 			r = pare_error_set(err, -PARE_E_INTEGRITY, "%s: source %s (%s): sha512 "
 					   "mismatch: the recipe says %s, the download has %s",
