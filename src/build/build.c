@@ -215,7 +215,8 @@ static int sources(const struct pare_build_opts *o, const char *dir, const char 
 		e = sub(src, sizeof(src), work, "src", true, PARE_SANDBOX_UID_BASE, err);
 	const char *srcdest = o->srcdest;
 	struct pare_build_src_opts so = { .recipe_dir = dir, .srcdest = srcdest, .out_dir = sd,
-					  .log = o->log, .offline = o->offline };
+					  .log = o->log, .offline = o->offline,
+					  .debian_source = o->debian_sources ? r->pkgname : NULL };
 	int64_t newest = 0;
 	if (e == 0)
 		e = pare_build_sources_get(r, &so, &newest, err);
@@ -333,6 +334,25 @@ static int compile(const struct pare_build_opts *o, const char *dir, const char 
 	return e < 0 ? pare_error_prefix(err, e, "%s: build failed: ", r->file) : 0;
 }
 
+/* What the split functions set (driver: /build/meta/sub.NAME). */
+static int read_subs(const char *work, struct pare_recipe *r, struct pare_error *err)
+{
+	int e = 0;
+	for (size_t i = 0; e == 0 && i < r->nsubpkgs; i++) {
+		struct pare_recipe_subpkg *sp = &r->subpkgs[i];
+		char p[PARE_PATH_MAX];
+		if (!sp->func || pare_build_pathf(p, sizeof(p), "%s/meta/sub.%s", work, sp->name) < 0)
+			continue;
+		struct pare_buf buf;
+		pare_buf_init(&buf, PARE_RECIPE_MAX_DUMP);
+		e = read_dump(p, &buf, err);
+		if (e == 0)
+			e = pare_recipe_parse_sub(r, sp, pare_buf_slice(&buf), err);
+		pare_buf_release(&buf);
+	}
+	return e;
+}
+
 static int build_in(const struct pare_build_opts *o, const char *dir, const char *work,
 		    struct pare_recipe *r, struct pare_build_result *res, struct pare_error *err)
 {
@@ -352,6 +372,8 @@ static int build_in(const struct pare_build_opts *o, const char *dir, const char
 	if (e == 0)
 		e = compile(o, dir, work, r, res, err);
 	res->seconds_build = now_s() - t1;
+	if (e == 0)
+		e = read_subs(work, r, err);
 	pare_build_pathf(pkg, sizeof(pkg), "%s/pkg", work);
 	pare_build_pathf(sd, sizeof(sd), "%s/sources", work);
 	struct utsname u;

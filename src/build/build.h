@@ -50,6 +50,7 @@ struct pare_build_opts {
 	const char *arch;             /* apk arch; NULL: the host's */
 	const char *srcdest;          /* NULL: $SRCDEST or none */
 	bool offline;
+	bool debian_sources;          /* try Debian's source archive (source.h) */
 	const char *work_base;        /* NULL: /var/tmp */
 	const char *shell;            /* NULL: /bin/busybox */
 	const char *const *base_world;/* NULL: { "build-base" } */

@@ -92,7 +92,9 @@ const char pare_build_driver_sh[] =
 	"\tsubpkgname=${s%%:*}; f=${s#*:}; f=${f%%:*}\n"
 	"\tsubpkgdir=$pkgbase/$subpkgname\n"
 	"\tmkdir -p \"$subpkgdir\"\n"
-	"\t(run \"$f\")\n"
+	"\t(depends=; provides=; install_if=; pkgdesc=; run \"$f\"\n"
+	"\t printf 'v:depends=%s\\000v:pkgdesc=%s\\000v:provides=%s\\000v:install_if=%s\\000' "
+	"\"$depends\" \"$pkgdesc\" \"$provides\" \"$install_if\" >\"$meta/sub.$subpkgname\")\n"
 	"done\n"
 	"if ! has_opt '!strip'; then pare_strip; fi\n"
 	"echo '>>> done' >&2\n";

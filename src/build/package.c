@@ -170,8 +170,14 @@ static int pkginfo(const struct pare_build_pkg_opts *o, const char *name, bool i
 	const struct pare_recipe *r = o->r;
 	char desc[1024], num[32], iif[512];
 	const char *suffix = is_main ? NULL : pare_split_suffix_of(r->pkgname, name);
+	const struct pare_recipe_subpkg *sp = NULL;
+	for (size_t i = 0; !is_main && i < r->nsubpkgs; i++)
+		if (!strcmp(r->subpkgs[i].name, name))
+			sp = &r->subpkgs[i];
 	snprintf(desc, sizeof(desc), "%s%s%s%s", r->pkgdesc, is_main ? "" : " (",
 		 is_main ? "" : (suffix ? suffix + 1 : name), is_main ? "" : ")");
+	if (sp && sp->pkgdesc && *sp->pkgdesc)
+		snprintf(desc, sizeof(desc), "%s", sp->pkgdesc);
 	snprintf(num, sizeof(num), "%lld", (long long)(o->sde < 0 ? 0 : o->sde));
 	int e = set(pi, "pkgname", name, err);
 	if (e == 0) e = set(pi, "pkgver", r->version, err);
@@ -191,6 +197,11 @@ static int pkginfo(const struct pare_build_pkg_opts *o, const char *name, bool i
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)r->provider_priority);
 		if (e == 0 && r->has_provider_priority)
 			e = set(pi, "provider_priority", num, err);
+	}
+	if (e == 0 && sp) {
+		e = set_words(pi, "depend", &sp->depends, err);
+		if (e == 0) e = set_words(pi, "provides", &sp->provides, err);
+		if (e == 0) e = set_words(pi, "install_if", &sp->install_if, err);
 	}
 	const char *trig = suffix ? pare_split_install_if(suffix) : NULL;
 	if (e == 0 && trig) {

@@ -347,3 +347,28 @@ int pare_recipe_parse(struct pare_recipe *r, struct pare_slice dump, struct pare
 		e = sources(r, raw.val[V_SOURCE], raw.val[V_SHA512SUMS], err);
 	return e;
 }
+
+int pare_recipe_parse_sub(struct pare_recipe *r, struct pare_recipe_subpkg *sp,
+			  struct pare_slice dump, struct pare_error *err)
+{
+	struct raw raw;
+	memset(&raw, 0, sizeof(raw));
+	size_t nfns = 0;
+	struct pare_slice fn[1];
+	int e = read_records(r, dump, &raw, fn, &nfns, err);
+	for (int k = 0; e == 0 && k < V_COUNT; k++)
+		if (raw.seen[k] && k != V_DEPENDS && k != V_PKGDESC && k != V_PROVIDES &&
+		    k != V_INSTALL_IF)
+			e = bad(r, err, PARE_RECIPE_VARS[k], "not a subpackage variable");
+	if (e == 0 && nfns)
+		e = bad(r, err, sp->name, "unexpected function record");
+	if (e == 0)
+		e = text(r, raw.val[V_PKGDESC], &sp->pkgdesc, err);
+	if (e == 0)
+		e = atoms(r, raw.val[V_DEPENDS], "depends", &sp->depends, err);
+	if (e == 0)
+		e = atoms(r, raw.val[V_PROVIDES], "provides", &sp->provides, err);
+	if (e == 0)
+		e = atoms(r, raw.val[V_INSTALL_IF], "install_if", &sp->install_if, err);
+	return e < 0 ? pare_error_prefix(err, e, "subpackage %s: ", sp->name) : 0;
+}

@@ -44,9 +44,14 @@ struct pare_recipe_words {
 	size_t n;
 };
 
+/* depends, pkgdesc, provides and install_if a split function set (the
+ * driver writes them after the function, as "v:" records, to
+ * /build/meta/sub.NAME; pare_recipe_parse_sub reads them). */
 struct pare_recipe_subpkg {
 	const char *name;
 	const char *func; /* NULL: split by the shared policy */
+	const char *pkgdesc; /* NULL or "": derived from the main one */
+	struct pare_recipe_words depends, provides, install_if;
 };
 
 struct pare_recipe_source {
@@ -77,6 +82,11 @@ void pare_recipe_release(struct pare_recipe *r);
 
 /* Parse a driver dump (see above) into r (initialised with its file). */
 int pare_recipe_parse(struct pare_recipe *r, struct pare_slice dump, struct pare_error *err);
+
+/* Parse the driver's dump of what subpackage sp's split function set
+ * (records for depends, pkgdesc, provides, install_if only). */
+int pare_recipe_parse_sub(struct pare_recipe *r, struct pare_recipe_subpkg *sp,
+			  struct pare_slice dump, struct pare_error *err);
 
 /* Does the recipe define function name / carry option opt ("net", "!check")? */
 bool pare_recipe_has_function(const struct pare_recipe *r, const char *name);

@@ -59,6 +59,16 @@ static int hash_fd_copy(int in, int out, uint64_t max, char hex[129], struct par
 	return r;
 }
 
+int pare_build_sha512_file(const char *path, char hex[129], struct pare_error *err)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
+	int r = hash_fd_copy(fd, -1, PARE_BUILD_MAX_SOURCE, hex, err, path);
+	close(fd);
+	return r;
+}
+
 /* Verify the file at path and copy it into out_dir/name. */
 static int verify_copy(const char *path, const struct pare_recipe *rc,
 		       const struct pare_recipe_source *s, const char *out_dir, int64_t *newest,
@@ -136,6 +146,11 @@ int pare_build_sources_get(const struct pare_recipe *r, const struct pare_build_
 			   int64_t *newest, struct pare_error *err)
 {
 	*newest = 0;
+	if (o->srcdest && r->nsources) {
+		int e = pare_mkdir_p(o->srcdest, 0755, err);
+		if (e < 0)
+			return e;
+	}
 	for (size_t i = 0; i < r->nsources; i++) {
 		const struct pare_recipe_source *s = &r->sources[i];
 		char path[PARE_PATH_MAX];
@@ -154,7 +169,14 @@ int pare_build_sources_get(const struct pare_recipe *r, const struct pare_build_
 				if (!o->srcdest)
 					pare_build_pathf(path, sizeof(path), "%s/.%s.download", o->out_dir,
 						 s->name);
-				if ((e = download(r, s, o, path, err)) < 0)
+				e = o->debian_source
+					    ? pare_build_from_debian(o->debian_source, s->sha512, path,
+								     o->out_dir, err)
+					    : -ENOENT;
+				if (e == 0)
+					pare_log_info(o->log, "%s: from Debian's source package %s",
+						      s->name, o->debian_source);
+				if (e < 0 && (e = download(r, s, o, path, err)) < 0)
 					return e;
 			}
 		}

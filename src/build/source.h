@@ -9,6 +9,13 @@
  * copy and fails naming the file and both hashes.  Only verified copies
  * are ever unpacked or seen by the build.
  *
+ * With debian_source set, a source missing from SRCDEST is first looked for
+ * in Debian's source archive (debsrc.c): `apt-get source --download-only
+ * NAME` (apt checks Debian's signed chain), and a file of that source
+ * package whose SHA-512 equals the recipe's (an .orig tarball that is the
+ * upstream release, byte for byte) is taken under the recipe's name; only
+ * then is the URL tried.
+ *
  * pare_build_unpack(): an archive (by name: .tar, .tar.gz/.tgz, .tar.bz2,
  * .tar.xz/.txz, .tar.zst, .zip) into dest with libarchive.  Every entry
  * name is checked (pare_path_check_name) and created through a struct
@@ -42,12 +49,22 @@ struct pare_build_src_opts {
 	const struct pare_http_opts *http; /* NULL: defaults */
 	const struct pare_log *log;
 	bool offline;        /* never download */
+	const char *debian_source; /* Debian source package to try; NULL: none */
 };
 
 /* Get and verify every source; *newest gets the newest mtime of the
  * source files (for SOURCE_DATE_EPOCH). */
 int pare_build_sources_get(const struct pare_recipe *r, const struct pare_build_src_opts *o,
 			   int64_t *newest, struct pare_error *err);
+
+/* SHA-512 of a file, as 128 hex digits. */
+int pare_build_sha512_file(const char *path, char hex[129], struct pare_error *err);
+
+/* Get the file of Debian source package pkg whose sha512 is want into
+ * dest (a temporary directory under tmp_base is used and removed).
+ * -ENOENT when apt-get is missing or no file matches. */
+int pare_build_from_debian(const char *pkg, const char *want, const char *dest,
+			   const char *tmp_base, struct pare_error *err);
 
 /* Is name an archive pare_build_unpack takes? */
 bool pare_build_is_archive(const char *name);

@@ -15,7 +15,7 @@ enum { B_OUT = 1, B_KEY, B_PLAN, B_SRCDEST, B_OFFLINE, B_KEEP, B_SHELL, B_JOBS, 
 
 struct build_ctx {
 	const char *out, *key, *srcdest, *shell, *base, *workdir;
-	bool plan, offline, keep, fetch_debian;
+	bool plan, offline, keep, no_debian;
 	unsigned jobs;
 };
 
@@ -30,8 +30,9 @@ static const struct pare_option build_options[] = {
 		     "Where sources are looked for and downloaded to (default: $SRCDEST)"),
 	PARE_CLI_OPT("offline", 0, PARE_OPT_NOARG, NULL, B_OFFLINE,
 		     "Never download: every source must be in SRCDEST or the recipe folder"),
-	PARE_CLI_OPT("fetch-from-debian", 0, PARE_OPT_NOARG, NULL, B_FETCH_DEBIAN,
-		     "Fill SRCDEST with Debian's .orig tarballs first (scripts/fetch-debian-sources.sh)"),
+	PARE_CLI_OPT("no-debian-sources", 0, PARE_OPT_NOARG, NULL, B_FETCH_DEBIAN,
+		     "Do not look for missing sources in Debian's source archive (apt-get source) "
+		     "before their URLs"),
 	PARE_CLI_OPT("keep-work", 0, PARE_OPT_NOARG, NULL, B_KEEP,
 		     "Keep the work directory (build root, sources, package trees, log)"),
 	PARE_CLI_OPT("work-dir", 0, PARE_OPT_ARG, "DIR", B_WORKDIR,
@@ -57,7 +58,7 @@ static int build_parse(void *ctx, int id, const char *arg, struct pare_error *er
 	case B_SHELL: b->shell = arg; break;
 	case B_BASE: b->base = arg; break;
 	case B_WORKDIR: b->workdir = arg; break;
-	case B_FETCH_DEBIAN: b->fetch_debian = true; break;
+	case B_FETCH_DEBIAN: b->no_debian = true; break;
 	case B_JOBS: {
 		uint64_t n;
 		if (!pare_slice_to_u64(pare_slice_from(arg), &n) || n == 0 || n > 256)
@@ -226,7 +227,8 @@ static int build_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 	struct pare_build_opts o = {
 		.out_dir = b->out ? b->out : "packages", .key = b->key ? &key : NULL,
 		.keyname = keyname, .repo_cfg = &rc, .arch = cli->opts.arch,
-		.srcdest = srcdest ? srcdest : "/var/cache/distfiles", .offline = b->offline, .work_base = b->workdir,
+		.srcdest = srcdest ? srcdest : "/var/cache/distfiles", .offline = b->offline,
+		.debian_sources = !b->no_debian && !b->offline, .work_base = b->workdir,
 		.shell = b->shell, .base_world = nbase ? base_v : NULL, .nbase_world = nbase,
 		.keep_work = b->keep, .jobs = b->jobs, .log_fd = cli->opts.verbosity > 1 ? 2 : -1,
 		.log = &cli->log,
@@ -245,7 +247,8 @@ const struct pare_applet pare_applet_build = {
 	.description =
 		"Read each RECIPE_DIR/APKBUILD inside a sandbox (the recipe is only ever sourced "
 		"there), verify its sources against sha512sums (SRCDEST, default "
-		"/var/cache/distfiles, then the URLs), assemble a build root from the "
+		"/var/cache/distfiles, then a byte-identical file of Debian's source package of "
+		"the same name via apt-get source, then the URLs), assemble a build root from the "
 		"repositories given with -X and --keys-dir (build-base + makedepends + "
 		"checkdepends, installed by pare's installer), run prepare/build/check/package "
 		"and the split functions in new user, mount, pid, uts, ipc and network "
