@@ -47,15 +47,6 @@ static unsigned long locked_flags(const char *path)
 	return f;
 }
 
-static void bind_at(int efd, const char *src, const char *dest, bool writable)
-{
-	if (mount(src, dest, NULL, MS_BIND | MS_REC, NULL) < 0)
-		die(efd, "bind mount", dest);
-	if (!writable && mount(NULL, dest, NULL,
-			       MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(dest), NULL) < 0)
-		die(efd, "read-only remount", dest);
-}
-
 static void in_root(char *buf, size_t n, const char *root, const char *dest)
 {
 	snprintf(buf, n, "%s/%s", root, dest[0] == '/' ? dest + 1 : dest);
@@ -104,6 +95,16 @@ static void loopback_up(void)
 	close(s);
 }
 
+static void bind_at(int efd, const char *src, const char *dest, bool writable)
+{
+	if (mount(src, dest, NULL, MS_BIND | MS_REC, NULL) < 0)
+		die(efd, "bind mount", dest);
+	if (!writable && mount(NULL, dest, NULL,
+			       MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(dest), NULL) < 0)
+		die(efd, "read-only remount", dest);
+}
+
+/* As host root, in the new mount and pid namespaces. */
 static void mounts(const struct pare_sandbox_opts *o, int efd)
 {
 	char p[PARE_PATH_MAX];
@@ -134,12 +135,30 @@ static void mounts(const struct pare_sandbox_opts *o, int efd)
 		die(efd, "read-only remount", "/");
 }
 
-/* pid 1 inside: set up, start the command, reap until it is gone. */
-static void pid1(const struct pare_sandbox_opts *o, int efd)
+struct sync {
+	int efd;      /* error messages to the parent */
+	int ready_wr; /* pid 1 -> parent: "in the new user namespace" */
+	int go_rd;    /* parent -> pid 1: "maps written" */
+};
+
+/* pid 1: mounts as host root, then a new user namespace (the parent maps
+ * it), root inside; starts the command and reaps until it is gone. */
+static void pid1(const struct pare_sandbox_opts *o, const struct sync *sy)
 {
+	int efd = sy->efd;
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	mounts(o, efd);
 	if (!o->net)
 		loopback_up();
+	if (unshare(CLONE_NEWUSER) < 0)
+		die(efd, "unshare", "(user namespace)");
+	char c = 'u';
+	if (write(sy->ready_wr, &c, 1) != 1 || read(sy->go_rd, &c, 1) != 1 || c != 'g')
+		die(efd, "wait for the uid map", NULL);
+	close(sy->ready_wr);
+	close(sy->go_rd);
+	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+		die(efd, "become root in the user namespace", NULL);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die(efd, "no_new_privs", NULL);
 	pid_t w = fork();
@@ -166,36 +185,34 @@ static void pid1(const struct pare_sandbox_opts *o, int efd)
 	_exit(result);
 }
 
-/* The first child: new namespaces, wait for the maps, become root inside,
- * start pid 1 and pass its status on. */
-static void child(const struct pare_sandbox_opts *o, int efd, int go_rd, int ready_wr)
+/* The first child (host root): new mount, pid, uts, ipc (and net)
+ * namespaces; tells the parent pid 1's pid and passes its status on. */
+static void child(const struct pare_sandbox_opts *o, const struct sync *sy, int pid_wr)
 {
-	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+	int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
 	if (!o->net)
 		flags |= CLONE_NEWNET;
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (dup2(o->out_fd, 1) < 0 || dup2(o->out_fd, 2) < 0)
-		die(efd, "dup2", NULL);
+		die(sy->efd, "dup2", NULL);
 	if (unshare(flags) < 0)
-		die(efd, "unshare", "(user, mount, pid, uts, ipc, net namespaces)");
-	char c = 0;
-	if (write(ready_wr, &c, 1) != 1 || read(go_rd, &c, 1) != 1 || c != 'g')
-		die(efd, "wait for the uid map", NULL);
-	close(ready_wr);
-	close(go_rd);
-	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
-		die(efd, "become root in the user namespace", NULL);
+		die(sy->efd, "unshare", "(mount, pid, uts, ipc, net namespaces)");
 	const char *hn = o->hostname ? o->hostname : "pare-build";
 	if (sethostname(hn, strlen(hn)) < 0)
-		die(efd, "sethostname", NULL);
+		die(sy->efd, "sethostname", NULL);
 	pid_t p = fork();
 	if (p < 0)
-		die(efd, "fork", NULL);
+		die(sy->efd, "fork", NULL);
 	if (p == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-		pid1(o, efd);
+		close(pid_wr);
+		pid1(o, sy);
 	}
-	close(efd);
+	if (write(pid_wr, &p, sizeof(p)) != (ssize_t)sizeof(p))
+		die(sy->efd, "report the pid", NULL);
+	close(pid_wr);
+	close(sy->efd);
+	close(sy->ready_wr);
+	close(sy->go_rd);
 	int st = 0;
 	while (waitpid(p, &st, 0) < 0 && errno == EINTR)
 		;
@@ -218,21 +235,8 @@ static int write_map(pid_t pid, const char *file, uint32_t base, struct pare_err
 	return 0;
 }
 
-static int parent(pid_t pid, uint32_t base, int efd, int ready_rd, int go_wr, int *status,
-		  struct pare_error *err)
+static int collect(pid_t pid, int efd, int r, int *status, struct pare_error *err)
 {
-	char c = 0;
-	int r = 0;
-	if (read(ready_rd, &c, 1) == 1) {
-		r = write_map(pid, "uid_map", base, err);
-		if (r == 0)
-			r = write_map(pid, "gid_map", base, err);
-		c = r == 0 ? 'g' : 'x';
-		if (write(go_wr, &c, 1) != 1 && r == 0)
-			r = pare_error_set(err, -EIO, "sandbox: the child went away");
-	}
-	close(go_wr);
-	close(ready_rd);
 	char msg[512];
 	ssize_t n = 0, k;
 	while (n < (ssize_t)sizeof(msg) - 1 &&
@@ -254,34 +258,64 @@ static int parent(pid_t pid, uint32_t base, int efd, int ready_rd, int go_wr, in
 	return r;
 }
 
+/* Wait for pid 1's pid and its "in a user namespace", write the maps. */
+static int parent(pid_t pid, uint32_t base, int efd, int pid_rd, int ready_rd, int go_wr,
+		  int *status, struct pare_error *err)
+{
+	pid_t p1 = 0;
+	char c = 0;
+	int r = 0;
+	if (read(pid_rd, &p1, sizeof(p1)) == (ssize_t)sizeof(p1) && p1 > 0 &&
+	    read(ready_rd, &c, 1) == 1 && c == 'u') {
+		r = write_map(p1, "uid_map", base, err);
+		if (r == 0)
+			r = write_map(p1, "gid_map", base, err);
+		c = r == 0 ? 'g' : 'x';
+		if (write(go_wr, &c, 1) != 1 && r == 0)
+			r = pare_error_set(err, -EIO, "sandbox: the child went away");
+	}
+	close(go_wr);
+	close(ready_rd);
+	close(pid_rd);
+	return collect(pid, efd, r, status, err);
+}
+
+static void close_all(int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
 int pare_sandbox_run(const struct pare_sandbox_opts *o, int *status, struct pare_error *err)
 {
-	int ep[2], ready[2], go[2];
+	int fd[8] = { -1, -1, -1, -1, -1, -1, -1, -1 }; /* error, pid, ready, go pipes */
 	uint32_t base = o->uid_base ? o->uid_base : PARE_SANDBOX_UID_BASE;
 	*status = -1;
-	if (pipe2(ep, O_CLOEXEC) < 0)
-		return pare_error_set(err, -errno, "sandbox: pipe: %s", strerror(errno));
-	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
-		int e = errno;
-		close(ep[0]);
-		close(ep[1]);
-		return pare_error_set(err, -e, "sandbox: pipe: %s", strerror(e));
-	}
+	for (int i = 0; i < 4; i++)
+		if (pipe2(fd + 2 * i, O_CLOEXEC) < 0) {
+			int e = errno;
+			close_all(fd, 8);
+			return pare_error_set(err, -e, "sandbox: pipe: %s", strerror(e));
+		}
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
-		close(ep[0]); close(ep[1]); close(ready[0]); close(ready[1]); close(go[0]); close(go[1]);
+		close_all(fd, 8);
 		return pare_error_set(err, -e, "sandbox: fork: %s", strerror(e));
 	}
 	if (pid == 0) {
-		close(ep[0]);
-		close(ready[0]);
-		close(go[1]);
-		child(o, ep[1], go[0], ready[1]);
+		close(fd[0]);
+		close(fd[2]);
+		close(fd[4]);
+		close(fd[7]);
+		struct sync sy = { .efd = fd[1], .ready_wr = fd[5], .go_rd = fd[6] };
+		child(o, &sy, fd[3]);
 	}
-	close(ep[1]);
-	close(ready[1]);
-	close(go[0]);
-	return parent(pid, base, ep[0], ready[0], go[1], status, err);
+	close(fd[1]);
+	close(fd[3]);
+	close(fd[5]);
+	close(fd[6]);
+	return parent(pid, base, fd[0], fd[2], fd[4], fd[7], status, err);
 }

@@ -14,7 +14,10 @@
  * a tmpfs /dev holding null zero full random urandom tty (bind mounts of
  * the host's nodes) and the fd/stdin/stdout/stderr links; each bind
  * mounted at its dest (which must exist in root), read-only unless
- * writable.  No new privileges; the child dies with the parent.
+ * writable.  The mounts are made as host root in the new mount
+ * namespace (owned by the initial user namespace, so the build can neither
+ * unmount nor remount them), then pid 1 enters the new user namespace.
+ * No new privileges; the child dies with the parent.
  *
  * The command runs with cwd "/", the environment env only, stdin
  * /dev/null and stdout/stderr on out_fd.  pid 1 inside reaps orphans and
