@@ -404,6 +404,7 @@ static int write_sub(struct imp *m, struct ideb *d, struct isub *s, struct pare_
 			.tree = s->tree,
 			.info = &pi,
 			.source_date_epoch = d->sde,
+			.level = PARE_IMPORT_GZIP_LEVEL,
 			.key = &m->key,
 			.keyname = m->keyname,
 			.sig_alg = PARE_DIGEST_SHA256,

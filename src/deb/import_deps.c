@@ -158,11 +158,30 @@ static int note_unmet(struct imp *m, struct ideb *d, const char *need)
 	return d->rep->unmet ? 0 : -ENOMEM;
 }
 
+/* A so: need met by a file of the same subpackage outside the library
+ * folders (gconv's libJIS.so beside the modules, found through RUNPATH). */
+static bool own_file(struct imp *m, const struct ideb *d, const struct isub *s, const char *need)
+{
+	if (strncmp(need, "so:", 3) != 0)
+		return false;
+	size_t n = strlen(need + 3);
+	for (size_t i = 0; i < d->deb.nentries; i++) {
+		const char *p = d->deb.entries[i].path;
+		size_t len = strlen(p);
+		if (len > n && p[len - n - 1] == '/' && !strcmp(p + len - n, need + 3) &&
+		    pare_map_get(&m->owners, pare_slice_from(p)) == s)
+			return true;
+	}
+	return false;
+}
+
 static int derived(struct imp *m, struct ideb *d, struct isub *s)
 {
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < s->needs.n; i++) {
 		struct isub *p = pare_map_get(&m->provs, prov_key(s->needs.v[i]));
+		if (!p && own_file(m, d, s, s->needs.v[i]))
+			continue;
 		if (!p)
 			r = note_unmet(m, d, s->needs.v[i]);
 		else if (p != s && (r = add_dep(m, s, s->needs.v[i])) == 0)
