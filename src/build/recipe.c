@@ -96,7 +96,7 @@ static int words(struct pare_recipe *r, struct pare_slice s, const char *var,
 }
 
 static int read_records(struct pare_recipe *r, struct pare_slice dump, struct raw *raw,
-			struct pare_slice *fns, size_t *nfns, struct pare_error *err)
+			struct pare_slice *fns, size_t maxfns, size_t *nfns, struct pare_error *err)
 {
 	if (dump.len > PARE_RECIPE_MAX_DUMP)
 		return bad(r, err, "driver output", "too big");
@@ -105,7 +105,7 @@ static int read_records(struct pare_recipe *r, struct pare_slice dump, struct ra
 	struct pare_slice rest = dump, rec;
 	while (rest.len && pare_slice_split(&rest, '\0', &rec)) {
 		if (rec.len > 2 && rec.ptr[0] == 'f' && rec.ptr[1] == ':') {
-			if (*nfns == PARE_RECIPE_MAX_WORDS)
+			if (*nfns == maxfns)
 				return bad(r, err, "functions", "too many");
 			fns[(*nfns)++] = pare_slice_sub(rec, 2, rec.len - 2);
 			continue;
@@ -303,7 +303,7 @@ int pare_recipe_parse(struct pare_recipe *r, struct pare_slice dump, struct pare
 	size_t nfns = 0;
 	if (!fns)
 		return pare_error_set(err, -ENOMEM, "out of memory");
-	int e = read_records(r, dump, &raw, fns, &nfns, err);
+	int e = read_records(r, dump, &raw, fns, PARE_RECIPE_MAX_WORDS, &nfns, err);
 	r->functions.v = e == 0 ? pare_arena_zalloc(&r->arena, (nfns + 1) * sizeof(char *)) : NULL;
 	if (e == 0 && !r->functions.v)
 		e = pare_error_set(err, -ENOMEM, "out of memory");
@@ -355,7 +355,7 @@ int pare_recipe_parse_sub(struct pare_recipe *r, struct pare_recipe_subpkg *sp,
 	memset(&raw, 0, sizeof(raw));
 	size_t nfns = 0;
 	struct pare_slice fn[1];
-	int e = read_records(r, dump, &raw, fn, &nfns, err);
+	int e = read_records(r, dump, &raw, fn, 0, &nfns, err);
 	for (int k = 0; e == 0 && k < V_COUNT; k++)
 		if (raw.seen[k] && k != V_DEPENDS && k != V_PKGDESC && k != V_PROVIDES &&
 		    k != V_INSTALL_IF)
