@@ -294,6 +294,38 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Files a build expects in /etc that a root of packages may lack: hosts
+ * (localhost for test suites), passwd and group (root and nobody), and for
+ * options="net" the host's resolv.conf.  Existing files are kept. */
+static int etc_files(const char *root, bool net, struct pare_error *err)
+{
+	static const char *const files[][2] = {
+		{ "etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n" },
+		{ "etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"
+				"nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n" },
+		{ "etc/group", "root:x:0:\nnogroup:x:65534:\n" },
+	};
+	char p[PARE_PATH_MAX];
+	int e = sub(p, sizeof(p), root, "etc", true, 0, err);
+	for (size_t i = 0; e == 0 && i < sizeof(files) / sizeof(files[0]); i++) {
+		if (pare_build_pathf(p, sizeof(p), "%s/%s", root, files[i][0]) < 0)
+			return pare_error_set(err, -ENAMETOOLONG, "%s: path too long", root);
+		if (access(p, F_OK) != 0)
+			e = write_file(p, files[i][1], err);
+	}
+	if (e == 0 && net && pare_build_pathf(p, sizeof(p), "%s/etc/resolv.conf", root) == 0) {
+		unlink(p);
+		FILE *f = fopen("/etc/resolv.conf", "re");
+		char text[4096] = "";
+		size_t n = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
+		if (f)
+			fclose(f);
+		text[n] = '\0';
+		e = write_file(p, text, err);
+	}
+	return e;
+}
+
 static int compile(const struct pare_build_opts *o, const char *dir, const char *work,
 		   const struct pare_recipe *r, struct pare_build_result *res,
 		   struct pare_error *err)
@@ -303,6 +335,8 @@ static int compile(const struct pare_build_opts *o, const char *dir, const char 
 	int e = sub(root, sizeof(root), work, "root", false, 0, err);
 	if (e == 0)
 		e = mount_points(root, false, err);
+	if (e == 0)
+		e = etc_files(root, pare_recipe_has_option(r, "net"), err);
 	if (e == 0)
 		e = sub(meta, sizeof(meta), work, "meta", true, PARE_SANDBOX_UID_BASE, err);
 	if (e == 0)

@@ -14,7 +14,9 @@
  *      the output repository when it has an index (so recipes can use
  *      each other's packages);
  *   4. the build (driver "build") in the sandbox: network only with
- *      options="net"; recipe and sources read-only, $srcdir and the
+ *      options="net" (then the host's resolv.conf); etc/hosts (localhost),
+ *      etc/passwd and etc/group (root, nobody) written when the root has
+ *      none; recipe and sources read-only, $srcdir and the
  *      package directories writable;
  *   5. packaging (package.h) into out_dir/ARCH with the index updated.
  * The work directory (work_base/pare-build.XXXXXX) is removed afterwards

@@ -159,6 +159,8 @@ static void pid1(const struct pare_sandbox_opts *o, const struct sync *sy)
 	close(sy->go_rd);
 	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
 		die(efd, "become root in the user namespace", NULL);
+	/* a credential change clears the parent-death signal: set it again */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die(efd, "no_new_privs", NULL);
 	pid_t w = fork();
