@@ -133,5 +133,22 @@ if build suid; then bad "setuid file accepted"; else
 		{ bad "suid: unexpected"; cat "$T/suid.log"; }
 fi
 
+# 9. killing pare takes the whole sandbox with it
+recipe hang 'build() { sleep 3117; }'
+(cd "$T" && exec "$PARE" --keys-dir "$T/keys" -X "$T/repo" build --work-dir "$T/work" --offline \
+	-o "$T/out" r/hang >"$T/hang.log" 2>&1) &
+PID=$!
+seen=
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+	sleep 1
+	ps -eo args | grep -q '^sleep 3117' && { seen=1; break; }
+done
+[ -n "$seen" ] || bad "the hanging build never started"
+kill -9 "$PID" 2>/dev/null
+sleep 2
+left=$(ps -eo pid,args | awk '$2 == "sleep" && $3 == "3117" { print $1 }')
+if [ -z "$left" ]; then ok "killing pare ends the build"
+else bad "build processes outlive pare: $left"; kill -9 $left 2>/dev/null; fi
+
 [ "$fails" -eq 0 ] && echo "all hostile build tests passed" && exit 0
 exit 1
