@@ -181,8 +181,12 @@ static void pid1(const struct pare_sandbox_opts *o, const struct sync *sy)
 			continue;
 		if (p < 0)
 			break;
-		if (p == w)
+		if (p == w) {
 			result = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+			/* what the command left running (daemons of a test suite)
+			 * goes with it: everything else in this pid namespace */
+			kill(-1, SIGKILL);
+		}
 	}
 	_exit(result);
 }

@@ -20,7 +20,8 @@
  * No new privileges; the child dies with the parent.
  *
  * The command runs with cwd "/", the environment env only, stdin
- * /dev/null and stdout/stderr on out_fd.  pid 1 inside reaps orphans and
+ * /dev/null and stdout/stderr on out_fd.  pid 1 inside reaps orphans;
+ * when the command exits, whatever it left running is killed and pid 1
  * exits with the command's status.
  */
 #ifndef PARE_BUILD_SANDBOX_H

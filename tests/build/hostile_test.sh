@@ -150,5 +150,14 @@ left=$(ps -eo pid,args | awk '$2 == "sleep" && $3 == "3117" { print $1 }')
 if [ -z "$left" ]; then ok "killing pare ends the build"
 else bad "build processes outlive pare: $left"; kill -9 $left 2>/dev/null; fi
 
+# 10. a daemon the build leaves behind does not keep the build (or itself) alive
+recipe daemon 'package() { (sleep 3118 >/dev/null 2>&1 &); mkdir -p "$pkgdir"/x; }'
+if timeout 60 sh -c "cd '$T' && '$PARE' --keys-dir '$T/keys' -X '$T/repo' build --work-dir '$T/work' \
+	--offline -o '$T/out' r/daemon" >"$T/daemon.log" 2>&1; then
+	left=$(ps -eo pid,args | awk '$2 == "sleep" && $3 == "3118" { print $1 }')
+	if [ -z "$left" ]; then ok "a left-over daemon is killed when the build ends"
+	else bad "daemon outlives the build: $left"; kill -9 $left 2>/dev/null; fi
+else bad "build with a daemon did not finish"; cat "$T/daemon.log"; fi
+
 [ "$fails" -eq 0 ] && echo "all hostile build tests passed" && exit 0
 exit 1
