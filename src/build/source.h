@@ -21,7 +21,9 @@
  * name is checked (pare_path_check_name) and created through a struct
  * pare_root on dest, so nothing lands outside it; regular files, dirs,
  * symlinks (created as they are, never followed) and hard links (inside
- * dest) only; setuid/setgid bits dropped; owner set to uid/gid.
+ * dest) only; setuid/setgid bits dropped; owner set to uid/gid; mtimes
+ * of files and links from the archive (so make sees generated files as up
+ * to date).
  * Bounds: PARE_BUILD_MAX_UNPACK bytes in all (an entry announcing more
  * is refused before a byte is written: sparse 100 GB files, bombs) and
  * PARE_BUILD_MAX_ENTRIES entries.

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/rootpath.h"
@@ -70,7 +71,11 @@ static int regular(struct unpack *u, struct archive_entry *e, const char *name, 
 	int r = write_data(u, fd, name, err);
 	if (r == 0 && ftruncate(fd, size) < 0)
 		r = fail(u, name, err, -errno, strerror(errno));
-	if (r == 0 && (fchown(fd, u->uid, u->gid) < 0 || fchmod(fd, mode) < 0))
+	/* the archive's mtimes: make must see generated files as up to date */
+	struct timespec ts[2] = { { .tv_sec = archive_entry_mtime(e) },
+				  { .tv_sec = archive_entry_mtime(e) } };
+	if (r == 0 && (fchown(fd, u->uid, u->gid) < 0 || fchmod(fd, mode) < 0 ||
+		       futimens(fd, ts) < 0))
 		r = fail(u, name, err, -errno, strerror(errno));
 	close(fd);
 	u->total += (uint64_t)size;
@@ -114,8 +119,11 @@ static int link_entry(struct unpack *u, struct archive_entry *e, const char *nam
 	if (dfd < 0)
 		return dfd;
 	if (!hard) {
-		if (symlinkat(target, dfd, base) < 0 || fchownat(dfd, base, u->uid, u->gid,
-								 AT_SYMLINK_NOFOLLOW) < 0)
+		struct timespec ts[2] = { { .tv_sec = archive_entry_mtime(e) },
+					  { .tv_sec = archive_entry_mtime(e) } };
+		if (symlinkat(target, dfd, base) < 0 ||
+		    fchownat(dfd, base, u->uid, u->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    utimensat(dfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0)
 			r = fail(u, name, err, -errno, strerror(errno));
 	} else {
 		struct pare_error e2 = { 0 };
