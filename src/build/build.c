@@ -393,10 +393,14 @@ static int build_in(const struct pare_build_opts *o, const char *dir, const char
 	char root[PARE_PATH_MAX], pkg[PARE_PATH_MAX], sd[PARE_PATH_MAX];
 	struct pare_repos repos;
 	memset(&repos, 0, sizeof(repos));
+	double ts = now_s();
 	int e = read_in(o, work, dir, r, err);
+	double tr = now_s();
+	res->seconds_read = tr - ts;
 	if (e == 0)
 		e = sources(o, dir, work, r, &res->sde, err);
 	double t0 = now_s();
+	res->seconds_sources = t0 - tr;
 	if (e == 0)
 		e = sub(root, sizeof(root), work, "root", true, 0, err);
 	if (e == 0)
@@ -417,8 +421,10 @@ static int build_in(const struct pare_build_opts *o, const char *dir, const char
 		.uid_base = PARE_SANDBOX_UID_BASE, .key = o->key, .keyname = o->keyname,
 		.repos = &repos,
 	};
+	double tp = now_s();
 	if (e == 0)
 		e = pare_build_package(&po, &res->pkgs, err);
+	res->seconds_package = now_s() - tp;
 	pare_repos_release(&repos);
 	return e;
 }

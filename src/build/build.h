@@ -69,7 +69,7 @@ struct pare_build_result {
 	char log[4096];
 	int64_t sde;
 	size_t root_pkgs;
-	double seconds_root, seconds_build;
+	double seconds_read, seconds_sources, seconds_root, seconds_build, seconds_package;
 };
 
 void pare_build_result_init(struct pare_build_result *res);

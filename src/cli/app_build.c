@@ -115,8 +115,10 @@ static void report_build(struct pare_cli *cli, const char *dir, const struct par
 		pare_cli_error(cli, "%s: lint %s", dir, p->lint.errors[i]);
 	for (size_t i = 0; i < p->npkgs; i++)
 		fprintf(cli->out, "%s %llu\n", p->pkgs[i].path, (unsigned long long)p->pkgs[i].size);
-	fprintf(cli->out, "OK: %s: %zu packages (build root %zu packages in %.1fs, build %.1fs)\n",
-		dir, p->npkgs, res->root_pkgs, res->seconds_root, res->seconds_build);
+	fprintf(cli->out, "OK: %s: %zu packages (build root %zu packages in %.1fs, build %.1fs; "
+		"read %.1fs, sources %.1fs, packaging %.1fs)\n", dir, p->npkgs, res->root_pkgs,
+		res->seconds_root, res->seconds_build, res->seconds_read, res->seconds_sources,
+		res->seconds_package);
 }
 
 /* The last line of the build log, for the error message. */
@@ -161,12 +163,14 @@ static int build_all(struct build_ctx *b, struct pare_cli *cli, const struct par
 		pare_error_clear(&err);
 		int e = pare_build_one(o, dir, &res, &err);
 		if (e < 0) {
-			pare_cli_report(cli, e, &err);
+			/* context first, the one-line error last */
 			for (size_t i = 0; i < res.pkgs.lint.nerrors; i++)
 				pare_log_info(&cli->log, "lint %s", res.pkgs.lint.errors[i]);
 			log_tail(cli, res.log);
 			if (res.work_dir[0])
 				pare_log_info(&cli->log, "work directory kept: %s", res.work_dir);
+			fflush(cli->out);
+			pare_cli_report(cli, e, &err);
 			status = 1;
 		} else {
 			report_build(cli, dir, &res);
