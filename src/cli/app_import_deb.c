@@ -146,6 +146,13 @@ static void print_json(struct pare_cli *cli, const struct pare_import_report *r)
 		json_object_set_new(j, "unmet", jstr(d->unmet));
 		json_array_append_new(debs, j);
 	}
+	json_t *src = json_object();
+	for (size_t i = 0; i < r->ndebs; i++) {
+		json_t *c = json_object_get(src, r->debs[i].source);
+		json_int_t n = (c ? json_integer_value(c) : 0) + (json_int_t)r->debs[i].nsubs;
+		json_object_set_new(src, r->debs[i].source, json_integer(n));
+	}
+	json_object_set_new(o, "subpackages_per_source", src);
 	json_object_set_new(o, "arch", jstr(r->arch));
 	json_object_set_new(o, "packages_written", json_integer((json_int_t)r->npkgs));
 	json_object_set_new(o, "debs", debs);

@@ -377,6 +377,7 @@ static int fill_info(struct ideb *d, struct isub *s, struct pare_pkginfo *pi,
 	if (r == 0) r = set_kv(pi, "maintainer", d->maintainer, err);
 	if (r == 0) r = set_kv(pi, "license", d->license, err);
 	if (r == 0) r = set_list(pi, "depend", &s->depends, err);
+	if (r == 0) r = set_list(pi, "replaces", &s->replaces, err);
 	if (r == 0) r = set_list(pi, "provides", &s->provides, err);
 	if (r == 0) r = set_list(pi, "provides", &s->extra_provides, err);
 	if (r == 0 && s->install_if.n) {
@@ -428,7 +429,7 @@ static int write_sub(struct imp *m, struct ideb *d, struct isub *s, struct pare_
 /* A subpackage is written when it has files; the main one always. */
 static bool wanted(const struct ideb *d, const struct isub *s)
 {
-	return s->nfiles > 0 || !strcmp(s->name, d->main);
+	return s->nfiles > 0 || s->meta || !strcmp(s->name, d->main);
 }
 
 static int report_deb(struct imp *m, struct ideb *d)

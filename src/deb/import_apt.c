@@ -13,12 +13,13 @@
 
 #include "base/hashmap.h"
 #include "deb/deb.h"
-#include "deb/import.h"
+#include "deb/import_int.h"
 #include "io/atomic.h"
 
 #define APT_MAX_OUTPUT (8u << 20)
 #define APT_MAX_PKGS 20000u
 #define APT_BATCH 64
+#define APT_LOOKUP_BATCH 256
 
 struct apkg {
 	const char *name, *version, *arch, *file;
@@ -31,14 +32,20 @@ struct apt {
 	struct apkg *v;
 	size_t n, cap;
 	struct pare_map chosen; /* name and Provides -> struct apkg index + 1 */
+	struct pare_map paras;  /* name -> its downloadable paragraph (batch lookups) */
+	struct pare_map tried;  /* names already asked for in a batch */
 	const char **queue;
 	size_t nq, qcap, qpos;
 };
 
-/* Run argv in cwd; stdout into out (bounded), stderr discarded unless
- * keep_err.  Returns the exit status (>= 0) or a negative code. */
 static int run(char *const argv[], const char *cwd, struct pare_buf *out, bool keep_err,
 	       struct pare_error *err)
+{
+	return imp_run(argv, cwd, NULL, out, keep_err, err);
+}
+
+int imp_run(char *const argv[], const char *cwd, const char *const *env, struct pare_buf *out,
+	    bool keep_err, struct pare_error *err)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -54,6 +61,9 @@ static int run(char *const argv[], const char *cwd, struct pare_buf *out, bool k
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(p[1], 1) < 0 || dup2(keep_err ? p[1] : devnull, 2) < 0 ||
 		    (cwd && chdir(cwd) < 0))
 			_exit(127);
+		for (size_t i = 0; env && env[i] && env[i + 1]; i += 2)
+			if (setenv(env[i], env[i + 1], 1) < 0)
+				_exit(127);
 		execvp(argv[0], argv);
 		_exit(127);
 	}
@@ -73,15 +83,27 @@ static int run(char *const argv[], const char *cwd, struct pare_buf *out, bool k
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
-/* The first paragraph of apt-cache's output. */
+/* The first paragraph of apt-cache's output that apt can download (has a
+ * Filename: the dpkg status of a locally installed version has none). */
 static char *first_para(struct apt *t, struct pare_slice text)
 {
-	for (size_t i = 0; i + 1 < text.len; i++)
-		if (text.ptr[i] == '\n' && text.ptr[i + 1] == '\n') {
-			text.len = i + 1;
-			break;
-		}
-	return pare_arena_strdup(t->a, text);
+	while (text.len) {
+		struct pare_slice para = text;
+		for (size_t i = 0; i + 1 < text.len; i++)
+			if (text.ptr[i] == '\n' && text.ptr[i + 1] == '\n') {
+				para.len = i + 1;
+				break;
+			}
+		bool has_file = false;
+		for (size_t i = 0; i + 10 <= para.len && !has_file; i++)
+			has_file = (i == 0 || para.ptr[i - 1] == '\n') && !memcmp(para.ptr + i, "Filename:", 9);
+		if (has_file)
+			return pare_arena_strdup(t->a, para);
+		text = pare_slice_sub(text, para.len, text.len - para.len);
+		while (text.len && text.ptr[0] == '\n')
+			text = pare_slice_sub(text, 1, text.len - 1);
+	}
+	return NULL;
 }
 
 static int show(struct apt *t, const char *spec, char **para, struct pare_error *err)
@@ -93,6 +115,13 @@ static int show(struct apt *t, const char *spec, char **para, struct pare_error 
 	*para = NULL;
 	if (r == 0 && b.len > 0)
 		*para = first_para(t, pare_buf_slice(&b));
+	if (r == 0 && b.len > 0 && !*para) { /* the candidate is installed only: all versions */
+		char *all[] = { "apt-cache", "show", (char *)spec, NULL };
+		pare_buf_reset(&b);
+		r = run(all, NULL, &b, false, err);
+		if (r == 0)
+			*para = first_para(t, pare_buf_slice(&b));
+	}
 	pare_buf_release(&b);
 	return r < 0 ? r : 0;
 }
@@ -211,8 +240,8 @@ static int lookup(struct apt *t, const char *spec, struct pare_error *err)
 	struct pare_slice key = pare_slice_make(name, eq ? (size_t)(eq - name) : strlen(name));
 	if (pare_map_get(&t->chosen, key))
 		return 0;
-	char *para;
-	int r = show(t, name, &para, err);
+	char *para = eq ? NULL : pare_map_get(&t->paras, key);
+	int r = para ? 0 : show(t, name, &para, err);
 	if (r == 0 && !para && !eq) {
 		char prov[256];
 		r = provider(t, name, prov, sizeof(prov), err);
@@ -232,6 +261,50 @@ static int lookup(struct apt *t, const char *spec, struct pare_error *err)
 	return r < 0 ? r : choose(t, para, &info, err);
 }
 
+/* One apt-cache call for the plain names queued from qpos on (apt-cache
+ * per name is most of a large closure's time); what it finds is kept in
+ * t->paras, the rest is looked up one by one. */
+static int prefetch(struct apt *t, struct pare_error *err)
+{
+	char *argv[APT_LOOKUP_BATCH + 4];
+	size_t n = 0;
+	argv[n++] = "apt-cache";
+	argv[n++] = "show";
+	argv[n++] = "--no-all-versions";
+	for (size_t i = t->qpos; i < t->nq && n < APT_LOOKUP_BATCH + 3; i++) {
+		struct pare_slice k = pare_slice_from(t->queue[i]);
+		if (strpbrk(t->queue[i], "=:") || pare_map_get(&t->chosen, k) ||
+		    pare_map_get(&t->tried, k))
+			continue;
+		if (pare_map_put(&t->tried, k, (void *)1, NULL) < 0)
+			return -ENOMEM;
+		argv[n++] = (char *)t->queue[i];
+	}
+	argv[n] = NULL;
+	if (n == 3)
+		return 0;
+	struct pare_buf b;
+	pare_buf_init(&b, 64u << 20);
+	int r = run(argv, NULL, &b, false, err);
+	struct pare_slice text = pare_buf_slice(&b);
+	while (r >= 0 && text.len) {
+		char *para = first_para(t, text);
+		if (!para)
+			break;
+		const char *at = strstr(b.data + (text.ptr - b.data), para);
+		text = at ? pare_slice_sub(text, (size_t)(at - text.ptr) + strlen(para),
+					   text.len - (size_t)(at - text.ptr) - strlen(para))
+			  : pare_slice_make(NULL, 0);
+		if (strncmp(para, "Package: ", 9) != 0)
+			continue;
+		struct pare_slice name = pare_slice_make(para + 9, strcspn(para + 9, "\n"));
+		if (!pare_map_get(&t->paras, name) && pare_map_put(&t->paras, name, para, NULL) < 0)
+			r = -ENOMEM;
+	}
+	pare_buf_release(&b);
+	return r < 0 ? r : 0;
+}
+
 /* NAME_VERSION_ARCH.deb, as apt-get download names it (':' as "%3a"). */
 static char *deb_file(struct apt *t, const struct apkg *p)
 {
@@ -247,11 +320,11 @@ static char *deb_file(struct apt *t, const struct apkg *p)
 static void apt_error(const struct pare_buf *b, char *out, size_t size)
 {
 	out[0] = '\0';
-	const char *e = b->data;
+	const char *e = NULL;
 	for (const char *p = b->data; p && (p = strstr(p, "E: ")); p += 3)
 		if (p == b->data || p[-1] == '\n')
 			e = p;
-	if (e && e != b->data)
+	if (e)
 		snprintf(out, size, ": %.*s", (int)strcspn(e, "\n"), e);
 }
 
@@ -326,13 +399,16 @@ int pare_apt_fetch(const struct pare_apt_opts *o, const char *const *names, size
 {
 	struct apt t = { .o = o, .a = a };
 	pare_map_init(&t.chosen);
+	pare_map_init(&t.paras);
+	pare_map_init(&t.tried);
 	int r = pare_mkdir_p(o->cache_dir, 0755, err);
 	for (size_t i = 0; r == 0 && i < n; i++)
 		r = enqueue(&t, pare_slice_from(names[i]));
 	for (; r == 0 && t.qpos < t.nq; t.qpos++) {
 		if (t.n >= APT_MAX_PKGS)
 			r = pare_error_set(err, -PARE_E_TOO_BIG, "more than %u packages", APT_MAX_PKGS);
-		else
+		else if (pare_map_get(&t.tried, pare_slice_from(t.queue[t.qpos])) ||
+			 (r = prefetch(&t, err)) == 0) /* one call per level of the search */
 			r = lookup(&t, t.queue[t.qpos], err);
 	}
 	if (r == -ENOMEM)
@@ -350,5 +426,7 @@ int pare_apt_fetch(const struct pare_apt_opts *o, const char *const *names, size
 			qsort(*paths, t.n, sizeof(**paths), cmp_str);
 	}
 	pare_map_release(&t.chosen);
+	pare_map_release(&t.paras);
+	pare_map_release(&t.tried);
 	return r;
 }

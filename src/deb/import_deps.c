@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "deb/import_int.h"
+#include "apk/pkginfo.h"
 #include "elf/sca.h"
 #include "split/split.h"
 
@@ -257,6 +258,66 @@ static int main_depends(struct imp *m, struct ideb *d, struct isub *main)
 	return r;
 }
 
+/* The name of a subpackage written in this run, or of an imported
+ * Debian package. */
+static bool known_name(struct imp *m, struct pare_slice name)
+{
+	if (pare_map_get(&m->bydeb, name))
+		return true;
+	for (size_t i = 0; i < m->ndebs; i++)
+		for (size_t k = 0; k < m->debs[i].nsubs; k++)
+			if (pare_slice_eq_cstr(name, m->debs[i].subs[k].name))
+				return true;
+	return false;
+}
+
+/* Debian Provides: virtual names become provides of the main subpackage
+ * (versioned when Debian gives "(= V)"); names of real packages are left
+ * alone.  Debian Replaces on an imported package: every subpackage of
+ * this package replaces every subpackage of that one (file conflicts
+ * between them are expected). */
+static int provides_replaces(struct imp *m, struct ideb *d, struct isub *main)
+{
+	struct pare_deb_deplist l;
+	struct pare_error e = { 0 };
+	int r = 0;
+	if (pare_deb_deps_parse(d->info.provides, &l, &e) == 0)
+		for (size_t i = 0; r == 0 && i < l.ndeps; i++) {
+			const struct pare_deb_dep *p = &l.deps[i];
+			struct pare_buf v;
+			pare_buf_init(&v, 512);
+			if (known_name(m, p->name) || !pare_pkginfo_name_valid(p->name) ||
+			    (p->op == PARE_DEB_OP_EQ &&
+			     pare_deb_version_to_apk(p->version, &v, &e) < 0)) {
+				pare_buf_release(&v);
+				continue;
+			}
+			char *atom = imp_strf(m, "%.*s%s%s", (int)p->name.len, p->name.ptr,
+					      v.len ? "=" : "", v.len ? v.data : "");
+			pare_buf_release(&v);
+			r = atom ? pare_strlist_add(&main->extra_provides, &m->arena,
+						    pare_slice_from(atom))
+				 : -ENOMEM;
+		}
+	pare_deb_deplist_release(&l);
+	if (r < 0 || pare_deb_deps_parse(d->info.replaces, &l, &e) < 0) {
+		pare_deb_deplist_release(&l);
+		return r;
+	}
+	for (size_t i = 0; r == 0 && i < l.ndeps; i++) {
+		struct ideb *o = pare_map_get(&m->bydeb, l.deps[i].name);
+		if (!o || o == d || !pare_slice_eq_cstr(l.deps[i].name, o->name))
+			continue; /* not imported, or only provided */
+		for (size_t k = 0; r == 0 && k < o->nsubs; k++)
+			for (size_t j = 0; r == 0 && j < d->nsubs; j++)
+				if (o->subs[k].rep && d->subs[j].rep)
+					r = pare_strlist_add(&d->subs[j].replaces, &m->arena,
+							     pare_slice_from(o->subs[k].name));
+	}
+	pare_deb_deplist_release(&l);
+	return r;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -264,10 +325,10 @@ static int cmp_str(const void *a, const void *b)
 
 static int sub_install_if(struct imp *m, struct ideb *d, struct isub *s)
 {
-	const char *trigger = pare_split_install_if(s->suffix);
+	const char *trigger = pare_split_install_if(s->pyc_parent ? "-pyc" : s->suffix);
 	if (!trigger)
 		return 0;
-	char *a = imp_strf(m, "%s=%s", d->main, d->apkver);
+	char *a = imp_strf(m, "%s=%s", s->pyc_parent ? s->pyc_parent : d->main, d->apkver);
 	if (!a)
 		return -ENOMEM;
 	int r = pare_strlist_add(&s->install_if, &m->arena, pare_slice_from(a));
@@ -290,6 +351,8 @@ static int deb_depends(struct imp *m, struct ideb *d)
 	}
 	if (r == 0 && main)
 		r = main_depends(m, d, main);
+	if (r == 0 && main && d->file)
+		r = provides_replaces(m, d, main);
 	for (size_t i = 0; r == 0 && i < d->nsubs; i++) {
 		struct isub *s = &d->subs[i];
 		qsort(s->depends.v, s->depends.n, sizeof(*s->depends.v), cmp_str);

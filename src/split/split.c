@@ -192,8 +192,9 @@ int pare_split_assign(const char *main, const struct pare_split_custom *custom, 
 			continue;
 		bool matched;
 		const char *suffix = policy_suffix(&ents[i], exec, &matched);
-		if (!suffix) {
-			out[i] = main;
+		size_t ml = strlen(main), sl = suffix ? strlen(suffix) : 0;
+		if (!suffix || (suffix[0] == '-' && ml > sl && !strcmp(main + ml - sl, suffix))) {
+			out[i] = main; /* a -dev package's headers stay in it */
 		} else if (!strcmp(suffix, PARE_SPLIT_DROP)) {
 			out[i] = PARE_SPLIT_DROP;
 		} else {

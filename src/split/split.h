@@ -10,6 +10,8 @@
  *   2. the policy table pare_split_policy[] (first match wins): a suffix
  *      appended to the main name ("-dev", "-doc", ...) or "!drop";
  *   3. the main package.
+ * A main package whose name already ends with the suffix keeps those files
+ * (libfoo-dev's headers stay in libfoo-dev, not libfoo-dev-dev).
  * The policy table (path globs, see pare_split_glob):
  *   -dbg      usr/lib/debug/ **, *.debug
  *   -dev      usr/include/ **, pkgconfig *.pc, cmake package dirs, *.la,

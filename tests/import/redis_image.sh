@@ -58,4 +58,30 @@ print(s.recv(64).decode().strip())' 2>/dev/null) && [ "$pong" = "+PONG" ] && bre
 	sleep 0.5
 done
 [ "$pong" = "+PONG" ] || fail "no PONG from redis under runc"
-echo "redis image $size bytes, PING -> $pong"
+runc delete -f "$NAME" >/dev/null 2>&1
+
+# Strip-down of a dynamically linked hello against the same repository:
+# glibc only (no libm, no gconv), <= 2.3 MiB, runs under runc.
+printf '#include <stdio.h>\nint main(void){puts("hello from glibc");return 0;}\n' >"$T/hello.c"
+cc -O2 -o "$T/hello" "$T/hello.c" || fail "cc hello"
+cat >"$T/hello.yaml" <<YAML
+contents:
+  repositories: [$T/repo]
+  keyring: [$T/imp.rsa.pub]
+entrypoint:
+  command: /usr/bin/hello
+archs: [x86_64]
+YAML
+(cd "$T" && "$PARE" image build "$T/hello.yaml" --add-binary "$T/hello" -t latest -o "$T/hout" \
+	>"$T/h.log" 2>&1) || fail "hello image: $(tail -1 "$T/h.log")"
+umoci unpack --image "$T/hout:latest" "$T/hbun" >/dev/null 2>&1 || fail "umoci unpack hello"
+hsize=$(du -sb --apparent-size "$T/hbun/rootfs" | awk '{print $1}')
+[ "$hsize" -le $((23 * 1048576 / 10)) ] || fail "hello image is $hsize bytes (> 2.3 MiB)"
+python3 - "$T/hbun/config.json" <<'PY'
+import json, sys
+p = sys.argv[1]; c = json.load(open(p)); c["process"]["args"] = ["/usr/bin/hello"]
+c["process"]["terminal"] = False; json.dump(c, open(p, "w"))
+PY
+out=$(cd "$T" && timeout 40 runc run -b "$T/hbun" "$NAME-hello" 2>&1)
+[ "$out" = "hello from glibc" ] || fail "hello under runc: $out"
+echo "redis image $size bytes, PING -> $pong; hello image $hsize bytes"

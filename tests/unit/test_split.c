@@ -84,6 +84,10 @@ static void test_policy(void **state)
 		if (strcmp(out[i], want[i]))
 			fail_msg("%s: got %s, want %s", ents[i].path, out[i], want[i]);
 	}
+	/* A -dev package keeps its headers; its man pages still go to -doc. */
+	assert_int_equal(pare_split_assign("foo-dev", NULL, 0, ents + 7, 2, &a, out, NULL), 0);
+	assert_string_equal(out[0], "foo-dev");
+	assert_string_equal(out[1], "foo-dev-doc");
 	/* Without executables, shared libraries stay in the main package. */
 	assert_int_equal(pare_split_assign("foo", NULL, 0, ents + 1, 2, &a, out, NULL), 0);
 	assert_string_equal(out[0], "foo");
