@@ -193,11 +193,25 @@ static int read_in(const struct pare_build_opts *o, const char *work, const char
 	return e;
 }
 
+/* The recipe file must be there (and be a file) before a sandbox starts. */
+static int recipe_exists(const struct pare_recipe *r, struct pare_error *err)
+{
+	struct stat st;
+	if (stat(r->file, &st) < 0)
+		return pare_error_set(err, -errno, "%s: %s", r->file, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return pare_error_set(err, -PARE_E_FORMAT, "%s: not a regular file", r->file);
+	return 0;
+}
+
 int pare_build_read_recipe(const struct pare_build_opts *o, const char *dir,
 			   struct pare_recipe *r, struct pare_error *err)
 {
 	char work[PARE_PATH_MAX];
-	int e = make_work(o, work, sizeof(work), err);
+	int e = recipe_exists(r, err);
+	if (e < 0)
+		return e;
+	e = make_work(o, work, sizeof(work), err);
 	if (e < 0)
 		return e;
 	e = read_in(o, work, dir, r, err);
@@ -436,7 +450,9 @@ int pare_build_one(const struct pare_build_opts *o, const char *dir,
 	pare_build_pathf(file, sizeof(file), "%s/APKBUILD", dir);
 	struct pare_recipe r;
 	pare_recipe_init(&r, file);
-	int e = make_work(o, res->work_dir, sizeof(res->work_dir), err);
+	int e = recipe_exists(&r, err);
+	if (e == 0)
+		e = make_work(o, res->work_dir, sizeof(res->work_dir), err);
 	if (e == 0)
 		e = build_in(o, dir, res->work_dir, &r, res, err);
 	if (e == 0 && !o->keep_work) {

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "build/build.h"
@@ -195,8 +196,22 @@ static int build_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		pare_cli_error(cli, "build: no recipe directory given");
 		return 1;
 	}
-	for (int i = 0; i < argc; i++)
+	/* pare build recipes/STAR: files next to the recipe folders are skipped */
+	int n = 0;
+	for (int i = 0; i < argc; i++) {
+		struct stat st;
 		strip_slash(argv[i]);
+		if (stat(argv[i], &st) == 0 && !S_ISDIR(st.st_mode)) {
+			pare_log_warning(&cli->log, "%s: not a recipe directory, skipped", argv[i]);
+			continue;
+		}
+		argv[n++] = argv[i];
+	}
+	argc = n;
+	if (argc < 1) {
+		pare_cli_error(cli, "build: no recipe directory given");
+		return 1;
+	}
 	struct pare_error err = { 0 };
 	struct pare_cli_keys keys;
 	struct pare_privkey key = { 0 };
