@@ -294,8 +294,9 @@ static const char *soname_of(const char *path, struct pare_arena *a)
 }
 
 /* A lib*.so link whose target another package of this build holds (a -dev
- * package's link to the runtime library): depend on that library's
- * so: name, which SCA cannot see from this package alone. */
+ * package's link to the runtime library): depend on that package at this
+ * version (SCA cannot see the target from this package alone, and an
+ * so: name could be met by another package, leaving the link dangling). */
 static int link_deps(const struct pare_build_pkg_opts *o, struct pare_build_pkg_result *res,
 		     struct one_pkg *p, const char *const *names, size_t n)
 {
@@ -319,7 +320,9 @@ static int link_deps(const struct pare_build_pkg_opts *o, struct pare_build_pkg_
 				continue;
 			const char *so = strcmp(names[j], p->name) ? soname_of(rel, &res->arena) : NULL;
 			char dep[512];
-			snprintf(dep, sizeof(dep), "so:%s", so ? so : "");
+			/* the very package and version: another package's so: name
+			 * would leave this link dangling */
+			snprintf(dep, sizeof(dep), "%s=%s", names[j], o->r->version);
 			if (so && pare_strlist_add(&p->res.depends, &res->arena, pare_slice_from(dep)) < 0)
 				return -ENOMEM;
 		}

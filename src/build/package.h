@@ -12,7 +12,9 @@
  *   4. SCA (elf/sca.h): so:/cmd:/pc: provides and depends; the main
  *      package adds the recipe's depends, provides, replaces,
  *      provider_priority, install_if; policy subpackages get install_if
- *      "MAIN=VERSION TRIGGER" (split.h: -doc/docs, -lang/lang, ...);
+ *      "MAIN=VERSION TRIGGER" (split.h: -doc/docs, -lang/lang, ...); a
+ *      lib*.so link to a library another package of the build holds
+ *      depends on that package at this version;
  *      an so: depend nobody provides (this build, the repositories) is
  *      an so-provider warning;
  *   5. owners: the build ran as uid_base = root inside; a file owned by
