@@ -114,11 +114,6 @@ static int check_name(struct reader *rd, const char *raw, const char *what,
 	*out = normalise(raw);
 	if (out->len == 0)
 		return 0;
-	/* "a//b" passes pare_path_check_name but is not a name dpkg writes. */
-	for (size_t i = 0; i + 1 < out->len; i++)
-		if (out->ptr[i] == '/' && out->ptr[i + 1] == '/')
-			return fail(rd, -PARE_E_UNSAFE_PATH, "%s'%.200s': empty path component",
-				    what, raw);
 	struct pare_error e;
 	int r = pare_path_check_name(*out, &e);
 	if (r < 0) {
@@ -127,6 +122,15 @@ static int check_name(struct reader *rd, const char *raw, const char *what,
 		if (strncmp(reason, out->ptr, out->len) == 0 && reason[out->len] == ':')
 			reason += out->len + 2;
 		return fail(rd, r, "%s'%.200s': %s", what, raw, reason);
+	}
+	/* "a//b" and "a/./b" pass pare_path_check_name but are not names dpkg
+	 * writes, and would give one file two names here. */
+	struct pare_slice rest = *out, comp;
+	while (rest.len) {
+		pare_slice_split(&rest, '/', &comp);
+		if (comp.len == 0 || pare_slice_eq_cstr(comp, "."))
+			return fail(rd, -PARE_E_UNSAFE_PATH, "%s'%.200s': empty or '.' path component",
+				    what, raw);
 	}
 	return 0;
 }
@@ -204,6 +208,9 @@ static int control_entry(struct reader *rd, struct archive *a, struct archive_en
 	if (r < 0)
 		return r;
 	mode_t type = archive_entry_filetype(e);
+	if (type != AE_IFREG && archive_entry_size_is_set(e) && archive_entry_size(e) > 0)
+		return fail(rd, -PARE_E_FORMAT, "'%.200s': not a regular file, but with content",
+			    archive_entry_pathname(e));
 	if (name.len == 0 && type == AE_IFDIR)
 		return 0;
 	if (pare_slice_find(name, '/') >= 0 || name.len == 0)
@@ -223,10 +230,30 @@ static int control_entry(struct reader *rd, struct archive *a, struct archive_en
 
 /* ---- Data member. */
 
+/* The map's value for a directory the package does not list (yet) but
+ * that holds earlier entries. */
+#define IMPLICIT_DIR ((void *)UINTPTR_MAX)
+
 static struct pare_deb_entry *entry_at(struct reader *rd, struct pare_slice path)
 {
 	void *v = pare_map_get(&rd->paths, path);
-	return v ? &rd->d->entries[(uintptr_t)v - 1] : NULL;
+	return v && v != IMPLICIT_DIR ? &rd->d->entries[(uintptr_t)v - 1] : NULL;
+}
+
+/* Record the parents of path that are not known yet as implicit
+ * directories (the keys point into the arena copy of path). */
+static int add_parents(struct reader *rd, struct pare_slice path)
+{
+	for (size_t i = path.len; i-- > 1;) {
+		if (path.ptr[i] != '/')
+			continue;
+		struct pare_slice dir = pare_slice_sub(path, 0, i);
+		if (pare_map_get(&rd->paths, dir))
+			return 0;
+		if (pare_map_put(&rd->paths, dir, IMPLICIT_DIR, NULL) < 0)
+			return fail(rd, -ENOMEM, "out of memory");
+	}
+	return 0;
 }
 
 /* No earlier non-directory of the package may be a parent of path. */
@@ -294,8 +321,19 @@ static int data_entry_check(struct reader *rd, struct archive_entry *e, struct p
 		return fail(rd, -PARE_E_UNSAFE_PATH, "%.*s: %s not allowed", (int)path.len,
 			    path.ptr, what);
 	}
+	/* Content on anything but a regular file would be decompressed only
+	 * to be skipped, outside the content bound: refuse it.  (libarchive
+	 * already ignores the size field of ustar/GNU directories and hard
+	 * links; this is for the formats where it does not.) */
+	if (out->type != PARE_DEB_FILE && archive_entry_size_is_set(e) && archive_entry_size(e) > 0)
+		return fail(rd, -PARE_E_FORMAT, "%.*s: %s with content", (int)path.len, path.ptr,
+			    out->type == PARE_DEB_DIR ? "directory" :
+			    out->type == PARE_DEB_SYMLINK ? "symlink" : "hard link");
 	if ((r = check_parents(rd, path)) < 0)
 		return r;
+	if (out->type != PARE_DEB_DIR && pare_map_get(&rd->paths, path) == IMPLICIT_DIR)
+		return fail(rd, -PARE_E_FORMAT, "%.*s: not a directory, but earlier entries are in it",
+			    (int)path.len, path.ptr);
 	struct pare_deb_entry *old = entry_at(rd, path);
 	if (old && (old->type != PARE_DEB_DIR || out->type != PARE_DEB_DIR))
 		return fail(rd, -PARE_E_FORMAT, "%.*s: listed twice", (int)path.len, path.ptr);
@@ -353,6 +391,9 @@ static int add_entry(struct reader *rd, const struct pare_deb_entry *e, struct p
 			 (void *)(uintptr_t)(d->nentries + 1), NULL) < 0)
 		return fail(rd, -ENOMEM, "out of memory");
 	*out = &d->entries[d->nentries++];
+	int r = add_parents(rd, pare_slice_from(e->path));
+	if (r < 0)
+		return r;
 	d->data_bytes += e->size;
 	if (e->type == PARE_DEB_FILE && (e->mode & 06000))
 		d->nsetid++;

@@ -24,8 +24,10 @@
  *   - the type: regular file, directory, symlink or hard link only; device
  *     nodes, fifos, sockets are refused;
  *   - a hard link must name an earlier regular file of the same package;
- *   - a second non-directory entry for the same path is refused, and so is
- *     a path that runs through an earlier symlink or file of the package;
+ *   - names are canonical (no empty or "." components), so one file has
+ *     one name; a second non-directory entry for the same path is refused,
+ *     and so is a path that runs through an earlier symlink or file of the
+ *     package, or a non-directory where earlier entries put files;
  *   - sizes: at most limits.max_entries entries, limits.max_data bytes of
  *     file content in total (decompressed, so a compression bomb stops
  *     there), and libarchive's own decompression is bounded by reading
@@ -122,7 +124,8 @@ enum pare_deb_type {
 struct pare_deb_entry {
 	const char *path;        /* normalised: no "./", no trailing '/', never "" */
 	enum pare_deb_type type;
-	mode_t mode;             /* permission bits incl. set-id and sticky (07777) */
+	mode_t mode;             /* permission bits incl. set-id and sticky (07777);
+				  * a hard link has its target's */
 	uint64_t size;           /* content bytes of a regular file, else 0 */
 	int64_t uid, gid;        /* as the tar says (0 for root) */
 	int64_t mtime;           /* seconds since the epoch, as the tar says */

@@ -190,6 +190,13 @@ def hostile_cases(debtool, work):
             deb([file_entry("./f", b"x"), file_entry("./f/g", b"y")]), "runs through the file")
     hostile(debtool, work, "duplicate",
             deb([file_entry("./a", b"x"), file_entry("./a", b"y")]), "listed twice")
+    hostile(debtool, work, "file-over-dir",
+            deb([file_entry("./d/x", b"x"), file_entry("./d", b"y")]),
+            "not a directory, but earlier entries are in it")
+    hostile(debtool, work, "dot-component",
+            deb([file_entry("./a/./b", b"x")]), "'.' path component")
+    hostile(debtool, work, "double-slash",
+            deb([file_entry("./a//b", b"x")]), "empty or '.' path component")
     hostile(debtool, work, "control-char",
             deb([file_entry("./a\nb", b"x")]), "control character")
     hostile(debtool, work, "long-path",

@@ -9,7 +9,9 @@ there are none: run `apt-get update`), picks PAIRS pairs with a fixed seed
 prefixes and so test the fine rules), asks `dpkg --compare-versions` about
 each (one shell running dpkg per pair, in one batch), and hands the
 verdicts to VERSION_PROP (version_prop.c), which checks pare's comparison
-and the mapping.  The examples of issue 13 are always included.
+and the mapping.  The examples of issue 13 are always included.  Then every
+version of the lists goes through the mapping (it must give a valid APK
+version).
 """
 import random
 import subprocess
@@ -73,7 +75,11 @@ def main():
     sys.stdout.write(p.stdout)
     sys.stderr.write(p.stderr)
     print("(%d versions in the apt lists)" % len(versions))
-    return p.returncode
+    # Every version of the lists must parse and map to a valid APK version.
+    every = subprocess.run([prop], input="".join("%s %s =\n" % (v, v) for v in versions),
+                           capture_output=True, text=True, timeout=300)
+    print("every version: " + every.stdout.strip().splitlines()[-1])
+    return p.returncode or every.returncode
 
 
 if __name__ == "__main__":

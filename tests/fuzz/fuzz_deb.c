@@ -1,7 +1,10 @@
 /* Fuzz target: .deb files (ar container, control.tar, data.tar in any
  * compression) through the reader with a visitor that reads the content,
- * small limits, then the control file through the field parser. */
+ * small limits, then the control file through the field parser; a package
+ * the reader accepts is then extracted into a fresh directory, which must
+ * work (the reader's checks are what make a tree extractable). */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -23,6 +26,25 @@ static int drain(void *ctx, const struct pare_deb_entry *e, struct pare_istream 
 	return 0;
 }
 
+static void extract(int fd, const struct pare_deb_limits *lim)
+{
+	char dir[] = "/tmp/pare-fuzz-deb-XXXXXX";
+	struct pare_root root;
+	struct pare_deb d;
+	struct pare_error err;
+	if (lseek(fd, 0, SEEK_SET) != 0 || !mkdtemp(dir))
+		return;
+	if (pare_root_open(&root, dir, &err) == 0) {
+		/* Only the file system may refuse now (a name over 255 bytes). */
+		if (pare_deb_extract(fd, "fuzz.deb", lim, &root, NULL, &d, &err) < 0 &&
+		    !strstr(err.msg, "File name too long"))
+			__builtin_trap();
+		pare_deb_release(&d);
+		pare_root_release(&root);
+	}
+	pare_deb_remove_tree(dir, NULL);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	int fd = memfd_create("fuzz-deb", MFD_CLOEXEC);
@@ -39,6 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pare_deb_read(fd, "fuzz.deb", &lim, &d, drain, NULL, &err) == 0) {
 		struct pare_deb_pkginfo pi;
 		(void)pare_deb_pkginfo_parse(pare_deb_control_text(&d), &pi, &err);
+		pare_deb_release(&d);
+		extract(fd, &lim);
 	} else if (strchr(err.msg, '\n') || strncmp(err.msg, "fuzz.deb: ", 10) != 0) {
 		__builtin_trap(); /* one line naming the file */
 	}
