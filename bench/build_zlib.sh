@@ -18,6 +18,11 @@ if [ -z "${PARE_BUILD_TOOL:-}" ]; then
 		--set "$SRC/sets/build-base.yaml" --closure >"$T/import.log" 2>&1
 	PARE_BUILD_TOOL=$T/tool PARE_BUILD_KEYS=$T/keys
 fi
+if [ -z "${PARE_BUILD_BASE:-}" ] &&
+	! tar -xzOf "$PARE_BUILD_TOOL"/*/APKINDEX.tar.gz APKINDEX 2>/dev/null | grep -qx 'P:build-base'; then
+	echo "SKIP: the toolchain repository has no build-base package (set PARE_BUILD_BASE)"
+	exit 77
+fi
 key=$(ls "$PARE_BUILD_KEYS"/*.rsa 2>/dev/null | head -1)
 set -- --keys-dir "$PARE_BUILD_KEYS" -X "$PARE_BUILD_TOOL" build --work-dir "$T" -o "$T/out"
 [ -n "$key" ] && set -- "$@" -k "$key"

@@ -16,6 +16,11 @@ if [ -z "${PARE_BUILD_TOOL:-}" ]; then
 		{ echo "toolchain import failed: $(tail -1 "$T/import.log")"; exit 1; }
 	PARE_BUILD_TOOL=$T/tool PARE_BUILD_KEYS=$T/keys
 fi
+if [ -z "${PARE_BUILD_BASE:-}" ] &&
+	! tar -xzOf "$PARE_BUILD_TOOL"/*/APKINDEX.tar.gz APKINDEX 2>/dev/null | grep -qx 'P:build-base'; then
+	echo "SKIP: the toolchain repository has no build-base package (set PARE_BUILD_BASE)"
+	exit 77
+fi
 key=$(ls "$PARE_BUILD_KEYS"/*.rsa | head -1)
 fails=0
 for r in hello zlib; do
