@@ -28,6 +28,7 @@ const struct pare_applet *const pare_applets[] = {
 	&pare_applet_sca,
 	&pare_applet_version,
 	&pare_applet_mkpkg,
+	&pare_applet_build,
 	&pare_applet_keygen,
 	&pare_applet_sign,
 	&pare_applet_vertest,

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 
 extern const struct pare_applet pare_applet_add;
+extern const struct pare_applet pare_applet_build;
 extern const struct pare_applet pare_applet_del;
 extern const struct pare_applet pare_applet_fix;
 extern const struct pare_applet pare_applet_upgrade;

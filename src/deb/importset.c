@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "apk/pkginfo.h"
+#include "base/rootpath.h"
 #include "image/yaml_int.h"
 
 struct sctx {
@@ -85,6 +87,25 @@ static int get_list(struct sctx *x, const struct ynode *n, const char *what,
 	return 0;
 }
 
+/* A package name (it becomes a folder and a file name). */
+static int get_name(struct sctx *x, const struct ynode *n, const char *what, const char **out)
+{
+	int r = get_str(x, n, what, out);
+	if (r == 0 && !pare_pkginfo_name_valid(pare_slice_from(*out)))
+		return fail(x, n, "'%s' is not a valid package name", *out);
+	return r;
+}
+
+/* A path inside the root: relative, no "..", no control characters. */
+static int get_path(struct sctx *x, const struct ynode *n, const char *what, const char **out)
+{
+	struct pare_error e = { 0 };
+	int r = get_str(x, n, what, out);
+	if (r == 0 && pare_path_check_name(pare_slice_from(*out), &e) < 0)
+		return fail(x, n, "'%s' is not a relative path inside the root", *out);
+	return r;
+}
+
 static bool key_is(const struct ynode *k, const char *name)
 {
 	return pare_slice_eq_cstr(k->text, name);
@@ -93,7 +114,7 @@ static bool key_is(const struct ynode *k, const char *name)
 static int split_item(struct sctx *x, const struct ynode *k, const struct ynode *v,
 		      struct pare_importset_split *sp)
 {
-	int r = get_str(x, k, "a split name", &sp->name);
+	int r = get_name(x, k, "a split name", &sp->name);
 	if (r < 0 || v->kind != YN_MAP)
 		return r < 0 ? r : get_list(x, v, "split paths", &sp->globs);
 	for (const struct ynode *kk = v->first; kk && r == 0; kk = kk->next->next) {
@@ -130,11 +151,11 @@ static int alt_item(struct sctx *x, const struct ynode *v, struct pare_importset
 	int r = want(x, v, YN_MAP, "an alternative");
 	for (const struct ynode *k = r == 0 ? v->first : NULL; k && r == 0; k = k->next->next) {
 		if (key_is(k, "link"))
-			r = get_str(x, k->next, "link", &a->link);
+			r = get_path(x, k->next, "link", &a->link);
 		else if (key_is(k, "target"))
 			r = get_str(x, k->next, "target", &a->target);
 		else if (key_is(k, "package"))
-			r = get_str(x, k->next, "package", &a->package);
+			r = get_name(x, k->next, "package", &a->package);
 		else
 			r = fail(x, k, "unknown key '%s' in an alternative", k->text.ptr);
 	}
@@ -160,7 +181,7 @@ static int pkg_key(struct sctx *x, const struct ynode *k, const struct ynode *v,
 		   struct pare_importset_pkg *p)
 {
 	if (key_is(k, "name"))
-		return get_str(x, v, "name", &p->name);
+		return get_name(x, v, "name", &p->name);
 	if (key_is(k, "drop"))
 		return get_list(x, v, "drop", &p->drop);
 	if (key_is(k, "depends"))
@@ -174,7 +195,7 @@ static int pkg_key(struct sctx *x, const struct ynode *k, const struct ynode *v,
 	if (key_is(k, "localedef"))
 		return get_list(x, v, "localedef", &p->localedef);
 	if (key_is(k, "ca-bundle"))
-		return get_str(x, v, "ca-bundle", &p->ca_bundle);
+		return get_name(x, v, "ca-bundle", &p->ca_bundle);
 	return fail(x, k, "unknown key '%s' in a package", k->text.ptr);
 }
 
@@ -193,7 +214,7 @@ static int add_pkg(struct sctx *x, const struct ynode *k, const struct ynode *v)
 	}
 	struct pare_importset_pkg *p = &s->pkgs[s->npkgs];
 	memset(p, 0, sizeof(*p));
-	int r = get_str(x, k, "a package name", &p->deb);
+	int r = get_name(x, k, "a package name", &p->deb);
 	if (r == 0 && v->kind == YN_SCALAR && v->text.len == 0)
 		v = NULL; /* "pkg:" with no rules */
 	if (r == 0 && v)

@@ -93,6 +93,12 @@ static void test_errors(void **state)
 	expect_error("import: {a: b}\n", "import must be a list");
 	expect_error("- a\n", "a set file must be a mapping");
 	expect_error("import: [a\n", "t.yaml:");
+	expect_error("packages:\n  a: {name: ../../x}\n", "not a valid package name");
+	expect_error("packages:\n  a: {split: {x/y: [z]}}\n", "not a valid package name");
+	expect_error("packages:\n  a: {alternatives: [{link: ../etc/x, target: y}]}\n",
+		     "not a relative path inside the root");
+	expect_error("packages:\n  a: {alternatives: [{link: /etc/x, target: y}]}\n",
+		     "not a relative path inside the root");
 }
 
 static void test_base_set(void **state)
