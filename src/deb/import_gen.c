@@ -297,7 +297,18 @@ static int gen_locale(struct imp *m, struct ideb *d, struct isub *all, const cha
 	if (r < 0)
 		return r;
 	s->nfiles = (size_t)count_files(out);
-	return pare_strlist_add(&all->depends, &m->arena, pare_slice_from(name)) < 0
+	/* the contents index names them too */
+	DIR *dp = opendir(out);
+	struct dirent *de;
+	while (r == 0 && dp && (de = readdir(dp))) {
+		char *path = de->d_name[0] == '.' || de->d_type == DT_DIR ? NULL
+			   : imp_strf(m, "usr/lib/locale/%s/%s", dir, de->d_name);
+		if (path && pare_map_put(&m->owners, pare_slice_from(path), s, NULL) < 0)
+			r = -ENOMEM;
+	}
+	if (dp)
+		closedir(dp);
+	return r < 0 || pare_strlist_add(&all->depends, &m->arena, pare_slice_from(name)) < 0
 		       ? pare_error_set(err, -ENOMEM, "out of memory")
 		       : 0;
 }
