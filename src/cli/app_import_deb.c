@@ -171,15 +171,20 @@ static int collect(struct imp_ctx *x, struct pare_cli *cli, const struct pare_im
 	size_t nn = 0;
 	for (size_t i = 0; i < x->napt; i++)
 		names[nn++] = x->apt[i];
-	/* Without names or files, the sets' own import lists. */
-	for (size_t i = 0; !x->napt && !argc && i < set->import.n && nn < MAX_ARGS; i++)
+	/* Without names or files, the sets' own import lists (their closure
+	 * when a set says closure: true); with them, the sets' with: lists. */
+	bool own = !x->napt && !argc;
+	for (size_t i = 0; own && i < set->import.n && nn < MAX_ARGS; i++)
 		names[nn++] = set->import.v[i];
+	for (size_t i = 0; !own && i < set->with.n && nn < MAX_ARGS; i++)
+		names[nn++] = set->with.v[i];
 	const char **fetched = NULL;
 	size_t nf = 0;
 	char cache[4096];
 	if (nn) {
 		struct pare_apt_opts ao = { .cache_dir = deb_cache(x, cli, cache, sizeof(cache)),
-					    .set = set, .closure = x->closure, .log = &cli->log };
+					    .set = set, .closure = x->closure || (own && set->closure),
+					    .log = &cli->log };
 		int r = pare_apt_fetch(&ao, names, nn, a, &fetched, &nf, err);
 		if (r < 0)
 			return r;

@@ -17,7 +17,11 @@ struct sctx {
 	struct pare_importset *s;
 	const char *name;
 	struct pare_error *err;
+	bool rules_only; /* loaded through another set's rules: (packages only) */
 };
+
+/* rules: files nest at most this deep (a set naming itself stops here). */
+#define PARE_IMPORTSET_MAX_DEPTH 4
 
 static int fail(struct sctx *x, const struct ynode *n, const char *fmt, const char *arg)
 {
@@ -229,9 +233,48 @@ static int add_pkg(struct sctx *x, const struct ynode *k, const struct ynode *v)
 	return r;
 }
 
+static int load_set(struct pare_importset *s, const char *path, bool rules_only,
+		    struct pare_error *err);
+
+/* rules: [FILE...]: the package rules of other set files (relative to
+ * this one's folder), without their import lists. */
+static int load_rules(struct sctx *x, const struct ynode *v)
+{
+	struct pare_importset_list l = { 0 };
+	int r = get_list(x, v, "rules", &l);
+	const char *slash = strrchr(x->name, '/');
+	int dirlen = slash ? (int)(slash - x->name) : 1;
+	const char *dir = slash ? x->name : ".";
+	if (r == 0 && x->s->depth >= PARE_IMPORTSET_MAX_DEPTH)
+		return fail(x, v, "rules: nested more than %s deep", "4");
+	x->s->depth++;
+	for (size_t i = 0; r == 0 && i < l.n; i++) {
+		char path[4096];
+		if (l.v[i][0] == '/')
+			snprintf(path, sizeof(path), "%s", l.v[i]);
+		else
+			snprintf(path, sizeof(path), "%.*s/%s", dirlen, dir, l.v[i]);
+		r = load_set(x->s, path, true, x->err);
+	}
+	x->s->depth--;
+	return r;
+}
+
 static int top_key(struct sctx *x, const struct ynode *k, const struct ynode *v)
 {
 	int r = 0;
+	if (key_is(k, "rules"))
+		return load_rules(x, v);
+	if (x->rules_only && !key_is(k, "packages") && !key_is(k, "description")) {
+		struct pare_importset_list ignored = { 0 };
+		bool b;
+		return key_is(k, "baselayout") || key_is(k, "closure") ? get_bool(x, v, "flag", &b)
+		       : get_list(x, v, "list", &ignored);
+	}
+	if (key_is(k, "with"))
+		return get_list(x, v, "with", &x->s->with);
+	if (key_is(k, "closure"))
+		return get_bool(x, v, "closure", &x->s->closure);
 	if (key_is(k, "import"))
 		return get_list(x, v, "import", &x->s->import);
 	if (key_is(k, "script-only"))
@@ -249,10 +292,10 @@ static int top_key(struct sctx *x, const struct ynode *k, const struct ynode *v)
 	return r;
 }
 
-int pare_importset_parse(struct pare_importset *s, const char *name, const char *text,
-			 size_t len, struct pare_error *err)
+static int parse_set(struct pare_importset *s, const char *name, const char *text, size_t len,
+		     bool rules_only, struct pare_error *err)
 {
-	struct sctx x = { .s = s, .name = name, .err = err };
+	struct sctx x = { .s = s, .name = name, .err = err, .rules_only = rules_only };
 	struct ynode *root = NULL;
 	int r = pare_yaml_parse(&s->arena, name, pare_slice_make(text, len), &root, err);
 	if (r < 0)
@@ -268,7 +311,14 @@ int pare_importset_parse(struct pare_importset *s, const char *name, const char 
 	return r;
 }
 
-int pare_importset_load(struct pare_importset *s, const char *path, struct pare_error *err)
+int pare_importset_parse(struct pare_importset *s, const char *name, const char *text,
+			 size_t len, struct pare_error *err)
+{
+	return parse_set(s, name, text, len, false, err);
+}
+
+static int load_set(struct pare_importset *s, const char *path, bool rules_only,
+		    struct pare_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -295,11 +345,21 @@ int pare_importset_load(struct pare_importset *s, const char *path, struct pare_
 			got += (size_t)k;
 		}
 		if (r == 0)
-			r = pare_importset_parse(s, path, text, got, err);
+			r = parse_set(s, path, text, got, rules_only, err);
 	}
 	free(text);
 	close(fd);
 	return r;
+}
+
+int pare_importset_load(struct pare_importset *s, const char *path, struct pare_error *err)
+{
+	return load_set(s, path, false, err);
+}
+
+int pare_importset_load_rules(struct pare_importset *s, const char *path, struct pare_error *err)
+{
+	return load_set(s, path, true, err);
 }
 
 void pare_importset_init(struct pare_importset *s)

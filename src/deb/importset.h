@@ -79,9 +79,12 @@ struct pare_importset_pkg {
 struct pare_importset {
 	struct pare_arena arena;
 	struct pare_importset_list import, script_only;
+	struct pare_importset_list with;   /* imported with any --apt names or files too */
 	struct pare_importset_pkg *pkgs;
 	size_t npkgs, cap;
 	bool baselayout;
+	bool closure;                      /* the set's own import list follows Depends */
+	unsigned depth;                    /* rules: nesting while loading (bounded) */
 };
 
 void pare_importset_init(struct pare_importset *s);
@@ -89,7 +92,12 @@ void pare_importset_release(struct pare_importset *s);
 
 /* Load one set file into s (adding to what is there). */
 int pare_importset_load(struct pare_importset *s, const char *path, struct pare_error *err);
-/* Same, from text (name for messages). */
+/* Only the package rules of a set file (not its import, with, closure or
+ * baselayout): what another set's rules: key loads. */
+int pare_importset_load_rules(struct pare_importset *s, const char *path,
+			      struct pare_error *err);
+/* Same as pare_importset_load, from text (name for messages; a rules:
+ * key is taken relative to name's folder). */
 int pare_importset_parse(struct pare_importset *s, const char *name, const char *text,
 			 size_t len, struct pare_error *err);
 
