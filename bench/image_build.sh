@@ -3,9 +3,7 @@
 # repository, against `tar -c | gzip -6` of the same root (the lower bound:
 # only packing, no solve, no verified install, no loader check).  Both use
 # gzip level 6 (pare's layer default).  Prints the best of RUNS wall times
-# and the ratio (target: 1.3 or less); also the packing step alone (the
-# same layer writer through `pare image-write-root`) against the same
-# baseline, since the full build also creates every file of the root.
+# and the ratio (target: 1.3 or less).
 #   usage: bench/image_build.sh PARE [RUNS]
 # Packages: glibc (the host's ld.so, libc, libm), hello (a program built
 # here), and 18 data packages made from the largest ELF-free directories
@@ -107,20 +105,9 @@ for r in $(seq "$runs"); do
 	t=$(echo "$t1 - $t0" | bc)
 	if [ -z "$base" ] || [ "$(echo "$t < $base" | bc)" = 1 ]; then base=$t; fi
 done
-pack=""
-for r in $(seq "$runs"); do
-	rm -rf packed
-	t0=$(now)
-	"$PARE" image-write-root -l 6 st/$ARCH packed > /dev/null
-	t1=$(now)
-	t=$(echo "$t1 - $t0" | bc)
-	if [ -z "$pack" ] || [ "$(echo "$t < $pack" | bc)" = 1 ]; then pack=$t; fi
-done
 grep 'image size' build.txt
 echo "packages in the repository: $npkgs, installed: $(grep -c '^P:' st/$ARCH/lib/apk/db/installed)"
 echo "layer: $(python3 -c 'import json;m=json.load(open("out/index.json"))["manifests"][0];print(m["digest"])')"
 echo "tar|gzip -6 of the root: $(stat -c %s root.tar.gz) bytes"
 printf 'pare image build: %.3f s   tar -c | gzip -6: %.3f s   ratio %.2f (target <= 1.3)\n' \
 	"$best" "$base" "$(echo "$best / $base" | bc -l)"
-printf 'packing only (pare image-write-root of the same root): %.3f s   ratio %.2f\n' \
-	"$pack" "$(echo "$pack / $base" | bc -l)"

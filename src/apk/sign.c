@@ -1,4 +1,5 @@
 #include "apk/sign.h"
+#include "io/stream.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -89,12 +90,10 @@ static int read_bounded(int fd, size_t max, struct pare_buf *out, char *why, siz
 	}
 	for (;;) {
 		char chunk[4096];
-		ssize_t n = read(fd, chunk, sizeof(chunk));
+		ssize_t n = pare_read_some(fd, chunk, sizeof(chunk));
 		if (n == 0)
 			return 0;
-		if (n < 0 && errno == EINTR)
-			continue;
-		int r = n < 0 ? -errno : pare_buf_append(out, chunk, (size_t)n);
+		int r = n < 0 ? (int)n : pare_buf_append(out, chunk, (size_t)n);
 		if (r < 0) {
 			if (r == -PARE_E_TOO_BIG)
 				snprintf(why, whylen, "larger than %zu bytes", max);
@@ -584,20 +583,6 @@ out:
 
 /* ---- atomic files ------------------------------------------------------- */
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Move tmp to path; with noreplace, never over an existing path (renameat2
  * where the file system has it, else link+unlink, also atomic). */
 static int rename_into_place(const char *tmp, const char *path, bool noreplace)
@@ -651,7 +636,7 @@ static int atomic_write(const char *path, const void *data, size_t len, mode_t m
 				      strerror(errno));
 	int r = fchmod(fd, mode) == 0 ? 0 : -errno;
 	if (r == 0)
-		r = write_all(fd, data, len);
+		r = pare_write_all(fd, data, len);
 	if (r == 0 && fsync(fd) != 0)
 		r = -errno;
 	if (close(fd) != 0 && r == 0)

@@ -372,3 +372,28 @@ int pare_path_check_name(struct pare_slice name, struct pare_error *err)
 	}
 	return 0;
 }
+
+int pare_path_normalise(struct pare_slice name, char *out, size_t *len, struct pare_error *err)
+{
+	*len = 0;
+	int r = pare_path_check_name(name, err);
+	if (r < 0)
+		return r;
+	size_t n = 0;
+	struct pare_slice rest = name, comp;
+	while (rest.len) {
+		pare_slice_split(&rest, '/', &comp);
+		if (comp.len == 0 || pare_slice_eq_cstr(comp, "."))
+			continue;
+		if (n + (n > 0) + comp.len > PARE_PATH_MAX)
+			return pare_error_set(err, -ENAMETOOLONG, "%.*s: path too long",
+					      (int)(name.len > 200 ? 200 : name.len), name.ptr);
+		if (n > 0)
+			out[n++] = '/';
+		memcpy(out + n, comp.ptr, comp.len);
+		n += comp.len;
+	}
+	out[n] = '\0';
+	*len = n;
+	return 0;
+}

@@ -58,4 +58,10 @@ int pare_root_open_parent(struct pare_root *r, const char *path, bool create, mo
  * at most PARE_PATH_MAX bytes.  Fills err with the reason. */
 int pare_path_check_name(struct pare_slice name, struct pare_error *err);
 
+/* The one normalisation of an archive or database path name: refuse what
+ * pare_path_check_name refuses, drop "." and empty components, write the
+ * rest joined by '/' to out (PARE_PATH_MAX + 1 bytes, NUL-terminated; ""
+ * for the root itself) and its length to *len. */
+int pare_path_normalise(struct pare_slice name, char *out, size_t *len, struct pare_error *err);
+
 #endif

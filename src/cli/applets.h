@@ -30,7 +30,6 @@ extern const struct pare_applet pare_applet_policy;
 extern const struct pare_applet pare_applet_fetch;
 extern const struct pare_applet pare_applet_list;
 extern const struct pare_applet pare_applet_image;
-extern const struct pare_applet pare_applet_image_write_root;
 extern const struct pare_applet pare_applet_inspect;
 extern const struct pare_applet pare_applet_ldd;
 extern const struct pare_applet pare_applet_sca;

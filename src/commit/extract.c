@@ -1,6 +1,7 @@
 /* Staging a package's entries under temporary names inside a root, then
  * committing them into place.  See extract.h for the rules and the order. */
 #include "commit/extract.h"
+#include "io/stream.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -187,38 +188,25 @@ static int get_dir(struct pare_extract *x, const char *path, size_t len, int *fd
 
 /* ---- names and nodes ---- */
 
-/* Normalise an archive name into out (PARE_PATH_MAX + 1 bytes): drop "."
- * and empty components; refuse what pare_path_check_name refuses and
- * components longer than NAME_MAX_BYTES. */
+/* Normalise an archive name into out (PARE_PATH_MAX + 1 bytes) with
+ * pare_path_normalise (errors prefixed with the package's name); also
+ * refuse components longer than NAME_MAX_BYTES. */
 static int normalise(struct pare_extract *x, struct pare_slice name, char *out, size_t *outlen,
 		     struct pare_error *err)
 {
-	*outlen = 0;
-	int r = pare_path_check_name(name, err);
+	int r = pare_path_normalise(name, out, outlen, err);
 	if (r < 0) {
 		if (x->name)
 			pare_error_prefix(err, r, "%s: ", x->name);
 		return r;
 	}
-	struct pare_slice rest = name, comp;
-	size_t n = 0;
+	struct pare_slice rest = pare_slice_make(out, *outlen), comp;
 	while (rest.len) {
 		pare_slice_split(&rest, '/', &comp);
-		if (comp.len == 0 || pare_slice_eq_cstr(comp, "."))
-			continue;
 		if (comp.len > NAME_MAX_BYTES)
 			return xfail(x, err, -ENAMETOOLONG, NULL, "%.*s: component longer than %d bytes",
 				     (int)name.len, name.ptr, NAME_MAX_BYTES);
-		if (n + (n > 0) + comp.len > PARE_PATH_MAX)
-			return xfail(x, err, -ENAMETOOLONG, NULL, "%.*s: path too long",
-				     (int)name.len, name.ptr);
-		if (n > 0)
-			out[n++] = '/';
-		memcpy(out + n, comp.ptr, comp.len);
-		n += comp.len;
 	}
-	out[n] = '\0';
-	*outlen = n;
 	return 0;
 }
 
@@ -682,20 +670,6 @@ static int stage_nondir(struct pare_extract *x, const char *path, size_t len,
 	return 0;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return neg_errno();
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int copy_content(struct pare_extract *x, xnode *n, int fd, const struct pare_tar_entry *e,
 			struct pare_istream *content, struct pare_error *err)
 {
@@ -706,7 +680,7 @@ static int copy_content(struct pare_extract *x, xnode *n, int fd, const struct p
 			return (int)got;
 		if (got == 0)
 			break;
-		int r = write_all(fd, x->copy_buf, (size_t)got);
+		int r = pare_write_all(fd, x->copy_buf, (size_t)got);
 		if (r < 0)
 			return xfail(x, err, r, n->path, "cannot write: %s", strerror(-r));
 		total += (uint64_t)got;

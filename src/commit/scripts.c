@@ -3,6 +3,7 @@
  * group; a script still running at its deadline is killed with its whole
  * process group, so it never holds the database lock forever. */
 #include "commit/transaction.h"
+#include "io/stream.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -153,9 +154,7 @@ static bool pump_output(int fd, const struct pare_log *log, int64_t deadline)
 			in_time = false;
 			break;
 		}
-		ssize_t got = read(fd, buf, sizeof(buf));
-		if (got < 0 && errno == EINTR)
-			continue;
+		ssize_t got = pare_read_some(fd, buf, sizeof(buf));
 		if (got <= 0)
 			break;
 		for (ssize_t i = 0; i < got; i++) {
@@ -192,16 +191,8 @@ static int stage_script(struct pare_root *root, const char *label, struct pare_s
 	unlinkat(dfd, name, 0);
 	int fd = openat(dfd, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0700);
 	int r = fd < 0 ? -errno : 0;
-	size_t off = 0;
-	while (r == 0 && off < body.len) {
-		ssize_t w = write(fd, body.ptr + off, body.len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			r = -errno;
-		else
-			off += (size_t)w;
-	}
+	if (r == 0)
+		r = pare_write_all(fd, body.ptr, body.len);
 	if (fd >= 0 && close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r < 0) {

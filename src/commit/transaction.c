@@ -571,7 +571,7 @@ static void recover_deletions(struct txn *t)
 			pare_slice_split(&rest, '\n', &line);
 			char path[PARE_PATH_MAX + 1];
 			size_t len;
-			if (txn_normalise(line, path, &len, NULL) < 0 || !len ||
+			if (pare_path_normalise(line, path, &len, NULL) < 0 || !len ||
 			    txn_is_protected(pare_slice_make(path, len)) ||
 			    pare_db_owner(t->db, pare_slice_make(path, len)))
 				continue;

@@ -66,9 +66,6 @@ int txn_stage_init(struct txn_stage *s, struct txn *t, const struct pare_pkgent 
 		   const struct pare_db_pkg *oldp, const char *label, struct pare_error *err);
 void txn_stage_release(struct txn_stage *s);
 void txn_stage_visitor(struct txn_stage *s, struct pare_pkg_visitor *v);
-/* Normalise an archive/database path (drop "." and empty components) into
- * out (PARE_PATH_MAX + 1 bytes); refuse what pare_path_check_name refuses. */
-int txn_normalise(struct pare_slice name, char *out, size_t *len, struct pare_error *err);
 /* Resolve directory dir (nominal) inside the root with the symlink rule of
  * transaction.h; *out stays valid until the stage is released.  self: the
  * packages whose symlinks count as the package's own (may be NULL). */

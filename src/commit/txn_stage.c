@@ -11,30 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int txn_normalise(struct pare_slice name, char *out, size_t *len, struct pare_error *err)
-{
-	int r = pare_path_check_name(name, err);
-	if (r < 0)
-		return r;
-	size_t n = 0;
-	struct pare_slice rest = name, comp;
-	while (rest.len) {
-		pare_slice_split(&rest, '/', &comp);
-		if (comp.len == 0 || pare_slice_eq_cstr(comp, "."))
-			continue;
-		if (n + (n > 0) + comp.len > PARE_PATH_MAX)
-			return pare_error_set(err, -ENAMETOOLONG, "%.*s: path too long",
-					      (int)(name.len > 200 ? 200 : name.len), name.ptr);
-		if (n > 0)
-			out[n++] = '/';
-		memcpy(out + n, comp.ptr, comp.len);
-		n += comp.len;
-	}
-	out[n] = '\0';
-	*len = n;
-	return 0;
-}
-
 int txn_stage_init(struct txn_stage *s, struct txn *t, const struct pare_pkgent *ent,
 		   const struct pare_db_pkg *oldp, const char *label, struct pare_error *err)
 {
@@ -273,7 +249,7 @@ static void fill_ent(struct txn_stage *s, struct txn_ent *te, const struct pare_
 		char tp[PARE_PATH_MAX + 1];
 		size_t tl;
 		const struct txn_ent *t = NULL;
-		if (txn_normalise(e->linkname, tp, &tl, NULL) == 0)
+		if (pare_path_normalise(e->linkname, tp, &tl, NULL) == 0)
 			t = pare_map_get(&s->paths, pare_slice_make(tp, tl));
 		if (t)
 			te->csum = t->csum;
@@ -303,7 +279,7 @@ static int stage_entry(void *ctx, const struct pare_tar_entry *e, struct pare_is
 	struct txn_stage *s = ctx;
 	char path[PARE_PATH_MAX + 1], resolved[PARE_PATH_MAX + 1];
 	size_t len;
-	int r = txn_normalise(e->name, path, &len, err);
+	int r = pare_path_normalise(e->name, path, &len, err);
 	if (r < 0 || len == 0)
 		return r < 0 ? r : s->xv.entry(s->xv.ctx, e, content, err);
 	struct pare_slice base, dir = dirname_of(pare_slice_make(path, len), &base);

@@ -22,20 +22,6 @@ int pare_db_file_read(struct pare_root *root, const char *path, struct pare_buf 
 	return r;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Create ".<base>.pare-<hex>" in dirfd; returns the fd, name in tmp. */
 static int create_tmp(int dirfd, const char *base, mode_t mode, char *tmp, size_t tmpsize)
 {
@@ -82,7 +68,7 @@ int pare_db_file_write(struct pare_root *root, const char *path, const void *dat
 	}
 	r = fchmod(fd, mode & 07777) < 0 ? -errno : 0;
 	if (r == 0)
-		r = write_all(fd, data, len);
+		r = pare_write_all(fd, data, len);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)

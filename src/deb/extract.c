@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "deb/deb.h"
+#include "io/stream.h"
 
 struct extractor {
 	struct pare_root *root;
@@ -52,16 +53,9 @@ static int copy_content(int fd, const char *path, struct pare_istream *in, uint6
 		if (n == 0)
 			break;
 		done += (uint64_t)n;
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(fd, buf + off, (size_t)(n - off));
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				r = sys_fail(err, path, "write", errno);
-				break;
-			}
-			off += w;
-		}
+		int w = pare_write_all(fd, buf, (size_t)n);
+		if (w < 0)
+			r = sys_fail(err, path, "write", -w);
 	}
 	free(buf);
 	if (r == 0 && done != size)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "io/stream.h"
 
 #define CONF_MAX_BYTES (1u << 20)
 #define CONF_MAX_DEPTH 16
@@ -119,11 +120,9 @@ static int read_root_file(struct pare_root *root, const char *path, struct pare_
 	for (;;) {
 		if ((rc = pare_buf_reserve(b, 4096)) < 0)
 			break;
-		ssize_t n = read(fd, b->data + b->len, b->cap - b->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
+		ssize_t n = pare_read_some(fd, b->data + b->len, b->cap - b->len - 1);
 		if (n <= 0) {
-			rc = n < 0 ? -errno : 0;
+			rc = (int)n;
 			break;
 		}
 		b->len += (size_t)n;

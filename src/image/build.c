@@ -520,6 +520,22 @@ static int collect_binaries(struct pib_arch *a, struct pare_error *err)
 
 /* ---- writing */
 
+/* The layer/OCI and SBOM step's inputs: the finished root, its owners
+ * and modes, the installed packages; nothing of the solve.  Borrowed from
+ * the architecture's build; results go to img (strings in arena, the
+ * result's). */
+struct pib_output_in {
+	const struct pare_image_build_opts *o;
+	const struct pare_image_config *cfg;
+	const char *root_path;
+	const struct pare_layer_table *table;
+	const struct pib_pkg *pkgs; /* installed, in order */
+	size_t npkgs;
+	const char *os_id, *os_version; /* of the root's etc/os-release */
+	struct pare_image_build_image *img;
+	struct pare_arena *arena;
+};
+
 /* Owners and modes from the table (the installed database, accounts,
  * paths); a symlink keeps its mode. */
 static int layer_meta(void *ctx, const char *path, const struct stat *st,
@@ -536,60 +552,62 @@ static int layer_meta(void *ctx, const char *path, const struct stat *st,
 	return 0;
 }
 
-static int write_image(struct pib_arch *a, struct pare_oci_layout *l, struct pare_error *err)
+static int write_image(const struct pib_output_in *in, struct pare_oci_layout *l,
+		       struct pare_error *err)
 {
 	struct pare_layer_opts lo = {
-		.root = a->root_path,
-		.source_date_epoch = a->o->source_date_epoch,
-		.level = a->o->level,
+		.root = in->root_path,
+		.source_date_epoch = in->o->source_date_epoch,
+		.level = in->o->level,
 		.owners = PARE_LAYER_OWNERS_ROOT,
 		.meta_fn = layer_meta,
-		.meta_ctx = &a->table,
+		.meta_ctx = (void *)in->table,
 	};
 	struct pare_layer_info info;
 	struct pare_oci_image img;
-	int r = pare_oci_add_layer(l, &lo, &a->img->layer, &info, err);
+	int r = pare_oci_add_layer(l, &lo, &in->img->layer, &info, err);
 	if (r == 0)
-		r = pare_image_oci_config(a->cfg, &a->img->arch, a->o->source_date_epoch,
-					  &a->res->arena, &img, err);
+		r = pare_image_oci_config(in->cfg, &in->img->arch, in->o->source_date_epoch,
+					  in->arena, &img, err);
 	if (r == 0)
-		r = pare_oci_write_image(l, &img, &a->img->layer, 1, &a->img->manifest, err);
-	a->img->tar_size = info.tar_size;
-	a->img->image_size = a->img->layer.blob.size + a->img->manifest.size;
+		r = pare_oci_write_image(l, &img, &in->img->layer, 1, &in->img->manifest, err);
+	in->img->tar_size = info.tar_size;
+	in->img->image_size = in->img->layer.blob.size + in->img->manifest.size;
 	return r;
 }
 
-static char *arena_slice(struct pib_arch *a, struct pare_slice s)
+static char *arena_slice(const struct pib_output_in *in, struct pare_slice s)
 {
-	return s.len ? pare_arena_strdup(&a->res->arena, s) : NULL;
+	return s.len ? pare_arena_strdup(in->arena, s) : NULL;
 }
 
-static int sbom_pkg(struct pib_arch *a, const struct pib_pkg *p, struct pare_sbom_package *s)
+static int sbom_pkg(const struct pib_output_in *in, const struct pib_pkg *p,
+		    struct pare_sbom_package *s)
 {
 	const struct pare_pkgent *e = p->ent;
 	memset(s, 0, sizeof(*s));
-	s->name = arena_slice(a, e->name);
-	s->version = arena_slice(a, e->version);
-	s->arch = arena_slice(a, e->arch);
-	s->license = arena_slice(a, e->license);
-	s->origin = arena_slice(a, e->origin);
-	s->maintainer = arena_slice(a, e->maintainer);
-	s->url = arena_slice(a, e->url);
-	s->identity = arena_slice(a, e->identity_text);
+	s->name = arena_slice(in, e->name);
+	s->version = arena_slice(in, e->version);
+	s->arch = arena_slice(in, e->arch);
+	s->license = arena_slice(in, e->license);
+	s->origin = arena_slice(in, e->origin);
+	s->maintainer = arena_slice(in, e->maintainer);
+	s->url = arena_slice(in, e->url);
+	s->identity = arena_slice(in, e->identity_text);
 	s->file_sha256 = p->sha256[0] ? p->sha256 : NULL;
 	/* depends as the names of the installed packages that meet them
 	 * (so:, cmd: and pc: atoms are met through provides) */
-	const char **deps = pare_arena_alloc(&a->res->arena, (e->depends.n + 1) * sizeof(*deps));
+	const char **deps = pare_arena_alloc(in->arena, (e->depends.n + 1) * sizeof(*deps));
 	size_t nd = 0;
 	if (!deps || !s->name || !s->version)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < e->depends.n; i++) {
 		const struct pare_dep *d = &e->depends.v[i];
-		for (size_t j = 0; !d->conflict && j < a->npkgs; j++) {
-			const struct pare_pkgent *q = a->pkgs[j].ent;
+		for (size_t j = 0; !d->conflict && j < in->npkgs; j++) {
+			const struct pare_pkgent *q = in->pkgs[j].ent;
 			if (q == e || !ent_claims(q, d->name))
 				continue;
-			if (!(deps[nd++] = arena_slice(a, q->name)))
+			if (!(deps[nd++] = arena_slice(in, q->name)))
 				return -ENOMEM;
 			break;
 		}
@@ -635,48 +653,64 @@ static void os_ids(struct pib_arch *a, const char **id, const char **version)
 	}
 }
 
-static int write_sbom(struct pib_arch *a, const char *path, struct pare_error *err)
+static int write_sbom(const struct pib_output_in *in, const char *path, struct pare_error *err)
 {
-	struct pare_sbom_package *pkgs = calloc(a->npkgs + 1, sizeof(*pkgs));
-	const char *layers[1] = { a->img->layer.blob.digest };
+	struct pare_sbom_package *pkgs = calloc(in->npkgs + 1, sizeof(*pkgs));
+	const char *layers[1] = { in->img->layer.blob.digest };
 	struct pare_sbom_opts so = {
-		.format = (enum pare_sbom_format)a->o->sbom_format,
-		.image_name = a->o->tag ? a->o->tag : "image",
-		.image_digest = a->img->manifest.digest,
+		.format = (enum pare_sbom_format)in->o->sbom_format,
+		.image_name = in->o->tag ? in->o->tag : "image",
+		.image_digest = in->img->manifest.digest,
 		.layer_digests = layers,
 		.nlayers = 1,
-		.arch = a->img->arch.oci,
-		.tool = a->o->tool,
-		.created = a->o->source_date_epoch,
+		.arch = in->img->arch.oci,
+		.tool = in->o->tool,
+		.created = in->o->source_date_epoch,
+		.os_id = in->os_id,
+		.os_version = in->os_version,
 	};
 	int r = pkgs ? 0 : -ENOMEM;
-	os_ids(a, &so.os_id, &so.os_version);
-	for (size_t i = 0; r == 0 && i < a->npkgs; i++)
-		r = sbom_pkg(a, &a->pkgs[i], &pkgs[i]);
+	for (size_t i = 0; r == 0 && i < in->npkgs; i++)
+		r = sbom_pkg(in, &in->pkgs[i], &pkgs[i]);
 	if (r < 0)
 		r = pare_error_set(err, r, "out of memory");
 	else
-		r = pare_sbom_write(&so, pkgs, a->npkgs, path, err);
+		r = pare_sbom_write(&so, pkgs, in->npkgs, path, err);
 	free(pkgs);
 	if (r == 0)
-		a->img->sbom_path = pare_arena_strdup(&a->res->arena, pare_slice_from(path));
+		in->img->sbom_path = pare_arena_strdup(in->arena, pare_slice_from(path));
 	return r;
 }
 
-static int sbom_for(struct pib_arch *a, size_t i, size_t n, struct pare_error *err)
+static int sbom_for(const struct pib_output_in *in, size_t i, size_t n, struct pare_error *err)
 {
 	char path[PARE_PATH_MAX];
-	const char *ext = a->o->sbom_format == PARE_SBOM_CYCLONEDX ? "cdx" : "spdx";
-	if (a->o->sbom_path && i > 0)
+	const char *ext = in->o->sbom_format == PARE_SBOM_CYCLONEDX ? "cdx" : "spdx";
+	if (in->o->sbom_path && i > 0)
 		return 0;
-	if (a->o->sbom_path)
-		snprintf(path, sizeof(path), "%s", a->o->sbom_path);
+	if (in->o->sbom_path)
+		snprintf(path, sizeof(path), "%s", in->o->sbom_path);
 	else if (n == 1)
-		snprintf(path, sizeof(path), "%s/sbom.%s.json", a->o->out_dir, ext);
+		snprintf(path, sizeof(path), "%s/sbom.%s.json", in->o->out_dir, ext);
 	else
-		snprintf(path, sizeof(path), "%s/sbom-%s.%s.json", a->o->out_dir, a->img->arch.apk,
-			 ext);
-	return write_sbom(a, path, err);
+		snprintf(path, sizeof(path), "%s/sbom-%s.%s.json", in->o->out_dir,
+			 in->img->arch.apk, ext);
+	return write_sbom(in, path, err);
+}
+
+/* The output step: layer, OCI config and manifest, SBOM. */
+static int write_outputs(struct pib_arch *a, size_t i, size_t n, struct pare_oci_layout *l,
+			 struct pare_error *err)
+{
+	struct pib_output_in in = {
+		.o = a->o, .cfg = a->cfg, .root_path = a->root_path, .table = &a->table,
+		.pkgs = a->pkgs, .npkgs = a->npkgs, .img = a->img, .arena = &a->res->arena,
+	};
+	int r = write_image(&in, l, err);
+	if (r < 0)
+		return r;
+	os_ids(a, &in.os_id, &in.os_version);
+	return sbom_for(&in, i, n, err);
 }
 
 /* ---- one architecture */
@@ -745,9 +779,7 @@ static int build_arch(const struct pare_image_build_opts *o, const struct pare_i
 	if (r == 0 && !o->no_prune && (o->prune_trace || cfg->prune_trace))
 		r = pib_prune(&a, err);
 	if (r == 0)
-		r = write_image(&a, l, err);
-	if (r == 0)
-		r = sbom_for(&a, i, n, err);
+		r = write_outputs(&a, i, n, l, err);
 	if (r == 0 && o->verify)
 		r = o->verify(o->verify_ctx, a.root_path, cfg, &a.img->arch, err);
 out:

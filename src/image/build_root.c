@@ -13,26 +13,12 @@
 #include "base/buf.h"
 #include "image/build_int.h"
 #include "io/url.h"
+#include "io/stream.h"
 
 #define PIB_MAX_ETC (4u << 20) /* passwd, group, os-release as read */
 #define PIB_MAX_PATH_DEPTH 64
 
 /* ---- files inside the root */
-
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-	while (n) {
-		ssize_t w = write(fd, c, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 /* Open path for writing, replacing a non-directory already there. */
 static int create_at(struct pib_arch *a, const char *path, uint32_t mode, struct pare_error *err)
@@ -65,7 +51,7 @@ int pib_write_file(struct pib_arch *a, const char *path, const void *p, size_t n
 	int fd = create_at(a, path, mode, err);
 	if (fd < 0)
 		return fd;
-	int r = write_all(fd, p, n);
+	int r = pare_write_all(fd, p, n);
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r < 0)
@@ -343,17 +329,16 @@ static int copy_fd(int in, int out, const char *src, struct pare_error *err)
 	char buf[65536];
 	uint64_t total = 0;
 	for (;;) {
-		ssize_t got = read(in, buf, sizeof(buf));
-		if (got < 0 && errno == EINTR)
-			continue;
+		ssize_t got = pare_read_some(in, buf, sizeof(buf));
 		if (got < 0)
-			return pare_error_set(err, -errno, "%s: read: %s", src, strerror(errno));
+			return pare_error_set(err, (int)got, "%s: read: %s", src,
+					      strerror((int)-got));
 		if (got == 0)
 			return 0;
 		total += (uint64_t)got;
 		if (total > PARE_IMAGE_BUILD_MAX_BINARY)
 			return pare_error_set(err, -PARE_E_TOO_BIG, "%s: too big", src);
-		int r = write_all(out, buf, (size_t)got);
+		int r = pare_write_all(out, buf, (size_t)got);
 		if (r < 0)
 			return pare_error_set(err, r, "%s: write: %s", src, strerror(-r));
 	}

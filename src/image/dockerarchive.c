@@ -11,6 +11,7 @@
 #include "image/oci.h"
 #include "image/oci_int.h"
 #include "io/atomic.h"
+#include "io/stream.h"
 
 #define DA_MAX_LAYERS 256
 
@@ -118,11 +119,9 @@ static int copy_blob_data(struct da *d, int fd, uint64_t size, struct pare_diges
 {
 	unsigned char buf[65536];
 	while (size > 0) {
-		ssize_t n = read(fd, buf, size < sizeof(buf) ? (size_t)size : sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
+		ssize_t n = pare_read_some(fd, buf, size < sizeof(buf) ? (size_t)size : sizeof(buf));
 		if (n <= 0)
-			return pare_error_set(d->err, n < 0 ? -errno : -PARE_E_TRUNCATED,
+			return pare_error_set(d->err, n < 0 ? (int)n : -PARE_E_TRUNCATED,
 					      "%s: read failed", path);
 		pare_digest_update(sha, buf, (size_t)n);
 		int r = pare_tar_write_data(&d->tar, buf, (size_t)n, d->err);

@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "base/rootpath.h"
 #include "io/gzip.h"
+#include "io/stream.h"
 
 #define XATTR_LIST_MAX_BYTES (64u * 1024u)
 #define XATTR_VALUE_MAX_BYTES (64u * 1024u)
@@ -225,12 +226,10 @@ static int copy_data(struct lw *w, int fd, uint64_t size)
 	uint64_t left = size;
 	while (left > 0) {
 		size_t want = left < sizeof(buf) ? (size_t)left : sizeof(buf);
-		ssize_t n = read(fd, buf, want);
-		if (n < 0 && errno == EINTR)
-			continue;
+		ssize_t n = pare_read_some(fd, buf, want);
 		if (n < 0)
-			return pare_error_set(w->err, -errno, "layer: %s: %s", w->path.data,
-					      strerror(errno));
+			return pare_error_set(w->err, (int)n, "layer: %s: %s", w->path.data,
+					      strerror((int)-n));
 		if (n == 0)
 			return pare_error_set(w->err, -PARE_E_TRUNCATED,
 					      "layer: %s: file shrank while it was read",

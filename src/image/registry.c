@@ -335,11 +335,9 @@ static ssize_t hashed_read(void *ctx, void *buf, size_t n, struct pare_error *er
 		n = (size_t)(h->size - h->done);
 	if (n == 0)
 		return 0;
-	ssize_t k;
-	while ((k = read(h->fd, buf, n)) < 0 && errno == EINTR)
-		;
+	ssize_t k = pare_read_some(h->fd, buf, n);
 	if (k < 0)
-		return pare_error_set(err, -errno, "%s: %s", h->name, strerror(errno));
+		return pare_error_set(err, (int)k, "%s: %s", h->name, strerror((int)-k));
 	if (k == 0)
 		return pare_error_set(err, -PARE_E_TRUNCATED, "%s: ends after %llu bytes", h->name,
 				      (unsigned long long)h->done);

@@ -1,4 +1,5 @@
 #include "io/digest.h"
+#include "io/stream.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
@@ -227,11 +228,9 @@ int pare_digest_fd(int fd, enum pare_digest_alg alg, struct pare_digest_value *o
 	unsigned char buf[65536];
 	int r = pare_digest_init(&d, alg);
 	while (r == 0) {
-		ssize_t got = read(fd, buf, sizeof(buf));
-		if (got < 0 && errno == EINTR)
-			continue;
+		ssize_t got = pare_read_some(fd, buf, sizeof(buf));
 		if (got <= 0) {
-			r = got < 0 ? -errno : 0;
+			r = (int)got;
 			break;
 		}
 		r = pare_digest_update(&d, buf, (size_t)got);

@@ -122,33 +122,42 @@ static size_t trim_crlf(const char *p, size_t n)
 	return n;
 }
 
-/* "HTTP/1.1 404 Not Found": a new response starts (redirects, 100). */
-static void header_status(struct xfer *x, const char *p, size_t n)
+/* The status line of both engines, "HTTP/1.1 404 Not Found" (trimmed):
+ * *status 0 when it has no three-digit code; reason one printable line,
+ * cut to rsize - 1 bytes. */
+static void parse_status_line(const char *p, size_t n, long *status, char *reason,
+			      size_t rsize)
 {
 	const char *sp = memchr(p, ' ', n);
-	x->status = 0;
-	x->reason[0] = '\0';
-	x->etag[0] = '\0';
-	x->last_modified = -1;
+	*status = 0;
+	reason[0] = '\0';
 	if (!sp)
 		return;
 	size_t rest = n - (size_t)(sp + 1 - p);
 	const char *code = sp + 1;
-	long status = 0;
+	long st = 0;
 	size_t i = 0;
 	for (; i < rest && i < 3 && code[i] >= '0' && code[i] <= '9'; i++)
-		status = status * 10 + (code[i] - '0');
-	x->status = i == 3 ? status : 0;
+		st = st * 10 + (code[i] - '0');
+	*status = i == 3 ? st : 0;
 	if (i < rest && code[i] == ' ') {
 		size_t rl = rest - i - 1;
-		if (rl >= sizeof(x->reason))
-			rl = sizeof(x->reason) - 1;
-		memcpy(x->reason, code + i + 1, rl);
-		x->reason[rl] = '\0';
-		for (size_t k = 0; k < rl; k++) /* one printable line */
-			if ((unsigned char)x->reason[k] < 0x20 || x->reason[k] == 0x7f)
-				x->reason[k] = '?';
+		if (rl >= rsize)
+			rl = rsize - 1;
+		memcpy(reason, code + i + 1, rl);
+		reason[rl] = '\0';
+		for (size_t k = 0; k < rl; k++)
+			if ((unsigned char)reason[k] < 0x20 || reason[k] == 0x7f)
+				reason[k] = '?';
 	}
+}
+
+/* "HTTP/1.1 404 Not Found": a new response starts (redirects, 100). */
+static void header_status(struct xfer *x, const char *p, size_t n)
+{
+	x->etag[0] = '\0';
+	x->last_modified = -1;
+	parse_status_line(p, n, &x->status, x->reason, sizeof(x->reason));
 }
 
 static bool header_is(const char *p, size_t n, const char *name, const char **val,
@@ -257,14 +266,23 @@ fail:
 	return (struct curl_slist *)-1;
 }
 
-static void setup_handle(CURL *c, struct xfer *x, struct curl_slist *headers)
+/* What both engines set on the handle: the URL, http(s) only, redirects,
+ * the deadline and low-speed limits, CA file, headers, and their three
+ * callbacks (header, body, progress) on ctx. */
+struct engine {
+	curl_write_callback on_header, on_body;
+	curl_xferinfo_callback on_progress;
+};
+
+static void handle_setup(CURL *c, const struct pare_http_opts *o, const char *url, bool follow,
+			 struct curl_slist *headers, const struct engine *e, void *ctx,
+			 char *errbuf)
 {
-	const struct pare_http_opts *o = &x->h->opts;
 	curl_easy_reset(c);
-	curl_easy_setopt(c, CURLOPT_URL, x->req->url);
+	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, follow ? 1L : 0L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)PARE_HTTP_MAX_REDIRECTS);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent);
@@ -274,16 +292,23 @@ static void setup_handle(CURL *c, struct xfer *x, struct curl_slist *headers)
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->total_timeout_ms);
 	if (o->ca_file)
 		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, e->on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, ctx);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, e->on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, ctx);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, e->on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, ctx);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+}
+
+static const struct engine get_engine = { on_header, on_body, on_progress };
+
+static void setup_handle(CURL *c, struct xfer *x, struct curl_slist *headers)
+{
+	handle_setup(c, &x->h->opts, x->req->url, true, headers, &get_engine, x, x->errbuf);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max);
 }
 
 static const char *curl_text(const struct xfer *x, CURLcode rc)
@@ -575,28 +600,9 @@ bool pare_http_reply_header(const struct pare_http_reply *rep, const char *name,
 static void call_status(struct cxfer *x, const char *p, size_t n)
 {
 	struct pare_http_reply *rep = x->rep;
-	const char *sp = memchr(p, ' ', n);
-	rep->status = 0;
-	rep->reason[0] = '\0';
 	pare_buf_reset(&rep->headers);
 	pare_buf_reset(&rep->body);
-	if (!sp)
-		return;
-	size_t rest = n - (size_t)(sp + 1 - p), i = 0;
-	long status = 0;
-	for (; i < rest && i < 3 && sp[1 + i] >= '0' && sp[1 + i] <= '9'; i++)
-		status = status * 10 + (sp[1 + i] - '0');
-	rep->status = i == 3 ? status : 0;
-	if (i + 1 < rest && sp[1 + i] == ' ') {
-		size_t rl = rest - i - 1;
-		if (rl >= sizeof(rep->reason))
-			rl = sizeof(rep->reason) - 1;
-		memcpy(rep->reason, sp + 2 + i, rl);
-		rep->reason[rl] = '\0';
-		for (size_t k = 0; k < rl; k++)
-			if ((unsigned char)rep->reason[k] < 0x20 || rep->reason[k] == 0x7f)
-				rep->reason[k] = '?';
-	}
+	parse_status_line(p, n, &rep->status, rep->reason, sizeof(rep->reason));
 }
 
 static size_t call_on_header(char *p, size_t size, size_t nmemb, void *ctx)
@@ -712,32 +718,12 @@ static void call_method(CURL *c, struct cxfer *x)
 	}
 }
 
+static const struct engine call_engine = { call_on_header, call_on_body, call_on_progress };
+
 static void call_setup(CURL *c, struct cxfer *x, struct curl_slist *headers)
 {
-	const struct pare_http_opts *o = &x->h->opts;
-	curl_easy_reset(c);
-	curl_easy_setopt(c, CURLOPT_URL, x->call->url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, x->call->follow_redirects ? 1L : 0L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)PARE_HTTP_MAX_REDIRECTS);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->low_speed_time);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->total_timeout_ms);
-	if (o->ca_file)
-		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, call_on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, call_on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, call_on_progress);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
-	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
+	handle_setup(c, &x->h->opts, x->call->url, x->call->follow_redirects, headers,
+		     &call_engine, x, x->errbuf);
 	call_method(c, x);
 }
 

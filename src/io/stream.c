@@ -57,34 +57,50 @@ void pare_mem_istream_init(struct pare_mem_istream *m, struct pare_istream *s, c
 	s->ctx = m;
 }
 
-static ssize_t fd_read(void *ctx, void *buf, size_t n, struct pare_error *err)
+ssize_t pare_read_some(int fd, void *buf, size_t n)
 {
-	struct pare_fd_stream *f = ctx;
 	for (;;) {
-		ssize_t r = read(f->fd, buf, n);
+		ssize_t r = read(fd, buf, n);
 		if (r >= 0)
 			return r;
 		if (errno != EINTR)
-			return pare_error_set(err, -errno, "%s: read error: %s", f->name,
-					      strerror(errno));
+			return -errno;
 	}
+}
+
+int pare_write_all(int fd, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	while (n > 0) {
+		ssize_t w = write(fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		if (w == 0)
+			return -EIO;
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static ssize_t fd_read(void *ctx, void *buf, size_t n, struct pare_error *err)
+{
+	struct pare_fd_stream *f = ctx;
+	ssize_t r = pare_read_some(f->fd, buf, n);
+	if (r < 0)
+		return pare_error_set(err, (int)r, "%s: read error: %s", f->name,
+				      strerror((int)-r));
+	return r;
 }
 
 static int fd_write(void *ctx, const void *buf, size_t n, struct pare_error *err)
 {
 	struct pare_fd_stream *f = ctx;
-	const unsigned char *p = buf;
-	while (n > 0) {
-		ssize_t r = write(f->fd, p, n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return pare_error_set(err, -errno, "%s: write error: %s", f->name,
-					      strerror(errno));
-		}
-		p += r;
-		n -= (size_t)r;
-	}
+	int r = pare_write_all(f->fd, buf, n);
+	if (r < 0)
+		return pare_error_set(err, r, "%s: write error: %s", f->name, strerror(-r));
 	return 0;
 }
 
@@ -125,11 +141,9 @@ int pare_read_fd(int fd, struct pare_buf *b, const char *name, struct pare_error
 {
 	char buf[65536];
 	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
+		ssize_t n = pare_read_some(fd, buf, sizeof(buf));
 		if (n < 0)
-			return pare_error_set(err, -errno, "%s: %s", name, strerror(errno));
+			return pare_error_set(err, (int)n, "%s: %s", name, strerror((int)-n));
 		if (n == 0)
 			return 0;
 		if (pare_buf_append(b, buf, (size_t)n) < 0)

@@ -72,4 +72,11 @@ int pare_read_file(const char *path, struct pare_buf *b, struct pare_error *err)
  * max), "NAME: <strerror>".  The one whole-file read loop. */
 int pare_read_fd(int fd, struct pare_buf *b, const char *name, struct pare_error *err);
 
+/* The one read/write retry loops on a file descriptor.  pare_read_some:
+ * read(2) retried on EINTR; bytes read, 0 at the end, -errno.
+ * pare_write_all: all n bytes, EINTR and short writes retried; 0 or
+ * -errno. */
+ssize_t pare_read_some(int fd, void *buf, size_t n);
+int pare_write_all(int fd, const void *p, size_t n);
+
 #endif

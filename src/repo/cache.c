@@ -12,6 +12,7 @@
 #include "io/atomic.h"
 #include "io/digest.h"
 #include "repo/repo_int.h"
+#include "io/stream.h"
 
 #define CACHE_HASH_BYTES 4 /* as apk-tools' APK_CACHE_CSUM_BYTES */
 
@@ -128,11 +129,9 @@ int pare_repo_copy_fd(int fd, struct pare_ostream *out, uint64_t max, const char
 	char buf[65536];
 	uint64_t total = 0;
 	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
+		ssize_t n = pare_read_some(fd, buf, sizeof(buf));
 		if (n < 0)
-			return pare_error_set(err, -errno, "%s: %s", name, strerror(errno));
+			return pare_error_set(err, (int)n, "%s: %s", name, strerror((int)-n));
 		if (n == 0)
 			return 0;
 		if ((uint64_t)n > max - total)

@@ -155,7 +155,8 @@ static int remember_entry(struct pare_session *s, const struct pare_spkg *p,
 			  const struct pare_pkgent *e)
 {
 	if (p->id >= s->npkg_ent) {
-		size_t n = s->u.npkgs > p->id ? s->u.npkgs + 256 : p->id + 256;
+		/* the universe's reserved size: one allocation per index */
+		size_t n = s->u.pkgs_cap > p->id ? s->u.pkgs_cap : (size_t)p->id + 256;
 		const struct pare_pkgent **v = realloc(s->pkg_ent, n * sizeof(*v));
 		if (!v)
 			return -ENOMEM;
@@ -179,7 +180,9 @@ static int add_index(struct pare_session *s, const struct pare_index *idx,
 		     enum pare_spkg_source src, int repo, bool remember,
 		     const struct pare_session_opts *o, struct pare_error *err)
 {
-	int r = 0;
+	int r = pare_universe_reserve(&s->u, idx->n);
+	if (r < 0)
+		return pare_error_set(err, r, "out of memory");
 	for (size_t i = 0; r == 0 && i < idx->n; i++) {
 		const struct pare_pkgent *e = &idx->ents[i];
 		if (o && o->skip && o->skip(o->skip_ctx, e))

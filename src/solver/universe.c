@@ -59,6 +59,21 @@ void pare_universe_init(struct pare_universe *u, struct pare_slice arch)
 	u->arch = pare_arena_slice(&u->arena, arch);
 }
 
+int pare_universe_reserve(struct pare_universe *u, size_t more)
+{
+	if (more > UINT32_MAX - u->npkgs)
+		return -ENOMEM;
+	uint32_t want = u->npkgs + (uint32_t)more;
+	if (want <= u->pkgs_cap)
+		return 0;
+	void *p = realloc(u->pkgs, (size_t)want * sizeof(*u->pkgs));
+	if (!p)
+		return -ENOMEM;
+	u->pkgs = p;
+	u->pkgs_cap = want;
+	return 0;
+}
+
 void pare_universe_release(struct pare_universe *u)
 {
 	if (!u)

@@ -3,13 +3,14 @@
 #
 #   tools_test.sh PARE
 #
-# Builds a root with a hello-world compiled here (dynamically linked) and
-# the host's glibc runtime (ld-linux, libc.so.6), a symlink, a hard link and
-# unusual modes/owners; writes it with `pare image-write-root` (a stand-in
-# for `pare image build`); then: skopeo inspect and copy (oci -> docker
-# archive, and pare's own docker archive -> oci), umoci unpack and a
-# comparison of the bundle's rootfs with the root, runc run of the
-# entrypoint (as root only), and two writes with identical digests.
+# Packs a tree as one signed package: a hello-world compiled here
+# (dynamically linked), the host's glibc runtime (ld-linux, libc.so.6), a
+# symlink, a hard link and unusual modes/owners (mkpkg --keep-owners); builds
+# it with `pare image build --staging` (keeping the root); then: skopeo
+# inspect and copy (oci -> docker archive, and pare's own docker archive ->
+# oci), umoci unpack and a comparison of the bundle's rootfs with the
+# staging root, runc run of the entrypoint (as root only), and two builds
+# with identical digests.
 # Exit 77 (skipped) when skopeo or umoci is missing.
 set -eu
 
@@ -22,6 +23,7 @@ W=$(mktemp -d /tmp/pare-image-tools.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
 export SOURCE_DATE_EPOCH=1700000000
+ARCH=x86_64
 step() { echo "== $*"; }
 
 step "build the root"
@@ -49,7 +51,6 @@ ldd hello | awk '/=>/ { print $3 } /ld-linux/ && !/=>/ { print $1 }' | while rea
 		[ -e "root$lib" ] || ln -s "$real" "root$lib"
 	fi
 done
-echo "root:x:0:0:root:/root:/sbin/nologin" > root/etc/passwd
 chmod 1777 root/tmp
 chmod 0700 root/var/empty
 echo secret > root/etc/shadow
@@ -57,32 +58,49 @@ chmod 0640 root/etc/shadow
 if [ "$(id -u)" = 0 ]; then chown 1000:42 root/etc/shadow; fi
 find root | sort | sed 's/^/   /'
 
-cat > image.yaml <<'EOF'
+step "one signed package of the tree, and its repository"
+mkdir -p keys repo/$ARCH
+"$PARE" keygen -o keys test >/dev/null
+"$PARE" mkpkg -s pkgname=hello-root -s pkgver=1.0-r0 -s arch=$ARCH -s origin=hello-root \
+	-s license=MIT -s "pkgdesc=hello and its runtime" --keep-owners -k keys/test.rsa \
+	-o repo/$ARCH/hello-root-1.0-r0.apk root >/dev/null
+"$PARE" --keys-dir "$W/keys" index -o repo/$ARCH/APKINDEX.tar.gz -k keys/test.rsa \
+	repo/$ARCH/*.apk
+
+cat > image.yaml <<EOF
 contents:
-  packages: [glibc]   # not used by image-write-root
+  keyring: [$W/keys/test.rsa.pub]
+  repositories: [$W/repo]
+  packages: [hello-root]
 entrypoint:
   command: /usr/bin/hello
 cmd: world
 environment:
   GREETING: hi
 work-dir: /
-archs: [x86_64]
+archs: [$ARCH]
 annotations:
   org.opencontainers.image.title: pare-tools-test
 EOF
 
-step "pare image-write-root"
-"$PARE" image-write-root -c image.yaml -t v1 --docker-archive pare-docker.tar \
-	--repo-tag localhost/pare-hello:v1 --sbom sbom.json root out | tee digests1
-"$PARE" image-write-root -c image.yaml -t v1 --docker-archive pare-docker2.tar \
-	--repo-tag localhost/pare-hello:v1 --sbom sbom2.json root out2 > digests2
+step "pare image build --staging"
+"$PARE" image build image.yaml -o out -t v1 --staging st1 --docker-archive pare-docker.tar \
+	--repo-tag localhost/pare-hello:v1 --sbom sbom.json | tee build1.txt
+"$PARE" image build image.yaml -o out2 -t v1 --staging st2 --docker-archive pare-docker2.tar \
+	--repo-tag localhost/pare-hello:v1 --sbom sbom2.json > build2.txt
+ROOT=st1/$ARCH
+test "$(stat -c %a $ROOT/tmp)" = 1777
+test "$(stat -c %a $ROOT/var/empty)" = 700
+test "$(stat -c %a $ROOT/etc/shadow)" = 640
+test "$(stat -c %i $ROOT/usr/bin/hello)" = "$(stat -c %i $ROOT/usr/bin/hello-again)"
+if [ "$(id -u)" = 0 ]; then test "$(stat -c %u:%g $ROOT/etc/shadow)" = 1000:42; fi
+echo "staging root keeps modes, owners and the hard link"
 
-step "two writes give identical digests and bytes"
-cmp digests1 digests2
+step "two builds give identical digests and bytes"
 diff -r out out2
 cmp pare-docker.tar pare-docker2.tar
 cmp sbom.json sbom2.json
-echo "identical: $(grep '^index' digests1)"
+echo "identical: $(python3 -c 'import json;print(json.load(open("out/index.json"))["manifests"][0]["digest"])')"
 
 step "skopeo inspect oci:out:v1"
 skopeo inspect oci:out:v1 | tee inspect.json
@@ -122,7 +140,7 @@ if [ "$(id -u)" = 0 ]; then
 else
 	umoci unpack --rootless --image out:v1 bundle
 fi
-python3 - "$(id -u)" <<'EOF'
+python3 - "$(id -u)" "$ROOT" <<'EOF'
 import hashlib, os, stat, sys
 as_root = sys.argv[1] == "0"
 def walk(top):
@@ -143,7 +161,7 @@ def walk(top):
             out[rel] = e
     links = sorted(sorted(v) for v in inodes.values() if len(v) > 1)
     return out, links
-a, la = walk("root")
+a, la = walk(sys.argv[2])
 b, lb = walk("bundle/rootfs")
 if a != b:
     for k in sorted(set(a) | set(b)):
@@ -193,7 +211,10 @@ python3 - <<'EOF'
 import json
 s = json.load(open("sbom.json"))
 assert s["spdxVersion"] == "SPDX-2.3"
-d = [l for l in open("digests1") if l.startswith("manifest")][0].split()[2]
+m = json.load(open("out/index.json"))["manifests"][0]
+if m["mediaType"].endswith("image.index.v1+json"):  # the image's own manifest under the index
+    m = json.load(open("out/blobs/sha256/" + m["digest"].split(":")[1]))["manifests"][0]
+d = m["digest"]
 assert s["documentDescribes"] == ["SPDXRef-Package-Image-" + d.replace(":", "-")], s["documentDescribes"]
 print("sbom ok:", s["documentNamespace"])
 EOF

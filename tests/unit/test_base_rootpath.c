@@ -1035,6 +1035,38 @@ static void test_check_name(void **state)
 		#f "/walk", f, NULL, NULL, (void *)&mode_walk                    \
 	}
 
+static void expect_norm(const char *in, const char *want)
+{
+	char out[PARE_PATH_MAX + 1];
+	size_t len = 99;
+	struct pare_error err = { 0 };
+	int r = pare_path_normalise(pare_slice_from(in), out, &len, &err);
+	if (!want) {
+		assert_true(r < 0);
+		assert_true(err.msg[0] != '\0');
+		return;
+	}
+	assert_int_equal(r, 0);
+	assert_string_equal(out, want);
+	assert_int_equal(len, strlen(want));
+}
+
+/* The one normalisation: "." and empty components go, what
+ * pare_path_check_name refuses is refused. */
+static void test_normalise(void **state)
+{
+	(void)state;
+	expect_norm("usr/bin/sh", "usr/bin/sh");
+	expect_norm("./usr//bin/./sh/", "usr/bin/sh");
+	expect_norm("./", "");
+	expect_norm(".", "");
+	expect_norm("a/./././b//", "a/b");
+	expect_norm("a/../b", NULL);
+	expect_norm("/etc", NULL);
+	expect_norm("", NULL);
+	expect_norm("a\nb", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1059,6 +1091,7 @@ int main(void)
 		BOTH(test_parent_then_create_file),
 		cmocka_unit_test(test_walk_matches_openat2),
 		cmocka_unit_test(test_check_name),
+		cmocka_unit_test(test_normalise),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
