@@ -8,7 +8,8 @@ PKGS="build-essential meson ninja-build pkg-config scdoc clang \
   libfyaml-dev libjansson-dev libcmocka-dev \
   skopeo umoci runc \
   python3 openssl gzip bc nginx-light \
-  docker-registry apache2-utils busybox-static"
+  docker-registry apache2-utils busybox-static \
+  mmdebstrap"
 
 missing=""
 for p in $PKGS; do
@@ -23,6 +24,6 @@ fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
+$SUDO apt-get -o DPkg::Lock::Timeout=600 update -q
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -q --no-install-recommends $missing
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $missing
