@@ -9,7 +9,7 @@ PKGS="build-essential meson ninja-build pkg-config scdoc clang \
   skopeo umoci runc \
   python3 openssl gzip bc nginx-light \
   docker-registry apache2-utils busybox-static \
-  mmdebstrap"
+  mmdebstrap chromium"
 
 missing=""
 for p in $PKGS; do

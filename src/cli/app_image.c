@@ -5,13 +5,15 @@
 #include <string.h>
 
 #include "cli/app_image_build.h"
+#include "cli/app_image_report.h"
 #include "cli/applets.h"
 #include "image/registry.h"
 
-enum { IMG_REGISTRY_CONFIG = 1, IMG_INSECURE };
+enum { IMG_REGISTRY_CONFIG = 1, IMG_INSECURE, IMG_HTML };
 
 struct image_ctx {
 	const char *registry_config; /* --registry-config */
+	const char *html;            /* report: --html */
 	bool insecure;               /* --insecure */
 	struct pare_image_build_args build; /* build's options (app_image_build.h) */
 };
@@ -27,6 +29,8 @@ static const struct pare_option image_options[] = {
 	  "$DOCKER_CONFIG/config.json or ~/.docker/config.json)" },
 	{ "insecure", 0, PARE_OPT_NOARG, NULL, IMG_INSECURE,
 	  "push: plain HTTP to the registry (always so for localhost and 127.0.0.1)" },
+	{ "html", 0, PARE_OPT_ARG, "FILE", IMG_HTML,
+	  "report: also write the report as one self-contained HTML page" },
 	PARE_IMAGE_BUILD_OPTIONS,
 	{ 0 },
 };
@@ -38,6 +42,7 @@ static int image_parse(void *ctx, int id, const char *arg, struct pare_error *er
 	switch (id) {
 	case IMG_REGISTRY_CONFIG: m->registry_config = arg; break;
 	case IMG_INSECURE: m->insecure = true; break;
+	case IMG_HTML: m->html = arg; break;
 	default: return pare_image_build_parse(&m->build, id, arg, err);
 	}
 	return 0;
@@ -112,11 +117,17 @@ static int image_build_run(struct image_ctx *m, struct pare_cli *cli, int argc, 
 	return pare_image_build_main(&m->build, m->registry_config, m->insecure, cli, argc, argv);
 }
 
+static int image_report_run(struct image_ctx *m, struct pare_cli *cli, int argc, char **argv)
+{
+	return pare_image_report_main(m->html, cli, argc, argv);
+}
+
 /* ---- dispatch ---- */
 
 static const struct image_sub image_subs[] = {
 	{ "push", image_push_run },
 	{ "build", image_build_run },
+	{ "report", image_report_run },
 };
 
 static int image_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
@@ -138,7 +149,7 @@ const struct pare_applet pare_applet_image = {
 	.usage = "push [--registry-config FILE] [--insecure] OUT REF | build CONFIG.yaml "
 		 "-o OUT [--docker-archive FILE] [--sbom FILE] [--arch ARCH] "
 		 "[--add-binary FILE[:DEST]]... [--run-scripts] [--push REF] [--staging DIR] "
-		 "[-t TAG] [--json]",
+		 "[-t TAG] [--json] | report OUT [--html FILE] [--json]",
 	.description =
 		"pare image push OUT REF pushes the OCI image layout OUT (one image, or an image "
 		"index and its images) to the registry named by REF "
@@ -160,7 +171,13 @@ const struct pare_applet pare_applet_image = {
 		"loader that every ELF file resolves inside the root, and writes a reproducible OCI "
 		"layout (SOURCE_DATE_EPOCH), an SPDX SBOM (OUT/sbom.spdx.json or --sbom) and, with "
 		"--docker-archive, a docker archive. It ends with the image size and each "
-		"package's share of it (--json for scripts).",
+		"package's share of it (--json for scripts). "
+		"pare image report OUT reads a catalog run directory (OUT/results.json, written "
+		"by scripts/demo.sh, and the OCI layouts it names) and prints, per image, its size "
+		"against the Debian baselines, the inspection and test verdicts; --json gives the "
+		"whole report (sizes per package, per top-level directory, the largest files, "
+		"what the strip-down left out and why) and --html FILE one self-contained page "
+		"with inline SVG charts.",
 	.options = image_options,
 	.flags = PARE_APPLET_JSON,
 	.ctx_size = sizeof(struct image_ctx),
