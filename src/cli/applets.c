@@ -14,6 +14,7 @@ const struct pare_applet *const pare_applets[] = {
 	&pare_applet_manifest,
 	&pare_applet_verify,
 	&pare_applet_index,
+	&pare_applet_import_deb,
 	&pare_applet_update,
 	&pare_applet_search,
 	&pare_applet_info,

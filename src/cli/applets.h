@@ -15,6 +15,7 @@ extern const struct pare_applet pare_applet_dump;
 extern const struct pare_applet pare_applet_extract;
 extern const struct pare_applet pare_applet_help;
 extern const struct pare_applet pare_applet_index;
+extern const struct pare_applet pare_applet_import_deb;
 extern const struct pare_applet pare_applet_keygen;
 extern const struct pare_applet pare_applet_sign;
 extern const struct pare_applet pare_applet_manifest;

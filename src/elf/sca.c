@@ -399,6 +399,14 @@ static struct pare_slice so_version(const char *soname)
 	return pare_slice_make(p, q ? (size_t)(q - p) : strlen(p));
 }
 
+/* A DT_NEEDED name that a library provides as its DT_SONAME: "libz.so.1",
+ * and also sonames without a version after ".so" ("libdb-5.3.so",
+ * Debian's libdb5.3), which every library's provides cover. */
+static bool is_shared_name(const char *name)
+{
+	return strstr(name, ".so.") || ends_with(name, ".so");
+}
+
 static int derive_elf(struct pare_sca *s, const struct pare_sca_file *f, struct pare_sca_result *r)
 {
 	int rc = 0;
@@ -410,7 +418,7 @@ static int derive_elf(struct pare_sca *s, const struct pare_sca_file *f, struct 
 			rc = addf(&r->depends, &s->arena, "so:%s", b);
 	}
 	for (size_t i = 0; rc == 0 && i < f->nneeded; i++)
-		if (strstr(f->needed[i], ".so."))
+		if (is_shared_name(f->needed[i]))
 			rc = addf(&r->depends, &s->arena, "so:%s", f->needed[i]);
 	if (rc == 0 && f->soname && f->etype == ET_DYN && is_libdir(s, dir_of(f->path))) {
 		struct pare_slice v = so_version(f->soname);

@@ -12,7 +12,8 @@
  *                           usr/sbin, usr/local/bin, usr/local/sbin.
  *   provides pc:NAME=VER    for each regular .pc file in a directory named
  *                           pkgconfig (its Version, "-rc1" -> "_rc1").
- *   depend so:NAME          for each DT_NEEDED name containing ".so.";
+ *   depend so:NAME          for each DT_NEEDED name containing ".so." or
+ *                           ending in ".so" (libdb-5.3.so);
  *                           so:BASENAME for each PT_INTERP (ld-musl-* as
  *                           libc.musl-*, as abuild names musl's);
  *                           so:SONAME of the library a `*.so*` symlink

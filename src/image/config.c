@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "apk/arch.h"
 #include "apk/dep.h"
 #include "base/buf.h"
 #include "base/hashmap.h"
@@ -751,23 +752,17 @@ static int k_paths(struct cctx *x, const struct ynode *v, void *obj)
 
 /* ---- archs ---- */
 
-static const struct pare_image_arch arch_table[] = {
-	{ "x86_64", "amd64", NULL },       { "aarch64", "arm64", NULL },
-	{ "x86", "386", NULL },            { "armhf", "arm", "v6" },
-	{ "armv7", "arm", "v7" },          { "ppc64le", "ppc64le", NULL },
-	{ "riscv64", "riscv64", NULL },    { "s390x", "s390x", NULL },
-	{ "loongarch64", "loong64", NULL },
-};
-
 int pare_image_arch_lookup(struct pare_slice name, struct pare_image_arch *out)
 {
-	for (size_t i = 0; i < sizeof(arch_table) / sizeof(arch_table[0]); i++) {
-		const struct pare_image_arch *a = &arch_table[i];
+	size_t n;
+	const struct pare_arch *table = pare_arch_table(&n);
+	for (size_t i = 0; i < n; i++) {
+		const struct pare_arch *a = &table[i];
 		char oci[32];
 		snprintf(oci, sizeof(oci), "%s%s%s", a->oci, a->variant ? "/" : "",
 			 a->variant ? a->variant : "");
 		if (pare_slice_eq_cstr(name, a->apk) || pare_slice_eq_cstr(name, oci)) {
-			*out = *a;
+			*out = (struct pare_image_arch){ a->apk, a->oci, a->variant };
 			return 0;
 		}
 	}

@@ -110,6 +110,39 @@ static void test_unversioned_and_symlink_dep(void **state)
 	pare_sca_release(&s);
 }
 
+/* A DT_NEEDED name without ".so." after it (Debian's libdb-5.3.so) is a
+ * dependency too, and its library provides it (version 0). */
+static void test_unversioned_soname(void **state)
+{
+	(void)state;
+	struct pare_sca s;
+	struct pare_sca_result r;
+	char p[512];
+	size_t len;
+	TU_SH("cd '%s' && mkdir -p un/usr/lib un/usr/bin && "
+	      "cc -shared -fPIC -Wl,-soname,libdb-5.3.so -o un/usr/lib/libdb-5.3.so bar.c && "
+	      "cc -o un/usr/bin/db main.c -Lun/usr/lib -l:libdb-5.3.so -Wl,--no-as-needed", dir);
+	pare_sca_init(&s);
+	snprintf(p, sizeof(p), "%s/un/usr/bin/db", dir);
+	unsigned char *img = tu_read(p, &len);
+	assert_int_equal(pare_sca_add_file(&s, "usr/bin/db", 0755, img, len, NULL), 0);
+	free(img);
+	assert_int_equal(pare_sca_finish(&s, NULL, &r, NULL), 0);
+	const char *const depends[] = { "so:ld-linux-x86-64.so.2", "so:libc.so.6",
+					"so:libdb-5.3.so" };
+	assert_list(&r.depends, depends, 3);
+	pare_sca_release(&s);
+	pare_sca_init(&s);
+	snprintf(p, sizeof(p), "%s/un/usr/lib/libdb-5.3.so", dir);
+	img = tu_read(p, &len);
+	assert_int_equal(pare_sca_add_file(&s, "usr/lib/libdb-5.3.so", 0755, img, len, NULL), 0);
+	free(img);
+	assert_int_equal(pare_sca_finish(&s, NULL, &r, NULL), 0);
+	const char *const provides[] = { "so:libdb-5.3.so=0" };
+	assert_list(&r.provides, provides, 1);
+	pare_sca_release(&s);
+}
+
 static void test_pc_parse(void **state)
 {
 	(void)state;
@@ -143,6 +176,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_unversioned_and_symlink_dep),
+		cmocka_unit_test(test_unversioned_soname),
 		cmocka_unit_test(test_pc_parse),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

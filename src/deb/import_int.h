@@ -1,0 +1,95 @@
+/* Internal to the importer (import*.c): the state of one run.
+ *
+ * Ownership: everything lives in imp.arena or in the struct pare_deb of
+ * each package (entries, control text) until the run ends; the temporary
+ * folder imp.tmp (REPO/.import-XXXXXX) is removed at the end.
+ */
+#ifndef PARE_DEB_IMPORT_INT_H
+#define PARE_DEB_IMPORT_INT_H
+
+#include "apk/sign.h"
+#include "base/hashmap.h"
+#include "deb/deb.h"
+#include "deb/import.h"
+#include "elf/ldpath.h"
+
+struct ideb;
+
+/* One subpackage being made. */
+struct isub {
+	const char *name;
+	char *tree;              /* its files: TMP/sNN/NAME */
+	struct ideb *deb;
+	const char *suffix;      /* a policy suffix ("-doc") or NULL */
+	const struct pare_importset_split *rule; /* the set's split, or NULL */
+	size_t nfiles;           /* non-directory entries */
+	size_t nlicence;         /* of which licence files */
+	struct pare_strlist links;    /* symlinks: "PATH\nTARGET" */
+	struct pare_strlist provides, needs; /* SCA results */
+	struct pare_strlist extra_provides;  /* alternatives' so: names */
+	struct pare_strlist depends, install_if;
+	struct pare_import_sub *rep;
+};
+
+#define IMP_MAX_SUBS 256 /* subpackages made of one .deb */
+
+struct ideb {
+	const char *file;
+	struct pare_deb deb;
+	struct pare_deb_pkginfo info;
+	const char *name, *main, *version, *apkver, *arch, *purl, *source, *license;
+	const char *synopsis, *url, *maintainer;
+	const struct pare_importset_pkg *rules;
+	char *ex;                /* the extracted tree */
+	int64_t sde;
+	struct isub subs[IMP_MAX_SUBS];
+	size_t nsubs;
+	struct pare_buf gconv;   /* gconv-modules text(s) of the package */
+	struct pare_buf cab;     /* the CA bundle (ca-bundle rule) */
+	struct pare_strlist covered; /* Debian packages a derived dependency lands in */
+	struct pare_import_debrep *rep;
+	struct pare_buf effects;
+};
+
+struct imp {
+	const struct pare_import_opts *o;
+	struct pare_arena arena;
+	char *tmp;
+	struct ideb *debs;
+	size_t ndebs;
+	struct pare_map owners;  /* path -> struct isub * */
+	struct pare_map provs;   /* "so:NAME", "pc:NAME", "cmd:NAME" -> struct isub * */
+	struct pare_map bydeb;   /* Debian name (and Provides) -> struct ideb * */
+	struct pare_privkey key;
+	char keyname[256];
+	const char *arch;
+	struct pare_import_report *rep;
+};
+
+/* snprintf into a path buffer; -PARE_E_TOO_BIG (buffer empty) when it
+ * does not fit. */
+int imp_pathf(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+char *imp_strf(struct imp *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Create the parent folders of rel under base (0755). */
+int imp_mkparents(const char *base, const char *rel, struct pare_error *err);
+/* The subpackage called name of d, created (tree made) when absent. */
+struct isub *imp_sub(struct imp *m, struct ideb *d, const char *name, struct pare_error *err);
+/* Record a symlink of s (for dependencies on its target's owner). */
+int imp_add_link(struct imp *m, struct isub *s, const char *path, const char *target);
+/* Write a small file into a subpackage's tree. */
+int imp_write_file(struct isub *s, const char *rel, const char *data, size_t len, mode_t mode,
+		   struct pare_error *err);
+
+/* import_gen.c: files maintainer scripts would have made. */
+int imp_gen_read_inputs(struct imp *m, struct ideb *d, struct pare_error *err);
+int imp_gen_files(struct imp *m, struct ideb *d, struct pare_error *err);
+int imp_baselayout_tree(struct imp *m, struct ideb *d, struct pare_error *err);
+
+/* import_deps.c */
+int imp_analyse(struct imp *m, struct pare_error *err);
+int imp_depends(struct imp *m, struct pare_error *err);
+
+/* import_repo.c: the index (and contents index) of REPO/ARCH. */
+int imp_write_index(struct imp *m, struct pare_error *err);
+
+#endif
