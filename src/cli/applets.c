@@ -30,6 +30,7 @@ const struct pare_applet *const pare_applets[] = {
 	&pare_applet_vertest,
 	&pare_applet_image,
 	&pare_applet_image_write_root,
+	&pare_applet_inspect,
 	&pare_applet_help,
 	NULL,
 };

@@ -30,6 +30,7 @@ extern const struct pare_applet pare_applet_fetch;
 extern const struct pare_applet pare_applet_list;
 extern const struct pare_applet pare_applet_image;
 extern const struct pare_applet pare_applet_image_write_root;
+extern const struct pare_applet pare_applet_inspect;
 extern const struct pare_applet pare_applet_ldd;
 extern const struct pare_applet pare_applet_sca;
 extern const struct pare_applet pare_applet_vertest;

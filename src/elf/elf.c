@@ -129,6 +129,13 @@ static void note_segment(struct rd *r, const GElf_Phdr *ph)
 			r->interp_size = ph->p_filesz;
 		}
 		break;
+	case PT_GNU_STACK:
+		r->e->has_gnu_stack = true;
+		r->e->exec_stack = (ph->p_flags & PF_X) != 0;
+		break;
+	case PT_GNU_RELRO:
+		r->e->has_relro = true;
+		break;
 	case PT_DYNAMIC:
 		if (!r->e->has_dynamic) {
 			r->e->has_dynamic = true;
@@ -185,13 +192,38 @@ static int read_interp(struct rd *r)
 	return r->e->interp ? 0 : -ENOMEM;
 }
 
-static void note_section(struct rd *r, size_t shstrndx, const GElf_Shdr *sh)
+/* Hardening symbols among the names of .dynsym (bounded by the section
+ * data libelf checked against the image). */
+static void scan_dynsym(struct rd *r, Elf_Scn *scn, const GElf_Shdr *sh)
+{
+	Elf_Data *d = elf_getdata(scn, NULL);
+	if (!d || sh->sh_entsize == 0)
+		return;
+	size_t n = d->d_size / sh->sh_entsize;
+	for (size_t i = 1; i < n && i < 1000000; i++) {
+		GElf_Sym sym;
+		if (!gelf_getsym(d, (int)i, &sym))
+			return;
+		const char *nm = elf_strptr(r->elf, sh->sh_link, sym.st_name);
+		if (!nm || nm[0] != '_' || nm[1] != '_')
+			continue;
+		size_t len = strlen(nm);
+		if (strcmp(nm, "__stack_chk_fail") == 0)
+			r->e->stack_chk = true;
+		else if (len > 6 && strcmp(nm + len - 4, "_chk") == 0)
+			r->e->fortify = true;
+	}
+}
+
+static void note_section(struct rd *r, size_t shstrndx, Elf_Scn *scn, const GElf_Shdr *sh)
 {
 	const char *nm = elf_strptr(r->elf, shstrndx, sh->sh_name);
 	if (sh->sh_type == SHT_SYMTAB)
 		r->e->has_symtab = true;
-	if (sh->sh_type == SHT_DYNSYM)
+	if (sh->sh_type == SHT_DYNSYM) {
 		r->e->has_dynsym = true;
+		scan_dynsym(r, scn, sh);
+	}
 	if (nm && (strncmp(nm, ".debug_", 7) == 0 || strncmp(nm, ".zdebug_", 8) == 0) &&
 	    sh->sh_type != SHT_NOBITS)
 		r->e->has_debug = true;
@@ -230,7 +262,7 @@ static int read_sections(struct rd *r, const GElf_Ehdr *eh)
 		if (!gelf_getshdr(scn, &sh))
 			return FAIL(r, -PARE_E_FORMAT, "section %zu: %s", elf_ndxscn(scn),
 				    elf_errmsg(-1));
-		note_section(r, shstrndx, &sh);
+		note_section(r, shstrndx, scn, &sh);
 	}
 	return 0;
 }
@@ -269,8 +301,17 @@ static int note_dyn(struct rd *r, const GElf_Dyn *d)
 	case DT_RUNPATH: r->runpath = v; r->has_runpath = true; break;
 	case DT_STRTAB: r->strtab = v; r->has_strtab = true; break;
 	case DT_STRSZ: r->strsz = v; r->has_strsz = true; break;
-	case DT_FLAGS: r->e->flags = v; break;
-	case DT_FLAGS_1: r->e->flags_1 = v; break;
+	case DT_FLAGS:
+		r->e->flags = v;
+		r->e->textrel |= (v & DF_TEXTREL) != 0;
+		r->e->bind_now |= (v & DF_BIND_NOW) != 0;
+		break;
+	case DT_FLAGS_1:
+		r->e->flags_1 = v;
+		r->e->bind_now |= (v & DF_1_NOW) != 0;
+		break;
+	case DT_TEXTREL: r->e->textrel = true; break;
+	case DT_BIND_NOW: r->e->bind_now = true; break;
 	case DT_VERNEED: r->verneed = v; break;
 	case DT_VERNEEDNUM: r->verneednum = v; break;
 	case DT_VERDEF: r->verdef = v; break;

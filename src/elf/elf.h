@@ -93,6 +93,11 @@ struct pare_elf {
 	bool has_debug;      /* .debug_* or .zdebug_* sections */
 	size_t nsections;
 	size_t nsegments;
+	/* Hardening facts (for inspection): PT_GNU_STACK seen and its PF_X;
+	 * PT_GNU_RELRO; DT_TEXTREL or DF_TEXTREL; DT_BIND_NOW, DF_BIND_NOW or
+	 * DF_1_NOW; .dynsym names __stack_chk_fail / a __*_chk function. */
+	bool has_gnu_stack, exec_stack, has_relro, textrel, bind_now;
+	bool stack_chk, fortify;
 };
 
 void pare_elf_init(struct pare_elf *e);
