@@ -37,8 +37,9 @@ static void print_table(struct pare_cli *cli, json_t *rep)
 {
 	size_t i;
 	json_t *w;
-	fprintf(cli->out, "%-12s %-10s %9s %9s %9s %9s %7s %6s %s\n", "workload", "mode",
-		"pare MiB", "gzip MiB", "deb(a)", "deb(b)", "below", "errors", "tests");
+	fprintf(cli->out, "%-12s %-10s %9s %9s %9s %9s %7s %9s %6s %s\n", "workload", "mode",
+		"pare MiB", "gzip MiB", "deb(a)", "deb(b)", "below", "alpine gz", "errors",
+		"tests");
 	json_array_foreach(json_object_get(rep, "workloads"), i, w) {
 		json_t *red = json_object_get(w, "reduction_b");
 		json_t *ie = json_object_get(w, "inspect_errors");
@@ -52,6 +53,7 @@ static void print_table(struct pare_cli *cli, json_t *rep)
 			fprintf(cli->out, " %6.1f%%", 100.0 * json_number_value(red));
 		else
 			fprintf(cli->out, " %7s", "-");
+		mib_or_dash(cli->out, json_object_get(w, "alpine_compressed_bytes"));
 		if (json_is_integer(ie))
 			fprintf(cli->out, " %6lld", (long long)json_integer_value(ie));
 		else
