@@ -28,11 +28,17 @@ for dir in build build-asan; do
 	meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1
 done
 
+# The nine glibc compatibility scenarios: their own suite, release build only.
+echo "== build: compat"
+meson test -C build --setup compat --suite compat --logbase compat --print-errorlogs \
+	--num-processes 2 || status=1
+
 python3 - <<'PY'
 import json
 passed = failed = 0
-for d in ("build", "build-asan"):
-    with open(d + "/meson-logs/testlog.json") as f:
+for log in ("build/meson-logs/testlog.json", "build-asan/meson-logs/testlog.json",
+            "build/meson-logs/compat.json"):
+    with open(log) as f:
         for line in f:
             r = json.loads(line)["result"]
             if r in ("OK", "EXPECTEDFAIL"):
