@@ -2,6 +2,7 @@
  * from the image's layers (report.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,13 +73,14 @@ static int find_manifest(struct rs *s, json_t **manifest)
 	for (int depth = 0; r == 0 && depth < 2; depth++) {
 		json_t *m0 = json_array_get(json_object_get(idx, "manifests"), 0);
 		const char *mt = json_string_value(json_object_get(m0, "mediaType"));
+		bool nested = mt && strstr(mt, "index") != NULL; /* before idx goes */
 		r = blob_path(s, json_string_value(json_object_get(m0, "digest")), path, sizeof(path));
 		json_t *next = NULL;
 		if (r == 0)
 			r = load_json(s, path, &next);
 		json_decref(idx);
 		idx = next;
-		if (r == 0 && !(mt && strstr(mt, "index") != NULL)) {
+		if (r == 0 && !nested) {
 			*manifest = idx;
 			return 0;
 		}
