@@ -10,7 +10,7 @@
 
 #include "apk/tar.h"
 #include "base/arena.h"
-#include "base/hashmap.h"
+#include "db/installed.h"
 #include "base/rootpath.h"
 #include "image/oci.h"
 #include "image/oci_int.h"
@@ -235,39 +235,25 @@ static void dir_key(const char *path, char *out, size_t size)
 	snprintf(out, size, "%.*s", (int)(len < size ? len : size - 1), path);
 }
 
-/* path -> package name, from the installed database (P:, F:, R: lines). */
-static int db_owners(struct rs *s, struct pare_map *owners)
+/* The installed database read from the layer (empty when there is none). */
+static int parse_db(struct rs *s, struct pare_db_installed *db)
 {
-	struct pare_slice text = pare_buf_slice(&s->db), line;
-	const char *pkg = NULL;
-	struct pare_slice dir = { 0 };
-	while (text.len) {
-		pare_slice_split(&text, '\n', &line);
-		if (line.len < 2 || line.ptr[1] != ':') {
-			if (line.len == 0)
-				pkg = NULL;
-			continue;
-		}
-		struct pare_slice v = pare_slice_sub(line, 2, line.len - 2);
-		if (line.ptr[0] == 'P') {
-			if (!(pkg = pare_arena_strdup(&s->arena, v)))
-				return pare_error_set(s->err, -ENOMEM, "out of memory");
-			dir = (struct pare_slice){ 0 };
-		} else if (line.ptr[0] == 'F') {
-			dir = v;
-		} else if (line.ptr[0] == 'R' && pkg) {
-			char full[PARE_PATH_MAX];
-			int n = dir.len ? snprintf(full, sizeof(full), "%.*s/%.*s", (int)dir.len,
-						   dir.ptr, (int)v.len, v.ptr)
-					: snprintf(full, sizeof(full), "%.*s", (int)v.len, v.ptr);
-			if (n < 0 || (size_t)n >= sizeof(full))
-				continue;
-			struct pare_slice key = pare_arena_slice(&s->arena, pare_slice_make(full, (size_t)n));
-			if (!key.ptr || pare_map_put(owners, key, (void *)pkg, NULL) < 0)
-				return pare_error_set(s->err, -ENOMEM, "out of memory");
-		}
-	}
-	return 0;
+	size_t len = s->db.len;
+	char *text = pare_buf_detach(&s->db, &len);
+	if (!text)
+		return 0;
+	return pare_db_installed_parse(db, text, len, RS_DB_PATH, s->err);
+}
+
+/* The owner's name of path in buf, or "(other)". */
+static const char *owner_of(const struct pare_db_installed *db, const char *path, char *buf,
+			    size_t size)
+{
+	const struct pare_db_file *f = pare_db_owner(db, pare_slice_from(path));
+	if (!f || !f->pkg)
+		return "(other)";
+	snprintf(buf, size, "%.*s", (int)f->pkg->ent.name.len, f->pkg->ent.name.ptr);
+	return buf;
 }
 
 static int cmp_file_desc(const void *a, const void *b)
@@ -280,27 +266,27 @@ static int cmp_file_desc(const void *a, const void *b)
 
 static int summarize(struct rs *s, json_t *o)
 {
-	struct pare_map owners;
+	struct pare_db_installed db;
+	char name[256];
 	json_t *dirs = json_object(), *pkgs = json_object(), *largest = json_array();
-	pare_map_init(&owners);
-	int r = db_owners(s, &owners);
+	pare_db_installed_init(&db);
+	int r = parse_db(s, &db);
 	for (size_t i = 0; r == 0 && i < s->nfiles; i++) {
 		char key[256];
-		const char *owner = pare_map_get(&owners, pare_slice_from(s->files[i].path));
 		dir_key(s->files[i].path, key, sizeof(key));
 		add_bytes(dirs, key, s->files[i].bytes);
-		add_bytes(pkgs, owner ? owner : "(other)", s->files[i].bytes);
+		add_bytes(pkgs, owner_of(&db, s->files[i].path, name, sizeof(name)), s->files[i].bytes);
 	}
 	qsort(s->files, s->nfiles, sizeof(s->files[0]), cmp_file_desc);
 	for (size_t i = 0; r == 0 && i < s->nfiles && i < PARE_REPORT_LARGEST; i++) {
 		json_t *f = json_object();
-		const char *owner = pare_map_get(&owners, pare_slice_from(s->files[i].path));
+		const char *owner = owner_of(&db, s->files[i].path, name, sizeof(name));
 		json_object_set_new(f, "path", json_string(s->files[i].path));
 		json_object_set_new(f, "bytes", json_integer((json_int_t)s->files[i].bytes));
-		json_object_set_new(f, "package", json_string(owner ? owner : "(other)"));
+		json_object_set_new(f, "package", json_string(owner));
 		json_array_append_new(largest, f);
 	}
-	pare_map_release(&owners);
+	pare_db_installed_release(&db);
 	json_object_set_new(o, "pare_bytes", json_integer((json_int_t)s->bytes));
 	json_object_set_new(o, "pare_compressed_bytes", json_integer((json_int_t)s->compressed));
 	json_object_set_new(o, "files", json_integer((json_int_t)s->nfiles));
