@@ -31,7 +31,7 @@ static const struct pare_option imp_options[] = {
 	{ "apt", 0, PARE_OPT_ARG, "NAME[=VERSION]", ID_APT,
 	  "Download NAME with apt-get (repeatable)" },
 	{ "set", 0, PARE_OPT_ARG, "FILE", ID_SET,
-	  "Set file: split rules, and (with --closure) the packages it imports" },
+	  "Set file: split rules, and the packages to import when no names or files are given" },
 	{ "closure", 0, PARE_OPT_NOARG, NULL, ID_CLOSURE,
 	  "Follow Depends and Pre-Depends of the --apt names" },
 	{ "deb-cache", 0, PARE_OPT_ARG, "DIR", ID_DEB_CACHE,
@@ -164,7 +164,8 @@ static int collect(struct imp_ctx *x, struct pare_cli *cli, const struct pare_im
 	size_t nn = 0;
 	for (size_t i = 0; i < x->napt; i++)
 		names[nn++] = x->apt[i];
-	for (size_t i = 0; x->closure && i < set->import.n && nn < MAX_ARGS; i++)
+	/* Without names or files, the sets' own import lists. */
+	for (size_t i = 0; !x->napt && !argc && i < set->import.n && nn < MAX_ARGS; i++)
 		names[nn++] = set->import.v[i];
 	const char **fetched = NULL;
 	size_t nf = 0;

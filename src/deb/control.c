@@ -297,9 +297,10 @@ int pare_deb_copyright_licenses(struct pare_slice text, pare_deb_license_fn fn, 
 	enum { MAX_SEEN = 256 };
 	struct pare_slice seen[MAX_SEEN];
 	size_t nseen = 0, line = 0;
-	int r = pare_deb_para_next(&text, p, &line, err);
-	if (r == 0 || (r > 0 && !pare_deb_para_get(p, "Format").ptr))
-		r = -PARE_E_UNSUPPORTED;
+	/* Free text (no paragraph, or one without "Format:") is not DEP-5. */
+	int r = pare_deb_para_next(&text, p, &line, NULL);
+	if (r <= 0 || !pare_deb_para_get(p, "Format").ptr)
+		r = pare_error_set(err, -PARE_E_UNSUPPORTED, "not a machine-readable copyright file");
 	while (r > 0) {
 		struct pare_slice lic = pare_deb_para_get(p, "License");
 		ptrdiff_t nl = pare_slice_find(lic, '\n');

@@ -101,12 +101,15 @@ static struct pare_slice normalise(const char *raw)
 	return s;
 }
 
-static int check_name(struct reader *rd, const char *raw, struct pare_slice *out)
+/* Check the entry name raw (what = "" for an entry, or e.g. "hard link
+ * target" for a name inside an entry). */
+static int check_name(struct reader *rd, const char *raw, const char *what,
+		      struct pare_slice *out)
 {
 	if (!raw)
 		return fail(rd, -PARE_E_FORMAT, "entry without a name");
 	if (strlen(raw) > PARE_PATH_MAX)
-		return fail(rd, -PARE_E_UNSAFE_PATH, "entry name longer than %d bytes",
+		return fail(rd, -PARE_E_UNSAFE_PATH, "%sentry name longer than %d bytes", what,
 			    PARE_PATH_MAX);
 	*out = normalise(raw);
 	if (out->len == 0)
@@ -114,12 +117,29 @@ static int check_name(struct reader *rd, const char *raw, struct pare_slice *out
 	/* "a//b" passes pare_path_check_name but is not a name dpkg writes. */
 	for (size_t i = 0; i + 1 < out->len; i++)
 		if (out->ptr[i] == '/' && out->ptr[i + 1] == '/')
-			return fail(rd, -PARE_E_UNSAFE_PATH, "%s: empty path component", raw);
+			return fail(rd, -PARE_E_UNSAFE_PATH, "%s'%.200s': empty path component",
+				    what, raw);
 	struct pare_error e;
 	int r = pare_path_check_name(*out, &e);
-	if (r < 0)
-		return fail(rd, r, "%.200s: %s", raw, e.msg);
+	if (r < 0) {
+		/* e.msg may start with the name itself: say it once. */
+		const char *reason = e.msg;
+		if (strncmp(reason, out->ptr, out->len) == 0 && reason[out->len] == ':')
+			reason += out->len + 2;
+		return fail(rd, r, "%s'%.200s': %s", what, raw, reason);
+	}
 	return 0;
+}
+
+/* No message may span lines: names with control characters are shown
+ * with '?' in their place. */
+static void one_line(struct pare_error *err)
+{
+	if (!err)
+		return;
+	for (char *p = err->msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 }
 
 /* ---- Control member. */
@@ -180,7 +200,7 @@ static int control_entry(struct reader *rd, struct archive *a, struct archive_en
 		return fail(rd, -PARE_E_TOO_BIG, "more than %llu entries",
 			    (unsigned long long)rd->lim.max_control_entries);
 	struct pare_slice name;
-	int r = check_name(rd, archive_entry_pathname(e), &name);
+	int r = check_name(rd, archive_entry_pathname(e), "", &name);
 	if (r < 0)
 		return r;
 	mode_t type = archive_entry_filetype(e);
@@ -244,7 +264,7 @@ static int link_target_ok(struct reader *rd, struct pare_slice path, const char 
 static int data_entry_check(struct reader *rd, struct archive_entry *e, struct pare_deb_entry *out)
 {
 	struct pare_slice path;
-	int r = check_name(rd, archive_entry_pathname(e), &path);
+	int r = check_name(rd, archive_entry_pathname(e), "", &path);
 	if (r < 0)
 		return r;
 	mode_t ft = archive_entry_filetype(e);
@@ -283,7 +303,9 @@ static int data_entry_check(struct reader *rd, struct archive_entry *e, struct p
 		return 1; /* a directory listed again: the first one stands */
 	if (out->type == PARE_DEB_HARDLINK) {
 		struct pare_slice target;
-		if ((r = check_name(rd, hard, &target)) < 0)
+		char what[PARE_PATH_MAX + 32];
+		snprintf(what, sizeof(what), "%.*s: hard link target ", (int)path.len, path.ptr);
+		if ((r = check_name(rd, hard, what, &target)) < 0)
 			return r;
 		struct pare_deb_entry *t = target.len ? entry_at(rd, target) : NULL;
 		if (!t || (t->type != PARE_DEB_FILE && t->type != PARE_DEB_HARDLINK))
@@ -380,6 +402,7 @@ static int data_entry(struct reader *rd, struct archive *a, struct archive_entry
 
 struct inner_src {
 	struct reader *rd;
+	bool outer_failed; /* the ar member could not be read */
 	char buf[READ_BLOCK];
 };
 
@@ -388,6 +411,7 @@ static la_ssize_t inner_read(struct archive *a, void *ctx, const void **out)
 	struct inner_src *s = ctx;
 	la_ssize_t n = archive_read_data(s->rd->ar, s->buf, sizeof(s->buf));
 	if (n < 0) {
+		s->outer_failed = true;
 		archive_set_error(a, EIO, "%s", archive_error_string(s->rd->ar));
 		return -1;
 	}
@@ -453,6 +477,7 @@ static int read_inner(struct reader *rd, int filter, uint64_t max_raw, entry_fn 
 		goto out;
 	}
 	src->rd = rd;
+	src->outer_failed = false;
 	archive_read_support_format_tar(a);
 	if (support_filter(a, filter) < ARCHIVE_WARN) {
 		r = fail(rd, -PARE_E_UNSUPPORTED, "this libarchive cannot decompress it");
@@ -490,6 +515,8 @@ static int read_inner(struct reader *rd, int filter, uint64_t max_raw, entry_fn 
 			goto out;
 	}
 out:
+	if (r < 0 && src && src->outer_failed)
+		r = fail_archive(rd, rd->ar, "reading the member");
 	if (a)
 		archive_read_free(a);
 	free(src);
@@ -608,7 +635,7 @@ static int read_ar(struct reader *rd, int fd)
 	}
 	rd->member = NULL;
 	if (st == WANT_BINARY)
-		return fail(rd, -PARE_E_FORMAT, "empty ar archive, not a .deb");
+		return fail(rd, -PARE_E_TRUNCATED, "no ar member (empty or truncated archive)");
 	if (st != DONE)
 		return fail(rd, -PARE_E_TRUNCATED, "no %s member",
 			    st == WANT_CONTROL ? "control.tar" : "data.tar");
@@ -626,6 +653,8 @@ int pare_deb_read(int fd, const char *name, const struct pare_deb_limits *limits
 	limits_fill(&rd.lim, limits);
 	pare_map_init(&rd.paths);
 	int r = read_ar(&rd, fd);
+	if (r < 0)
+		one_line(err);
 	if (rd.ar)
 		archive_read_free(rd.ar);
 	pare_map_release(&rd.paths);

@@ -58,7 +58,8 @@
  *     mkdtemp(tmp);
  *     struct pare_root root;
  *     pare_root_open(&root, tmp, &err);
- *     int r = pare_deb_extract(fd, path, NULL, &root, &deb, &err);
+ *     struct pare_deb_extract_opts opts = { .apply_owners = false };
+ *     int r = pare_deb_extract(fd, path, NULL, &root, &opts, &deb, &err);
  *     if (r < 0) { pare_deb_remove_tree(tmp, NULL); report err.msg; }
  *     else {
  *         struct pare_deb_pkginfo info;

@@ -23,6 +23,11 @@
 struct extractor {
 	struct pare_root *root;
 	bool owners;
+	/* The parent directory of the previous entry, kept open: entries come
+	 * grouped by directory.  Safe to reuse because the reader lets no path
+	 * run through anything but the package's directories. */
+	int dir_fd;
+	char dir[PARE_PATH_MAX + 1];
 };
 
 static int sys_fail(struct pare_error *err, const char *path, const char *doing, int e)
@@ -134,31 +139,46 @@ static int put_dir(int dir, const char *base, const struct pare_deb_entry *e,
 	return 0;
 }
 
+/* An fd for the directory holding e->path (borrowed from x), and *base. */
+static int parent_of(struct extractor *x, const char *path, const char **base,
+		     struct pare_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+	if (x->dir_fd >= 0 && strlen(x->dir) == n && memcmp(x->dir, path, n) == 0) {
+		*base = slash ? slash + 1 : path;
+		return x->dir_fd;
+	}
+	if (x->dir_fd >= 0)
+		close(x->dir_fd);
+	x->dir_fd = -1;
+	int fd = pare_root_open_parent(x->root, path, true, 0755, base, err);
+	if (fd < 0)
+		return fd;
+	memcpy(x->dir, path, n);
+	x->dir[n] = '\0';
+	x->dir_fd = fd;
+	return fd;
+}
+
 static int visit(void *ctx, const struct pare_deb_entry *e, struct pare_istream *content,
 		 struct pare_error *err)
 {
 	struct extractor *x = ctx;
 	const char *base;
-	int dir = pare_root_open_parent(x->root, e->path, true, 0755, &base, err);
+	int dir = parent_of(x, e->path, &base, err);
 	if (dir < 0)
 		return dir;
-	int r;
 	switch (e->type) {
 	case PARE_DEB_FILE:
-		r = put_file(x, dir, base, e, content, err);
-		break;
+		return put_file(x, dir, base, e, content, err);
 	case PARE_DEB_DIR:
-		r = put_dir(dir, base, e, err);
-		break;
+		return put_dir(dir, base, e, err);
 	case PARE_DEB_SYMLINK:
-		r = put_symlink(x, dir, base, e, err);
-		break;
+		return put_symlink(x, dir, base, e, err);
 	default:
-		r = put_hardlink(x, dir, base, e, err);
-		break;
+		return put_hardlink(x, dir, base, e, err);
 	}
-	close(dir);
-	return r;
 }
 
 /* Directory metadata, deepest (latest) first. */
@@ -184,10 +204,15 @@ int pare_deb_extract(int fd, const char *name, const struct pare_deb_limits *lim
 		     struct pare_root *root, const struct pare_deb_extract_opts *opts,
 		     struct pare_deb *out, struct pare_error *err)
 {
-	struct extractor x = { root, opts && opts->apply_owners };
+	struct extractor x = { .root = root, .owners = opts && opts->apply_owners, .dir_fd = -1 };
 	int r = pare_deb_read(fd, name, limits, out, visit, &x, err);
+	if (x.dir_fd >= 0)
+		close(x.dir_fd);
 	if (r == 0 && (r = finish_dirs(&x, out, err)) < 0)
 		pare_error_prefix(err, r, "%s: ", name ? name : "(deb)");
+	for (char *p = err && r < 0 ? err->msg : ""; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return r;
 }
 

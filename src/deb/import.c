@@ -404,6 +404,7 @@ static int write_sub(struct imp *m, struct ideb *d, struct isub *s, struct pare_
 			.tree = s->tree,
 			.info = &pi,
 			.source_date_epoch = d->sde,
+			.level = PARE_IMPORT_GZIP_LEVEL,
 			.key = &m->key,
 			.keyname = m->keyname,
 			.sig_alg = PARE_DIGEST_SHA256,
@@ -427,7 +428,7 @@ static int write_sub(struct imp *m, struct ideb *d, struct isub *s, struct pare_
 /* A subpackage is written when it has files; the main one always. */
 static bool wanted(const struct ideb *d, const struct isub *s)
 {
-	return s->nfiles > 0 || !strcmp(s->name, d->main);
+	return s->nfiles > 0 || s->meta || !strcmp(s->name, d->main);
 }
 
 static int report_deb(struct imp *m, struct ideb *d)

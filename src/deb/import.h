@@ -45,6 +45,9 @@
 #include "deb/importset.h"
 
 #define PARE_IMPORT_MAX_DEBS 20000u
+/* gzip level of the packages written (zlib dominates the import's time;
+ * 6 is zlib's default and gzip's). */
+#define PARE_IMPORT_GZIP_LEVEL 6
 
 struct pare_import_opts {
 	const char *repo;        /* output repository folder (created) */

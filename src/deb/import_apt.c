@@ -13,7 +13,7 @@
 
 #include "base/hashmap.h"
 #include "deb/deb.h"
-#include "deb/import.h"
+#include "deb/import_int.h"
 #include "io/atomic.h"
 
 #define APT_MAX_OUTPUT (8u << 20)
@@ -35,9 +35,14 @@ struct apt {
 	size_t nq, qcap, qpos;
 };
 
-/* Run argv in cwd; stdout into out (bounded), stderr discarded unless
- * keep_err.  Returns the exit status (>= 0) or a negative code. */
-static int run(char *const argv[], const char *cwd, struct pare_buf *out, struct pare_error *err)
+static int run(char *const argv[], const char *cwd, struct pare_buf *out, bool keep_err,
+	       struct pare_error *err)
+{
+	return imp_run(argv, cwd, NULL, out, keep_err, err);
+}
+
+int imp_run(char *const argv[], const char *cwd, const char *const *env, struct pare_buf *out,
+	    bool keep_err, struct pare_error *err)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -50,9 +55,12 @@ static int run(char *const argv[], const char *cwd, struct pare_buf *out, struct
 	}
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDWR);
-		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(p[1], 1) < 0 || dup2(devnull, 2) < 0 ||
+		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(p[1], 1) < 0 || dup2(keep_err ? p[1] : devnull, 2) < 0 ||
 		    (cwd && chdir(cwd) < 0))
 			_exit(127);
+		for (size_t i = 0; env && env[i] && env[i + 1]; i += 2)
+			if (setenv(env[i], env[i + 1], 1) < 0)
+				_exit(127);
 		execvp(argv[0], argv);
 		_exit(127);
 	}
@@ -88,7 +96,7 @@ static int show(struct apt *t, const char *spec, char **para, struct pare_error 
 	struct pare_buf b;
 	pare_buf_init(&b, APT_MAX_OUTPUT);
 	char *argv[] = { "apt-cache", "show", "--no-all-versions", (char *)spec, NULL };
-	int r = run(argv, NULL, &b, err);
+	int r = run(argv, NULL, &b, false, err);
 	*para = NULL;
 	if (r == 0 && b.len > 0)
 		*para = first_para(t, pare_buf_slice(&b));
@@ -104,7 +112,7 @@ static int provider(struct apt *t, const char *name, char *out, size_t size,
 	struct pare_buf b;
 	pare_buf_init(&b, APT_MAX_OUTPUT);
 	char *argv[] = { "apt-cache", "showpkg", (char *)name, NULL };
-	int r = run(argv, NULL, &b, err);
+	int r = run(argv, NULL, &b, false, err);
 	out[0] = '\0';
 	const char *rp = r == 0 && b.data ? strstr(b.data, "\nReverse Provides: \n") : NULL;
 	if (rp) {
@@ -242,6 +250,18 @@ static char *deb_file(struct apt *t, const struct apkg *p)
 	return pare_arena_strdup(t->a, pare_slice_from(buf));
 }
 
+/* The last line of apt's output starting with "E: ". */
+static void apt_error(const struct pare_buf *b, char *out, size_t size)
+{
+	out[0] = '\0';
+	const char *e = b->data;
+	for (const char *p = b->data; p && (p = strstr(p, "E: ")); p += 3)
+		if (p == b->data || p[-1] == '\n')
+			e = p;
+	if (e && e != b->data)
+		snprintf(out, size, ": %.*s", (int)strcspn(e, "\n"), e);
+}
+
 static int download(struct apt *t, const char **specs, size_t n, struct pare_error *err)
 {
 	char *argv[APT_BATCH + 4];
@@ -253,10 +273,19 @@ static int download(struct apt *t, const char **specs, size_t n, struct pare_err
 		argv[k++] = (char *)specs[i];
 	argv[k] = NULL;
 	pare_log_info(t->o->log, "Downloading %zu Debian packages with apt-get", n);
-	int r = run(argv, t->o->cache_dir, NULL, err);
+	struct pare_buf b;
+	pare_buf_init(&b, APT_MAX_OUTPUT);
+	int r = run(argv, t->o->cache_dir, &b, true, err);
+	char why[512];
+	apt_error(&b, why, sizeof(why));
+	pare_buf_release(&b);
+	if (r > 0 && n > 1) /* name the package that failed */
+		for (size_t i = 0; i < n; i++)
+			if ((r = download(t, specs + i, 1, err)) < 0)
+				return r;
 	if (r > 0)
-		return pare_error_set(err, -PARE_E_NOT_FOUND, "apt-get download %s%s failed (exit %d)",
-				      specs[0], n > 1 ? " ..." : "", r);
+		return pare_error_set(err, -PARE_E_NOT_FOUND, "apt-get download %s failed (exit %d)%s",
+				      specs[0], r, why);
 	return r;
 }
 

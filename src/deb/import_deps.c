@@ -264,10 +264,10 @@ static int cmp_str(const void *a, const void *b)
 
 static int sub_install_if(struct imp *m, struct ideb *d, struct isub *s)
 {
-	const char *trigger = pare_split_install_if(s->suffix);
+	const char *trigger = pare_split_install_if(s->pyc_parent ? "-pyc" : s->suffix);
 	if (!trigger)
 		return 0;
-	char *a = imp_strf(m, "%s=%s", d->main, d->apkver);
+	char *a = imp_strf(m, "%s=%s", s->pyc_parent ? s->pyc_parent : d->main, d->apkver);
 	if (!a)
 		return -ENOMEM;
 	int r = pare_strlist_add(&s->install_if, &m->arena, pare_slice_from(a));

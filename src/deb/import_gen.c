@@ -13,6 +13,7 @@
  *     library links);
  *   - pare's own baselayout package.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
@@ -224,9 +225,196 @@ static int gen_alt(struct imp *m, struct ideb *d, const struct pare_importset_al
 	return r ? r : effect(d, "update-alternatives links");
 }
 
+/* ---- locales ---- */
+
+#define LOCALE_PREFIX "glibc-locale-"
+#define LOCALES_ALL "glibc-locales-all"
+
+static int count_files(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	int n = 0;
+	struct dirent *de;
+	while (dp && (de = readdir(dp)))
+		n += de->d_name[0] != '.';
+	if (dp)
+		closedir(dp);
+	return n;
+}
+
+/* "en_US.UTF-8" -> input "en_US", charset "UTF-8", folder "en_US.utf8",
+ * package "glibc-locale-en-us"; "sr_RS.UTF-8@latin" keeps the modifier. */
+static int locale_names(const char *spec, char *input, char *charset, char *dir, char *pkg,
+			size_t size)
+{
+	const char *dot = strchr(spec, '.'), *at = strchr(spec, '@');
+	if (!dot || dot == spec || (at && at < dot) || strlen(spec) >= size)
+		return -1;
+	const char *cend = at ? at : dot + strlen(dot);
+	snprintf(input, size, "%.*s%s", (int)(dot - spec), spec, at ? at : "");
+	snprintf(charset, size, "%.*s", (int)(cend - dot - 1), dot + 1);
+	size_t n = (size_t)snprintf(dir, size, "%.*s.", (int)(dot - spec), spec);
+	for (const char *c = dot + 1; c < cend && n + 1 < size; c++)
+		if ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z'))
+			dir[n++] = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+	snprintf(dir + n, size - n, "%s", at ? at : "");
+	n = (size_t)snprintf(pkg, size, LOCALE_PREFIX);
+	for (const char *c = spec; c < dot && n + 1 < size; c++)
+		pkg[n++] = *c == '_' ? '-' : (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+	for (const char *c = at; c && *c && n + 1 < size; c++)
+		pkg[n++] = *c == '@' ? '-' : *c;
+	pkg[n] = '\0';
+	for (char *c = pkg; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
+			return -1;
+	return 0;
+}
+
+static int gen_locale(struct imp *m, struct ideb *d, struct isub *all, const char *spec,
+		      struct pare_error *err)
+{
+	char input[128], charset[128], dir[128], pkg[128], out[PATH_MAX], i18n[PATH_MAX];
+	if (locale_names(spec, input, charset, dir, pkg, sizeof(input)) < 0)
+		return pare_error_set(err, -PARE_E_FORMAT, "%s: localedef: '%s' is not ll_CC.CHARSET",
+				      d->name, spec);
+	char *name = imp_strf(m, "%s", pkg);
+	struct isub *s = name ? imp_sub(m, d, name, err) : NULL;
+	if (!s)
+		return name ? err->code : pare_error_set(err, -ENOMEM, "out of memory");
+	int r = imp_pathf(out, sizeof(out), "%s/usr/lib/locale/%s", s->tree, dir);
+	if (r == 0)
+		r = imp_pathf(i18n, sizeof(i18n), "%s/usr/share/i18n", d->ex);
+	if (r == 0)
+		r = imp_mkparents(s->tree, "usr/lib/locale/x", err);
+	char *argv[] = { "localedef", "--no-archive", "-c", "-i", input, "-f", charset, out, NULL };
+	const char *env[] = { "I18NPATH", i18n, "LC_ALL", "C", NULL, NULL };
+	if (r == 0)
+		r = imp_run(argv, NULL, env, NULL, false, err);
+	/* -c: warnings give exit status 1 with the locale written */
+	if (r >= 0 && (r > 1 || count_files(out) == 0))
+		return pare_error_set(err, -PARE_E_FORMAT, "%s: localedef %s failed (exit %d)",
+				      d->name, spec, r);
+	if (r < 0)
+		return r;
+	s->nfiles = (size_t)count_files(out);
+	return pare_strlist_add(&all->depends, &m->arena, pare_slice_from(name)) < 0
+		       ? pare_error_set(err, -ENOMEM, "out of memory")
+		       : 0;
+}
+
+static int gen_locales(struct imp *m, struct ideb *d, struct pare_error *err)
+{
+	const struct pare_importset_list *l = &d->rules->localedef;
+	struct isub *all = imp_sub(m, d, LOCALES_ALL, err);
+	if (!all)
+		return err->code;
+	all->meta = true;
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < l->n; i++)
+		r = gen_locale(m, d, all, l->v[i], err);
+	return r ? r : effect(d, "locales (localedef)");
+}
+
+/* ---- Python byte-code ---- */
+
+#define PYTHON "/usr/bin/python3.11" /* Debian 12's interpreter: the .pyc magic matches */
+
+/* Collect the __pycache__ folders under tree/rel (relative paths), never
+ * following symlinks. */
+static int find_pycache(struct imp *m, const char *tree, const char *rel, int depth,
+			struct pare_strlist *out)
+{
+	char p[PATH_MAX];
+	if (depth > 64 || imp_pathf(p, sizeof(p), "%s/%s", tree, rel) < 0)
+		return 0;
+	DIR *dp = opendir(p);
+	struct dirent *de;
+	int r = 0;
+	while (r == 0 && dp && (de = readdir(dp))) {
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		char *sub = imp_strf(m, "%s/%s", rel, de->d_name);
+		if (!sub)
+			r = -ENOMEM;
+		else if (!strcmp(de->d_name, "__pycache__"))
+			r = pare_strlist_add(out, &m->arena, pare_slice_from(sub));
+		else
+			r = find_pycache(m, tree, sub, depth + 1, out);
+	}
+	if (dp)
+		closedir(dp);
+	return r;
+}
+
+static bool has_python(const struct isub *s)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	static const char *const dirs[] = { "usr/lib/python3", "usr/lib/python3.11" };
+	for (size_t i = 0; i < 2; i++)
+		if (imp_pathf(p, sizeof(p), "%s/%s", s->tree, dirs[i]) == 0 && stat(p, &st) == 0)
+			return true;
+	return false;
+}
+
+/* Byte-compile the Python files of s (unchecked-hash .pyc, as py3compile
+ * would at install) and move every __pycache__ into s's -pyc subpackage. */
+static int gen_pyc(struct imp *m, struct ideb *d, struct isub *s, struct pare_error *err)
+{
+	char lib[PATH_MAX], sde[32];
+	int r = imp_pathf(lib, sizeof(lib), "%s/usr/lib", s->tree);
+	snprintf(sde, sizeof(sde), "%lld", (long long)d->sde);
+	char *argv[] = { PYTHON, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash",
+			 "-s", s->tree, "-p", "/", lib, NULL };
+	const char *env[] = { "SOURCE_DATE_EPOCH", sde, "PYTHONHASHSEED", "0", NULL, NULL };
+	if (r == 0)
+		r = imp_run(argv, NULL, env, NULL, false, err);
+	if (r < 0)
+		return r;
+	/* exit 1: some file did not compile (Python's own bad-syntax tests) */
+	struct pare_strlist dirs = { 0 };
+	if (find_pycache(m, s->tree, "usr/lib", 0, &dirs) < 0)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	if (!dirs.n)
+		return 0;
+	char *name = imp_strf(m, "%s-pyc", s->name);
+	struct isub *p = name ? imp_sub(m, d, name, err) : NULL;
+	if (!p)
+		return name ? err->code : pare_error_set(err, -ENOMEM, "out of memory");
+	p->pyc_parent = s->name;
+	for (size_t i = 0; i < dirs.n; i++) {
+		char from[PATH_MAX], to[PATH_MAX];
+		if ((r = imp_mkparents(p->tree, dirs.v[i], err)) < 0)
+			return r;
+		if (imp_pathf(from, sizeof(from), "%s/%s", s->tree, dirs.v[i]) < 0 ||
+		    imp_pathf(to, sizeof(to), "%s/%s", p->tree, dirs.v[i]) < 0 || rename(from, to) < 0)
+			return pare_error_set(err, -errno, "%s: %s: %s", p->name, dirs.v[i],
+					      strerror(errno));
+		p->nfiles += (size_t)count_files(to);
+	}
+	return effect(d, "Python byte-code (compileall, unchecked-hash)");
+}
+
+static int gen_pycs(struct imp *m, struct ideb *d, struct pare_error *err)
+{
+	struct stat st;
+	if (stat(PYTHON, &st) < 0)
+		return 0;
+	size_t n = d->nsubs;
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (!d->subs[i].suffix && has_python(&d->subs[i]))
+			r = gen_pyc(m, d, &d->subs[i], err);
+	return r;
+}
+
 int imp_gen_files(struct imp *m, struct ideb *d, struct pare_error *err)
 {
 	int r = 0;
+	if (d->ex)
+		r = gen_pycs(m, d, err);
+	if (r == 0 && d->rules && d->rules->localedef.n && d->ex)
+		r = gen_locales(m, d, err);
 	for (size_t i = 0; r == 0 && i < d->nsubs; i++)
 		if (d->subs[i].rule && d->subs[i].rule->gconv)
 			r = gen_gconv(m, d, &d->subs[i], err);

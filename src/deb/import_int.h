@@ -24,6 +24,8 @@ struct isub {
 	const struct pare_importset_split *rule; /* the set's split, or NULL */
 	size_t nfiles;           /* non-directory entries */
 	size_t nlicence;         /* of which licence files */
+	bool meta;               /* written even without files (glibc-locales-all) */
+	const char *pyc_parent;  /* a -pyc subpackage: the one whose .py it compiles */
 	struct pare_strlist links;    /* symlinks: "PATH\nTARGET" */
 	struct pare_strlist provides, needs; /* SCA results */
 	struct pare_strlist extra_provides;  /* alternatives' so: names */
@@ -79,6 +81,13 @@ int imp_add_link(struct imp *m, struct isub *s, const char *path, const char *ta
 /* Write a small file into a subpackage's tree. */
 int imp_write_file(struct isub *s, const char *rel, const char *data, size_t len, mode_t mode,
 		   struct pare_error *err);
+
+/* import_apt.c: run argv (no shell) in cwd with env (NAME, VALUE pairs,
+ * NULL-terminated; may be NULL) added; stdout (and stderr when keep_err)
+ * into out (bounded; may be NULL), stdin from /dev/null.  Returns the exit
+ * status (>= 0) or a negative code. */
+int imp_run(char *const argv[], const char *cwd, const char *const *env, struct pare_buf *out,
+	    bool keep_err, struct pare_error *err);
 
 /* import_gen.c: files maintainer scripts would have made. */
 int imp_gen_read_inputs(struct imp *m, struct ideb *d, struct pare_error *err);

@@ -171,6 +171,8 @@ static int pkg_key(struct sctx *x, const struct ynode *k, const struct ynode *v,
 		return get_splits(x, v, p);
 	if (key_is(k, "alternatives"))
 		return get_alts(x, v, p);
+	if (key_is(k, "localedef"))
+		return get_list(x, v, "localedef", &p->localedef);
 	if (key_is(k, "ca-bundle"))
 		return get_str(x, v, "ca-bundle", &p->ca_bundle);
 	return fail(x, k, "unknown key '%s' in a package", k->text.ptr);

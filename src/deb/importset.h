@@ -23,6 +23,10 @@
  *         - {link: PATH, target: PATH, package: SUBNAME}
  *       ca-bundle: SUBNAME       write etc/ssl/certs/ca-certificates.crt
  *                                (what update-ca-certificates writes) there
+ *       localedef: [ll_CC.CHARSET, ...]  compile these locales from the
+ *                                package's usr/share/i18n sources, one
+ *                                subpackage each (glibc-locale-ll-cc) and
+ *                                the meta package glibc-locales-all
  *
  * A package's rules apply whenever that Debian package is imported,
  * whichever set or command brought it in.  Several files may be loaded
@@ -69,6 +73,7 @@ struct pare_importset_pkg {
 	struct pare_importset_alt *alts;
 	size_t nalts;
 	const char *ca_bundle;
+	struct pare_importset_list localedef;
 };
 
 struct pare_importset {

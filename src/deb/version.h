@@ -15,8 +15,61 @@
  * non-letters, ASCII otherwise; then the longest digit prefix, compared
  * numerically (an empty one is 0).
  *
- * The mapping to an APK version is documented in full at
- * pare_deb_version_to_apk() below and in docs/architecture.md.
+ * THE MAPPING (Debian version -> APK version), one rule set, context-free
+ * (summarised in docs/architecture.md):
+ *
+ * Debian compares a version as a sequence of pairs (S, N): S a run of
+ * non-digits ("separator word", compared with dpkg's character order), N a
+ * run of digits (compared numerically, empty = 0); upstream first, then the
+ * revision.  APK has a numeric head "N.N.N", one optional letter, a chain of
+ * "_SUFFIX[N]" items whose suffix words have a fixed order (alpha < beta <
+ * pre < rc < end of version < cvs < svn < git < hg < p), and "-rN".  The
+ * mapping sends each Debian pair to one APK item, choosing the item's
+ * suffix by where S falls in dpkg's order, so the APK order of the items
+ * is dpkg's order of the pairs:
+ *
+ *  1. Epoch E > 0 is folded into the first number: E followed by the first
+ *     upstream number zero-padded to 10 digits ("1:2.3" -> "10000000002.3",
+ *     "5:7.0.15" -> "50000000007.0.15"), so every epoch-E version sorts
+ *     above every version of a lower epoch (as long as its first number has
+ *     at most 10 digits).  Epoch 0 and no epoch are the same.
+ *  2. Head: the first number, then each ".N" that follows directly (leading
+ *     zeros dropped, so APK's "leading 0 is a fraction" rule never applies;
+ *     "1." is "1.0" as in dpkg).
+ *  3. A single lower-case letter right after the head becomes APK's letter
+ *     ("1.1.1w"); its number, if any, follows as "_pN" ("9.2p1" -> "9.2p_p1";
+ *     "_p0" when further items follow, so positions stay aligned).
+ *  4. Every further pair (S, N) becomes "_WORD" + N (N = 0 when empty):
+ *       S starts with '~' (sorts before the end): by the text after '~':
+ *         below "b" -> alpha, below "p" -> beta, below "r" -> pre, else rc
+ *         ("~rc1" -> "_rc1", "~beta2" -> "_beta2", "~git2020" -> "_beta2020")
+ *       S starts with a letter -> svn;  '+' -> git;  '-' -> hg;  '.' or any
+ *       other character -> p            ("+dfsg" -> "_git0", ".1" -> "_p1")
+ *  5. Revision: none, or all zeros -> nothing; a plain integer N -> "-rN";
+ *     otherwise "_cvsN0" (N0 its leading number, 0 if none) followed by its
+ *     other pairs by rule 4 ("9+deb12u10" -> "_cvs9_git12_svn10",
+ *     "1~deb12u7" -> "_cvs1_beta12_svn7").  cvs sorts below every word rule
+ *     4 gives to a continuing upstream, as dpkg's "upstream first" needs.
+ *
+ * Examples: 2.36-9+deb12u10 -> 2.36_cvs9_git12_svn10;
+ * 1.2~rc1+dfsg-3 -> 1.2_rc1_git0-r3; 20230311 -> 20230311;
+ * 0.0~git20200101.abc-2 -> 0.0_beta20200101_p0-r2.
+ *
+ * What it cannot keep (APK has 9 suffix words, one letter, and "-r" ends a
+ * version), i.e. the only pairs whose order may differ:
+ *   a. the first difference is between two separator words given the same
+ *      suffix by rule 4 ("+dfsg" vs "+ds", "~beta" vs "~git");
+ *   b. right after the head, a single lower-case letter against a '+'/'-'
+ *      word or a longer letter word that dpkg sorts above it ("1.0a" vs
+ *      "1.0+dfsg" or "1.0abc");
+ *   c. equal upstreams, one revision a plain integer (or absent), the other
+ *      not, where dpkg puts the non-plain one lower ("9+deb12u1" vs "10",
+ *      "1~deb12u2" vs "1"): "-rN" must end the version, so the non-plain
+ *      one always sorts above;
+ *   d. an epoch on either side and a first upstream number of more than 10
+ *      digits.
+ * tests/deb/version_prop.{py,c} checks on real apt-list versions, against
+ * dpkg, that every other pair keeps dpkg's order.
  *
  * All functions are pure, thread-safe, and never keep pointers; inputs are
  * slices (no NUL needed).
@@ -54,8 +107,7 @@ int pare_deb_version_compare(struct pare_slice a, struct pare_slice b);
  * pare_deb_op, passed as int; NONE always holds). */
 bool pare_deb_version_satisfies(struct pare_slice a, int op, struct pare_slice b);
 
-/* Append to out the APK version for Debian version v (see the full rules in
- * version.c's header comment and docs/architecture.md).  The result is
+/* Append to out the APK version for Debian version v (THE MAPPING above).  The result is
  * always a valid APK version (pare_version_valid()).  Returns 0 or
  * -PARE_E_INVALID_VERSION when v is not a Debian version. */
 int pare_deb_version_to_apk(struct pare_slice v, struct pare_buf *out, struct pare_error *err);

@@ -21,11 +21,12 @@
 
 /* ---- needs of the binaries */
 
-static int need_add(struct pib_arch *a, const char *so, const char *file, size_t *cap,
-		    struct pare_error *err)
+/* prefix "so:" for a library, "" for a package that owns the binary. */
+static int need_add(struct pib_arch *a, const char *prefix, const char *so, const char *file,
+		    size_t *cap, struct pare_error *err)
 {
 	char atom[512];
-	if (snprintf(atom, sizeof(atom), "so:%s", so) >= (int)sizeof(atom))
+	if (snprintf(atom, sizeof(atom), "%s%s", prefix, so) >= (int)sizeof(atom))
 		return pare_error_set(err, -PARE_E_TOO_BIG, "%s: needed name too long", file);
 	for (size_t i = 0; i < a->nneeds; i++)
 		if (strcmp(a->needs[i].atom, atom) == 0)
@@ -67,10 +68,10 @@ static int binary_needs(struct pib_arch *a, const char *file, size_t *cap,
 	close(fd);
 	for (size_t i = 0; r == 0 && i < e.nneeded; i++)
 		if (strstr(e.needed[i], ".so"))
-			r = need_add(a, e.needed[i], file, cap, err);
+			r = need_add(a, "so:", e.needed[i], file, cap, err);
 	if (r == 0 && e.interp) {
 		const char *base = strrchr(e.interp, '/');
-		r = need_add(a, base ? base + 1 : e.interp, file, cap, err);
+		r = need_add(a, "so:", base ? base + 1 : e.interp, file, cap, err);
 	}
 	pare_elf_release(&e);
 	return r;
@@ -79,8 +80,10 @@ static int binary_needs(struct pib_arch *a, const char *file, size_t *cap,
 int pib_binary_needs(struct pib_arch *a, struct pare_error *err)
 {
 	size_t cap = 0;
-	for (size_t i = 0; i < a->nbins; i++) {
-		int r = binary_needs(a, a->bins[i].src, &cap, err);
+	int r = pib_contents_owners(a, err);
+	for (size_t i = 0; r == 0 && i < a->nbins; i++) {
+		r = a->bins[i].package ? need_add(a, "", a->bins[i].package, a->bins[i].src, &cap, err)
+				       : binary_needs(a, a->bins[i].src, &cap, err);
 		if (r < 0)
 			return r;
 	}

@@ -19,6 +19,7 @@
 struct pib_binary {
 	const char *src;  /* on the build host */
 	const char *dest; /* absolute in the image */
+	const char *package; /* owner of dest in a repository's CONTENTS: installed, not copied */
 };
 
 /* A so: need of a binary (for the world and for messages). */
@@ -66,6 +67,10 @@ struct pib_arch {
 	size_t npkgs;
 	struct pare_layer_table table;
 };
+
+/* build_contents.c: set bins[].package from the repositories' contents
+ * indexes. */
+int pib_contents_owners(struct pib_arch *a, struct pare_error *err);
 
 /* Add a problem line to the result (bounded). */
 int pib_problem(struct pib_arch *a, struct pare_error *err, const char *fmt, ...)

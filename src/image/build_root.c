@@ -387,7 +387,7 @@ static int copy_binary(struct pib_arch *a, const struct pib_binary *b, struct pa
 int pib_copy_binaries(struct pib_arch *a, struct pare_error *err)
 {
 	for (size_t i = 0; i < a->nbins; i++) {
-		int r = copy_binary(a, &a->bins[i], err);
+		int r = a->bins[i].package ? 0 : copy_binary(a, &a->bins[i], err);
 		if (r < 0)
 			return r;
 	}

@@ -72,18 +72,19 @@ static bool match_class(const char **pp, char c)
 	return hit != neg && c != '/';
 }
 
-/* Match without braces.  depth bounds the recursion of '*'. */
-static bool match_plain(const char *p, const char *s, int depth)
+/* Match without braces.  depth bounds the recursion of '*', *budget the
+ * total work (a pattern with many stars against a long path gives up). */
+static bool match_plain(const char *p, const char *s, int depth, unsigned long *budget)
 {
-	if (depth > 64)
+	if (depth > 64 || ++*budget > PARE_SPLIT_GLOB_BUDGET)
 		return false;
 	while (*p) {
 		if (p[0] == '*' && p[1] == '*') {
 			p += 2;
-			if (*p == '/' && match_plain(p + 1, s, depth + 1))
+			if (*p == '/' && match_plain(p + 1, s, depth + 1, budget))
 				return true; /* "a/ ** /b" matches "a/b" */
 			for (const char *t = s;; t++) {
-				if (match_plain(p, t, depth + 1))
+				if (match_plain(p, t, depth + 1, budget))
 					return true;
 				if (!*t)
 					return false;
@@ -92,7 +93,7 @@ static bool match_plain(const char *p, const char *s, int depth)
 		if (*p == '*') {
 			p++;
 			for (const char *t = s;; t++) {
-				if (match_plain(p, t, depth + 1))
+				if (match_plain(p, t, depth + 1, budget))
 					return true;
 				if (!*t || *t == '/')
 					return false;
@@ -118,12 +119,12 @@ static bool match_plain(const char *p, const char *s, int depth)
 }
 
 /* Expand the first {a,b} group and match each alternative. */
-static bool match_braces(const char *p, const char *s, int depth)
+static bool match_braces(const char *p, const char *s, int depth, unsigned long *budget)
 {
 	const char *open = strchr(p, '{');
 	const char *close = open ? strchr(open, '}') : NULL;
 	if (!open || !close || depth > 8)
-		return match_plain(p, s, 0);
+		return match_plain(p, s, 0, budget);
 	char buf[PARE_SPLIT_MAX_GLOB + 1];
 	const char *alt = open + 1;
 	for (;;) {
@@ -132,7 +133,7 @@ static bool match_braces(const char *p, const char *s, int depth)
 			end++;
 		int n = snprintf(buf, sizeof(buf), "%.*s%.*s%s", (int)(open - p), p,
 				 (int)(end - alt), alt, close + 1);
-		if (n > 0 && (size_t)n < sizeof(buf) && match_braces(buf, s, depth + 1))
+		if (n > 0 && (size_t)n < sizeof(buf) && match_braces(buf, s, depth + 1, budget))
 			return true;
 		if (end >= close)
 			return false;
@@ -144,7 +145,8 @@ bool pare_split_glob(const char *pattern, const char *path)
 {
 	if (strlen(pattern) > PARE_SPLIT_MAX_GLOB)
 		return false;
-	return match_braces(pattern, path, 0);
+	unsigned long budget = 0;
+	return match_braces(pattern, path, 0, &budget);
 }
 
 /* ---- policy ---- */

@@ -46,6 +46,7 @@
 
 #define PARE_SPLIT_DROP "!drop"
 #define PARE_SPLIT_MAX_GLOB 1024
+#define PARE_SPLIT_GLOB_BUDGET 100000ul /* match steps before giving up */
 
 enum pare_split_when {
 	PARE_SPLIT_ANY = 0,
@@ -88,7 +89,8 @@ int pare_split_assign(const char *main, const struct pare_split_custom *custom, 
  * (slashes included; "a/ ** /b" also matches "a/b"), '?' one character
  * other than '/', '{x,y}' alternatives (not nested), '[...]' a character
  * class ('!' or '^' negates).  Patterns longer than PARE_SPLIT_MAX_GLOB
- * never match. */
+ * never match, nor does a match that takes more than
+ * PARE_SPLIT_GLOB_BUDGET steps (many stars against a long path). */
 bool pare_split_glob(const char *pattern, const char *path);
 
 /* The suffix of a subpackage name relative to main ("-doc"), or NULL when

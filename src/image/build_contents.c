@@ -1,0 +1,53 @@
+/* The builder's use of the contents index (REPO/ARCH/CONTENTS, written by
+ * import-deb; format in sets/README.md): a binary given as a path that a
+ * repository package owns is installed from that package, with its
+ * dependencies, instead of being copied from the build host. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image/build_int.h"
+
+#define PIB_MAX_CONTENTS (512u << 20)
+
+/* The package of `path` (no leading '/') in the CONTENTS beside index_url,
+ * copied into the arena, or NULL. */
+static const char *lookup(struct pib_arch *a, const char *index_url, const char *path)
+{
+	char file[PARE_PATH_MAX];
+	const char *slash = strrchr(index_url, '/');
+	if (!slash || snprintf(file, sizeof(file), "%.*s/CONTENTS", (int)(slash - index_url),
+			       index_url) >= (int)sizeof(file))
+		return NULL;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct pare_buf b;
+	pare_buf_init(&b, PIB_MAX_CONTENTS);
+	char chunk[65536];
+	ssize_t k;
+	while ((k = read(fd, chunk, sizeof(chunk))) > 0 && pare_buf_append(&b, chunk, (size_t)k) == 0)
+		;
+	close(fd);
+	const char *owner = NULL;
+	struct pare_slice text = pare_buf_slice(&b), line;
+	size_t n = strlen(path);
+	while (!owner && pare_slice_split(&text, '\n', &line))
+		if (line.len > n + 1 && !memcmp(line.ptr, path, n) && line.ptr[n] == '\t')
+			owner = pare_arena_strdup(&a->arena, pare_slice_sub(line, n + 1, line.len - n - 1));
+	pare_buf_release(&b);
+	return owner;
+}
+
+int pib_contents_owners(struct pib_arch *a, struct pare_error *err)
+{
+	(void)err;
+	for (size_t i = 0; i < a->nbins; i++) {
+		struct pib_binary *b = &a->bins[i];
+		for (size_t k = 0; !b->package && k < a->repos.n; k++)
+			if (a->repos.v[k].kind == PARE_REPO_LOCAL && a->repos.v[k].index_url)
+				b->package = lookup(a, a->repos.v[k].index_url, b->dest + 1);
+	}
+	return 0;
+}
