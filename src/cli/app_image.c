@@ -117,6 +117,14 @@ static int image_build_run(struct image_ctx *m, struct pare_cli *cli, int argc, 
 	return pare_image_build_main(&m->build, m->registry_config, m->insecure, cli, argc, argv);
 }
 
+/* ---- test (image_verify.c) ---- */
+
+static int image_test_run(struct image_ctx *m, struct pare_cli *cli, int argc, char **argv)
+{
+	(void)m;
+	return pare_image_test_main(cli, argc, argv);
+}
+
 static int image_report_run(struct image_ctx *m, struct pare_cli *cli, int argc, char **argv)
 {
 	return pare_image_report_main(m->html, cli, argc, argv);
@@ -128,6 +136,7 @@ static const struct image_sub image_subs[] = {
 	{ "push", image_push_run },
 	{ "build", image_build_run },
 	{ "report", image_report_run },
+	{ "test", image_test_run },
 };
 
 static int image_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
@@ -149,7 +158,7 @@ const struct pare_applet pare_applet_image = {
 	.usage = "push [--registry-config FILE] [--insecure] OUT REF | build CONFIG.yaml "
 		 "-o OUT [--docker-archive FILE] [--sbom FILE] [--arch ARCH] "
 		 "[--add-binary FILE[:DEST]]... [--run-scripts] [--push REF] [--staging DIR] "
-		 "[-t TAG] [--json] | report OUT [--html FILE] [--json]",
+		 "[-t TAG] [--skip-tests] [--allow ID]... [--json] | test OUT | report OUT [--html FILE] [--json]",
 	.description =
 		"pare image push OUT REF pushes the OCI image layout OUT (one image, or an image "
 		"index and its images) to the registry named by REF "
@@ -171,7 +180,14 @@ const struct pare_applet pare_applet_image = {
 		"loader that every ELF file resolves inside the root, and writes a reproducible OCI "
 		"layout (SOURCE_DATE_EPOCH), an SPDX SBOM (OUT/sbom.spdx.json or --sbom) and, with "
 		"--docker-archive, a docker archive. It ends with the image size and each "
-		"package's share of it (--json for scripts). "
+		"package's share of it (--json for scripts). Before it reports success, build "
+		"runs pare inspect over the staged root (an error-level finding fails the build; "
+		"--allow ID waives a check) and the config's test: commands in the image with "
+		"runc, or without a test: section a smoke check of the entrypoint "
+		"(docs/image-tests.md); --skip-tests skips them. The image is written to a "
+		"temporary directory beside OUT and renamed to OUT only when everything passed. "
+		"pare image test OUT runs the tests stored in the image (label "
+		"dev.pare.image.tests) again, or the smoke check. "
 		"pare image report OUT reads a catalog run directory (OUT/results.json, written "
 		"by scripts/demo.sh, and the OCI layouts it names) and prints, per image, its size "
 		"against the Debian baselines, the inspection and test verdicts; --json gives the "

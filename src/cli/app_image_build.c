@@ -7,12 +7,14 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "cli/common.h"
 #include "cli/solve_common.h"
 #include "image/build.h"
 #include "image/registry.h"
+#include "io/atomic.h"
 
 int pare_image_build_parse(struct pare_image_build_args *b, int id, const char *arg,
 			   struct pare_error *err)
@@ -27,6 +29,13 @@ int pare_image_build_parse(struct pare_image_build_args *b, int id, const char *
 	case PIB_OPT_PUSH: b->push = arg; break;
 	case PIB_OPT_STAGING: b->staging = arg; break;
 	case PIB_OPT_RUN_SCRIPTS: b->run_scripts = true; break;
+	case PIB_OPT_SKIP_TESTS: b->verify.skip_tests = true; break;
+	case PIB_OPT_ALLOW:
+		if (b->verify.nallow == PARE_IMAGE_VERIFY_MAX_ALLOW)
+			return pare_error_set(err, -PARE_E_USAGE, "--allow: more than %u",
+					      PARE_IMAGE_VERIFY_MAX_ALLOW);
+		b->verify.allow[b->verify.nallow++] = arg;
+		break;
 	case PIB_OPT_LEVEL:
 		b->level = (int)strtol(arg, &end, 10);
 		if (*end || b->level < 1 || b->level > 9)
@@ -49,6 +58,74 @@ int pare_image_build_parse(struct pare_image_build_args *b, int id, const char *
 	}
 	}
 	return 0;
+}
+
+/* ---- building into OUT.pare-tmp-XXXXXX, published by rename only when
+ * everything passed (a failed build leaves no image at OUT) */
+
+static void pare_image_out_temp(const char *out, char *tmp, size_t n)
+{
+	size_t len = strlen(out);
+	while (len > 1 && out[len - 1] == '/')
+		len--;
+	if (snprintf(tmp, n, "%.*s.pare-tmp-XXXXXX", (int)len, out) >= (int)n || !mkdtemp(tmp))
+		tmp[0] = '\0';
+}
+
+/* Paths in the result that point into tmp now point into out. */
+static void retarget(struct pare_image_build_result *res, const char *tmp, const char *out)
+{
+	size_t tl = strlen(tmp);
+	char buf[4096];
+	for (size_t i = 0; i < res->nimages; i++) {
+		const char *p = res->images[i].sbom_path;
+		if (!p || strncmp(p, tmp, tl) != 0)
+			continue;
+		snprintf(buf, sizeof(buf), "%s%s", out, p + tl);
+		const char *np = pare_arena_strdup(&res->arena, pare_slice_from(buf));
+		if (np)
+			res->images[i].sbom_path = np;
+	}
+}
+
+static int pare_image_out_publish(const char *tmp, const char *out,
+				  struct pare_image_build_result *res, struct pare_error *err)
+{
+	char old[4096];
+	if (rename(tmp, out) == 0) { /* OUT absent or an empty directory */
+		retarget(res, tmp, out);
+		return 0;
+	}
+	if (errno != ENOTEMPTY && errno != EEXIST) {
+		int e = errno;
+		pare_remove_tree(tmp);
+		return pare_error_set(err, -e, "%s: cannot put the image in place: %s", out,
+				      strerror(e));
+	}
+	/* OUT holds an older image: move it aside, put the new one, drop the old. */
+	snprintf(old, sizeof(old), "%s.pare-old-XXXXXX", tmp);
+	if (!mkdtemp(old) || rmdir(old) < 0 || rename(out, old) < 0 || rename(tmp, out) < 0) {
+		int e = errno;
+		pare_remove_tree(tmp);
+		return pare_error_set(err, -e, "%s: cannot put the image in place: %s", out,
+				      strerror(e));
+	}
+	pare_remove_tree(old);
+	retarget(res, tmp, out);
+	return 0;
+}
+
+static void print_verify(struct pare_cli *cli, const struct pare_image_verify *v)
+{
+	fprintf(cli->out, "inspect: %zu failed, %zu warnings\n", v->inspect_failed,
+		v->inspect_warnings);
+	if (v->skip_tests)
+		fprintf(cli->out, "tests: skipped (%s)\n",
+			v->skip_reason ? v->skip_reason : "--skip-tests");
+	else if (v->smoke)
+		fprintf(cli->out, "tests: no test: section; smoke check of the entrypoint passed\n");
+	else
+		fprintf(cli->out, "tests: %zu passed\n", v->tests_run);
 }
 
 /* ---- output */
@@ -189,9 +266,12 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 	struct pare_error err = { 0 };
 	struct pare_image_build_result res;
 	struct pare_http_opts http = { .retries = 2, .progress = &cli->progress, .log = &cli->log };
+	char tmp_out[4096];
+	b->verify.cli = cli;
+	pare_image_out_temp(b->output, tmp_out, sizeof(tmp_out));
 	struct pare_image_build_opts o = {
 		.config_path = argv[0],
-		.out_dir = b->output,
+		.out_dir = tmp_out,
 		.docker_archive = b->docker_archive,
 		.repo_tag = b->repo_tag,
 		.tag = b->tag,
@@ -205,6 +285,8 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 		.staging_dir = b->staging,
 		.source_date_epoch = pare_cli_source_date_epoch(0),
 		.level = b->level,
+		.verify = pare_image_verify_hook,
+		.verify_ctx = &b->verify,
 		.os_version = PARE_VERSION,
 		.tool = "pare " PARE_VERSION,
 		.http = &http,
@@ -213,8 +295,14 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 	};
 	char pushed[1024] = "";
 	pare_image_build_result_init(&res);
-	int r = pare_image_build(&o, &res, &err);
+	int r = tmp_out[0] ? pare_image_build(&o, &res, &err) : -ENAMETOOLONG;
+	if (r == 0)
+		r = pare_image_out_publish(tmp_out, b->output, &res, &err);
+	else if (tmp_out[0])
+		pare_remove_tree(tmp_out); /* nothing half-written at OUT */
 	int status = r < 0 ? report_failure(cli, &res, r, &err) : 0;
+	if (status == 0 && !cli->opts.json)
+		print_verify(cli, &b->verify);
 	if (status == 0 && b->push)
 		status = push(cli, b->output, b->push, registry_config, insecure, pushed,
 			      sizeof(pushed));

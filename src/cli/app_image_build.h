@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "cli/cli.h"
+#include "cli/image_verify.h"
 #include "image/config.h"
 
 #define PARE_IMAGE_BUILD_CLI_MAX_BINARIES 64
@@ -25,6 +26,8 @@ enum {
 	PIB_OPT_PUSH,
 	PIB_OPT_STAGING,
 	PIB_OPT_LEVEL,
+	PIB_OPT_SKIP_TESTS,
+	PIB_OPT_ALLOW,
 	PIB_OPT_END,
 };
 
@@ -49,7 +52,11 @@ enum {
 	  "build: push the image to REF after building it" }, \
 	{ "staging", 0, PARE_OPT_ARG, "DIR", PIB_OPT_STAGING, \
 	  "build: build the roots in DIR/ARCH and keep them (default: temporary)" }, \
-	{ "level", 0, PARE_OPT_ARG, "N", PIB_OPT_LEVEL, "build: gzip level 1-9 (default 6)" }
+	{ "level", 0, PARE_OPT_ARG, "N", PIB_OPT_LEVEL, "build: gzip level 1-9 (default 6)" }, \
+	{ "skip-tests", 0, PARE_OPT_NOARG, NULL, PIB_OPT_SKIP_TESTS, \
+	  "build: do not run the config's test: commands or the smoke check" }, \
+	{ "allow", 0, PARE_OPT_ARG, "ID", PIB_OPT_ALLOW, \
+	  "build: waive the inspection check ID (repeatable)" }
 
 struct pare_image_build_args {
 	const char *output, *docker_archive, *repo_tag, *tag, *sbom, *push, *staging;
@@ -58,6 +65,7 @@ struct pare_image_build_args {
 	size_t nbinaries;
 	bool run_scripts;
 	int level;
+	struct pare_image_verify verify; /* inspection and tests (image_verify.h) */
 };
 
 /* One option of the rows above (id in [PARE_IMAGE_BUILD_OPT_BASE,

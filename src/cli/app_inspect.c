@@ -98,6 +98,8 @@ static int inspect_run(void *vctx, struct pare_cli *cli, int argc, char **argv)
 		rc = pare_insp_target_open(&t, argv[0], &to, &err);
 	if (rc == 0)
 		rc = pare_insp_run(&t, &io, &rep, &err);
+	if (rc == 0)
+		rep.target = argv[0]; /* not the temporary unpack directory */
 	if (rc == 0 && c->sarif) {
 		json_t *s = pare_inspect_sarif(&rep);
 		rc = write_json(c->sarif, s, &err);

@@ -731,6 +731,8 @@ static int build_arch(const struct pare_image_build_opts *o, const struct pare_i
 	if (r == 0)
 		r = pib_binary_needs(&a, err);
 	if (r == 0)
+		r = pib_runtime_needs(&a, err);
+	if (r == 0)
 		r = solve(&a, err);
 	if (r == 0)
 		r = install_and_verify(&a, err);
@@ -738,6 +740,8 @@ static int build_arch(const struct pare_image_build_opts *o, const struct pare_i
 		r = write_image(&a, l, err);
 	if (r == 0)
 		r = sbom_for(&a, i, n, err);
+	if (r == 0 && o->verify)
+		r = o->verify(o->verify_ctx, a.root_path, cfg, &a.img->arch, err);
 	if (r < 0 && !a.res->failed_arch)
 		a.res->failed_arch = a.img->arch.apk;
 	pib_arch_release(&a);

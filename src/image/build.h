@@ -106,6 +106,13 @@ struct pare_image_build_opts {
 	int level;                  /* gzip level; 0: the layer default */
 	const char *os_version;     /* VERSION_ID of a generated os-release; NULL: "0" */
 	const char *tool;           /* SBOM creator ("pare 0.1.0"); NULL: "pare" */
+	/* Called per architecture once its layer, config and manifest are
+	 * written and before index.json (so a failure leaves no image): the
+	 * staged root and the config (pare inspect, the config's tests).  A
+	 * negative return fails the build with err.  NULL: none. */
+	int (*verify)(void *ctx, const char *root, const struct pare_image_config *cfg,
+		      const struct pare_image_arch *arch, struct pare_error *err);
+	void *verify_ctx;
 	const struct pare_http_opts *http; /* NULL: defaults */
 	const struct pare_log *log;        /* progress lines; may be NULL */
 	const struct pare_progress *progress;

@@ -100,4 +100,8 @@ int pib_binary_needs(struct pib_arch *a, struct pare_error *err);
 int pib_loader_check(struct pib_arch *a, struct pare_error *err);
 int pib_shares(struct pib_arch *a, struct pare_error *err);
 
+/* needs.c: runtime needs DT_NEEDED does not show (base layout, locales,
+ * tzdata, CA bundle), added to a->needs with their reasons. */
+int pib_runtime_needs(struct pib_arch *a, struct pare_error *err);
+
 #endif

@@ -2,6 +2,7 @@
 #include "image/config.h"
 
 #include <errno.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -801,6 +802,136 @@ static int k_archs(struct cctx *x, const struct ynode *v, void *obj)
 
 /* ---- top level ---- */
 
+/* ---- test (pare's extension: commands run in the built image) ---- */
+
+#define TEST(obj) ((struct pare_image_test *)(obj))
+
+static int k_t_name(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_nonempty(x, v, "test.name", &TEST(obj)->name);
+}
+
+/* argv: a list, or a string split like entrypoint.command. */
+static int get_argv(struct cctx *x, const struct ynode *v, const char *what, const char ***argv,
+		    size_t *n)
+{
+	int r = v->kind == YN_SEQ ? str_list(x, v, what, argv, n) : split_at(x, v, what, argv, n);
+	return r == 0 && *n == 0 ? fail_at(x, v, -PARE_E_FORMAT, "'%s' is empty", what) : r;
+}
+
+static int k_t_run(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_argv(x, v, "test.run", &TEST(obj)->run, &TEST(obj)->nrun);
+}
+
+static int k_t_exit(struct cctx *x, const struct ynode *v, void *obj)
+{
+	int r = get_u32(x, v, "test.exit", &TEST(obj)->exit);
+	return r == 0 && TEST(obj)->exit > 255
+	       ? fail_at(x, v, -PARE_E_FORMAT, "'test.exit' must be 0-255") : r;
+}
+
+static int get_regex(struct cctx *x, const struct ynode *v, const char *what, const char **out)
+{
+	regex_t re;
+	int r = get_str(x, v, what, out);
+	if (r == 0 && regcomp(&re, *out, REG_EXTENDED | REG_NOSUB) != 0)
+		return fail_at(x, v, -PARE_E_FORMAT, "'%s': '%s' is not an extended regular "
+			       "expression", what, *out);
+	if (r == 0)
+		regfree(&re);
+	return r;
+}
+
+static int k_t_stdout(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_regex(x, v, "test.stdout", &TEST(obj)->stdout_re);
+}
+
+static int k_t_stderr(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_regex(x, v, "test.stderr", &TEST(obj)->stderr_re);
+}
+
+static int k_t_timeout(struct cctx *x, const struct ynode *v, void *obj)
+{
+	int r = get_u32(x, v, "test.timeout", &TEST(obj)->timeout);
+	return r == 0 && (TEST(obj)->timeout == 0 || TEST(obj)->timeout > 3600)
+	       ? fail_at(x, v, -PARE_E_FORMAT, "'test.timeout' must be 1-3600 seconds") : r;
+}
+
+static int k_t_network(struct cctx *x, const struct ynode *v, void *obj)
+{
+	int r = want(x, v, YN_SCALAR, "test.network");
+	if (r == 0 && !pare_slice_eq_cstr(v->text, "host") && !pare_slice_eq_cstr(v->text, "none"))
+		r = fail_at(x, v, -PARE_E_FORMAT, "'test.network' is host or none, not '%s'",
+			    v->text.ptr);
+	TEST(obj)->network_host = r == 0 && pare_slice_eq_cstr(v->text, "host");
+	return r;
+}
+
+static int k_t_daemon(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_bool(x, v, "test.daemon", &TEST(obj)->daemon);
+}
+
+static int k_t_r_port(struct cctx *x, const struct ynode *v, void *obj)
+{
+	int r = get_u32(x, v, "test.ready.port", &TEST(obj)->ready_port);
+	return r == 0 && (TEST(obj)->ready_port == 0 || TEST(obj)->ready_port > 65535)
+	       ? fail_at(x, v, -PARE_E_FORMAT, "'test.ready.port' must be 1-65535") : r;
+}
+
+static int k_t_r_run(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_argv(x, v, "test.ready.run", &TEST(obj)->ready_run, &TEST(obj)->nready_run);
+}
+
+static const struct key_rule ready_rules[] = {
+	{ "port", k_t_r_port },
+	{ "run", k_t_r_run },
+	{ NULL, NULL },
+};
+
+static int k_t_ready(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return walk_map(x, v, ready_rules, obj, "test.ready");
+}
+
+static const struct key_rule test_rules[] = {
+	{ "name", k_t_name },
+	{ "run", k_t_run },
+	{ "exit", k_t_exit },
+	{ "stdout", k_t_stdout },
+	{ "stderr", k_t_stderr },
+	{ "timeout", k_t_timeout },
+	{ "network", k_t_network },
+	{ "daemon", k_t_daemon },
+	{ "ready", k_t_ready },
+	{ NULL, NULL },
+};
+
+static int test_item(struct cctx *x, const struct ynode *it, void *slot)
+{
+	int r = walk_map(x, it, test_rules, slot, "test item");
+	if (r == 0 && !has_key(it, "run"))
+		r = missing(x, it, "run", "a test");
+	if (r == 0 && TEST(slot)->daemon && !TEST(slot)->ready_port && !TEST(slot)->nready_run)
+		r = fail_at(x, it, -PARE_E_FORMAT, "a daemon test needs ready: {port: N} or "
+			    "ready: {run: [...]}");
+	return r;
+}
+
+static int k_test(struct cctx *x, const struct ynode *v, void *obj)
+{
+	void *p = NULL;
+	int r = each_item(x, v, "test", sizeof(struct pare_image_test), &p, &x->c->ntests,
+			  test_item);
+	x->c->tests = p;
+	x->c->has_tests = true;
+	return r;
+}
+
 static const struct key_rule top_rules[] = {
 	{ "contents", k_contents },
 	{ "entrypoint", k_entrypoint },
@@ -814,6 +945,7 @@ static const struct key_rule top_rules[] = {
 	{ "vcs-url", k_vcs_url },
 	{ "annotations", k_annotations },
 	{ "volumes", k_volumes },
+	{ "test", k_test },
 	{ "include", NULL },
 	{ "layering", NULL },
 	{ "format", NULL },

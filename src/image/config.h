@@ -14,6 +14,8 @@
  *   paths: path type (directory empty-file hardlink symlink permissions)
  *          source uid gid permissions (octal: 0o755, 0755) recursive
  *   volumes (list), archs (list: apk or OCI names, "all" is refused)
+ *   test (pare's own: list of name, run, exit, stdout, stderr, timeout,
+ *         network, daemon, ready: {port | run}; see docs/image-tests.md)
  *
  * Keys apko knows but pare does not implement (include, layering, format,
  * certificates, contents.baseimage, contents.runtime_keyring,
@@ -114,6 +116,24 @@ struct pare_image_path {
 	bool recursive;
 };
 
+/* pare's extension `test:` (docs/image-tests.md): a command run in the
+ * built image with runc. */
+struct pare_image_test {
+	const char *name;        /* NULL: "test N" */
+	const char **run;        /* argv (n >= 1) */
+	size_t nrun;
+	uint32_t exit;           /* expected status (default 0) */
+	const char *stdout_re;   /* POSIX extended regex (checked at load), or NULL */
+	const char *stderr_re;
+	uint32_t timeout;        /* seconds; 0: the default */
+	bool network_host;       /* network: host (else no network) */
+	bool daemon;             /* started, probed for readiness, left running
+				  * for the later tests, stopped at the end */
+	uint32_t ready_port;     /* daemon: a TCP port on 127.0.0.1 that accepts */
+	const char **ready_run;  /* daemon: or a command that exits 0 in it */
+	size_t nready_run;
+};
+
 /* An architecture in both vocabularies. */
 struct pare_image_arch {
 	const char *apk;     /* "x86_64", "aarch64", "armv7", ... */
@@ -161,6 +181,9 @@ struct pare_image_config {
 	size_t nvolumes;
 	struct pare_image_arch *archs; /* in file order, no duplicates */
 	size_t narchs;
+	struct pare_image_test *tests; /* test: (pare's extension) */
+	size_t ntests;
+	bool has_tests;                /* the key was present (even empty) */
 };
 
 /* Read and check the YAML file at path.  On success the config is filled

@@ -3,7 +3,10 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "image/test.h"
 
 static int str_cmp(const void *a, const void *b)
 {
@@ -67,7 +70,7 @@ static const char *run_as(const struct pare_image_config *c, struct pare_arena *
 static int build_annotations(const struct pare_image_config *c, int64_t epoch,
 			     struct pare_arena *a, struct pare_oci_image *img)
 {
-	struct pare_image_kv *kv = pare_arena_alloc(a, (c->nannotations + 3) * sizeof(*kv));
+	struct pare_image_kv *kv = pare_arena_alloc(a, (c->nannotations + 4) * sizeof(*kv));
 	char *created = pare_arena_alloc(a, 32);
 	size_t n = 0;
 	if (!kv || !created)
@@ -94,6 +97,15 @@ static int build_annotations(const struct pare_image_config *c, int64_t epoch,
 	}
 	img->labels = img->annotations = kv;
 	img->nlabels = img->nannotations = n;
+	if (c->ntests) { /* the tests travel in a label (image/test.h) */
+		char *t = pare_image_tests_to_json(c->tests, c->ntests);
+		kv[n].key = PARE_IMAGE_TEST_LABEL;
+		kv[n].value = t ? pare_arena_strdup(a, pare_slice_from(t)) : NULL;
+		free(t);
+		img->nlabels = n + 1;
+		if (!kv[n].value)
+			return -ENOMEM;
+	}
 	return 0;
 }
 

@@ -24,6 +24,13 @@ static bool is_dyn_object(const struct pi_elf *x)
 				  x->kind == PARE_ELF_SHARED);
 }
 
+/* A dynamic program (not a library that also has an interpreter, as libc). */
+static bool is_dyn_program(const struct pi_elf *x)
+{
+	return x->has_dynamic && !x->soname &&
+	       (x->kind == PARE_ELF_PIE || x->kind == PARE_ELF_DYNAMIC);
+}
+
 static void need_elf(struct pare_insp_ctx *c, struct pare_insp_out *o)
 {
 	if (c->nelfs == 0)
@@ -180,7 +187,7 @@ static void elf_bindnow(struct pare_insp_ctx *c, struct pare_insp_out *o)
 {
 	need_elf(c, o);
 	EACH_ELF(c, x)
-		if (is_dyn_object(x) && x->kind != PARE_ELF_SHARED && !x->bind_now)
+		if (is_dyn_program(x) && !x->bind_now)
 			pi_fail(o, "%s: lazy binding (no BIND_NOW: partial RELRO only)", PATH(c, x));
 }
 
@@ -188,7 +195,7 @@ static void elf_stackprot(struct pare_insp_ctx *c, struct pare_insp_out *o)
 {
 	need_elf(c, o);
 	EACH_ELF(c, x)
-		if (is_dyn_object(x) && x->kind != PARE_ELF_SHARED && !x->stack_chk)
+		if (is_dyn_program(x) && !x->stack_chk)
 			pi_fail(o, "%s: no stack protector (__stack_chk_fail not used)", PATH(c, x));
 }
 
@@ -196,7 +203,7 @@ static void elf_fortify(struct pare_insp_ctx *c, struct pare_insp_out *o)
 {
 	need_elf(c, o);
 	EACH_ELF(c, x)
-		if (is_dyn_object(x) && x->kind != PARE_ELF_SHARED && !x->fortify)
+		if (is_dyn_program(x) && !x->fortify)
 			pi_fail(o, "%s: no FORTIFY_SOURCE functions (__*_chk)", PATH(c, x));
 }
 

@@ -219,30 +219,31 @@ static void split_user(const char *spec, char *user, char *group, size_t n)
 	snprintf(group, n, "%s", colon ? colon + 1 : "");
 }
 
+/* The run-as user and group (u, g; g may be ""), or false: not applicable. */
+static bool run_user(struct pare_insp_ctx *c, struct pare_insp_out *o, char *u, char *g, size_t n)
+{
+	if (!need_run(c, o))
+		return false;
+	if (!c->t->run.user || !*c->t->run.user) {
+		pi_na(o, "runs as root (no user set)");
+		return false;
+	}
+	split_user(c->t->run.user, u, g, n);
+	return true;
+}
+
 static void acc_user(struct pare_insp_ctx *c, struct pare_insp_out *o)
 {
 	char u[256], g[256];
-	if (!need_run(c, o))
-		return;
-	if (!c->t->run.user || !*c->t->run.user) {
-		pi_na(o, "runs as root (no user set)");
-		return;
-	}
-	split_user(c->t->run.user, u, g, sizeof(u));
-	if (!pi_user(c, u))
+	if (run_user(c, o, u, g, sizeof(u)) && !pi_user(c, u))
 		pi_fail(o, "user %s is not in /etc/passwd%s", u, c->passwd_present ? "" : " (missing)");
 }
 
 static void acc_group(struct pare_insp_ctx *c, struct pare_insp_out *o)
 {
 	char u[256], g[256];
-	if (!need_run(c, o))
+	if (!run_user(c, o, u, g, sizeof(u)))
 		return;
-	if (!c->t->run.user || !*c->t->run.user) {
-		pi_na(o, "runs as root (no user set)");
-		return;
-	}
-	split_user(c->t->run.user, u, g, sizeof(u));
 	const struct pi_account *a = pi_user(c, u);
 	if (*g && !pi_group(c, g))
 		pi_fail(o, "group %s is not in /etc/group", g);
@@ -302,9 +303,15 @@ static void acc_tmp(struct pare_insp_ctx *c, struct pare_insp_out *o)
 {
 	const struct pi_file *f = pi_lookup(c, "/tmp");
 	if (!f)
-		pi_fail(o, "/tmp is missing");
+		pi_na(o, "no /tmp (ACC-014)");
 	else if (!S_ISDIR(f->mode) || (f->mode & 07777) != 01777)
 		pi_fail(o, "/tmp has mode %o, not 1777", f->mode & 07777);
+}
+
+static void acc_tmp_exists(struct pare_insp_ctx *c, struct pare_insp_out *o)
+{
+	if (!pi_lookup(c, "/tmp"))
+		pi_fail(o, "/tmp is missing (programs that write temporary files fail)");
 }
 
 static void acc_parse(struct pare_insp_ctx *c, struct pare_insp_out *o, bool users)
@@ -428,7 +435,7 @@ const struct pare_insp_check pi_checks_entry[] = {
 	{ "ACC-002", "the run-as group exists", PARE_INSP_ERROR, "Entrypoint and accounts", acc_group },
 	{ "ACC-003", "home directories of login users and the run-as user exist", PARE_INSP_WARNING, "Entrypoint and accounts", acc_homes },
 	{ "ACC-004", "login shells exist or are nologin", PARE_INSP_WARNING, "Entrypoint and accounts", acc_shells },
-	{ "ACC-005", "/tmp exists with mode 1777", PARE_INSP_ERROR, "Entrypoint and accounts", acc_tmp },
+	{ "ACC-005", "/tmp has mode 1777", PARE_INSP_ERROR, "Entrypoint and accounts", acc_tmp },
 	{ "ACC-006", "etc/passwd lines parse", PARE_INSP_ERROR, "Entrypoint and accounts", acc_passwd_parses },
 	{ "ACC-007", "etc/group lines parse", PARE_INSP_ERROR, "Entrypoint and accounts", acc_group_parses },
 	{ "ACC-008", "user names and uids are unique", PARE_INSP_WARNING, "Entrypoint and accounts", acc_dups },
@@ -437,5 +444,6 @@ const struct pare_insp_check pi_checks_entry[] = {
 	{ "ACC-011", "a root (uid 0) account exists", PARE_INSP_WARNING, "Entrypoint and accounts", acc_root },
 	{ "ACC-012", "no account has an empty password field", PARE_INSP_ERROR, "Entrypoint and accounts", acc_empty_password },
 	{ "ACC-013", "group members are users", PARE_INSP_WARNING, "Entrypoint and accounts", acc_members },
+	{ "ACC-014", "/tmp exists", PARE_INSP_WARNING, "Entrypoint and accounts", acc_tmp_exists },
 	{ NULL, NULL, 0, NULL, NULL },
 };

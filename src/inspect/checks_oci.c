@@ -85,25 +85,21 @@ static void oci_schema(struct pare_insp_ctx *c, struct pare_insp_out *o)
 		pi_fail(o, "manifest schemaVersion is not 2");
 }
 
+static void path_dir(struct pare_insp_ctx *c, struct pare_insp_out *o, const char *d)
+{
+	const struct pi_file *f = pi_resolve(c, d, NULL);
+	if (!f || !S_ISDIR(f->mode))
+		pi_fail(o, "PATH entry %s is not a directory in the image", d);
+}
+
 static void oci_path(struct pare_insp_ctx *c, struct pare_insp_out *o)
 {
 	if (!need_oci(c, o))
 		return;
 	const char *path = pi_env(c, "PATH");
-	if (!path) {
+	if (!path)
 		pi_fail(o, "the config sets no PATH");
-		return;
-	}
-	for (const char *p = path; *p;) {
-		const char *e = strchr(p, ':');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		char d[PARE_PATH_MAX];
-		snprintf(d, sizeof(d), "%.*s", (int)n, p);
-		const struct pi_file *f = n ? pi_resolve(c, d, NULL) : NULL;
-		if (n && (!f || !S_ISDIR(f->mode)))
-			pi_fail(o, "PATH entry %s is not a directory in the image", d);
-		p += n + (e != NULL);
-	}
+	pi_each_path(c, o, path, path_dir);
 }
 
 static void oci_env_form(struct pare_insp_ctx *c, struct pare_insp_out *o)

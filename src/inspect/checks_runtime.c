@@ -218,6 +218,12 @@ static void run_ssl_file(struct pare_insp_ctx *c, struct pare_insp_out *o)
 		pi_na(o, "SSL_CERT_FILE is not set");
 		return;
 	}
+	/* Image builders (apko, pare) set the default path in every image;
+	 * only a TLS library makes a missing default bundle matter (RUN-009). */
+	if (strcmp(v, "/etc/ssl/certs/ca-certificates.crt") == 0 && !pi_has_tls_lib(c)) {
+		pi_na(o, "the default SSL_CERT_FILE and no TLS library");
+		return;
+	}
 	const struct pi_file *f = pi_resolve(c, v, &why);
 	if (!f)
 		pi_fail(o, "SSL_CERT_FILE=%s %s", v, why);
@@ -225,23 +231,19 @@ static void run_ssl_file(struct pare_insp_ctx *c, struct pare_insp_out *o)
 		pi_fail(o, "SSL_CERT_FILE=%s is not a non-empty regular file", v);
 }
 
+static void ssl_dir(struct pare_insp_ctx *c, struct pare_insp_out *o, const char *d)
+{
+	const struct pi_file *f = pi_resolve(c, d, NULL);
+	if (!f || !S_ISDIR(f->mode))
+		pi_fail(o, "SSL_CERT_DIR names %s, which is not a directory here", d);
+}
+
 static void run_ssl_dir(struct pare_insp_ctx *c, struct pare_insp_out *o)
 {
 	const char *v = pi_env(c, "SSL_CERT_DIR");
-	if (!v) {
+	if (!v)
 		pi_na(o, "SSL_CERT_DIR is not set");
-		return;
-	}
-	for (const char *p = v; *p;) {
-		const char *e = strchr(p, ':');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		char d[PARE_PATH_MAX];
-		snprintf(d, sizeof(d), "%.*s", (int)n, p);
-		const struct pi_file *f = pi_resolve(c, d, NULL);
-		if (!f || !S_ISDIR(f->mode))
-			pi_fail(o, "SSL_CERT_DIR names %s, which is not a directory here", d);
-		p += n + (e != NULL);
-	}
+	pi_each_path(c, o, v, ssl_dir);
 }
 
 static const char *const bundles[] = {

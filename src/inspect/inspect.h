@@ -49,11 +49,11 @@ enum pare_insp_status { PARE_INSP_PASS = 0, PARE_INSP_FAIL, PARE_INSP_NA, PARE_I
  * (a bare directory), and the checks that need it are not applicable. */
 struct pare_insp_runinfo {
 	bool present;
-	const char **env; /* "KEY=VALUE" */
+	const char *const *env; /* "KEY=VALUE" */
 	size_t nenv;
-	const char **entrypoint;
+	const char *const *entrypoint;
 	size_t nentrypoint;
-	const char **cmd;
+	const char *const *cmd;
 	size_t ncmd;
 	const char *user;    /* "name", "uid", "uid:gid", "name:group" or NULL */
 	const char *workdir; /* NULL: unset */
@@ -83,6 +83,9 @@ void pare_insp_target_release(struct pare_insp_target *t);
 /* Detect what path is and make a root of it. */
 int pare_insp_target_open(struct pare_insp_target *t, const char *path,
 			  const struct pare_insp_target_opts *o, struct pare_error *err);
+
+/* A label of the image config (config.Labels), or NULL. */
+const char *pare_insp_target_label(const struct pare_insp_target *t, const char *key);
 
 /* One check of the table. */
 struct pare_insp_ctx;

@@ -119,6 +119,9 @@ const char *pi_env(const struct pare_insp_ctx *c, const char *key);
 const struct pi_file *pi_find_program(const struct pare_insp_ctx *c, const char *name,
 				      const char **path_out);
 bool pi_has_prefix(const char *s, const char *prefix);
+/* Call fn for each non-empty element of a colon-separated list. */
+void pi_each_path(struct pare_insp_ctx *c, struct pare_insp_out *o, const char *list,
+		  void (*fn)(struct pare_insp_ctx *c, struct pare_insp_out *o, const char *elem));
 bool pi_has_suffix(const char *s, const char *suffix);
 /* Is a library with this file name in a standard library directory? */
 const struct pi_file *pi_find_lib(const struct pare_insp_ctx *c, const char *name);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "base/rootpath.h"
+#include "io/atomic.h"
 #include "io/digest.h"
 #include "inspect/int.h"
 
@@ -45,30 +46,6 @@ static int pathf(char *out, size_t n, const char *fmt, ...)
 	return 0;
 }
 
-/* ---- removing trees by descriptor (whiteouts, the temporary dir) */
-
-static void remove_at(int dfd, const char *name, unsigned depth)
-{
-	struct stat st;
-	if (depth > PARE_INSP_MAX_DEPTH || fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return;
-	if (!S_ISDIR(st.st_mode)) {
-		unlinkat(dfd, name, 0);
-		return;
-	}
-	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *de;
-	if (!d && fd >= 0)
-		close(fd);
-	while (d && (de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			remove_at(dirfd(d), de->d_name, depth + 1);
-	if (d)
-		closedir(d);
-	unlinkat(dfd, name, AT_REMOVEDIR);
-}
-
 static void remove_children(int dfd)
 {
 	int fd = dup(dfd);
@@ -78,7 +55,7 @@ static void remove_children(int dfd)
 		close(fd);
 	while (d && (de = readdir(d)) != NULL)
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			remove_at(dirfd(d), de->d_name, 1);
+			pare_remove_at(dirfd(d), de->d_name);
 	if (d)
 		closedir(d);
 }
@@ -97,18 +74,9 @@ void pare_insp_target_release(struct pare_insp_target *t)
 		json_decref(t->oci->manifest);
 		json_decref(t->oci->config);
 	}
-	if (t->tmpdir) {
-		char *slash = strrchr(t->tmpdir, '/');
-		if (slash) {
-			*slash = '\0';
-			int fd = open(*t->tmpdir ? t->tmpdir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (fd >= 0) {
-				remove_at(fd, slash + 1, 0);
-				close(fd);
-			}
-		}
-		free(t->tmpdir);
-	}
+	if (t->tmpdir)
+		pare_remove_tree(t->tmpdir);
+	free(t->tmpdir);
 	pare_arena_release(&t->arena);
 	pare_insp_target_init(t);
 }
@@ -159,7 +127,7 @@ static int whiteout(struct unpack *u, const char *path, const char *base, struct
 	if (strcmp(base, ".wh..wh..opq") == 0)
 		remove_children(fd);
 	else if ((b = base + 4) && *b && strcmp(b, ".") && strcmp(b, ".."))
-		remove_at(fd, b, 0);
+		pare_remove_at(fd, b);
 	close(fd);
 	return 0;
 }
@@ -219,7 +187,7 @@ static int make_entry(struct unpack *u, struct archive *a, struct archive_entry 
 	struct stat st;
 	bool exists = fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	if (exists && !(type == AE_IFDIR && S_ISDIR(st.st_mode)))
-		remove_at(pfd, base, 0);
+		pare_remove_at(pfd, base);
 	if (hl) {
 		struct pare_error e2 = { 0 };
 		if (pare_path_check_name(pare_slice_from(hl[0] == '/' ? hl + 1 : hl), &e2) < 0)
@@ -275,6 +243,8 @@ static int apply_entry(struct unpack *u, struct archive *a, struct archive_entry
 	if (++u->files > u->max_files)
 		return pare_error_set(u->err, -PARE_E_TOO_BIG, "%s: more than %llu entries, refused",
 				      u->layer, (unsigned long long)u->max_files);
+	if (raw[0] == '/' && raw[strspn(raw, "/")] == '\0')
+		return 0; /* "/": the root itself, as umoci writes it */
 	if (raw[0] == '/')
 		return refuse(u, raw, "is an absolute name");
 	while (raw[0] == '.' && raw[1] == '/')
@@ -845,4 +815,12 @@ int pare_insp_target_open(struct pare_insp_target *t, const char *path,
 	t->kind = "directory";
 	t->root = tdup(t, path);
 	return t->root ? 0 : -ENOMEM;
+}
+
+const char *pare_insp_target_label(const struct pare_insp_target *t, const char *key)
+{
+	if (!t->oci)
+		return NULL;
+	json_t *l = json_object_get(json_object_get(t->oci->config, "config"), "Labels");
+	return json_string_value(json_object_get(l, key));
 }

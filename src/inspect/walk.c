@@ -22,6 +22,22 @@ bool pi_has_prefix(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+void pi_each_path(struct pare_insp_ctx *c, struct pare_insp_out *o, const char *list,
+		  void (*fn)(struct pare_insp_ctx *c, struct pare_insp_out *o, const char *elem))
+{
+	char d[PARE_PATH_MAX];
+	while (list && *list) {
+		const char *e = strchr(list, ':');
+		size_t n = e ? (size_t)(e - list) : strlen(list);
+		if (n && n < sizeof(d)) {
+			memcpy(d, list, n);
+			d[n] = '\0';
+			fn(c, o, d);
+		}
+		list += n + (e != NULL);
+	}
+}
+
 bool pi_has_suffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -465,14 +481,17 @@ const struct pi_file *pi_resolve(const struct pare_insp_ctx *c, const char *path
 			if (clen > 0)
 				clen--;
 			cur[clen] = '\0';
-			if (snprintf(tmp, sizeof(tmp), "%s/%s", f->link, p) >= (int)sizeof(tmp))
+			while (*p == '/')
+				p++;
+			if (snprintf(tmp, sizeof(tmp), "%s%s%s", f->link, *p ? "/" : "", p) >=
+			    (int)sizeof(tmp))
 				goto toolong;
 			if (f->link[0] == '/')
 				clen = 0, cur[0] = '\0';
 			memcpy(rest, tmp, strlen(tmp) + 1);
 			p = rest;
 			f = NULL;
-		} else if (*p && !S_ISDIR(f->mode)) {
+		} else if (p[strspn(p, "/")] && !S_ISDIR(f->mode)) {
 			if (why)
 				*why = "a path component is not a directory";
 			return NULL;

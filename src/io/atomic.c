@@ -1,5 +1,6 @@
 #include "io/atomic.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -139,4 +140,36 @@ int pare_mkdir_p(const char *dir, mode_t mode, struct pare_error *err)
 		buf[i] = c;
 	}
 	return 0;
+}
+
+static void remove_at_depth(int dfd, const char *name, unsigned depth)
+{
+	struct stat st;
+	if (depth > 256 || fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		unlinkat(dfd, name, 0);
+		return;
+	}
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	if (!d && fd >= 0)
+		close(fd);
+	while (d && (de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			remove_at_depth(dirfd(d), de->d_name, depth + 1);
+	if (d)
+		closedir(d);
+	unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+void pare_remove_at(int dfd, const char *name)
+{
+	remove_at_depth(dfd, name, 0);
+}
+
+void pare_remove_tree(const char *path)
+{
+	remove_at_depth(AT_FDCWD, path, 0);
 }

@@ -37,4 +37,11 @@ void pare_atomic_abort(struct pare_atomic_file *f);
  * through a struct pare_root. */
 int pare_mkdir_p(const char *dir, mode_t mode, struct pare_error *err);
 
+/* rm -rf of name below the directory dfd, never following a symlink
+ * (descriptor walk, at most 256 levels deep).  Errors are ignored: what
+ * cannot be removed stays. */
+void pare_remove_at(int dfd, const char *name);
+/* The same for a path the caller chose (a temporary directory). */
+void pare_remove_tree(const char *path);
+
 #endif

@@ -295,7 +295,8 @@ step "a need only a -dev subpackage meets"
 fails devonly "$PARE" image build strip.yaml -o out-dev --add-binary "$W/greet-app:/usr/bin/app"
 grep -q 'so:libgreet.so.1 (needed by .*/greet-app) is provided only by greet-dev-2.36-r0' devonly.err
 echo "named explicitly it is allowed:"
-sed 's|^entrypoint:|  packages: [greet-dev]\nentrypoint:|' strip.yaml > dev-named.yaml
+sed -e 's|^entrypoint:|  packages: [greet-dev]\nentrypoint:|' -e 's|/usr/bin/hello|/usr/bin/app|' \
+	strip.yaml > dev-named.yaml
 "$PARE" image build dev-named.yaml -o out-dev2 --add-binary "$W/greet-app:/usr/bin/app" \
 	| grep 'greet-dev'
 
