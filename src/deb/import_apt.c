@@ -80,15 +80,27 @@ int imp_run(char *const argv[], const char *cwd, const char *const *env, struct 
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
-/* The first paragraph of apt-cache's output. */
+/* The first paragraph of apt-cache's output that apt can download (has a
+ * Filename: the dpkg status of a locally installed version has none). */
 static char *first_para(struct apt *t, struct pare_slice text)
 {
-	for (size_t i = 0; i + 1 < text.len; i++)
-		if (text.ptr[i] == '\n' && text.ptr[i + 1] == '\n') {
-			text.len = i + 1;
-			break;
-		}
-	return pare_arena_strdup(t->a, text);
+	while (text.len) {
+		struct pare_slice para = text;
+		for (size_t i = 0; i + 1 < text.len; i++)
+			if (text.ptr[i] == '\n' && text.ptr[i + 1] == '\n') {
+				para.len = i + 1;
+				break;
+			}
+		bool has_file = false;
+		for (size_t i = 0; i + 10 <= para.len && !has_file; i++)
+			has_file = (i == 0 || para.ptr[i - 1] == '\n') && !memcmp(para.ptr + i, "Filename:", 9);
+		if (has_file)
+			return pare_arena_strdup(t->a, para);
+		text = pare_slice_sub(text, para.len, text.len - para.len);
+		while (text.len && text.ptr[0] == '\n')
+			text = pare_slice_sub(text, 1, text.len - 1);
+	}
+	return NULL;
 }
 
 static int show(struct apt *t, const char *spec, char **para, struct pare_error *err)
@@ -100,6 +112,13 @@ static int show(struct apt *t, const char *spec, char **para, struct pare_error 
 	*para = NULL;
 	if (r == 0 && b.len > 0)
 		*para = first_para(t, pare_buf_slice(&b));
+	if (r == 0 && b.len > 0 && !*para) { /* the candidate is installed only: all versions */
+		char *all[] = { "apt-cache", "show", (char *)spec, NULL };
+		pare_buf_reset(&b);
+		r = run(all, NULL, &b, false, err);
+		if (r == 0)
+			*para = first_para(t, pare_buf_slice(&b));
+	}
 	pare_buf_release(&b);
 	return r < 0 ? r : 0;
 }
@@ -254,11 +273,11 @@ static char *deb_file(struct apt *t, const struct apkg *p)
 static void apt_error(const struct pare_buf *b, char *out, size_t size)
 {
 	out[0] = '\0';
-	const char *e = b->data;
+	const char *e = NULL;
 	for (const char *p = b->data; p && (p = strstr(p, "E: ")); p += 3)
 		if (p == b->data || p[-1] == '\n')
 			e = p;
-	if (e && e != b->data)
+	if (e)
 		snprintf(out, size, ": %.*s", (int)strcspn(e, "\n"), e);
 }
 

@@ -45,6 +45,7 @@ int pib_contents_owners(struct pib_arch *a, struct pare_error *err)
 	(void)err;
 	for (size_t i = 0; i < a->nbins; i++) {
 		struct pib_binary *b = &a->bins[i];
+		b->package = NULL; /* the bins array is not zeroed */
 		for (size_t k = 0; !b->package && k < a->repos.n; k++)
 			if (a->repos.v[k].kind == PARE_REPO_LOCAL && a->repos.v[k].index_url)
 				b->package = lookup(a, a->repos.v[k].index_url, b->dest + 1);
