@@ -28,7 +28,7 @@ if [ "$BROWSER" = --browser ]; then
 fi
 
 W=$(mktemp -d /tmp/pare-image-report.XXXXXX)
-trap 'rm -rf "$W"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
 cd "$W"
 export SOURCE_DATE_EPOCH=1700000000
 ARCH=x86_64
