@@ -40,7 +40,7 @@ has_applet() { "$pare" help "$1" >/dev/null 2>&1; }
 # workload  Debian packages for the baseline   packages imported for the image
 WORKLOADS="hello:
 redis:redis-server:redis-server,redis-tools,dash
-nginx:nginx-light:nginx-light,busybox,dash
+nginx:nginx:nginx,busybox,dash
 postgresql:postgresql-15:postgresql-15,postgresql-client-15,dash
 python:python3.11:python3.11,ca-certificates
 node:nodejs:nodejs,ca-certificates
@@ -84,7 +84,10 @@ if has_applet import-deb; then
 	# shellcheck disable=SC2086
 	# The base set without npm: no catalog image uses it, and its closure
 	# (hundreds of node-* packages) would double the import's time.
+	# nginx's iproute2 serves its init script only (and drags tc plugins and
+	# scripts needing coreutils along): not carried over.
 	sed '/^import:/,/^[a-z]/{/^  - npm$/d}' "$src/sets/base.yaml" > base-catalog.yaml
+	printf '  nginx:\n    ignore-depends: [iproute2]\n' >> base-catalog.yaml
 	"$pare" import-deb -o repo -k keys/pare.rsa --set base-catalog.yaml $apt --closure \
 		> "$OUT/logs/import.log" 2>&1 || import_error="pare import-deb failed: $(tail -1 "$OUT/logs/import.log")"
 else

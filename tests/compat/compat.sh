@@ -15,7 +15,7 @@
 # inspect_errors, why}.  Servers (dnsmasq) bind 127.0.0.1 only and are
 # stopped by pid.  Exit 77 (skipped) when a tool is missing.
 set -eu
-COMPAT_APT="openjdk-17-jre-headless libpam-modules libpam-runtime"
+COMPAT_APT="openjdk-17-jre-headless libpam-modules libpam-runtime python3-numpy locales"
 if [ "${1:-}" = --apt-list ]; then echo "$COMPAT_APT"; exit 0; fi
 PARE=$(realpath "$1")
 S=$2
