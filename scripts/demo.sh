@@ -82,12 +82,7 @@ if has_applet import-deb; then
 	for p in $(echo "$WORKLOADS" | cut -d: -f3 | tr ',' ' ') libc-bin \
 		$("$src/tests/compat/compat.sh" --apt-list); do apt="$apt --apt $p"; done
 	# shellcheck disable=SC2086
-	# The base set without npm: no catalog image uses it, and its closure
-	# (hundreds of node-* packages) would double the import's time.
-	# nginx's iproute2 serves its init script only (and drags tc plugins and
-	# scripts needing coreutils along): not carried over.
-	sed '/^import:/,/^[a-z]/{/^  - npm$/d}' "$src/sets/base.yaml" > base-catalog.yaml
-	printf '  nginx:\n    ignore-depends: [iproute2]\n' >> base-catalog.yaml
+	"$src/scripts/catalog-set.sh" > base-catalog.yaml
 	"$pare" import-deb -o repo -k keys/pare.rsa --set base-catalog.yaml $apt --closure \
 		> "$OUT/logs/import.log" 2>&1 || import_error="pare import-deb failed: $(tail -1 "$OUT/logs/import.log")"
 else

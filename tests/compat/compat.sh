@@ -15,7 +15,7 @@
 # inspect_errors, why}.  Servers (dnsmasq) bind 127.0.0.1 only and are
 # stopped by pid.  Exit 77 (skipped) when a tool is missing.
 set -eu
-COMPAT_APT="openjdk-17-jre-headless libpam-modules libpam-runtime python3-numpy locales"
+COMPAT_APT="openjdk-17-jre-headless libpam-modules libpam-runtime python3-numpy locales bash"
 if [ "${1:-}" = --apt-list ]; then echo "$COMPAT_APT"; exit 0; fi
 PARE=$(realpath "$1")
 S=$2
@@ -49,8 +49,7 @@ else
 			"$PARE" keygen -o "$C/keys" compat >/dev/null
 			: > "$C/empty-status"
 			echo "Dir::State::status \"$C/empty-status\";" > "$C/apt.conf"
-			# the base set without npm (no scenario uses it; its closure is huge)
-			sed '/^import:/,/^[a-z]/{/^  - npm$/d}' "$SRC/sets/base.yaml" > "$C/base.yaml"
+			"$SRC/scripts/catalog-set.sh" > "$C/base.yaml"
 			apt=""
 			for p in $COMPAT_APT libc-bin; do apt="$apt --apt $p"; done
 			# shellcheck disable=SC2086
@@ -66,7 +65,7 @@ fi
 # ---- the scenario: packages, host-built files, tests
 BINS=""
 add() { BINS="$BINS --add-binary $1"; } # add FILE:DEST
-PKGS="" USER_BLOCK="" TESTS=""
+PKGS="" USER_BLOCK="" TESTS="" ALLOW=""
 cc_build() { # cc_build NAME CFLAGS... (source in $W/NAME.c)
 	n=$1; shift
 	cc -O2 -o "$W/$n" "$W/$n.c" "$@"
@@ -111,7 +110,7 @@ EOF
     timeout: 180'
 	;;
 nss)
-	PKGS="glibc-utils, glibc-nss-files, glibc-nss-compat"
+	PKGS="glibc-utils, glibc-nss-files, glibc-nss-compat, bash, dash"
 	USER_BLOCK='
 accounts:
   users: [{username: alice, uid: 1234, homedir: /tmp}]
@@ -137,14 +136,13 @@ dns)
 		--pid-file= --log-facility=- > "$W/dnsmasq.log" 2>&1 &
 	DNSMASQ_PID=$!
 	printf 'nameserver 127.0.0.1\noptions timeout:2 attempts:2\n' > "$W/resolv.conf"
-	printf '127.0.0.1 localhost\n10.1.2.3 pare-hosts.test\n' > "$W/hosts"
 	add "$W/resolv.conf:/etc/resolv.conf"
-	add "$W/hosts:/etc/hosts"
-	PKGS="glibc-utils, glibc-nss-files, glibc-nss-dns"
+	PKGS="glibc-utils, glibc-nss-files, glibc-nss-dns, bash, dash"
 	TESTS='
-  - name: getaddrinfo honours /etc/hosts
-    run: [/usr/bin/getent, ahostsv4, pare-hosts.test]
-    stdout: "^10\\.1\\.2\\.3 "
+  - name: getaddrinfo honours /etc/hosts (localhost from the base layout)
+    network: host
+    run: [/usr/bin/getent, ahostsv4, localhost]
+    stdout: "^127\\.0\\.0\\.1 "
   - name: getaddrinfo asks the DNS server resolv.conf names (dnsmasq on 127.0.0.1)
     network: host
     run: [/usr/bin/getent, ahostsv4, pare-dns.test]
@@ -175,7 +173,7 @@ EOF
 	TESTS='
   - name: en_US.UTF-8 and ja_JP.UTF-8 strftime, strcoll and mbstowcs as glibc gives them
     run: [/usr/bin/loc]
-    stdout: "en_US.UTF-8: strftime=Monday January coll\\(a,B\\)=lt mbstowcs=7\\nja_JP.UTF-8: strftime=月曜日 1月 coll\\(a,B\\)=lt mbstowcs=7\\nC: strftime=Monday January coll\\(a,B\\)=ge mbstowcs=18446744073709551615"'
+    stdout: "en_US.UTF-8: strftime=Monday January coll\\(a,B\\)=lt mbstowcs=7\nja_JP.UTF-8: strftime=月曜日 1月 coll\\(a,B\\)=lt mbstowcs=7\nC: strftime=Monday January coll\\(a,B\\)=ge mbstowcs=18446744073709551615"'
 	;;
 iconv)
 	cat > "$W/conv.c" <<'EOF'
@@ -203,7 +201,7 @@ EOF
 	TESTS='
   - name: SHIFT_JIS and EBCDIC-US through gconv modules
     run: [/usr/bin/conv]
-    stdout: "SHIFT_JIS: 93 fa 96 7b\\nEBCDIC-US: c8 c5 d3 d3 d6"'
+    stdout: "SHIFT_JIS: 93 fa 96 7b\nEBCDIC-US: c8 c5 d3 d3 d6"'
 	;;
 cgo)
 	command -v go >/dev/null 2>&1 || skip "go not installed (golang-go)"
@@ -313,7 +311,10 @@ EOF
 	add "$W/pamauth:/usr/bin/pamauth"
 	add "$W/shadow:/etc/shadow"
 	add "$W/pam-test:/etc/pam.d/pare-test"
-	PKGS="libpam-modules, glibc-nss-files"
+	PKGS="libpam-modules, glibc-nss-files, dash"
+	# the scenario needs a password hash in /etc/shadow, and pam_unix
+	# checks it through the setgid unix_chkpwd: both waived, with that reason
+	ALLOW="--allow CNT-016 --allow SEC-009"
 	USER_BLOCK='
 accounts:
   users: [{username: alice, uid: 1234, homedir: /tmp}]
@@ -322,7 +323,7 @@ accounts:
 	TESTS='
   - name: the right password authenticates alice through pam_unix and pam_permit
     run: [/usr/bin/pamauth, alice, s3cret]
-    stdout: "getpwnam\\(alice\\): uid 1234\\ns3cret: Success"
+    stdout: "getpwnam\\(alice\\): uid 1234\ns3cret: Success"
   - name: a wrong password is refused
     run: [/usr/bin/pamauth, alice, wrong]
     exit: 1
@@ -353,16 +354,16 @@ if [ $runs_tests = false ]; then
 	cfg=$W/build.yaml
 fi
 # shellcheck disable=SC2086
-if ! "$PARE" image build "$cfg" -o "$W/img" -t latest $BINS --json > "$W/build.json" 2> "$W/build.err"; then
-	why="pare image build: $(grep -m1 . "$W/build.err" || echo failed)"
-	sed 's/^/   | /' "$W/build.err" | head -20
+if ! "$PARE" image build "$cfg" -o "$W/img" -t latest $BINS $ALLOW --json > "$W/build.json" 2> "$W/build.err"; then
+	why="pare image build: $(grep -m1 "ERROR" "$W/build.err" || echo failed)"
+	grep -A4 -E "FAIL|ERROR|failed|not found" "$W/build.err" | sed 's/^/   | /' | head -40
 else
 	bytes=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["images"][0]["uncompressedSize"])' "$W/build.json")
 	if [ $runs_tests = false ] && ! "$SRC/scripts/image-tests.py" "$W/img" "$W/config.yaml" > "$W/tests.json"; then
 		why=$(python3 -c 'import json,sys; t=[x for x in json.load(open(sys.argv[1])) if not x["passed"]][0]; print("test %r: %s; stdout %r stderr %r" % (t["name"], t["why"], t["stdout"][-300:], t["stderr"][-300:]))' "$W/tests.json")
 	fi
 	if "$PARE" help inspect >/dev/null 2>&1; then
-		"$PARE" inspect --json "$W/img" > "$W/inspect.json" 2> "$W/inspect.err" || true
+		"$PARE" inspect $ALLOW --json "$W/img" > "$W/inspect.json" 2> "$W/inspect.err" || true
 		ierr=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(sum(1 for c in j["checks"] if c["result"]=="fail" and c["severity"]=="error"))' "$W/inspect.json" 2>/dev/null || echo null)
 		if [ "$ierr" != 0 ]; then
 			bad=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print("; ".join("%s %s (%s)" % (c["id"], c["title"], ", ".join(c["evidence"][:3])) for c in j["checks"] if c["result"]=="fail" and c["severity"]=="error"))' "$W/inspect.json" 2>/dev/null || cat "$W/inspect.err")
