@@ -211,7 +211,7 @@ cd "$src"
 compat_dir=$OUT/compat
 rm -rf "$compat_dir"; mkdir -p "$compat_dir"
 PARE_COMPAT_OUT=$compat_dir PARE_COMPAT_REPO=$work/repo PARE_COMPAT_KEY=$work/keys/pare.rsa \
-	meson test -C build --suite compat --num-processes 1 > "$OUT/logs/compat.log" 2>&1 || true
+	meson test -C build --setup compat --suite compat --num-processes 2 > "$OUT/logs/compat.log" 2>&1 || true
 
 say "waiting for the Debian baselines"
 wait "$baseline_pid" || true
