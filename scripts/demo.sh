@@ -141,7 +141,7 @@ build() {
 		# shellcheck disable=SC2086
 		"$pare" image build "$cfg" -o "$OUT/images/$id" -t latest $bins --json \
 			> "$OUT/logs/build-$id.json" 2> "$log" ||
-			{ rm -rf "$OUT/images/$id"; err="pare image build failed: $(grep -m1 . "$log" || echo "no message")"; }
+			{ rm -rf "$OUT/images/$id"; err="pare image build failed: $(grep -m1 ERROR "$log" || grep -m1 . "$log" || echo "no message")"; }
 	fi
 	if [ -z "$err" ] && [ $runs_tests = false ]; then
 		"$src/scripts/image-tests.py" "$OUT/images/$id" "$src/catalog/$name.yaml" \
