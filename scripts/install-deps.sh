@@ -9,7 +9,8 @@ PKGS="build-essential meson ninja-build pkg-config scdoc clang \
   libfyaml-dev libjansson-dev libcmocka-dev \
   skopeo umoci runc \
   python3 python3-cryptography openssl gzip bc nginx-light \
-  docker-registry apache2-utils busybox-static nodejs mmdebstrap"
+  docker-registry apache2-utils busybox-static nodejs mmdebstrap \
+  chromium"
 
 missing=""
 for p in $PKGS; do

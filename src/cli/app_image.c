@@ -6,17 +6,19 @@
 
 #include "cli/app_image_build.h"
 #include "cli/app_image_sign.h"
+#include "cli/app_image_report.h"
 #include "cli/applets.h"
 #include "cli/repos.h"
 #include "base/buf.h"
 #include "image/config.h"
 #include "image/registry.h"
 
-enum { IMG_REGISTRY_CONFIG = 1, IMG_INSECURE, IMG_KEY };
+enum { IMG_REGISTRY_CONFIG = 1, IMG_INSECURE, IMG_KEY, IMG_HTML };
 
 struct image_ctx {
 	const char *registry_config; /* --registry-config */
 	const char *key;             /* --key (sign) */
+	const char *html;            /* report: --html */
 	bool insecure;               /* --insecure */
 	struct pare_image_build_args build; /* build's options (app_image_build.h) */
 };
@@ -34,6 +36,8 @@ static const struct pare_option image_options[] = {
 	  "push: plain HTTP to the registry (always so for localhost and 127.0.0.1)" },
 	{ "key", 'k', PARE_OPT_ARG, "KEY", IMG_KEY,
 	  "sign: the RSA private key (pare keygen) that signs" },
+	{ "html", 0, PARE_OPT_ARG, "FILE", IMG_HTML,
+	  "report: also write the report as one self-contained HTML page" },
 	PARE_IMAGE_BUILD_OPTIONS,
 	{ 0 },
 };
@@ -46,6 +50,7 @@ static int image_parse(void *ctx, int id, const char *arg, struct pare_error *er
 	case IMG_REGISTRY_CONFIG: m->registry_config = arg; break;
 	case IMG_INSECURE: m->insecure = true; break;
 	case IMG_KEY: m->key = arg; break;
+	case IMG_HTML: m->html = arg; break;
 	default: return pare_image_build_parse(&m->build, id, arg, err);
 	}
 	return 0;
@@ -182,11 +187,17 @@ static int image_show_config_run(struct image_ctx *m, struct pare_cli *cli, int 
 	return r < 0 ? 1 : 0;
 }
 
+static int image_report_run(struct image_ctx *m, struct pare_cli *cli, int argc, char **argv)
+{
+	return pare_image_report_main(m->html, cli, argc, argv);
+}
+
 /* ---- dispatch ---- */
 
 static const struct image_sub image_subs[] = {
 	{ "push", image_push_run },
 	{ "build", image_build_run },
+	{ "report", image_report_run },
 	{ "test", image_test_run },
 	{ "lock", image_lock_run },
 	{ "publish", image_publish_run },
@@ -213,7 +224,7 @@ const struct pare_applet pare_applet_image = {
 	.summary = "Work with OCI images: build from an apko config, test, lock, publish, push, sign",
 	.usage = "build CONFIG.yaml (-o OUT | TAG OUT.tar) [options] | test OUT | lock CONFIG.yaml [-o FILE] "
 		 "| publish CONFIG.yaml REF... | show-config CONFIG.yaml | show-packages CONFIG.yaml "
-		 "| push OUT REF | sign --key KEY [OUT] REF",
+		 "| push OUT REF | sign --key KEY [OUT] REF | report OUT [--html FILE] [--json]",
 	.description =
 		"pare image build CONFIG.yaml -o OUT reads an apko image configuration, loads its "
 		"signed repositories with its keyring (relative paths are taken from the "
@@ -267,7 +278,14 @@ const struct pare_applet pare_applet_image = {
 		"simple-signing signature, pushed to the same repository under the tag "
 		"sha256-<hex>.sig, as cosign does; skopeo and podman verify it with a policy of "
 		"type sigstoreSigned naming KEY.pub (signedIdentity matchRepository). image "
-		"build --push REF --sign KEY does the same after the push.",
+		"build --push REF --sign KEY does the same after the push.\n\n"
+		"pare image report OUT reads a catalog run directory (OUT/results.json, written "
+		"by scripts/demo.sh, and the OCI layouts it names) and prints, per image, its size "
+		"against the Debian baselines, the inspection and test verdicts; --json gives the "
+		"whole report (sizes per package, per top-level directory, the largest files, "
+		"what the strip-down left out and why) and --html FILE one self-contained page "
+		"with inline SVG charts.",
+
 	.options = image_options,
 	.flags = PARE_APPLET_JSON,
 	.ctx_size = sizeof(struct image_ctx),
