@@ -29,6 +29,15 @@ for dir in build build-asan; do
 	meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1
 done
 
+# The slow suites (real Debian imports, builds from source, a Debian root
+# from mmdebstrap) and the nine glibc compatibility scenarios: release
+# build only, each setup with its own log (meson-logs/testlog-SETUP.json).
+for s in slow compat; do
+	echo "== build: $s"
+	meson test -C build --setup "$s" --suite "$s" --print-errorlogs --num-processes 2 ||
+		status=1
+done
+
 # Skipped tests count: every tool a test needs (skopeo, umoci, runc,
 # nginx, docker-registry, ...) is installed by install-deps.sh above, so a
 # test that skips (exit 77) here is a failure, unless PARE_ALLOW_SKIP names
@@ -38,8 +47,12 @@ import json, os, sys
 passed = failed = skipped = 0
 allowed = set(os.environ.get("PARE_ALLOW_SKIP", "").split())
 unexpected = []
-for d in ("build", "build-asan"):
-    with open(d + "/meson-logs/testlog.json") as f:
+logs = [("build", "build/meson-logs/testlog.json"),
+        ("build-asan", "build-asan/meson-logs/testlog.json"),
+        ("build", "build/meson-logs/testlog-slow.json"),
+        ("build", "build/meson-logs/testlog-compat.json")]
+for d, log in logs:
+    with open(log) as f:
         for line in f:
             t = json.loads(line)
             r = t["result"]

@@ -614,7 +614,7 @@ static int sbom_pkg(const struct pib_output_in *in, const struct pib_pkg *p,
 	}
 	s->depends = deps;
 	s->ndepends = nd;
-	const struct pare_image_build_prune *pr = a->img->prune;
+	const struct pare_image_build_prune *pr = in->img->prune;
 	for (size_t i = 0; pr && pr->kept && i < pr->npkgs; i++)
 		if (pare_slice_eq_cstr(e->name, pr->pkgs[i].name)) {
 			s->pruned = pr->pkgs[i].removed;
