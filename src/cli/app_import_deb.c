@@ -31,7 +31,8 @@ static const struct pare_option imp_options[] = {
 	{ "apt", 0, PARE_OPT_ARG, "NAME[=VERSION]", ID_APT,
 	  "Download NAME with apt-get (repeatable)" },
 	{ "set", 0, PARE_OPT_ARG, "FILE", ID_SET,
-	  "Set file: split rules, and the packages to import when no names or files are given" },
+	  "Set file: split rules, and the packages to import when no names or files are given "
+	  "(default: the base set, sets/base.yaml of pare's source tree; --set none for no set)" },
 	{ "closure", 0, PARE_OPT_NOARG, NULL, ID_CLOSURE,
 	  "Follow Depends and Pre-Depends of the --apt names" },
 	{ "deb-cache", 0, PARE_OPT_ARG, "DIR", ID_DEB_CACHE,
@@ -216,8 +217,13 @@ static int imp_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 	pare_import_report_init(&rep);
 	pare_arena_init(&a, 0, 0);
 	int r = 0;
+	/* Without --set, the base set: a package is split the same way
+	 * whichever command imports it (sets/README.md). */
+	if (x->nsets == 0)
+		x->sets[x->nsets++] = PARE_DEFAULT_SET;
 	for (size_t i = 0; r == 0 && i < x->nsets; i++)
-		r = pare_importset_load(&set, x->sets[i], &err);
+		if (strcmp(x->sets[i], "none") != 0)
+			r = pare_importset_load(&set, x->sets[i], &err);
 	const char **debs = NULL;
 	size_t n = 0;
 	if (r == 0)
