@@ -44,6 +44,7 @@ struct pare_extract_node {
 	bool created;    /* a directory the extractor made */
 	bool tmp_live;   /* the temporary exists */
 	bool replaces_dir; /* a directory at path goes at commit */
+	bool meta_done;    /* owner, mode and times applied while staging */
 	char *aside;       /* the non-directory this directory replaced, moved
 			    * to this temporary name (arena), or NULL */
 	uint32_t mode;
@@ -491,6 +492,32 @@ static int meta_file(struct pare_extract *x, xnode *n, int pfd, struct pare_erro
 	return r;
 }
 
+/* A plain regular file (no set-id bit, no xattr) gets its owner, mode and
+ * times through the descriptor it was written by, saving the reopen at
+ * commit.  Set-id bits and xattrs (file capabilities) still wait for the
+ * commit, so an unverified temporary never carries a privilege. */
+static int meta_staged(struct pare_extract *x, xnode *n, int fd, const struct stat *st,
+		       struct pare_error *err)
+{
+	if ((final_mode(x, n->mode) & (S_ISUID | S_ISGID)) || n->nxattrs)
+		return 0;
+	struct timespec ts[2];
+	const char *what = NULL;
+	int r = 0;
+	if (x->apply_owners && (st->st_uid != n->uid || st->st_gid != n->gid) &&
+	    fchown(fd, (uid_t)n->uid, (gid_t)n->gid) < 0)
+		r = neg_errno(), what = "cannot change owner";
+	else if (fchmod(fd, final_mode(x, n->mode)) < 0)
+		r = neg_errno(), what = "cannot change mode";
+	entry_times(n, ts);
+	if (r == 0 && futimens(fd, ts) < 0)
+		r = neg_errno(), what = "cannot set times";
+	if (r < 0)
+		return xfail(x, err, r, n->path, "%s: %s", what, strerror(-r));
+	n->meta_done = true;
+	return 0;
+}
+
 /* The same for symlinks, fifos and device nodes, by name without
  * following (the name is a single component in a resolved directory). */
 static int meta_other(struct pare_extract *x, xnode *n, int pfd, struct pare_error *err)
@@ -735,6 +762,8 @@ static int stage_file(struct pare_extract *x, const char *path, size_t len,
 	struct stat st = { 0 };
 	if (r == 0 && fstat(m.fd, &st) < 0)
 		r = xfail(x, err, neg_errno(), path, "cannot stat temporary: %s", strerror(errno));
+	if (r == 0)
+		r = meta_staged(x, n, m.fd, &st, err);
 	if (close(m.fd) < 0 && r == 0)
 		r = xfail(x, err, neg_errno(), path, "cannot write: %s", strerror(errno));
 	if (r < 0)
@@ -892,7 +921,7 @@ static int commit_meta(struct pare_extract *x, struct pare_error *err)
 {
 	for (size_t i = 0; i < x->nnodes; i++) {
 		xnode *n = x->nodes[i];
-		if (!n->tmp_live || n->type == PARE_TAR_LINK)
+		if (!n->tmp_live || n->type == PARE_TAR_LINK || n->meta_done)
 			continue;
 		int pfd;
 		int r = get_dir(x, n->path, n->dirlen, &pfd);

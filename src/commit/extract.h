@@ -31,7 +31,9 @@
  *      here leaves every final path untouched): owner (when apply_owners),
  *      then mode (after the owner, so set-id bits survive; set-id bits are
  *      dropped unless owners are applied as root), then xattrs (from
- *      SCHILY.xattr.* records), then mtime (atime = mtime);
+ *      SCHILY.xattr.* records), then mtime (atime = mtime).  A regular
+ *      file without set-id bits or xattrs had this done through its own
+ *      descriptor when it was written (still under its temporary name);
  *   2. rename regular files, hard links and special files into place, in
  *      package order; then symlinks;
  *   3. package directories: owner, mode, xattrs, mtime, deepest first.
