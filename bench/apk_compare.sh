@@ -87,34 +87,7 @@ fi
 
 # ---- solve the TOP largest closures ----
 tar -xzf "$FX/alpine-3.17-main-aarch64/APKINDEX.tar.gz" -C "$W" APKINDEX
-python3 - "$W/APKINDEX" "$TOP" > "$W/top" <<'PY'
-import re, sys
-pk, prov, cur = {}, {}, {}
-for line in open(sys.argv[1], encoding="utf-8", errors="replace").read().split("\n") + [""]:
-    if not line:
-        if "P" in cur:
-            pk[cur["P"]] = cur.get("D", "").split()
-            for p in cur.get("p", "").split() + [cur["P"]]:
-                prov.setdefault(re.split("[<>=~]", p)[0], cur["P"])
-        cur = {}
-        continue
-    k, _, v = line.partition(":")
-    cur[k] = v
-def closure(n):
-    seen, todo = set(), [n]
-    while todo:
-        x = todo.pop()
-        if x in seen:
-            continue
-        seen.add(x)
-        for d in pk.get(x, []):
-            t = None if d.startswith("!") else prov.get(re.split("[<>=~]", d)[0])
-            if t:
-                todo.append(t)
-    return len(seen)
-for s, n in sorted(((closure(n), n) for n in pk), reverse=True)[:int(sys.argv[2])]:
-    print(n)
-PY
+python3 "$(dirname "$0")/top_closures.py" "$W/APKINDEX" "$TOP" > "$W/top"
 # solve_all TOOL: the TOP solves, summed time, the largest RSS
 solve_all() {
 	local total=0 peak=0 n out
