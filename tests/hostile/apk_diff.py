@@ -69,13 +69,25 @@ def verdict(rc):
     return "ok" if rc == 0 else "timeout" if rc is None else "fail"
 
 
+# apk 3.0.6's `extract --destination` follows an absolute entry name out of
+# the destination (name-absolute-etc writes /etc/pare-hostile-test), so apk
+# runs in a private mount namespace whose / is read-only; only the work
+# folder (bound onto itself first) stays writable.
+SANDBOX = 'mount --bind "$0" "$0" && mount -o remount,bind,ro / && exec "$@"'
+
+
+def sandboxed(work, cmd):
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", SANDBOX, work] + cmd
+
+
 def one(tool, is_apk, path, box):
     """"extracted=LIST verify=V" or "extracted=nothing verify=V"."""
     shutil.rmtree(box, ignore_errors=True)
     os.makedirs(box)
-    v = verdict(run([tool, "verify", "--allow-untrusted", path]))
+    wrap = (lambda c: sandboxed(os.path.dirname(box), c)) if is_apk else (lambda c: c)
+    v = verdict(run(wrap([tool, "verify", "--allow-untrusted", path])))
     dest = ["--destination", box] if is_apk else ["-C", box]
-    rc = run([tool, "extract", "--allow-untrusted"] + dest + [path])
+    rc = run(wrap([tool, "extract", "--allow-untrusted"] + dest + [path]))
     files = listing(box) if rc == 0 else "(empty)"
     return "extracted=%s verify=%s" % ("nothing" if files == "(empty)" else files, v)
 
@@ -106,7 +118,8 @@ def write_pinned(path, apk_lines, known):
                 "# recorded by tests/hostile/apk_diff.py --apk APK --write; one line per case:\n"
                 "# NAME extracted=..|nothing verify=..  (see apk_diff.py).  \"known NAME: why\"\n"
                 "# marks a case where pare deliberately differs.  Recorded with apk-tools 3.0.6\n"
-                "# (built outside this repository).\n")
+                "# (built outside this repository).  apk ran with / read-only: its extract\n"
+                "# follows an absolute entry name out of --destination.\n")
         for name, why in sorted(known.items()):
             f.write("known %s: %s\n" % (name, why))
         for name in sorted(apk_lines):
