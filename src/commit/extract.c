@@ -1093,6 +1093,12 @@ int pare_extract_commit(struct pare_extract *x, struct pare_error *err)
 	return r;
 }
 
+bool pare_extract_created_dir(const struct pare_extract *x, struct pare_slice path)
+{
+	const xnode *n = pare_map_get(&x->paths, path);
+	return n && n->type == PARE_TAR_DIR && n->created;
+}
+
 /* ---- abort ---- */
 
 void pare_extract_abort(struct pare_extract *x)

@@ -159,6 +159,8 @@ int pare_extract_commit(struct pare_extract *x, struct pare_error *err);
 /* Remove every temporary still present; before a commit also remove the
  * directories the extractor created (when empty).  Best effort, idempotent. */
 void pare_extract_abort(struct pare_extract *x);
+/* Did the extractor create directory path (absent before this package)? */
+bool pare_extract_created_dir(const struct pare_extract *x, struct pare_slice path);
 void pare_extract_release(struct pare_extract *x);
 
 #endif
