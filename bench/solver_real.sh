@@ -14,34 +14,7 @@ trap 'rm -rf "$work"' EXIT
 tar -xzf "$index" -C "$work" APKINDEX
 
 # The 200 names with the largest closures (following D: through P: and p:).
-python3 - "$work/APKINDEX" > "$work/top200" <<'PY'
-import sys, re
-pk, prov = {}, {}
-cur = {}
-for line in open(sys.argv[1], encoding="utf-8", errors="replace").read().split("\n") + [""]:
-    if not line:
-        if "P" in cur:
-            pk[cur["P"]] = cur.get("D", "").split()
-            for p in cur.get("p", "").split() + [cur["P"]]:
-                prov.setdefault(re.split("[<>=~]", p)[0], cur["P"])
-        cur = {}
-        continue
-    k, _, v = line.partition(":")
-    cur[k] = v
-def closure(n):
-    seen, todo = set(), [n]
-    while todo:
-        x = todo.pop()
-        if x in seen: continue
-        seen.add(x)
-        for d in pk.get(x, []):
-            if d.startswith("!"): continue
-            t = prov.get(re.split("[<>=~]", d)[0])
-            if t: todo.append(t)
-    return len(seen)
-sizes = sorted(((closure(n), n) for n in pk), reverse=True)[:200]
-for s, n in sizes: print(n)
-PY
+python3 "$(dirname "$0")/top_closures.py" "$work/APKINDEX" 200 > "$work/top200"
 sed -n 's/^P://p' "$work/APKINDEX" | sort -u > "$work/all"
 echo "index: $(wc -l < "$work/all") names; 200 largest closures: $(head -1 "$work/top200") .. $(tail -1 "$work/top200")"
 
@@ -49,7 +22,10 @@ root=$work/root
 mkdir -p "$root/etc/apk/cache" "$root/lib/apk/db" "$root/var/log"
 touch "$root/etc/apk/world" "$root/lib/apk/db/installed"
 echo aarch64 > "$root/etc/apk/arch"
-echo "$index" > "$root/etc/apk/repositories"
+# apk 3.0 takes a repository as a folder holding ARCH/APKINDEX.tar.gz
+mkdir -p "$work/repo/aarch64"
+ln -s "$(realpath "$index")" "$work/repo/aarch64/APKINDEX.tar.gz"
+echo "$work/repo" > "$root/etc/apk/repositories"
 cat > "$work/run_pare" <<EOT
 #!/bin/sh
 exec "$pare" --simulate --allow-untrusted --arch aarch64 --test-repo "$index" add "\$@"

@@ -45,6 +45,7 @@ struct pare_extract_node {
 	bool created;    /* a directory the extractor made */
 	bool tmp_live;   /* the temporary exists */
 	bool replaces_dir; /* a directory at path goes at commit */
+	bool meta_done;    /* owner, mode and times applied while staging */
 	char *aside;       /* the non-directory this directory replaced, moved
 			    * to this temporary name (arena), or NULL */
 	uint32_t mode;
@@ -110,12 +111,13 @@ int pare_extract_init(struct pare_extract *x, struct pare_root *root,
 	memset(x, 0, sizeof(*x));
 	x->root = root;
 	x->dir_fd = -1;
+	for (size_t i = 0; i < PARE_EXTRACT_DIR_CACHE; i++)
+		x->dirs[i].fd = -1;
 	x->may_replace = o->may_replace;
 	x->replace_ctx = o->replace_ctx;
 	pare_arena_init(&x->arena, 65536, PARE_EXTRACT_DEFAULT_MAX_META);
 	pare_map_init(&x->paths);
 	pare_map_init(&x->temps);
-	pare_buf_init(&x->dir_path, PARE_PATH_MAX + 1);
 	x->is_root = geteuid() == 0;
 	x->apply_owners = o->owners == PARE_EXTRACT_OWNERS_ON ||
 			  (o->owners == PARE_EXTRACT_OWNERS_AUTO && x->is_root);
@@ -141,10 +143,14 @@ int pare_extract_init(struct pare_extract *x, struct pare_root *root,
 
 static void dir_cache_drop(struct pare_extract *x)
 {
-	if (x->dir_fd >= 0)
-		close(x->dir_fd);
+	for (size_t i = 0; i < PARE_EXTRACT_DIR_CACHE; i++) {
+		if (x->dirs[i].fd >= 0)
+			close(x->dirs[i].fd);
+		free(x->dirs[i].path);
+		x->dirs[i].path = NULL;
+		x->dirs[i].fd = -1;
+	}
 	x->dir_fd = -1;
-	x->dir_valid = false;
 }
 
 void pare_extract_release(struct pare_extract *x)
@@ -152,7 +158,6 @@ void pare_extract_release(struct pare_extract *x)
 	if (!x)
 		return;
 	dir_cache_drop(x);
-	pare_buf_release(&x->dir_path);
 	free(x->nodes);
 	x->nodes = NULL;
 	x->nnodes = x->nodes_cap = 0;
@@ -164,25 +169,32 @@ void pare_extract_release(struct pare_extract *x)
 }
 
 /* An O_PATH descriptor of directory path[0..len) inside the root, owned by
- * the one-entry cache (valid until the next call). */
+ * the cache (valid until the next call: it may be replaced). */
 static int get_dir(struct pare_extract *x, const char *path, size_t len, int *fd)
 {
-	if (x->dir_valid && x->dir_path.len == len && memcmp(x->dir_path.data, path, len) == 0) {
-		*fd = x->dir_fd;
-		return 0;
+	for (size_t i = 0; i < PARE_EXTRACT_DIR_CACHE; i++) {
+		struct pare_extract_dir *d = &x->dirs[i];
+		if (d->fd >= 0 && d->len == len && memcmp(d->path, path, len) == 0) {
+			*fd = x->dir_fd = d->fd;
+			return 0;
+		}
 	}
-	dir_cache_drop(x);
-	pare_buf_reset(&x->dir_path);
-	int r = pare_buf_append(&x->dir_path, path, len);
-	if (r < 0)
-		return -ENAMETOOLONG;
-	r = pare_root_openat(x->root, len ? x->dir_path.data : ".", O_PATH | O_DIRECTORY, 0,
-			     NULL);
-	if (r < 0)
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, path, len);
+	copy[len] = '\0';
+	int r = pare_root_openat(x->root, len ? copy : ".", O_PATH | O_DIRECTORY, 0, NULL);
+	if (r < 0) {
+		free(copy);
 		return r;
-	x->dir_fd = r;
-	x->dir_valid = true;
-	*fd = r;
+	}
+	struct pare_extract_dir *d = &x->dirs[x->dir_next++ % PARE_EXTRACT_DIR_CACHE];
+	if (d->fd >= 0)
+		close(d->fd);
+	free(d->path);
+	*d = (struct pare_extract_dir){ .path = copy, .len = len, .fd = r };
+	*fd = x->dir_fd = r;
 	return 0;
 }
 
@@ -303,7 +315,11 @@ static int ensure_dir(struct pare_extract *x, const char *path, size_t len, mode
 	const char *base = slash ? slash + 1 : buf;
 	bool created = false;
 	char *aside = NULL;
-	int fd = pare_root_openat(x->root, buf, O_PATH | O_DIRECTORY, 0, NULL);
+	size_t plen = slash ? (size_t)(slash - buf) : 0;
+	int fd;
+	int got = get_dir(x, buf, len, &fd);
+	if (got < 0)
+		fd = got;
 	if (fd == -ENOTDIR && x->may_replace && x->may_replace(x->replace_ctx, buf, false)) {
 		int r = move_aside(x, buf, len, &aside, err);
 		if (r < 0)
@@ -312,7 +328,7 @@ static int ensure_dir(struct pare_extract *x, const char *path, size_t len, mode
 	}
 	if (fd == -ENOENT) {
 		int pfd;
-		int r = get_dir(x, buf, slash ? (size_t)(slash - buf) : 0, &pfd);
+		int r = get_dir(x, buf, plen, &pfd);
 		if (r < 0)
 			return xfail(x, err, r, entry, "cannot open the parent of %s: %s", buf,
 				     strerror(-r));
@@ -321,17 +337,21 @@ static int ensure_dir(struct pare_extract *x, const char *path, size_t len, mode
 		else if (errno != EEXIST)
 			return xfail(x, err, neg_errno(), entry, "cannot create directory %s: %s", buf,
 				     strerror(errno));
-		fd = pare_root_openat(x->root, buf, O_PATH | O_DIRECTORY, 0, NULL);
+		got = get_dir(x, buf, len, &fd);
+		if (got < 0)
+			fd = got;
 	}
 	if (fd < 0)
 		return xfail(x, err, fd == -ENOTDIR ? -PARE_E_UNSAFE_PATH : fd, entry,
 			     "cannot use %s as a directory: %s", buf,
 			     fd == -ENOTDIR ? "it exists and is not one" : strerror(-fd));
-	close(fd);
 	int r = node_new(x, buf, len, PARE_TAR_DIR, &n, err);
 	if (r < 0) {
-		if (created) /* untracked: undo now */
-			unlinkat(x->dir_fd, base, AT_REMOVEDIR);
+		int pfd; /* untracked: undo now */
+		if (created && get_dir(x, buf, plen, &pfd) == 0) {
+			unlinkat(pfd, base, AT_REMOVEDIR);
+			dir_cache_drop(x);
+		}
 		return r;
 	}
 	n->created = created;
@@ -477,6 +497,32 @@ static int meta_file(struct pare_extract *x, xnode *n, int pfd, struct pare_erro
 		return xfail(x, err, r, n->path, "%s: %s", what,
 			     r == -PARE_E_UNSAFE_PATH ? n->tmp : strerror(-r));
 	return r;
+}
+
+/* A plain regular file (no set-id bit, no xattr) gets its owner, mode and
+ * times through the descriptor it was written by, saving the reopen at
+ * commit.  Set-id bits and xattrs (file capabilities) still wait for the
+ * commit, so an unverified temporary never carries a privilege. */
+static int meta_staged(struct pare_extract *x, xnode *n, int fd, const struct stat *st,
+		       struct pare_error *err)
+{
+	if ((final_mode(x, n->mode) & (S_ISUID | S_ISGID)) || n->nxattrs)
+		return 0;
+	struct timespec ts[2];
+	const char *what = NULL;
+	int r = 0;
+	if (x->apply_owners && (st->st_uid != n->uid || st->st_gid != n->gid) &&
+	    fchown(fd, (uid_t)n->uid, (gid_t)n->gid) < 0)
+		r = neg_errno(), what = "cannot change owner";
+	else if (fchmod(fd, final_mode(x, n->mode)) < 0)
+		r = neg_errno(), what = "cannot change mode";
+	entry_times(n, ts);
+	if (r == 0 && futimens(fd, ts) < 0)
+		r = neg_errno(), what = "cannot set times";
+	if (r < 0)
+		return xfail(x, err, r, n->path, "%s: %s", what, strerror(-r));
+	n->meta_done = true;
+	return 0;
 }
 
 /* The same for symlinks, fifos and device nodes, by name without
@@ -709,6 +755,8 @@ static int stage_file(struct pare_extract *x, const char *path, size_t len,
 	struct stat st = { 0 };
 	if (r == 0 && fstat(m.fd, &st) < 0)
 		r = xfail(x, err, neg_errno(), path, "cannot stat temporary: %s", strerror(errno));
+	if (r == 0)
+		r = meta_staged(x, n, m.fd, &st, err);
 	if (close(m.fd) < 0 && r == 0)
 		r = xfail(x, err, neg_errno(), path, "cannot write: %s", strerror(errno));
 	if (r < 0)
@@ -866,7 +914,7 @@ static int commit_meta(struct pare_extract *x, struct pare_error *err)
 {
 	for (size_t i = 0; i < x->nnodes; i++) {
 		xnode *n = x->nodes[i];
-		if (!n->tmp_live || n->type == PARE_TAR_LINK)
+		if (!n->tmp_live || n->type == PARE_TAR_LINK || n->meta_done)
 			continue;
 		int pfd;
 		int r = get_dir(x, n->path, n->dirlen, &pfd);
@@ -928,6 +976,12 @@ static int commit_renames(struct pare_extract *x, bool symlinks, struct pare_err
 		if (n->replaces_dir && (r = remove_tree(pfd, n->base, 0)) < 0)
 			return xfail(x, err, r, n->path, "cannot remove the directory it replaces: %s",
 				     strerror(-r));
+		if (n->replaces_dir) { /* cached descriptors may lead into it */
+			dir_cache_drop(x);
+			if ((r = get_dir(x, n->path, n->dirlen, &pfd)) < 0)
+				return xfail(x, err, r, n->path, "cannot open parent directory: %s",
+					     strerror(-r));
+		}
 		if (renameat(pfd, n->tmp, pfd, n->base) < 0)
 			return xfail(x, err, neg_errno(), n->path, "cannot rename %s into place: %s",
 				     n->tmp, strerror(errno));
@@ -1011,6 +1065,12 @@ int pare_extract_commit(struct pare_extract *x, struct pare_error *err)
 	if (r == 0)
 		x->state = PARE_EXTRACT_DONE;
 	return r;
+}
+
+bool pare_extract_created_dir(const struct pare_extract *x, struct pare_slice path)
+{
+	const xnode *n = pare_map_get(&x->paths, path);
+	return n && n->type == PARE_TAR_DIR && n->created;
 }
 
 /* ---- abort ---- */

@@ -31,7 +31,9 @@
  *      here leaves every final path untouched): owner (when apply_owners),
  *      then mode (after the owner, so set-id bits survive; set-id bits are
  *      dropped unless owners are applied as root), then xattrs (from
- *      SCHILY.xattr.* records), then mtime (atime = mtime);
+ *      SCHILY.xattr.* records), then mtime (atime = mtime).  A regular
+ *      file without set-id bits or xattrs had this done through its own
+ *      descriptor when it was written (still under its temporary name);
  *   2. rename regular files, hard links and special files into place, in
  *      package order; then symlinks;
  *   3. package directories: owner, mode, xattrs, mtime, deepest first.
@@ -71,6 +73,7 @@
 #define PARE_EXTRACT_DEFAULT_MAX_META (512u << 20)
 #define PARE_EXTRACT_TMP_PREFIX ".apk."
 #define PARE_EXTRACT_TMP_PREFIX_MAX 32
+#define PARE_EXTRACT_DIR_CACHE 16
 
 enum pare_extract_owners {
 	PARE_EXTRACT_OWNERS_AUTO = 0, /* apply owners when geteuid() == 0 */
@@ -123,9 +126,17 @@ struct pare_extract {
 	struct pare_extract_node **nodes; /* every node, in creation order */
 	size_t nnodes, nodes_cap;
 	uint64_t tmp_salt, tmp_counter;
-	struct pare_buf dir_path;         /* directory cached in dir_fd */
-	int dir_fd;                       /* O_PATH fd of dir_path, or -1 */
-	bool dir_valid;
+	/* O_PATH descriptors of the last PARE_EXTRACT_DIR_CACHE directories
+	 * used (path malloc'd, fd -1 when free), replaced round-robin and
+	 * dropped when a directory is removed; dir_fd is the one last
+	 * returned (owned by the cache). */
+	struct pare_extract_dir {
+		char *path;
+		size_t len;
+		int fd;
+	} dirs[PARE_EXTRACT_DIR_CACHE];
+	size_t dir_next;
+	int dir_fd;
 	unsigned char *copy_buf;          /* content copy buffer */
 	/* Statistics. */
 	uint64_t nfiles, ndirs, nlinks, nsymlinks, nspecial;
@@ -148,6 +159,8 @@ int pare_extract_commit(struct pare_extract *x, struct pare_error *err);
 /* Remove every temporary still present; before a commit also remove the
  * directories the extractor created (when empty).  Best effort, idempotent. */
 void pare_extract_abort(struct pare_extract *x);
+/* Did the extractor create directory path (absent before this package)? */
+bool pare_extract_created_dir(const struct pare_extract *x, struct pare_slice path);
 void pare_extract_release(struct pare_extract *x);
 
 #endif

@@ -325,10 +325,13 @@ static void delete_old(struct txn *t, struct txn_stage *st, bool keep_new,
 
 /* ---- one change ---- */
 
-static void sweep_pkg(struct txn *t, const struct pare_db_pkg *p)
+/* x: the extractor that just installed p, or NULL; a directory it created
+ * did not exist before, so it holds no temporary of an earlier run. */
+static void sweep_pkg(struct txn *t, const struct pare_db_pkg *p, const struct pare_extract *x)
 {
 	for (uint32_t i = 0; p && i < p->ndirs; i++)
-		txn_sweep_dir(t, p->dirs[i]->path);
+		if (!x || !pare_extract_created_dir(x, p->dirs[i]->path))
+			txn_sweep_dir(t, p->dirs[i]->path);
 }
 
 /* A package whose scripts failed never finished installing: reinstalling
@@ -436,7 +439,7 @@ static int install_one(struct txn *t, const struct pare_txn_change *c, struct pa
 	 * other packages finished and deleted it): sweep them whenever the
 	 * package is installed, not only when recovering. */
 	if (r == 0)
-		sweep_pkg(t, np);
+		sweep_pkg(t, np, &st.x);
 	pare_pkg_release(&pkg);
 	txn_stage_release(&st);
 	return r;
@@ -596,7 +599,7 @@ static int marker_begin(struct txn *t, struct pare_error *err)
 	if (t->recover) {
 		recover_deletions(t);
 		for (size_t i = 0; i < t->db->npkgs; i++)
-			sweep_pkg(t, t->db->pkgs[i]);
+			sweep_pkg(t, t->db->pkgs[i], NULL);
 		txn_sweep_dir(t, PARE_SLICE_LIT("etc/apk"));
 		txn_sweep_dir(t, PARE_SLICE_LIT(PARE_TXN_SCRIPT_DIR));
 		if (t->res->swept)

@@ -1,9 +1,9 @@
 /* HTTP(S) downloads through libcurl: see http.h for bounds, retries and
  * error codes. */
 #include "io/http.h"
+#include "io/curl_lazy.h"
 #include "io/url.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -14,14 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The only process-wide state: libcurl's own initialisation, done once. */
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc = CURLE_FAILED_INIT;
-
-static void curl_init_once(void)
-{
-	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 /* A body destination: a stream, and optionally a way to start it over. */
 struct sink {
@@ -55,6 +47,8 @@ bool pare_http_is_url(const char *s)
 
 int64_t pare_http_parse_date(const char *s)
 {
+	if (pare_curl_load() != CURLE_OK)
+		return -1;
 	time_t t = curl_getdate(s, NULL);
 	return t == (time_t)-1 ? -1 : (int64_t)t;
 }
@@ -88,10 +82,8 @@ int pare_http_init(struct pare_http *h, const struct pare_http_opts *opts,
 	if (opts)
 		h->opts = *opts;
 	opts_defaults(&h->opts);
-	pthread_once(&curl_once, curl_init_once);
-	if (curl_init_rc != CURLE_OK)
-		return pare_error_set(err, -EIO, "libcurl: cannot initialise: %s",
-				      curl_easy_strerror(curl_init_rc));
+	if (pare_curl_load() != CURLE_OK)
+		return pare_error_set(err, -EIO, "%s", pare_curl_load_error());
 	h->curl = curl_easy_init();
 	if (!h->curl)
 		return pare_error_set(err, -ENOMEM, "libcurl: cannot create a handle");
@@ -876,6 +868,8 @@ int pare_http_call(struct pare_http *h, const struct pare_http_call *call,
 int pare_http_resolve_url(const char *base, struct pare_slice ref, char **out,
 			  struct pare_error *err)
 {
+	if (pare_curl_load() != CURLE_OK)
+		return pare_error_set(err, -EIO, "%s", pare_curl_load_error());
 	char *refz = pare_slice_dup(ref), *res = NULL;
 	CURLU *u = curl_url();
 	int r = 0;
