@@ -770,6 +770,11 @@ static int build_arch(const struct pare_image_build_opts *o, const struct pare_i
 		r = pib_runtime_needs(&a, err);
 	if (r == 0)
 		r = solve(&a, err);
+	if (r == 0 && (r = pib_runtime_needs_solved(&a, err)) > 0) {
+		pare_solution_release(&a.sol);
+		pare_solution_init(&a.sol);
+		r = solve(&a, err);
+	}
 	if (r == 0 && (o->lock_path || o->lock_in || o->resolve_only))
 		r = pib_lock_step(&a, err);
 	if (r == 0 && (o->lock_path || o->resolve_only))

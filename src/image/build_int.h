@@ -115,6 +115,10 @@ int pib_shares(struct pib_arch *a, struct pare_error *err);
 /* needs.c: runtime needs DT_NEEDED does not show (base layout, locales,
  * tzdata, CA bundle), added to a->needs with their reasons. */
 int pib_runtime_needs(struct pib_arch *a, struct pare_error *err);
+/* After the solve: runtime needs that only the solution shows (a TLS
+ * library pulled in as a dependency needs the CA bundle).  Returns 1 when
+ * a need was added and the caller must solve again, 0 when none. */
+int pib_runtime_needs_solved(struct pib_arch *a, struct pare_error *err);
 
 /* build_prune.c: --prune=trace (image/prune.h) after the install, before
  * the layer: trace the tests, remove what nothing needs, run the tests on

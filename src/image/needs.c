@@ -190,3 +190,40 @@ int pib_runtime_needs(struct pib_arch *a, struct pare_error *err)
 	}
 	return 0;
 }
+
+/* Does the solution install a package providing a TLS library? */
+static const char *tls_solved(const struct pib_arch *a)
+{
+	static const char *const libs[] = { "so:libssl.so", "so:libcrypto.so", "so:libgnutls.so",
+					    NULL };
+	for (uint32_t i = 0; i < a->sol.nchanges; i++) {
+		const struct pare_spkg *p = a->sol.changes[i].new_pkg;
+		const struct pare_pkgent *e = p ? pare_session_entry(&a->s, p) : NULL;
+		for (uint32_t j = 0; e && j < e->provides.n; j++)
+			for (size_t k = 0; libs[k]; k++)
+				if (e->provides.v[j].name.len > strlen(libs[k]) &&
+				    !memcmp(e->provides.v[j].name.ptr, libs[k], strlen(libs[k])))
+					return libs[k] + 3;
+	}
+	return NULL;
+}
+
+int pib_runtime_needs_solved(struct pib_arch *a, struct pare_error *err)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		const struct need_rule *r = &rules[i];
+		if (r->trigger != NEED_TLS || named(a, r->package) || tls_need(a))
+			continue; /* asked for before the solve already */
+		const char *v = tls_solved(a);
+		if (!v || !available(a, r->package))
+			continue;
+		char why[512];
+		snprintf(why, sizeof(why), r->reason, v);
+		size_t before = a->nneeds;
+		int rc = add(a, r->package, why, err);
+		if (rc < 0)
+			return rc;
+		return a->nneeds > before;
+	}
+	return 0;
+}

@@ -47,8 +47,11 @@ PATH_CHECK(cnt_la, "libtool archive", pi_has_suffix(p, ".la") && strstr(p, "/lib
 PATH_CHECK(cnt_man, "manual page", under(p, "/usr/share/man") || under(p, "/usr/man") ||
 	   under(p, "/usr/local/share/man"))
 PATH_CHECK(cnt_info, "info page", under(p, "/usr/share/info"))
-PATH_CHECK(cnt_doc, "documentation", under(p, "/usr/share/doc") || under(p, "/usr/share/gtk-doc") ||
-	   under(p, "/usr/local/share/doc"))
+/* a package's licence (usr/share/doc/NAME/copyright) is kept on purpose:
+ * the split policy leaves it in the runtime package */
+PATH_CHECK(cnt_doc, "documentation",
+	   (under(p, "/usr/share/doc") && !pi_has_suffix(p, "/copyright")) ||
+	   under(p, "/usr/share/gtk-doc") || under(p, "/usr/local/share/doc"))
 PATH_CHECK(cnt_debug, "debug information",
 	   under(p, "/usr/lib/debug") || pi_has_suffix(p, ".debug") ||
 	   (f->elf >= 0 && c->elfs[f->elf].has_debug))
