@@ -85,8 +85,12 @@ def checkout(root, scratch):
     that a block run "in the checkout" never touches the real one."""
     dest = os.path.join(scratch, "checkout")
     if not os.path.isdir(dest):
-        shutil.copytree(root, dest, symlinks=True, ignore=shutil.ignore_patterns(
-            ".git", "build", "build-*", "*.log"))
+        def ignore(d, names):
+            # build folders at the top only (src/build is source)
+            top = os.path.abspath(d) == os.path.abspath(root)
+            return [n for n in names if n == ".git" or n.endswith(".log") or
+                    (top and (n == "build" or n.startswith("build-")))]
+        shutil.copytree(root, dest, symlinks=True, ignore=ignore)
     return dest
 
 
