@@ -15,7 +15,7 @@
 # inspect_errors, why}.  Servers (dnsmasq) bind 127.0.0.1 only and are
 # stopped by pid.  Exit 77 (skipped) when a tool is missing.
 set -eu
-COMPAT_APT="openjdk-17-jre-headless libpam-modules libpam-runtime python3-numpy locales bash"
+COMPAT_APT="openjdk-17-jre-headless libpam-modules libpam-runtime python3-numpy locales bash dash"
 if [ "${1:-}" = --apt-list ]; then echo "$COMPAT_APT"; exit 0; fi
 PARE=$(realpath "$1")
 S=$2
@@ -73,7 +73,7 @@ cc_build() { # cc_build NAME CFLAGS... (source in $W/NAME.c)
 
 case $S in
 numpy)
-	PKGS="python3.11-minimal, libpython3.11-stdlib, python3-numpy, ca-certificates-bundle"
+	PKGS="python3.11-core, python3.11-stdlib, python3-numpy, ca-certificates-bundle"
 	TESTS='
   - name: numpy inverts a matrix through BLAS/LAPACK
     run: [/usr/bin/python3.11, -c, "import numpy as np; a = np.array([[4., 7.], [2., 6.]]); print(np.allclose(np.linalg.inv(a) @ a, np.eye(2)), np.linalg.det(a).round(6))"]

@@ -69,7 +69,7 @@ done
 ok "multi-arch: an image index for amd64 and arm64 (why reads each)"
 
 if [ "$MODE" = slow ] && "$PARE" import-deb --help > /dev/null 2>&1; then
-	for ex in debian-program:zstd python-app:python3-minimal node-app:nodejs; do
+	for ex in debian-program:zstd python-app:python3.11 node-app:nodejs; do
 		name=${ex%%:*} pkg=${ex#*:}
 		take "$name"
 		"$PARE" keygen -o keys me > /dev/null
