@@ -10,7 +10,9 @@ PKGS="build-essential meson ninja-build pkg-config scdoc clang \
   skopeo umoci runc \
   python3 python3-cryptography openssl gzip bc nginx-light \
   docker-registry apache2-utils busybox-static nodejs mmdebstrap \
-  chromium"
+  chromium \
+  python3-yaml openjdk-17-jdk-headless dnsmasq-base locales golang-go rustc \
+  libpam0g-dev"
 
 missing=""
 for p in $PKGS; do
