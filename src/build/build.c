@@ -1,9 +1,9 @@
 /* pare build orchestration (build.h). */
 #include "build/build.h"
+#include "io/tree.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,22 +32,6 @@ void pare_build_result_release(struct pare_build_result *res)
 {
 	if (res)
 		pare_build_pkg_result_release(&res->pkgs);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
-static void rm_tree(const char *dir)
-{
-	nftw(dir, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 static int sub(char *out, size_t n, const char *dir, const char *name, bool create, uid_t uid,
@@ -215,7 +199,7 @@ int pare_build_read_recipe(const struct pare_build_opts *o, const char *dir,
 	if (e < 0)
 		return e;
 	e = read_in(o, work, dir, r, err);
-	rm_tree(work);
+	pare_tree_remove(work);
 	return e;
 }
 
@@ -456,7 +440,7 @@ int pare_build_one(const struct pare_build_opts *o, const char *dir,
 	if (e == 0)
 		e = build_in(o, dir, res->work_dir, &r, res, err);
 	if (e == 0 && !o->keep_work) {
-		rm_tree(res->work_dir);
+		pare_tree_remove(res->work_dir);
 		res->work_dir[0] = '\0';
 		res->log[0] = '\0';
 	}

@@ -118,7 +118,7 @@ static int pare_image_out_publish(const char *tmp, const char *out,
 	}
 	if (errno != ENOTEMPTY && errno != EEXIST) {
 		int e = errno;
-		pare_remove_tree(tmp);
+		pare_tree_remove(tmp);
 		return pare_error_set(err, -e, "%s: cannot put the image in place: %s", out,
 				      strerror(e));
 	}
@@ -126,11 +126,11 @@ static int pare_image_out_publish(const char *tmp, const char *out,
 	snprintf(old, sizeof(old), "%s.pare-old-XXXXXX", tmp);
 	if (!mkdtemp(old) || rmdir(old) < 0 || rename(out, old) < 0 || rename(tmp, out) < 0) {
 		int e = errno;
-		pare_remove_tree(tmp);
+		pare_tree_remove(tmp);
 		return pare_error_set(err, -e, "%s: cannot put the image in place: %s", out,
 				      strerror(e));
 	}
-	pare_remove_tree(old);
+	pare_tree_remove(old);
 	retarget(res, tmp, out);
 	return 0;
 }
@@ -372,7 +372,7 @@ int pare_image_build_main(struct pare_image_build_args *b, const char *registry_
 	if (r == 0)
 		r = pare_image_out_publish(tmp_out, b->output, &res, &err);
 	else if (tmp_out[0])
-		pare_remove_tree(tmp_out); /* nothing half-written at OUT */
+		pare_tree_remove(tmp_out); /* nothing half-written at OUT */
 	int status = r < 0 ? report_failure(cli, &res, r, &err) : 0;
 	if (status == 0 && !cli->opts.json && cli->opts.verbosity > 0)
 		print_verify(cli, &b->verify);

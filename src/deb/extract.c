@@ -12,13 +12,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "deb/deb.h"
+#include "io/tree.h"
 #include "io/stream.h"
 
 struct extractor {
@@ -210,22 +210,8 @@ int pare_deb_extract(int fd, const char *name, const struct pare_deb_limits *lim
 	return r;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	int r = flag == FTW_DP ? rmdir(path) : unlink(path);
-	return r < 0 && errno != ENOENT ? -errno : 0;
-}
-
 int pare_deb_remove_tree(const char *path, struct pare_error *err)
 {
-	/* FTW_PHYS: symlinks are removed, never followed; FTW_MOUNT: stay on
-	 * the file system of the tree. */
-	int r = nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-	if (r < 0 && errno == ENOENT)
-		return 0;
-	if (r != 0)
-		return pare_error_set(err, r < 0 ? r : -EIO, "%s: cannot remove the tree", path);
-	return 0;
+	int r = pare_tree_remove(path);
+	return r ? pare_error_set(err, r < 0 ? r : -EIO, "%s: cannot remove the tree", path) : 0;
 }

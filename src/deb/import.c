@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "apk/arch.h"
 #include "apk/mkpkg.h"
 #include "io/atomic.h"
+#include "io/tree.h"
 #include "split/split.h"
 
 char *imp_strf(struct imp *m, const char *fmt, ...)
@@ -479,15 +479,6 @@ static const char *host_arch(void)
 	return "x86_64";
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 static int setup(struct imp *m, struct pare_error *err)
 {
 	const struct pare_import_opts *o = m->o;
@@ -587,7 +578,7 @@ int pare_import_run(const struct pare_import_opts *o, struct pare_import_report 
 		pare_buf_release(&m.debs[i].effects);
 	}
 	if (m.tmp)
-		nftw(m.tmp, rm_entry, 32, FTW_DEPTH | FTW_PHYS);
+		pare_tree_remove(m.tmp);
 	free(m.debs);
 	pare_map_release(&m.owners);
 	pare_map_release(&m.provs);

@@ -20,6 +20,7 @@
 
 #include "base/rootpath.h"
 #include "io/atomic.h"
+#include "io/tree.h"
 #include "io/digest.h"
 #include "inspect/int.h"
 
@@ -75,7 +76,7 @@ void pare_insp_target_release(struct pare_insp_target *t)
 		json_decref(t->oci->config);
 	}
 	if (t->tmpdir)
-		pare_remove_tree(t->tmpdir);
+		pare_tree_remove(t->tmpdir);
 	free(t->tmpdir);
 	pare_arena_release(&t->arena);
 	pare_insp_target_init(t);

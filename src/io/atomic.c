@@ -201,7 +201,3 @@ void pare_remove_at(int dfd, const char *name)
 	remove_at_depth(dfd, name, 0);
 }
 
-void pare_remove_tree(const char *path)
-{
-	remove_at_depth(AT_FDCWD, path, 0);
-}

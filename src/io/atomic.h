@@ -48,7 +48,6 @@ int pare_mkdir_p(const char *dir, mode_t mode, struct pare_error *err);
  * (descriptor walk, at most 256 levels deep).  Errors are ignored: what
  * cannot be removed stays. */
 void pare_remove_at(int dfd, const char *name);
-/* The same for a path the caller chose (a temporary directory). */
-void pare_remove_tree(const char *path);
+/* (a whole tree at a path the caller chose: pare_tree_remove, io/tree.h) */
 
 #endif

@@ -21,14 +21,16 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 {
 	(void)st;
 	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
+	int r = flag == FTW_DP ? rmdir(path) : unlink(path);
+	return r < 0 && errno != ENOENT ? -errno : 0;
 }
 
-void pare_tree_remove(const char *dir)
+int pare_tree_remove(const char *dir)
 {
-	nftw(dir, rm_entry, 32, FTW_DEPTH | FTW_PHYS);
+	/* FTW_PHYS: symlinks are removed, never followed; FTW_MOUNT: a file
+	 * system mounted inside (a sandbox's leftover) is not descended. */
+	int r = nftw(dir, rm_entry, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	if (r < 0 && errno == ENOENT)
+		return 0;
+	return r < 0 ? -errno : r;
 }

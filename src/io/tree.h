@@ -8,7 +8,8 @@
  * (n bytes); 0 or -errno. */
 int pare_tree_mkdtemp(const char *what, char *out, unsigned n);
 
-/* rm -rf of dir (symlinks removed, never followed); missing is fine. */
-void pare_tree_remove(const char *dir);
+/* rm -rf of dir (symlinks removed, never followed, other file systems
+ * mounted inside not entered); missing is fine.  0, or the first -errno. */
+int pare_tree_remove(const char *dir);
 
 #endif

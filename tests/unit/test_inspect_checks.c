@@ -29,6 +29,7 @@
 #include "apk/index.h"
 #include "io/atomic.h"
 #include "io/digest.h"
+#include "io/tree.h"
 #include "inspect/int.h"
 
 #define MAXSTEPS 12
@@ -606,7 +607,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	pare_remove_tree(base);
+	pare_tree_remove(base);
 	return 0;
 }
 
