@@ -107,6 +107,26 @@ int pare_buf_appendf(struct pare_buf *b, const char *fmt, ...)
 	return 0;
 }
 
+int pare_buf_append_escaped(struct pare_buf *b, struct pare_slice s)
+{
+	const unsigned char *p = (const unsigned char *)s.ptr;
+	int r = 0;
+	for (size_t i = 0; i < s.len && r == 0;) {
+		unsigned char c = p[i];
+		size_t n = c >= 0x80 ? pare_utf8_seq_len(p + i, s.len - i) : 1;
+		if (c == '\\')
+			r = pare_buf_append(b, "\\\\", 2);
+		else if (n == 0 || c < 0x20 || c == 0x7f)
+			r = pare_buf_appendf(b, "\\x%02x", c);
+		else if (c == 0xc2 && p[i + 1] < 0xa0) /* n == 2: a C1 control */
+			r = pare_buf_appendf(b, "\\xc2\\x%02x", p[i + 1]);
+		else
+			r = pare_buf_append(b, p + i, n);
+		i += n ? n : 1;
+	}
+	return r;
+}
+
 void pare_buf_truncate(struct pare_buf *b, size_t len)
 {
 	if (len < b->len) {

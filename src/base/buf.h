@@ -35,6 +35,13 @@ int pare_buf_append_str(struct pare_buf *b, const char *s);
 int pare_buf_putc(struct pare_buf *b, char c);
 int pare_buf_appendf(struct pare_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Append s as one printable line of valid UTF-8, for messages, evidence
+ * and JSON made from names that strangers chose: control bytes (tab too),
+ * DEL, the C1 controls (U+0080..U+009F: a terminal may obey them) and
+ * every byte outside a well-formed UTF-8 sequence become "\xNN" (per
+ * byte), and a backslash is doubled so that the text reads back
+ * unambiguously. */
+int pare_buf_append_escaped(struct pare_buf *b, struct pare_slice s);
 /* Shorten to len (<= current len). */
 void pare_buf_truncate(struct pare_buf *b, size_t len);
 struct pare_slice pare_buf_slice(const struct pare_buf *b);

@@ -137,8 +137,7 @@ char *pare_slice_dup(struct pare_slice s)
 	return p;
 }
 
-/* Length of the UTF-8 sequence at p (1..4), or 0 when it is malformed. */
-static size_t utf8_seq(const unsigned char *p, size_t left)
+size_t pare_utf8_seq_len(const unsigned char *p, size_t left)
 {
 	unsigned char c = p[0];
 	size_t n;
@@ -170,7 +169,7 @@ bool pare_slice_utf8_valid(struct pare_slice s, size_t *bad)
 {
 	const unsigned char *p = (const unsigned char *)s.ptr;
 	for (size_t i = 0; i < s.len;) {
-		size_t n = utf8_seq(p + i, s.len - i);
+		size_t n = pare_utf8_seq_len(p + i, s.len - i);
 		if (n == 0) {
 			if (bad)
 				*bad = i;

@@ -44,6 +44,9 @@ bool pare_slice_to_u64(struct pare_slice s, uint64_t *out);
  * most U+10FFFF).  On false, *bad (if not NULL) is the offset of the first
  * byte of the bad sequence. */
 bool pare_slice_utf8_valid(struct pare_slice s, size_t *bad);
+/* Length of the well-formed UTF-8 sequence at p (1..4; left > 0 bytes
+ * readable), or 0 when it is malformed or cut short. */
+size_t pare_utf8_seq_len(const unsigned char *p, size_t left);
 /* Newly malloc'ed NUL-terminated copy, or NULL on allocation failure. */
 char *pare_slice_dup(struct pare_slice s);
 

@@ -7,6 +7,7 @@
 
 #include "cli/applets.h"
 #include "cli/inspect_print.h"
+#include "config.h"
 #include "image/config.h"
 #include "image/image.h"
 #include "inspect/inspect.h"
@@ -136,7 +137,7 @@ static int inspect_run(void *vctx, struct pare_cli *cli, int argc, char **argv)
 	if (rc == 0)
 		rep.target = argv[0]; /* not the temporary unpack directory */
 	if (rc == 0 && c->sarif) {
-		json_t *s = pare_inspect_sarif(&rep);
+		json_t *s = pare_insp_report_sarif(&rep, PARE_VERSION);
 		rc = write_json(c->sarif, s, &err);
 		json_decref(s);
 	}
@@ -145,7 +146,7 @@ static int inspect_run(void *vctx, struct pare_cli *cli, int argc, char **argv)
 		pare_cli_report(cli, rc, &err);
 	} else {
 		if (cli->opts.json) {
-			json_t *j = pare_inspect_json(&rep);
+			json_t *j = pare_insp_report_json(&rep);
 			json_dumpf(j, cli->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 			fputc('\n', cli->out);
 			json_decref(j);

@@ -25,6 +25,7 @@
 #ifndef PARE_INSPECT_INSPECT_H
 #define PARE_INSPECT_INSPECT_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -156,6 +157,14 @@ void pare_insp_report_release(struct pare_insp_report *r);
  * bound was crossed (one line in err). */
 int pare_insp_run(const struct pare_insp_target *t, const struct pare_insp_opts *o,
 		  struct pare_insp_report *r, struct pare_error *err);
+
+/* The report as documents (new references; NULL only when out of memory):
+ * JSON {target, kind, files, elfFiles, checks[], summary}; SARIF 2.1.0
+ * with one run, a rule per check and a result per evidence line of each
+ * failed or waived check (waived ones carry a suppression); version is
+ * the tool's, for the driver. */
+json_t *pare_insp_report_json(const struct pare_insp_report *r);
+json_t *pare_insp_report_sarif(const struct pare_insp_report *r, const char *version);
 
 const char *pare_insp_severity_name(enum pare_insp_severity s);
 const char *pare_insp_status_name(enum pare_insp_status s);

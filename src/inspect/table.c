@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "inspect/int.h"
 
 static const struct pare_insp_check *const tables[] = {
@@ -61,6 +62,20 @@ const char *pare_insp_status_name(enum pare_insp_status s)
 	return "?";
 }
 
+/* Evidence and notes quote file names and contents of the image: kept as
+ * printable, valid UTF-8 (pare_buf_append_escaped), so that the table
+ * cannot drive a terminal and JSON/SARIF never lose a line. */
+static const char *printable(struct pare_insp_out *o, const char *text)
+{
+	struct pare_buf b;
+	pare_buf_init(&b, 8192);
+	const char *s = NULL;
+	if (pare_buf_append_escaped(&b, pare_slice_from(text)) == 0)
+		s = pare_arena_strdup(&o->c->arena, pare_buf_slice(&b));
+	pare_buf_release(&b);
+	return s;
+}
+
 void pi_fail(struct pare_insp_out *o, const char *fmt, ...)
 {
 	struct pare_insp_result *r = o->r;
@@ -79,7 +94,7 @@ void pi_fail(struct pare_insp_out *o, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	const char *s = pare_arena_strdup(&o->c->arena, pare_slice_from(buf));
+	const char *s = printable(o, buf);
 	if (s)
 		r->evidence[r->nevidence++] = s;
 }
@@ -99,7 +114,7 @@ void pi_note(struct pare_insp_out *o, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	o->r->note = pare_arena_strdup(&o->c->arena, pare_slice_from(buf));
+	o->r->note = printable(o, buf);
 }
 
 void pare_insp_report_init(struct pare_insp_report *r)
