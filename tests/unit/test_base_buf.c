@@ -364,6 +364,34 @@ static void test_detach(void **state)
 	pare_buf_release(&b);
 }
 
+static void test_escaped(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain /usr/bin/x", "plain /usr/bin/x" },
+		{ "\xc3\xa9\xe6\x97\xa5", "\xc3\xa9\xe6\x97\xa5" },   /* valid UTF-8 kept */
+		{ "a\xff" "b", "a\\xffb" },                     /* invalid byte */
+		{ "\x1b[31m\t\x7f", "\\x1b[31m\\x09\\x7f" },     /* controls, tab, DEL */
+		{ "\xc2\x9b", "\\xc2\\x9b" },                   /* C1 CSI */
+		{ "\xe6\x97", "\\xe6\\x97" },                   /* cut sequence */
+		{ "\xed\xa0\x80", "\\xed\\xa0\\x80" },           /* surrogate */
+		{ "back\\slash", "back\\\\slash" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pare_buf b;
+		pare_buf_init(&b, 100);
+		assert_int_equal(pare_buf_append_escaped(&b, pare_slice_from(cases[i].in)), 0);
+		assert_string_equal(b.data, cases[i].out);
+		pare_buf_release(&b);
+	}
+	struct pare_buf small;
+	pare_buf_init(&small, 3);
+	assert_int_not_equal(pare_buf_append_escaped(&small, pare_slice_from("\x01")), 0);
+	pare_buf_release(&small);
+}
+
 static void test_detach_empty(void **state)
 {
 	(void)state;
@@ -425,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_reset_truncate),
 		cmocka_unit_test(test_detach),
 		cmocka_unit_test(test_detach_empty),
+		cmocka_unit_test(test_escaped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
