@@ -142,6 +142,8 @@ static int get_splits(struct sctx *x, const struct ynode *v, struct pare_imports
 	int r = want(x, v, YN_MAP, "split");
 	if (r < 0)
 		return r;
+	if (p->splits) /* a second key would count on past the new array */
+		return fail(x, v, "%s given twice in one package", "split");
 	p->splits = pare_arena_zalloc(&x->s->arena, (v->n / 2 + 1) * sizeof(*p->splits));
 	if (!p->splits)
 		return -ENOMEM;
@@ -173,6 +175,8 @@ static int get_alts(struct sctx *x, const struct ynode *v, struct pare_importset
 	int r = want(x, v, YN_SEQ, "alternatives");
 	if (r < 0)
 		return r;
+	if (p->alts)
+		return fail(x, v, "%s given twice in one package", "alternatives");
 	p->alts = pare_arena_zalloc(&x->s->arena, (v->n + 1) * sizeof(*p->alts));
 	if (!p->alts)
 		return -ENOMEM;

@@ -99,6 +99,13 @@ static void test_errors(void **state)
 		     "not a relative path inside the root");
 	expect_error("packages:\n  a: {alternatives: [{link: /etc/x, target: y}]}\n",
 		     "not a relative path inside the root");
+	/* Found by fuzzing: a second split (or alternatives) key counted on past
+	 * the new array. */
+	expect_error("packages:\n  a:\n    split: {b: [x]}\n    split: {c: [y], d: [z]}\n",
+		     "split given twice in one package");
+	expect_error("packages:\n  a:\n    alternatives: [{link: x, target: y}]\n"
+		     "    alternatives: [{link: z, target: w}]\n",
+		     "alternatives given twice in one package");
 }
 
 static void test_base_set(void **state)
