@@ -57,6 +57,12 @@ int pare_build_lint_apk(const struct pare_build_opts *o, struct pare_build_lint 
 	int e = pbi_make_work(o, work, sizeof(work), err);
 	if (e < 0)
 		return e;
+	/* owners and set-id bits are applied: nobody else may reach them */
+	if (chmod(work, 0700) < 0) {
+		e = pare_error_set(err, -errno, "%s: %s", work, strerror(errno));
+		pare_tree_remove(work);
+		return e;
+	}
 	struct pare_pkg pkg;
 	pare_pkg_init(&pkg);
 	struct pare_build_tree t = { 0 };

@@ -4,8 +4,8 @@
  * Lint (pare_build_lint_apk): a built package file is read once (structure,
  * every file's checksum, the datahash; its signature is not needed to look
  * at its files) while its files are extracted into a fresh directory under
- * o->work_base (owners and modes applied, so setuid and world-writable bits
- * are seen), then lint.h's checks run on that tree with recipe r's waivers
+ * o->work_base (mode 0700; owners and modes applied, so setuid and
+ * world-writable bits are seen; device nodes refused), then lint.h's checks run on that tree with recipe r's waivers
  * (r may be a recipe with no options, for a bare package).  The package is
  * the recipe's main one (dev-in-main applies) when its origin is its own
  * name or absent.  so-provider is the packager's check and is not run.

@@ -401,13 +401,39 @@ bool pare_baseimage_unchanged(const struct pare_baseimage *b, const char *path,
 
 /* ---- installed packages */
 
-int pare_baseimage_index_atoms(struct pare_baseimage *b, struct pare_slice text, const char *file,
-		       struct pare_error *err)
+/* One record's NAME=VERSION appended to b->atoms (cap: its capacity). */
+static int add_atom(struct pare_baseimage *b, size_t *cap, struct pare_slice name,
+		    struct pare_slice ver, const char *file, size_t line_no, struct pare_error *err)
+{
+	if (!pare_pkginfo_name_valid(name) || !pare_version_valid(ver))
+		return pare_error_set(err, -PARE_E_FORMAT, "%s:%zu: a record without a valid P: "
+				      "name and V: version", file, line_no);
+	if (b->natoms + 1 >= *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		const char **nv = pare_arena_zalloc(&b->arena, *cap * sizeof(*nv));
+		if (!nv)
+			return pare_error_set(err, -ENOMEM, "out of memory");
+		if (b->natoms)
+			memcpy(nv, b->atoms, b->natoms * sizeof(*nv));
+		b->atoms = nv;
+	}
+	size_t n = name.len + ver.len + 2;
+	char *atom = pare_arena_alloc(&b->arena, n);
+	if (!atom)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	snprintf(atom, n, "%.*s=%.*s", (int)name.len, name.ptr, (int)ver.len, ver.ptr);
+	b->atoms[b->natoms++] = atom;
+	return 0;
+}
+
+int pare_baseimage_index_atoms(struct pare_baseimage *b, struct pare_slice text,
+			       const char *file, struct pare_error *err)
 {
 	size_t cap = 0, line_no = 0;
 	struct pare_slice name = PARE_SLICE_NULL, ver = PARE_SLICE_NULL;
 	const char *p = text.ptr, *end = text.ptr + text.len;
-	while (p <= end) {
+	int r = 0;
+	while (r == 0 && p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		struct pare_slice line = pare_slice_make(p, nl ? (size_t)(nl - p) : (size_t)(end - p));
 		line_no++;
@@ -416,34 +442,15 @@ int pare_baseimage_index_atoms(struct pare_baseimage *b, struct pare_slice text,
 		else if (line.len >= 2 && line.ptr[1] == ':' && line.ptr[0] == 'V')
 			ver = pare_slice_sub(line, 2, line.len - 2);
 		if (line.len == 0 && (name.len || ver.len)) {
-			if (!pare_pkginfo_name_valid(name) || !pare_version_valid(ver))
-				return pare_error_set(err, -PARE_E_FORMAT, "%s:%zu: a record without a "
-						      "valid P: name and V: version", file, line_no);
-			if (b->natoms + 1 >= cap) {
-				cap = cap ? cap * 2 : 64;
-				const char **nv = pare_arena_zalloc(&b->arena, cap * sizeof(*nv));
-				if (!nv)
-					return pare_error_set(err, -ENOMEM, "out of memory");
-				if (b->natoms)
-					memcpy(nv, b->atoms, b->natoms * sizeof(*nv));
-				b->atoms = nv;
-			}
-			size_t n = name.len + ver.len + 2;
-			char *atom = pare_arena_alloc(&b->arena, n);
-			if (!atom)
-				return pare_error_set(err, -ENOMEM, "out of memory");
-			snprintf(atom, n, "%.*s=%.*s", (int)name.len, name.ptr, (int)ver.len, ver.ptr);
-			b->atoms[b->natoms++] = atom;
+			r = add_atom(b, &cap, name, ver, file, line_no, err);
 			name = ver = PARE_SLICE_NULL;
 		}
-		if (!nl)
-			break;
-		p = nl + 1;
+		p = nl ? nl + 1 : end;
 	}
-	if (name.len || ver.len)
-		return pare_error_set(err, -PARE_E_FORMAT, "%s: the last record does not end with "
-				      "an empty line", file);
-	return 0;
+	/* the end of the text ends the last record */
+	if (r == 0 && (name.len || ver.len))
+		r = add_atom(b, &cap, name, ver, file, line_no, err);
+	return r;
 }
 
 /* The APKINDEX as lib/apk/db/installed when the base has none. */

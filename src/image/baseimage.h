@@ -94,8 +94,9 @@ int pare_baseimage_installed(struct pare_baseimage *b, const char *apkindex_dir,
 			     const char *apk_arch, struct pare_root *root, struct pare_error *err);
 
 /* The parser of step 3: P:/V: of each record of an APKINDEX text (records
- * end with an empty line; other fields are skipped) appended to b->atoms
- * as NAME=VERSION; file names the text in errors ("FILE:LINE: ..."). */
+ * end with an empty line or the text's end; other fields are skipped)
+ * appended to b->atoms as NAME=VERSION; file names the text in errors
+ * ("FILE:LINE: ..."). */
 int pare_baseimage_index_atoms(struct pare_baseimage *b, struct pare_slice text,
 			       const char *file, struct pare_error *err);
 
