@@ -72,7 +72,7 @@ environment:
   TOP_VAR: top
 archs: [x86_64]
 EOF
-"$PARE" image build top.yaml -t latest -o top >top.txt || { cat top.txt; fail "build on a pare base"; }
+"$PARE" image build top.yaml -t latest -o top --docker-archive top.tar >top.txt || { cat top.txt; fail "build on a pare base"; }
 [ "$(json "$(manifest top)" 'len(j["layers"])')" = 2 ] || fail "not 2 layers"
 [ "$(json "$(manifest top)" 'j["layers"][0]["digest"]')" = \
   "$(json "$(manifest base)" 'j["layers"][0]["digest"]')" ] || fail "the base layer is not first"
@@ -95,6 +95,9 @@ out=$(BASE_VAR=base chroot bundle/rootfs /usr/bin/app)
 grep -q '^P:bb$' bundle/rootfs/lib/apk/db/installed && grep -q '^P:app$' bundle/rootfs/lib/apk/db/installed ||
 	fail "installed database lacks bb or app"
 echo "ok: umoci unpacks it; /usr/bin/app runs with the base's busybox; bb and app installed"
+n=$(skopeo inspect docker-archive:top.tar | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["Layers"]))')
+[ "$n" = 2 ] || fail "the docker archive has $n layers"
+echo "ok: the docker archive has both layers (skopeo inspect)"
 
 # a base umoci made: no apk database, an empty APKINDEX
 umoci init --layout ub >/dev/null && umoci new --image ub:latest >/dev/null
