@@ -14,6 +14,7 @@
 
 #include "apk/dep.h"
 #include "base/rootpath.h"
+#include "build/build_int.h"
 #include "build/tree.h"
 #include "build/driver.h"
 #include "build/root.h"
@@ -34,7 +35,7 @@ void pare_build_result_release(struct pare_build_result *res)
 		pare_build_pkg_result_release(&res->pkgs);
 }
 
-static int sub(char *out, size_t n, const char *dir, const char *name, bool create, uid_t uid,
+int pbi_sub(char *out, size_t n, const char *dir, const char *name, bool create, uid_t uid,
 	       struct pare_error *err)
 {
 	if ((size_t)snprintf(out, n, "%s/%s", dir, name) >= n)
@@ -47,7 +48,7 @@ static int sub(char *out, size_t n, const char *dir, const char *name, bool crea
 	return r;
 }
 
-static int make_work(const struct pare_build_opts *o, char *dir, size_t n,
+int pbi_make_work(const struct pare_build_opts *o, char *dir, size_t n,
 		     struct pare_error *err)
 {
 	snprintf(dir, n, "%s/pare-build.XXXXXX", o->work_base ? o->work_base : "/var/tmp");
@@ -58,7 +59,7 @@ static int make_work(const struct pare_build_opts *o, char *dir, size_t n,
 	return 0;
 }
 
-static int write_file(const char *path, const char *text, struct pare_error *err)
+int pbi_write_file(const char *path, const char *text, struct pare_error *err)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	size_t len = strlen(text);
@@ -73,24 +74,24 @@ static int write_file(const char *path, const char *text, struct pare_error *err
 }
 
 /* Mount points of the sandbox inside root (created as host root). */
-static int mount_points(const char *root, bool shell, struct pare_error *err)
+int pbi_mount_points(const char *root, bool shell, struct pare_error *err)
 {
 	static const char *const dirs[] = { "proc", "tmp", "dev", "build/recipe", "build/sources",
 					    "build/src", "build/pkg", "build/meta", "bin" };
 	char p[PARE_PATH_MAX];
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		int r = sub(p, sizeof(p), root, dirs[i], true, 0, err);
+		int r = pbi_sub(p, sizeof(p), root, dirs[i], true, 0, err);
 		if (r < 0)
 			return r;
 	}
 	if (shell) {
 		pare_build_pathf(p, sizeof(p), "%s/bin/sh", root);
-		return write_file(p, "", err);
+		return pbi_write_file(p, "", err);
 	}
 	return 0;
 }
 
-static const char *host_arch(const struct pare_build_opts *o, struct utsname *u)
+const char *pbi_host_arch(const struct pare_build_opts *o, struct utsname *u)
 {
 	if (o->arch)
 		return o->arch;
@@ -98,13 +99,13 @@ static const char *host_arch(const struct pare_build_opts *o, struct utsname *u)
 	return u->machine;
 }
 
-static int run_driver(const struct pare_build_opts *o, const char *root,
+int pbi_run_driver(const struct pare_build_opts *o, const char *root,
 		      const struct pare_sandbox_bind *b, size_t nb, const char *phase, bool net,
 		      int64_t sde, int out_fd, struct pare_error *err)
 {
 	char store[4096], *env[PARE_BUILD_ENV_MAX + 1];
 	struct utsname u;
-	int r = pare_build_env(host_arch(o, &u), sde, o->jobs ? o->jobs : 2, env, store,
+	int r = pare_build_env(pbi_host_arch(o, &u), sde, o->jobs ? o->jobs : 2, env, store,
 			       sizeof(store));
 	if (r < 0)
 		return pare_error_set(err, r, "build environment too large");
@@ -143,18 +144,18 @@ static int read_dump(const char *path, struct pare_buf *b, struct pare_error *er
 	return r;
 }
 
-static int read_in(const struct pare_build_opts *o, const char *work, const char *dir,
+int pbi_read_in(const struct pare_build_opts *o, const char *work, const char *dir,
 		   struct pare_recipe *r, struct pare_error *err)
 {
 	char vroot[PARE_PATH_MAX], meta[PARE_PATH_MAX], p[PARE_PATH_MAX];
-	int e = sub(vroot, sizeof(vroot), work, "vroot", true, 0, err);
+	int e = pbi_sub(vroot, sizeof(vroot), work, "vroot", true, 0, err);
 	if (e == 0)
-		e = sub(meta, sizeof(meta), work, "meta", true, PARE_SANDBOX_UID_BASE, err);
+		e = pbi_sub(meta, sizeof(meta), work, "meta", true, PARE_SANDBOX_UID_BASE, err);
 	if (e == 0)
-		e = mount_points(vroot, true, err);
+		e = pbi_mount_points(vroot, true, err);
 	pare_build_pathf(p, sizeof(p), "%s/driver.sh", meta);
 	if (e == 0)
-		e = write_file(p, pare_build_driver_sh, err);
+		e = pbi_write_file(p, pare_build_driver_sh, err);
 	struct pare_sandbox_bind b[] = {
 		{ .src = o->shell ? o->shell : "/bin/busybox", .dest = "/bin/sh" },
 		{ .src = dir, .dest = "/build/recipe" },
@@ -162,7 +163,7 @@ static int read_in(const struct pare_build_opts *o, const char *work, const char
 	};
 	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (e == 0)
-		e = run_driver(o, vroot, b, 3, "vars", false, -1, null >= 0 ? null : 2, err);
+		e = pbi_run_driver(o, vroot, b, 3, "vars", false, -1, null >= 0 ? null : 2, err);
 	if (null >= 0)
 		close(null);
 	if (e < 0)
@@ -195,10 +196,10 @@ int pare_build_read_recipe(const struct pare_build_opts *o, const char *dir,
 	int e = recipe_exists(r, err);
 	if (e < 0)
 		return e;
-	e = make_work(o, work, sizeof(work), err);
+	e = pbi_make_work(o, work, sizeof(work), err);
 	if (e < 0)
 		return e;
-	e = read_in(o, work, dir, r, err);
+	e = pbi_read_in(o, work, dir, r, err);
 	pare_tree_remove(work);
 	return e;
 }
@@ -208,9 +209,9 @@ static int sources(const struct pare_build_opts *o, const char *dir, const char 
 		   const struct pare_recipe *r, int64_t *sde, struct pare_error *err)
 {
 	char sd[PARE_PATH_MAX], src[PARE_PATH_MAX], p[PARE_PATH_MAX];
-	int e = sub(sd, sizeof(sd), work, "sources", true, 0, err);
+	int e = pbi_sub(sd, sizeof(sd), work, "sources", true, 0, err);
 	if (e == 0)
-		e = sub(src, sizeof(src), work, "src", true, PARE_SANDBOX_UID_BASE, err);
+		e = pbi_sub(src, sizeof(src), work, "src", true, PARE_SANDBOX_UID_BASE, err);
 	const char *srcdest = o->srcdest;
 	struct pare_build_src_opts so = { .recipe_dir = dir, .srcdest = srcdest, .out_dir = sd,
 					  .log = o->log, .offline = o->offline,
@@ -240,28 +241,19 @@ static int words_add(const char **v, size_t *n, size_t max, const struct pare_re
 	return 0;
 }
 
-static int build_root(const struct pare_build_opts *o, const char *root,
-		      const struct pare_recipe *r, struct pare_repos *repos,
-		      struct pare_build_result *res, struct pare_error *err)
+/* A root of the packages world names (repositories: o->repo_cfg plus the
+ * output repository when it has an index), installed by pare's installer;
+ * repos is left loaded for the caller (release it). */
+int pbi_root_install(const struct pare_build_opts *o, const char *root, const char *file,
+		     const char *const *world, size_t n, struct pare_repos *repos,
+		     size_t *npkgs, struct pare_error *err)
 {
-	static const char *const def[] = { "build-base" };
-	const char *world[2 * PARE_RECIPE_MAX_WORDS + 64];
-	size_t n = 0;
-	const char *const *bw = o->base_world ? o->base_world : def;
-	size_t nb = o->base_world ? o->nbase_world : 1;
-	for (size_t i = 0; i < nb && i < 64; i++)
-		world[n++] = bw[i];
-	struct pare_recipe_words none = { 0 };
-	if (words_add(world, &n, sizeof(world) / sizeof(world[0]), &r->makedepends) < 0 ||
-	    words_add(world, &n, sizeof(world) / sizeof(world[0]),
-		      pare_recipe_has_option(r, "!check") ? &none : &r->checkdepends) < 0)
-		return pare_error_set(err, -E2BIG, "%s: too many dependencies", r->file);
 	struct pare_repo_config cfg = *o->repo_cfg;
 	cfg.root = root;
 	cfg.repositories_file = "/dev/null";
 	cfg.no_cache = true;
 	struct utsname u;
-	cfg.arch = host_arch(o, &u);
+	cfg.arch = pbi_host_arch(o, &u);
 	int e = pare_repos_init(repos, &cfg, err);
 	char idx[PARE_PATH_MAX];
 	pare_build_pathf(idx, sizeof(idx), "%s/%s/APKINDEX.tar.gz", o->out_dir, cfg.arch);
@@ -281,8 +273,27 @@ static int build_root(const struct pare_build_opts *o, const char *root,
 	struct pare_build_root_stats st = { 0 };
 	if (e == 0)
 		e = pare_build_root_install(&ro, &st, err);
-	res->root_pkgs = st.npkgs;
-	return e < 0 ? pare_error_prefix(err, e, "%s: ", r->file) : 0;
+	*npkgs = st.npkgs;
+	return e < 0 ? pare_error_prefix(err, e, "%s: ", file) : 0;
+}
+
+static int build_root(const struct pare_build_opts *o, const char *root,
+		      const struct pare_recipe *r, struct pare_repos *repos,
+		      struct pare_build_result *res, struct pare_error *err)
+{
+	static const char *const def[] = { "build-base" };
+	const char *world[2 * PARE_RECIPE_MAX_WORDS + 64];
+	size_t n = 0;
+	const char *const *bw = o->base_world ? o->base_world : def;
+	size_t nb = o->base_world ? o->nbase_world : 1;
+	for (size_t i = 0; i < nb && i < 64; i++)
+		world[n++] = bw[i];
+	struct pare_recipe_words none = { 0 };
+	if (words_add(world, &n, sizeof(world) / sizeof(world[0]), &r->makedepends) < 0 ||
+	    words_add(world, &n, sizeof(world) / sizeof(world[0]),
+		      pare_recipe_has_option(r, "!check") ? &none : &r->checkdepends) < 0)
+		return pare_error_set(err, -E2BIG, "%s: too many dependencies", r->file);
+	return pbi_root_install(o, root, r->file, world, n, repos, &res->root_pkgs, err);
 }
 
 static double now_s(void)
@@ -295,7 +306,7 @@ static double now_s(void)
 /* Files a build expects in /etc that a root of packages may lack: hosts
  * (localhost for test suites), passwd and group (root and nobody), and for
  * options="net" the host's resolv.conf.  Existing files are kept. */
-static int etc_files(const char *root, bool net, struct pare_error *err)
+int pbi_etc_files(const char *root, bool net, struct pare_error *err)
 {
 	static const char *const files[][2] = {
 		{ "etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n" },
@@ -304,12 +315,12 @@ static int etc_files(const char *root, bool net, struct pare_error *err)
 		{ "etc/group", "root:x:0:\nnogroup:x:65534:\n" },
 	};
 	char p[PARE_PATH_MAX];
-	int e = sub(p, sizeof(p), root, "etc", true, 0, err);
+	int e = pbi_sub(p, sizeof(p), root, "etc", true, 0, err);
 	for (size_t i = 0; e == 0 && i < sizeof(files) / sizeof(files[0]); i++) {
 		if (pare_build_pathf(p, sizeof(p), "%s/%s", root, files[i][0]) < 0)
 			return pare_error_set(err, -ENAMETOOLONG, "%s: path too long", root);
 		if (access(p, F_OK) != 0)
-			e = write_file(p, files[i][1], err);
+			e = pbi_write_file(p, files[i][1], err);
 	}
 	if (e == 0 && net && pare_build_pathf(p, sizeof(p), "%s/etc/resolv.conf", root) == 0) {
 		unlink(p);
@@ -319,7 +330,7 @@ static int etc_files(const char *root, bool net, struct pare_error *err)
 		if (f)
 			fclose(f);
 		text[n] = '\0';
-		e = write_file(p, text, err);
+		e = pbi_write_file(p, text, err);
 	}
 	return e;
 }
@@ -330,19 +341,19 @@ static int compile(const struct pare_build_opts *o, const char *dir, const char 
 {
 	char root[PARE_PATH_MAX], meta[PARE_PATH_MAX], sd[PARE_PATH_MAX], src[PARE_PATH_MAX],
 		pkg[PARE_PATH_MAX];
-	int e = sub(root, sizeof(root), work, "root", false, 0, err);
+	int e = pbi_sub(root, sizeof(root), work, "root", false, 0, err);
 	if (e == 0)
-		e = mount_points(root, false, err);
+		e = pbi_mount_points(root, false, err);
 	if (e == 0)
-		e = etc_files(root, pare_recipe_has_option(r, "net"), err);
+		e = pbi_etc_files(root, pare_recipe_has_option(r, "net"), err);
 	if (e == 0)
-		e = sub(meta, sizeof(meta), work, "meta", true, PARE_SANDBOX_UID_BASE, err);
+		e = pbi_sub(meta, sizeof(meta), work, "meta", true, PARE_SANDBOX_UID_BASE, err);
 	if (e == 0)
-		e = sub(sd, sizeof(sd), work, "sources", false, 0, err);
+		e = pbi_sub(sd, sizeof(sd), work, "sources", false, 0, err);
 	if (e == 0)
-		e = sub(src, sizeof(src), work, "src", false, 0, err);
+		e = pbi_sub(src, sizeof(src), work, "src", false, 0, err);
 	if (e == 0)
-		e = sub(pkg, sizeof(pkg), work, "pkg", true, PARE_SANDBOX_UID_BASE, err);
+		e = pbi_sub(pkg, sizeof(pkg), work, "pkg", true, PARE_SANDBOX_UID_BASE, err);
 	if (e < 0)
 		return e;
 	struct pare_sandbox_bind b[] = {
@@ -359,7 +370,7 @@ static int compile(const struct pare_build_opts *o, const char *dir, const char 
 		if (fd < 0)
 			return pare_error_set(err, -errno, "%s: %s", res->log, strerror(errno));
 	}
-	e = run_driver(o, root, b, 5, "build", pare_recipe_has_option(r, "net"), res->sde, fd,
+	e = pbi_run_driver(o, root, b, 5, "build", pare_recipe_has_option(r, "net"), res->sde, fd,
 		       err);
 	if (fd != o->log_fd)
 		close(fd);
@@ -392,7 +403,7 @@ static int build_in(const struct pare_build_opts *o, const char *dir, const char
 	struct pare_repos repos;
 	memset(&repos, 0, sizeof(repos));
 	double ts = now_s();
-	int e = read_in(o, work, dir, r, err);
+	int e = pbi_read_in(o, work, dir, r, err);
 	double tr = now_s();
 	res->seconds_read = tr - ts;
 	if (e == 0)
@@ -400,7 +411,7 @@ static int build_in(const struct pare_build_opts *o, const char *dir, const char
 	double t0 = now_s();
 	res->seconds_sources = t0 - tr;
 	if (e == 0)
-		e = sub(root, sizeof(root), work, "root", true, 0, err);
+		e = pbi_sub(root, sizeof(root), work, "root", true, 0, err);
 	if (e == 0)
 		e = build_root(o, root, r, &repos, res, err);
 	double t1 = now_s();
@@ -415,7 +426,7 @@ static int build_in(const struct pare_build_opts *o, const char *dir, const char
 	struct utsname u;
 	struct pare_build_pkg_opts po = {
 		.r = r, .pkgbase = pkg, .sources_dir = sd, .work_dir = work,
-		.repo_dir = o->out_dir, .arch = host_arch(o, &u), .sde = res->sde,
+		.repo_dir = o->out_dir, .arch = pbi_host_arch(o, &u), .sde = res->sde,
 		.uid_base = PARE_SANDBOX_UID_BASE, .key = o->key, .keyname = o->keyname,
 		.repos = &repos,
 	};
@@ -436,7 +447,7 @@ int pare_build_one(const struct pare_build_opts *o, const char *dir,
 	pare_recipe_init(&r, file);
 	int e = recipe_exists(&r, err);
 	if (e == 0)
-		e = make_work(o, res->work_dir, sizeof(res->work_dir), err);
+		e = pbi_make_work(o, res->work_dir, sizeof(res->work_dir), err);
 	if (e == 0)
 		e = build_in(o, dir, res->work_dir, &r, res, err);
 	if (e == 0 && !o->keep_work) {

@@ -14,6 +14,10 @@
  *                     $pkgname-dbg/usr/lib/debug/PATH.debug, then
  *                     --add-gnu-debuglink, strip --strip-unneeded) unless
  *                     options has !strip, or !dbg for the debug part.
+ *   driver.sh test    source it and run installcheck() in a subshell from
+ *                     /tmp (pare test, check.h); exit 2 when the recipe
+ *                     defines none.  The vars dump lists installcheck among
+ *                     the functions when it is defined.
  *
  * Paths inside the sandbox: /build/recipe (the recipe folder, read-only),
  * /build/sources (SRCDEST, read-only), /build/src ($srcdir, writable),

@@ -29,6 +29,8 @@ const struct pare_applet *const pare_applets[] = {
 	&pare_applet_version,
 	&pare_applet_mkpkg,
 	&pare_applet_build,
+	&pare_applet_lint,
+	&pare_applet_test,
 	&pare_applet_keygen,
 	&pare_applet_sign,
 	&pare_applet_vertest,

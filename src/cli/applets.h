@@ -6,6 +6,8 @@
 
 extern const struct pare_applet pare_applet_add;
 extern const struct pare_applet pare_applet_build;
+extern const struct pare_applet pare_applet_lint;
+extern const struct pare_applet pare_applet_test;
 extern const struct pare_applet pare_applet_del;
 extern const struct pare_applet pare_applet_fix;
 extern const struct pare_applet pare_applet_upgrade;

@@ -56,6 +56,11 @@ const struct pare_help_topic pare_help_topics[] = {
 	  "installed only when named here.\n\n"
 	  "contents.binaries (pare): FILE[:DEST] copied into the image, their ELF needs "
 	  "installed (as --add-binary).\n\n"
+	  "contents.baseimage.image, contents.baseimage.apkindex: an OCI layout whose "
+	  "image (for the arch) is the base, and a folder holding ARCH/APKINDEX, the "
+	  "packages the base has installed; its layers come first, the new layer holds "
+	  "only what is new or changed, its Env, Entrypoint, Cmd, WorkingDir, User, "
+	  "StopSignal, Labels and Volumes apply where the config sets none.\n\n"
 	  "entrypoint.command, cmd, work-dir, stop-signal, environment, annotations, "
 	  "volumes, vcs-url: the OCI config.\n\n"
 	  "accounts.groups (groupname, gid, members), accounts.users (username, uid, gid, "
@@ -68,7 +73,7 @@ const struct pare_help_topic pare_help_topics[] = {
 	  "its items then this file's, environment and annotations keys of this file win, "
 	  "strings and archs come from this file when set.\n\n"
 	  "Not implemented (refused at their line): layering, format, certificates, "
-	  "contents.baseimage, contents.runtime_keyring, entrypoint.services." },
+	  "contents.runtime_keyring, entrypoint.services." },
 	{ 0 },
 };
 

@@ -363,6 +363,8 @@ static int make_world(struct pib_arch *a, struct pare_error *err)
 		r = world_add(a, a->cfg->packages[i], err);
 	for (size_t i = 0; r == 0 && i < a->nneeds; i++)
 		r = world_add(a, a->needs[i].atom, err);
+	for (size_t i = 0; r == 0 && a->base && i < a->base->natoms; i++)
+		r = world_add(a, a->base->atoms[i], err); /* the base's packages stay as they are */
 	return r;
 }
 
@@ -534,6 +536,7 @@ struct pib_output_in {
 	const char *os_id, *os_version; /* of the root's etc/os-release */
 	struct pare_image_build_image *img;
 	struct pare_arena *arena;
+	const struct pare_baseimage *base; /* contents.baseimage, or NULL */
 };
 
 /* Owners and modes from the table (the installed database, accounts,
@@ -542,7 +545,12 @@ static int layer_meta(void *ctx, const char *path, const struct stat *st,
 		      struct pare_layer_meta *meta, struct pare_error *err)
 {
 	(void)err;
-	const struct pare_layer_meta *m = pare_layer_table_get(ctx, path);
+	const struct pib_output_in *in = ctx;
+	if (in->base && pare_baseimage_unchanged(in->base, path, st)) {
+		meta->skip = true; /* the base's layers have it */
+		return 0;
+	}
+	const struct pare_layer_meta *m = pare_layer_table_get(in->table, path);
 	if (!m)
 		return 0;
 	uint32_t mode = meta->mode;
@@ -561,16 +569,21 @@ static int write_image(const struct pib_output_in *in, struct pare_oci_layout *l
 		.level = in->o->level,
 		.owners = PARE_LAYER_OWNERS_ROOT,
 		.meta_fn = layer_meta,
-		.meta_ctx = (void *)in->table,
+		.meta_ctx = (void *)in,
 	};
 	struct pare_layer_info info;
 	struct pare_oci_image img;
+	struct pare_oci_layer *layers = &in->img->layer;
+	size_t nlayers = 1;
 	int r = pare_oci_add_layer(l, &lo, &in->img->layer, &info, err);
 	if (r == 0)
 		r = pare_image_oci_config(in->cfg, &in->img->arch, in->o->source_date_epoch,
 					  in->arena, &img, err);
+	if (r == 0 && in->base)
+		r = pib_base_layers(in->base, l, &in->img->layer, in->cfg, in->arena, &img, &layers,
+				    &nlayers, err);
 	if (r == 0)
-		r = pare_oci_write_image(l, &img, &in->img->layer, 1, &in->img->manifest, err);
+		r = pare_oci_write_image(l, &img, layers, nlayers, &in->img->manifest, err);
 	in->img->tar_size = info.tar_size;
 	in->img->image_size = in->img->layer.blob.size + in->img->manifest.size;
 	return r;
@@ -705,6 +718,7 @@ static int write_outputs(struct pib_arch *a, size_t i, size_t n, struct pare_oci
 	struct pib_output_in in = {
 		.o = a->o, .cfg = a->cfg, .root_path = a->root_path, .table = &a->table,
 		.pkgs = a->pkgs, .npkgs = a->npkgs, .img = a->img, .arena = &a->res->arena,
+		.base = a->base,
 	};
 	int r = write_image(&in, l, err);
 	if (r < 0)
@@ -718,6 +732,7 @@ static int write_outputs(struct pib_arch *a, size_t i, size_t n, struct pare_oci
 static void pib_arch_release(struct pib_arch *a)
 {
 	pare_layer_table_release(&a->table);
+	pib_base_release(a);
 	free(a->pkgs);
 	pare_solution_release(&a->sol);
 	free(a->excluded);
@@ -758,6 +773,8 @@ static int build_arch(const struct pare_image_build_opts *o, const struct pare_i
 	pare_solution_init(&a.sol);
 	pare_layer_table_init(&a.table);
 	int r = make_root(&a, err);
+	if (r == 0 && cfg->baseimage)
+		r = pib_base_unpack(&a, err);
 	if (r == 0)
 		r = setup_keys(&a, err);
 	if (r == 0)

@@ -11,6 +11,7 @@
 #include "base/arena.h"
 #include "base/rootpath.h"
 #include "db/installed.h"
+#include "image/baseimage.h"
 #include "image/build.h"
 #include "image/layer.h"
 #include "repo/repo.h"
@@ -66,7 +67,20 @@ struct pib_arch {
 	struct pib_pkg *pkgs;       /* installed, in order (malloc) */
 	size_t npkgs;
 	struct pare_layer_table table;
+	struct pare_baseimage *base; /* contents.baseimage (malloc), or NULL */
 };
+
+/* build_base.c: contents.baseimage (image/baseimage.h).  pib_base_unpack:
+ * open the base for the arch, unpack it into the staging root, read its
+ * installed packages (a->base set).  pib_base_layers: copy the base's
+ * blobs into l and make *layers = base layers + top (arena), img merged
+ * with the base's config. */
+int pib_base_unpack(struct pib_arch *a, struct pare_error *err);
+int pib_base_layers(const struct pare_baseimage *b, struct pare_oci_layout *l,
+		    const struct pare_oci_layer *top, const struct pare_image_config *cfg,
+		    struct pare_arena *arena, struct pare_oci_image *img,
+		    struct pare_oci_layer **layers, size_t *nlayers, struct pare_error *err);
+void pib_base_release(struct pib_arch *a);
 
 /* build_contents.c: set bins[].package from the repositories' contents
  * indexes. */

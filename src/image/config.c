@@ -405,6 +405,32 @@ static int k_binaries(struct cctx *x, const struct ynode *v, void *obj)
 	return r;
 }
 
+static int k_base_image(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_nonempty(x, v, "contents.baseimage.image", &x->c->baseimage);
+}
+
+static int k_base_apkindex(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return get_nonempty(x, v, "contents.baseimage.apkindex", &x->c->baseimage_apkindex);
+}
+
+static const struct key_rule baseimage_rules[] = {
+	{ "image", k_base_image },
+	{ "apkindex", k_base_apkindex },
+	{ NULL, NULL },
+};
+
+/* apko: both keys are required */
+static int k_baseimage(struct cctx *x, const struct ynode *v, void *obj)
+{
+	int r = walk_map(x, v, baseimage_rules, obj, "contents.baseimage");
+	if (r == 0 && (!x->c->baseimage || !x->c->baseimage_apkindex))
+		r = fail_at(x, v, -PARE_E_FORMAT, "contents.baseimage needs both 'image' (an OCI "
+			    "layout) and 'apkindex' (a folder with ARCH/APKINDEX)");
+	return r;
+}
+
 static const struct key_rule contents_rules[] = {
 	{ "repositories", k_repositories },
 	{ "build_repositories", k_build_repositories },
@@ -413,7 +439,7 @@ static const struct key_rule contents_rules[] = {
 	{ "packages", k_packages },
 	{ "binaries", k_binaries },
 	{ "runtime_keyring", NULL },
-	{ "baseimage", NULL },
+	{ "baseimage", k_baseimage },
 	{ NULL, NULL },
 };
 
@@ -1055,6 +1081,10 @@ static int anchor_paths(struct pare_image_config *c, const char *path, struct pa
 		r = anchor(c, dir, &c->keyring[i]);
 	for (size_t i = 0; r == 0 && i < c->nbinaries; i++)
 		r = anchor(c, dir, &c->binaries[i].src);
+	if (r == 0)
+		r = anchor(c, dir, &c->baseimage);
+	if (r == 0)
+		r = anchor(c, dir, &c->baseimage_apkindex);
 	return r < 0 ? pare_error_set(err, r, "%s: out of memory", path) : 0;
 }
 

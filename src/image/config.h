@@ -23,8 +23,12 @@
  * this file's (environment and annotations: this file's value wins for a
  * key), strings and archs come from this file when it sets them.
  *
+ * contents.baseimage: image (an OCI layout folder) and apkindex (a folder
+ * holding ARCH/APKINDEX, the base's installed packages), both required,
+ * relative to the config's folder; see image/baseimage.h.
+ *
  * Keys apko knows but pare does not implement (layering, format,
- * certificates, contents.baseimage, contents.runtime_keyring,
+ * certificates, contents.runtime_keyring,
  * entrypoint.services, entrypoint type service-bundle) fail with
  * -PARE_E_UNSUPPORTED at their position; any other key fails with
  * -PARE_E_FORMAT and the nearest valid key ("did you mean 'packages'?").
@@ -162,6 +166,8 @@ struct pare_image_config {
 	size_t npackages;
 	struct pare_image_binary *binaries;
 	size_t nbinaries;
+	const char *baseimage;          /* contents.baseimage.image, or NULL */
+	const char *baseimage_apkindex; /* contents.baseimage.apkindex */
 
 	const char *entrypoint_command;        /* as written, or NULL */
 	const char *entrypoint_shell_fragment; /* as written, or NULL */

@@ -68,6 +68,10 @@ static void scalars(struct pare_image_config *c, const struct pare_image_config 
 		c->cmd = b->cmd;
 		c->ncmd = b->ncmd;
 	}
+	if (!c->baseimage) {
+		c->baseimage = b->baseimage;
+		c->baseimage_apkindex = b->baseimage_apkindex;
+	}
 	SCALAR(work_dir);
 	SCALAR(stop_signal);
 	SCALAR(vcs_url);

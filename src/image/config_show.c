@@ -116,6 +116,11 @@ static void contents(struct out *o, const struct pare_image_config *c)
 		q(o, line);
 		put(o, "\n");
 	}
+	if (c->baseimage) {
+		put(o, "  baseimage:\n");
+		scalar(o, "    ", "image", c->baseimage);
+		scalar(o, "    ", "apkindex", c->baseimage_apkindex);
+	}
 }
 
 static void accounts(struct out *o, const struct pare_image_config *c)

@@ -19,7 +19,7 @@
 #define MAX_LAYERS 256
 
 /* Open blobs/sha256/<hex> of digest: a regular file, no symlink. */
-static int blob_open(const char *layout, const char *digest, struct stat *st,
+int pare_layout_blob_open(const char *layout, const char *digest, struct stat *st,
 		     struct pare_error *err)
 {
 	char path[4096];
@@ -38,10 +38,10 @@ static int blob_open(const char *layout, const char *digest, struct stat *st,
 }
 
 /* A JSON blob, read whole and checked against its digest. */
-static json_t *json_blob(const char *layout, const char *digest, struct pare_error *err)
+json_t *pare_layout_json_blob(const char *layout, const char *digest, struct pare_error *err)
 {
 	struct stat st;
-	int fd = blob_open(layout, digest, &st, err);
+	int fd = pare_layout_blob_open(layout, digest, &st, err);
 	if (fd < 0)
 		return NULL;
 	char *buf = st.st_size <= PARE_OCI_MAX_JSON ? malloc((size_t)st.st_size + 1) : NULL;
@@ -61,7 +61,7 @@ static json_t *json_blob(const char *layout, const char *digest, struct pare_err
 }
 
 /* The manifest digest index.json leads to (through an image index). */
-static int pick_manifest(const char *layout, const char *arch, char *out,
+int pare_layout_pick_manifest(const char *layout, const char *arch, char *out,
 			 struct pare_error *err)
 {
 	char path[4096];
@@ -91,7 +91,7 @@ static int pick_manifest(const char *layout, const char *arch, char *out,
 		json_decref(idx); /* mt and d point into it */
 		if (!is_index)
 			return 0;
-		idx = json_blob(layout, out, err);
+		idx = pare_layout_json_blob(layout, out, err);
 		if (!idx)
 			return -PARE_E_FORMAT;
 	}
@@ -142,7 +142,7 @@ static int scan_layer(const char *layout, const char *digest, const char *const 
 	struct pare_gz_reader gz;
 	struct pare_tar_reader tr;
 	struct pare_tar_entry e;
-	int fd = blob_open(layout, digest, &st, err);
+	int fd = pare_layout_blob_open(layout, digest, &st, err);
 	if (fd < 0)
 		return fd;
 	pare_fd_istream_init(&fs, &in, fd, digest);
@@ -176,8 +176,8 @@ int pare_layout_read_files(const char *layout, const char *arch, const char *con
 		texts[i] = NULL;
 		lens[i] = 0;
 	}
-	int r = pick_manifest(layout, arch, mdigest, err);
-	json_t *m = r == 0 ? json_blob(layout, mdigest, err) : NULL;
+	int r = pare_layout_pick_manifest(layout, arch, mdigest, err);
+	json_t *m = r == 0 ? pare_layout_json_blob(layout, mdigest, err) : NULL;
 	if (r == 0 && !m)
 		r = -PARE_E_FORMAT;
 	json_t *layers = json_object_get(m, "layers"), *l;

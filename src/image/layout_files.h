@@ -14,9 +14,24 @@
 #ifndef PARE_IMAGE_LAYOUT_FILES_H
 #define PARE_IMAGE_LAYOUT_FILES_H
 
+#include <jansson.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "base/error.h"
+
+/* The steps, for other readers of layouts (image/baseimage.h): */
+/* Open blobs/sha256/<hex> of digest (sha256:<hex> checked first) as a
+ * regular file, never a symlink; the fd, or a negative code. */
+int pare_layout_blob_open(const char *layout, const char *digest, struct stat *st,
+			  struct pare_error *err);
+/* A JSON blob of at most PARE_OCI_MAX_JSON bytes, checked against its
+ * digest (json_decref it), or NULL with err set. */
+json_t *pare_layout_json_blob(const char *layout, const char *digest, struct pare_error *err);
+/* The image manifest digest index.json leads to, through image indexes
+ * (arch: the OCI architecture to pick, NULL: the first). */
+int pare_layout_pick_manifest(const char *layout, const char *arch, char *out,
+			      struct pare_error *err);
 
 /* For each paths[i] (relative, "lib/apk/db/installed"), texts[i] gets a
  * malloc'ed NUL-terminated copy (lens[i] bytes) or stays NULL when no

@@ -257,6 +257,38 @@ int pare_oci_put_blob(struct pare_oci_layout *l, const void *p, size_t n,
 	return blob_commit(l, fd, tmp, d->digest, r, err);
 }
 
+int pare_oci_copy_blob(struct pare_oci_layout *l, int src, const char *digest,
+		       struct pare_error *err)
+{
+	char tmp[64], got[PARE_OCI_DIGEST_LEN + 1] = "";
+	if (!pare_oci_digest_valid(digest))
+		return pare_error_set(err, -PARE_E_FORMAT, "blob: '%s' is not a sha256 digest",
+				      digest);
+	int fd = blob_tmp(l, tmp, err);
+	if (fd < 0)
+		return fd;
+	struct pare_digest d;
+	int r = pare_digest_init(&d, PARE_DIGEST_SHA256) < 0
+			? pare_error_set(err, -PARE_E_CRYPTO, "blob: SHA-256 failed") : 0;
+	char chunk[65536];
+	for (ssize_t n; r == 0 && (n = read(src, chunk, sizeof(chunk))) != 0;) {
+		if (n < 0)
+			r = pare_error_set(err, -errno, "blob %s: %s", digest, strerror(errno));
+		else if (pare_digest_update(&d, chunk, (size_t)n) < 0 ||
+			 pare_write_all(fd, chunk, (size_t)n) < 0)
+			r = pare_error_set(err, -EIO, "%s/blobs/sha256/%s: cannot write", l->path,
+					   tmp);
+	}
+	struct pare_digest_value v;
+	if (r == 0 && pare_digest_final(&d, &v) == 0)
+		pare_oci_digest_string(&v, got);
+	pare_digest_release(&d);
+	if (r == 0 && strcmp(got, digest))
+		r = pare_error_set(err, -PARE_E_INTEGRITY, "blob %s: its content has digest %s",
+				   digest, got);
+	return blob_commit(l, fd, tmp, digest, r, err);
+}
+
 int pare_oci_add_layer(struct pare_oci_layout *l, const struct pare_layer_opts *opts,
 		       struct pare_oci_layer *out, struct pare_layer_info *info,
 		       struct pare_error *err)

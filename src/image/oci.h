@@ -90,6 +90,10 @@ void pare_oci_layout_close(struct pare_oci_layout *l);
 int pare_oci_put_blob(struct pare_oci_layout *l, const void *p, size_t n,
 		      const char *media_type, struct pare_oci_desc *d, struct pare_error *err);
 
+/* Copy the blob read from fd into the layout as blobs/sha256/<hex of
+ * digest>; its content must have that digest (-PARE_E_INTEGRITY). */
+int pare_oci_copy_blob(struct pare_oci_layout *l, int fd, const char *digest,
+		       struct pare_error *err);
 /* Write a layer of opts->root straight into the layout. */
 int pare_oci_add_layer(struct pare_oci_layout *l, const struct pare_layer_opts *opts,
 		       struct pare_oci_layer *out, struct pare_layer_info *info,

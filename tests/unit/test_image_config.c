@@ -271,7 +271,26 @@ static void test_unsupported(void **state)
 		    "t.yaml:1:1: 'layering' is not supported by pare");
 	parse_fails("entrypoint:\n  type: service-bundle\n", -PARE_E_UNSUPPORTED,
 		    "t.yaml:2:9: entrypoint type 'service-bundle'");
-	parse_fails("contents:\n  baseimage: {}\n", -PARE_E_UNSUPPORTED, "'baseimage'");
+}
+
+/* contents.baseimage (apko): both keys, relative to the config's folder */
+static void test_baseimage(void **state)
+{
+	(void)state;
+	parse_fails("contents:\n  baseimage: {}\n", -PARE_E_FORMAT,
+		    "t.yaml:2:14: contents.baseimage needs both 'image'");
+	parse_fails("contents:\n  baseimage:\n    image: b\n", -PARE_E_FORMAT, "needs both");
+	parse_fails("contents:\n  baseimage:\n    image: b\n    apkindex: i\n    tag: x\n",
+		    -PARE_E_FORMAT, "tag");
+	parse_fails("contents:\n  baseimage:\n    image: [a]\n    apkindex: i\n",
+		    -PARE_E_FORMAT, "contents.baseimage.image");
+	struct pare_image_config c;
+	struct pare_error err = { 0 };
+	const char *text = "contents:\n  baseimage:\n    image: b\n    apkindex: i\n";
+	assert_int_equal(pare_image_config_parse(&c, "t.yaml", pare_slice_from(text), &err), 0);
+	assert_string_equal(c.baseimage, "b");
+	assert_string_equal(c.baseimage_apkindex, "i");
+	pare_image_config_release(&c);
 }
 
 static void write_text(const char *path, const char *text)
@@ -466,7 +485,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_app_strip),      cmocka_unit_test(test_minimal_and_empty),
 		cmocka_unit_test(test_missing_file),   cmocka_unit_test(test_typos_suggest),
 		cmocka_unit_test(test_wrong_types),    cmocka_unit_test(test_bad_octal),
-		cmocka_unit_test(test_packages_checked), cmocka_unit_test(test_unsupported), cmocka_unit_test(test_include), cmocka_unit_test(test_render_roundtrip), cmocka_unit_test(test_prune_keys),
+		cmocka_unit_test(test_packages_checked), cmocka_unit_test(test_unsupported), cmocka_unit_test(test_baseimage), cmocka_unit_test(test_include), cmocka_unit_test(test_render_roundtrip), cmocka_unit_test(test_prune_keys),
 		cmocka_unit_test(test_yaml_hostile),   cmocka_unit_test(test_split_command),
 		cmocka_unit_test(test_distance),       cmocka_unit_test(test_arch_lookup),
 	};
