@@ -116,6 +116,9 @@ static void contents(struct out *o, const struct pare_image_config *c)
 		q(o, line);
 		put(o, "\n");
 	}
+	if (c->ngconv)
+		put(o, "  runtime:\n");
+	list(o, "    ", "gconv", c->gconv, c->ngconv);
 }
 
 static void accounts(struct out *o, const struct pare_image_config *c)

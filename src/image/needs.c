@@ -6,22 +6,24 @@
  * "needed by <reason>"); one they lack is a warning, and pare inspect
  * fails the image if the file the rule is about is missing.
  *
- * Not resolved here: NSS modules (their services are in nsswitch.conf,
- * which only exists after the install: pare inspect RUN-002 checks them),
- * gconv families (no config key yet; RUN-003/RUN-004 check the
- * configuration that is installed). */
+ * Rules of the "after the solve" phase look at what the solution
+ * installs (needs_conf.c): the NSS modules of the services its
+ * nsswitch.conf names, the gconv modules of contents.runtime.gconv. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "image/build_int.h"
+#include "image/needs_int.h"
 
 enum need_trigger {
 	NEED_ALWAYS,   /* unless the config names a package starting with `match` */
 	NEED_LOCALE,   /* LANG / LC_ALL: the package is derived from the value */
 	NEED_TZ,       /* TZ names a zone file */
 	NEED_TLS,      /* a TLS library is needed (binary so: needs or config packages) */
+	NEED_NSS,      /* after the solve: a service nsswitch.conf names */
+	NEED_GCONV,    /* after the solve: a charset contents.runtime.gconv lists */
 };
 
 struct need_rule {
@@ -39,11 +41,13 @@ static const struct need_rule rules[] = {
 	{ NEED_TZ, "tzdata", NULL, "the zone file of TZ=%s" },
 	{ NEED_TLS, "ca-certificates-bundle", NULL,
 	  "a CA bundle for the TLS library %s" },
+	{ NEED_NSS, NULL, NULL, "the NSS service '%s' of nsswitch.conf (%s)" },
+	{ NEED_GCONV, NULL, NULL, "the gconv module of %s (contents.runtime.gconv)" },
 };
 
 /* Does a package of the universe have this name or provide it?  (Before
  * the universe is finalized, so by its packages, not its reverse maps.) */
-static bool available(struct pib_arch *a, const char *name)
+bool pib_need_available(struct pib_arch *a, const char *name)
 {
 	const struct pare_sname *n = pare_universe_find_name(a->u, pare_slice_from(name));
 	for (uint32_t i = 0; n && i < a->u->npkgs; i++) {
@@ -73,7 +77,7 @@ static const char *env(const struct pib_arch *a, const char *key)
 	return NULL;
 }
 
-static int add(struct pib_arch *a, const char *pkg, const char *reason, struct pare_error *err)
+int pib_need_add(struct pib_arch *a, const char *pkg, const char *reason, struct pare_error *err)
 {
 	for (size_t i = 0; i < a->nneeds; i++)
 		if (strcmp(a->needs[i].atom, pkg) == 0)
@@ -96,10 +100,10 @@ static int add(struct pib_arch *a, const char *pkg, const char *reason, struct p
 static int want(struct pib_arch *a, const char *pkg, const char *fallback, const char *reason,
 		struct pare_error *err)
 {
-	if (available(a, pkg))
-		return add(a, pkg, reason, err);
-	if (fallback && available(a, fallback))
-		return add(a, fallback, reason, err);
+	if (pib_need_available(a, pkg))
+		return pib_need_add(a, pkg, reason, err);
+	if (fallback && pib_need_available(a, fallback))
+		return pib_need_add(a, fallback, reason, err);
 	pare_log_msg(a->o->log, PARE_LOG_WARNING, "%s: runtime need: %s is not in the repositories "
 		     "(%s); pare inspect will fail the image if the file is missing",
 		     a->img->arch.apk, pkg, reason);
@@ -177,6 +181,9 @@ static int apply(struct pib_arch *a, const struct need_rule *r, struct pare_erro
 			return 0;
 		snprintf(why, sizeof(why), r->reason, v);
 		return want(a, r->package, r->fallback, why, err);
+	case NEED_NSS:
+	case NEED_GCONV:
+		return 0; /* after the solve */
 	}
 	return 0;
 }
@@ -208,22 +215,33 @@ static const char *tls_solved(const struct pib_arch *a)
 	return NULL;
 }
 
+/* The TLS rule after the solve: a TLS library the solution pulled in as a
+ * dependency needs the CA bundle too.  1 when it added it. */
+static int tls_after(struct pib_arch *a, const struct need_rule *r, struct pare_error *err)
+{
+	if (named(a, r->package) || tls_need(a))
+		return 0; /* asked for before the solve already */
+	const char *v = tls_solved(a);
+	if (!v || !pib_need_available(a, r->package))
+		return 0;
+	char why[512];
+	snprintf(why, sizeof(why), r->reason, v);
+	size_t before = a->nneeds;
+	int rc = pib_need_add(a, r->package, why, err);
+	return rc < 0 ? rc : a->nneeds > before;
+}
+
 int pib_runtime_needs_solved(struct pib_arch *a, struct pare_error *err)
 {
+	int added = 0;
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		const struct need_rule *r = &rules[i];
-		if (r->trigger != NEED_TLS || named(a, r->package) || tls_need(a))
-			continue; /* asked for before the solve already */
-		const char *v = tls_solved(a);
-		if (!v || !available(a, r->package))
-			continue;
-		char why[512];
-		snprintf(why, sizeof(why), r->reason, v);
-		size_t before = a->nneeds;
-		int rc = add(a, r->package, why, err);
+		int rc = r->trigger == NEED_TLS ? tls_after(a, r, err)
+			 : r->trigger == NEED_NSS ? pib_need_nss(a, r->reason, err)
+			 : r->trigger == NEED_GCONV ? pib_need_gconv(a, r->reason, err) : 0;
 		if (rc < 0)
 			return rc;
-		return a->nneeds > before;
+		added |= rc > 0;
 	}
-	return 0;
+	return added;
 }

@@ -202,6 +202,73 @@ expect_fail needs-missing 'TZ=Europe/Paris: /usr/share/zoneinfo/Europe/Paris is 
 	"$PARE" image build needs-missing.yaml -o out-needs-missing
 grep -q 'runtime need: tzdata is not in the repositories' needs-missing.log || bad "needs-missing: no warning"
 
+step "runtime needs after the solve: NSS modules of nsswitch.conf, gconv of contents.runtime.gconv"
+mkdir -p repo3/x86_64
+mk3() { # like mk, into repo3
+	local n=$1 d=$2; shift 2
+	local args=()
+	for kv in "$@"; do args+=(-s "$kv"); done
+	"$PARE" mkpkg -o "repo3/x86_64/$n-1.0-r0.apk" -s pkgname=$n -s pkgver=1.0-r0 -s arch=x86_64 \
+		-s license=MIT "${args[@]}" -k "$KEY" "$d" >/dev/null || { echo "mkpkg $n failed"; exit 1; }
+}
+mkdir -p bl3/etc bl3/tmp && chmod 1777 bl3/tmp && echo '127.0.0.1 localhost' > bl3/etc/hosts \
+	&& : > bl3/etc/services && : > bl3/etc/protocols \
+	&& printf 'passwd: files db # local first\ngroup: files [NOTFOUND=return] db\nhosts: files dns\n' > bl3/etc/nsswitch.conf
+mk3 baselayout bl3
+for s in db ldap; do
+	mkdir -p nss-$s/usr/lib/x86_64-linux-gnu && printf 'x' > nss-$s/usr/lib/x86_64-linux-gnu/libnss_$s.so.2
+	mk3 libnss-$s nss-$s provides=so:libnss_$s.so.2=2
+done
+# glibc, iconv and two gconv families from the host (Debian's glibc), each
+# family with its own gconv-modules.d file, as import-deb writes them
+GC=/usr/lib/x86_64-linux-gnu/gconv
+mkdir -p libc/lib64 libc/usr/lib/x86_64-linux-gnu iconv/usr/bin iconv/usr/share
+cp -L /lib64/ld-linux-x86-64.so.2 libc/lib64/ && cp -L /lib/x86_64-linux-gnu/libc.so.6 libc/usr/lib/x86_64-linux-gnu/
+mk3 libc libc
+cp /usr/bin/iconv iconv/usr/bin/ && printf '\x93\xfa\x96\x7b\n' > iconv/usr/share/sjis.txt
+mk3 iconv iconv depend=libc
+for fam in cjk:SJIS ebcdic:EBCDIC-US; do
+	f=${fam%%:*} m=${fam#*:} d=gconv-$f/usr/lib/x86_64-linux-gnu/gconv
+	mkdir -p $d/gconv-modules.d && cp $GC/$m.so $d/
+	grep -hE "^(alias[[:space:]].*[[:space:]]|module[[:space:]].*)$m//" $GC/gconv-modules $GC/gconv-modules.d/*.conf \
+		> $d/gconv-modules.d/glibc-gconv-$f.conf
+	mk3 glibc-gconv-$f gconv-$f depend=libc
+done
+"$PARE" --keys-dir "$W/k" index -o repo3/x86_64/APKINDEX.tar.gz -k "$KEY" repo3/x86_64/*.apk >/dev/null || exit 1
+cfg3() { # cfg3 NAME [EXTRA CONTENTS YAML]
+	cat > "$1.yaml" <<YAML
+contents:
+  repositories: [$W/repo3]
+  keyring: [$W/$PUB]
+  packages: [iconv]
+${2:-}
+entrypoint:
+  command: /usr/bin/iconv -l
+archs: [x86_64]
+test:
+  - name: Shift_JIS to UTF-8
+    run: [/usr/bin/iconv, -f, SHIFT_JIS, -t, UTF-8, /usr/share/sjis.txt]
+    stdout: "^日本$"
+YAML
+}
+cfg3 gconv '  runtime:
+    gconv: [SHIFT_JIS, UTF-8]'
+expect_ok gconv "$PARE" image build gconv.yaml -o out-gconv --staging st-gconv
+R=st-gconv/x86_64
+grep -q "runtime need: glibc-gconv-cjk (the gconv module of SHIFT_JIS (contents.runtime.gconv))" gconv.log \
+	|| bad "gconv: no reason reported for glibc-gconv-cjk"
+grep -q "runtime need: UTF-8 is built into libc" gconv.log || bad "gconv: UTF-8 not reported as built in"
+grep -q 'tests: 1 passed' gconv.log && echo "ok: iconv converts Shift_JIS in runc" || bad "gconv: the iconv test did not pass"
+[ -f $R$GC/SJIS.so ] && [ -f $R$GC/gconv-modules.d/glibc-gconv-cjk.conf ] || bad "gconv: SJIS.so or its configuration is missing"
+grep -qx 'P:glibc-gconv-ebcdic' $R/lib/apk/db/installed && bad "gconv: the EBCDIC family was installed unasked"
+grep -qx 'P:libnss-db' $R/lib/apk/db/installed && echo "ok: nsswitch.conf 'db' brought libnss-db" \
+	|| bad "nss: libnss-db not installed"
+grep -q "runtime need: libnss-db (the NSS service 'db' of nsswitch.conf (passwd))" gconv.log || bad "nss: no reason reported"
+grep -qx 'P:libnss-ldap' $R/lib/apk/db/installed && bad "nss: libnss-ldap installed though nothing names ldap"
+cfg3 gconv-none
+expect_fail gconv-none "test 'Shift_JIS to UTF-8' failed" "$PARE" image build gconv-none.yaml -o out-gconv-none
+grep -q 'iconv: failed to start conversion processing' gconv-none.log || bad "gconv-none: iconv did not say why"
+
 step "inspect: pare's own layout, --json, --sarif, --policy"
 expect_ok inspect-good "$PARE" inspect out-good
 grep -qE '[0-9]+ passed, 0 failed' inspect-good.log || bad "inspect-good: $(tail -1 inspect-good.log)"
