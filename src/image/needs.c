@@ -22,6 +22,7 @@ enum need_trigger {
 	NEED_LOCALE,   /* LANG / LC_ALL: the package is derived from the value */
 	NEED_TZ,       /* TZ names a zone file */
 	NEED_TLS,      /* a TLS library is needed (binary so: needs or config packages) */
+	NEED_ENTRY,    /* the entrypoint's program, by the repositories' CONTENTS */
 	NEED_NSS,      /* after the solve: a service nsswitch.conf names */
 	NEED_GCONV,    /* after the solve: a charset contents.runtime.gconv lists */
 };
@@ -41,6 +42,7 @@ static const struct need_rule rules[] = {
 	{ NEED_TZ, "tzdata", NULL, "the zone file of TZ=%s" },
 	{ NEED_TLS, "ca-certificates-bundle", NULL,
 	  "a CA bundle for the TLS library %s" },
+	{ NEED_ENTRY, NULL, NULL, "the entrypoint %s" },
 	{ NEED_NSS, NULL, NULL, "the NSS service '%s' of nsswitch.conf (%s)" },
 	{ NEED_GCONV, NULL, NULL, "the gconv module of %s (contents.runtime.gconv)" },
 };
@@ -181,6 +183,13 @@ static int apply(struct pib_arch *a, const struct need_rule *r, struct pare_erro
 			return 0;
 		snprintf(why, sizeof(why), r->reason, v);
 		return want(a, r->package, r->fallback, why, err);
+	case NEED_ENTRY:
+		v = a->cfg->nentrypoint ? a->cfg->entrypoint[0] : NULL;
+		v = v && v[0] == '/' ? pib_contents_owner(a, v) : NULL;
+		if (!v)
+			return 0; /* (one the config names already stays one world entry) */
+		snprintf(why, sizeof(why), r->reason, a->cfg->entrypoint[0]);
+		return pib_need_add(a, v, why, err);
 	case NEED_NSS:
 	case NEED_GCONV:
 		return 0; /* after the solve */

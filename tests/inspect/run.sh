@@ -265,6 +265,13 @@ grep -qx 'P:libnss-db' $R/lib/apk/db/installed && echo "ok: nsswitch.conf 'db' b
 	|| bad "nss: libnss-db not installed"
 grep -q "runtime need: libnss-db (the NSS service 'db' of nsswitch.conf (passwd))" gconv.log || bad "nss: no reason reported"
 grep -qx 'P:libnss-ldap' $R/lib/apk/db/installed && bad "nss: libnss-ldap installed though nothing names ldap"
+# the entrypoint's package from the contents index, the config naming none
+printf 'usr/bin/iconv\ticonv\n' > repo3/x86_64/CONTENTS
+sed -e 's/packages: \[iconv\]/packages: [baselayout]/' gconv.yaml > entry.yaml
+expect_ok entry "$PARE" image build entry.yaml -o out-entry
+grep -q 'runtime need: iconv (the entrypoint /usr/bin/iconv)' entry.log && grep -q 'tests: 1 passed' entry.log \
+	|| bad "entry: the entrypoint's package was not installed by the contents index"
+rm repo3/x86_64/CONTENTS
 cfg3 gconv-none
 expect_fail gconv-none "test 'Shift_JIS to UTF-8' failed" "$PARE" image build gconv-none.yaml -o out-gconv-none
 grep -q 'iconv: failed to start conversion processing' gconv-none.log || bad "gconv-none: iconv did not say why"
