@@ -289,7 +289,7 @@ for i in ["PKG-001", "PKG-002", "PKG-003", "PKG-004", "PKG-013", "OCI-001", "OCI
           "OCI-004", "OCI-005", "OCI-006", "OCI-007", "OCI-010", "OCI-015", "ENT-002", "ENT-003"]:
     assert d[i]["result"] == "pass", (i, d[i])
 PY
-"$PARE" inspect --sarif good.sarif out-dangling-none >/dev/null 2>&1
+"$PARE" inspect --sarif good.sarif out-good >/dev/null || bad "inspect --sarif of the good image failed"
 "$PARE" image build dangling.yaml -o out-dangling2 --allow ENT-003 --skip-tests >/dev/null 2>&1 || bad "--allow ENT-003 did not let the dangling image through"
 "$PARE" inspect --sarif d.sarif out-dangling2 >/dev/null; rc=$?
 [ $rc = 1 ] || bad "inspect of the dangling image exited $rc, not 1"
@@ -300,6 +300,20 @@ assert s["version"] == "2.1.0"
 run = s["runs"][0]
 assert any(r["id"] == "ENT-003" for r in run["tool"]["driver"]["rules"])
 assert any(r["ruleId"] == "ENT-003" and r["level"] == "error" for r in run["results"])
+PY
+SCHEMA=$HERE/../image/schemas/sarif-schema-2.1.0.json
+python3 - "$SCHEMA" d.sarif good.sarif <<'PY' && echo "ok: SARIF valid against the SARIF 2.1.0 schema" || bad "SARIF does not validate"
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+v = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+for f in sys.argv[2:]:
+    errs = sorted(v.iter_errors(json.load(open(f))), key=lambda e: list(e.path))
+    for e in errs[:5]:
+        print(f, "/".join(map(str, e.path)), e.message[:200])
+    assert not errs, f
+# the validator is not a rubber stamp: a broken log is refused
+bad = json.load(open(sys.argv[2])); bad["runs"][0]["results"][0]["level"] = "fatal"
+assert list(v.iter_errors(bad))
 PY
 printf 'waive:\n  - id: ENT-003\n    reason: "the app is mounted at run time"\n' > policy.yaml
 "$PARE" inspect --policy policy.yaml out-dangling2 > pol.log; rc=$?
