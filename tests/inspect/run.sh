@@ -14,7 +14,10 @@
 # skopeo copies from an image made with umoci; tampered and hostile
 # layouts (bad digest, '../' names, absolute names, symlink loop in a
 # parent, whiteouts), a huge sparse ELF, --max-files, --json, --sarif,
-# --policy.
+# --policy (SARIF validated against the OASIS schema), --image REF among
+# several images, runtime needs after the solve (NSS modules of
+# nsswitch.conf, gconv of contents.runtime.gconv with iconv in runc, the
+# entrypoint's package by CONTENTS), a daemon whose readiness is a command.
 # slow: a Debian root made with mmdebstrap (cached in $PARE_CACHE or
 # /var/tmp/pare-test-cache) and a layer of 600,000 entries (bounded).
 # Exit 77 (skipped) when a tool is missing or not root.
@@ -335,6 +338,36 @@ skopeo copy -q docker-archive:um.tar oci:um2:v1 || bad "skopeo to oci"
 "$PARE" inspect um2 > um2.log 2>&1; rc=$?
 [ $rc -le 1 ] && grep -q 'oci-layout' um2.log && echo "ok: skopeo's layout inspected (rc $rc): $(tail -1 um2.log)" || { bad "skopeo layout: rc $rc"; tail -3 um2.log; }
 grep -q 'FAIL.*OCI-00[3-5]' um2.log um-tar.log && bad "digests of skopeo's copies reported wrong"
+
+step "--image REF in a layout holding several images"
+skopeo copy -q oci:um:v1 oci:multi:first && skopeo copy -q oci:out-good:v1 oci:multi:second || bad "skopeo into multi"
+expect_fail multi-noref 'multi: 2 images; choose one with --image REF' "$PARE" inspect multi
+expect_fail multi-nope "multi: no image 'nope'" "$PARE" inspect --image nope multi
+"$PARE" inspect --json --image second multi > multi2.json 2>/dev/null; rc=$?
+"$PARE" inspect --json --image first multi > multi1.json 2>/dev/null
+python3 - <<'PY' && echo "ok: --image picks each image (rc $rc)" || bad "--image did not pick the image asked for"
+import json
+a = {c["id"]: c for c in json.load(open("multi1.json"))["checks"]}
+b = {c["id"]: c for c in json.load(open("multi2.json"))["checks"]}
+assert b["PKG-001"]["result"] == "pass", b["PKG-001"]   # pare's image has a database
+assert a["PKG-001"]["result"] == "n/a", a["PKG-001"]  # umoci's has none
+PY
+
+step "a daemon whose readiness is a command"
+cfg ready 'bb, www' /bin/busybox 'test:
+  - name: httpd
+    run: [/bin/busybox, httpd, -f, -p, "127.0.0.1:18474", -h, /srv/www]
+    network: host
+    daemon: true
+    ready: {run: [/bin/busybox, wget, -q, -O, /dev/null, "http://127.0.0.1:18474/"]}
+    timeout: 10
+  - run: [/bin/busybox, wget, -q, -O, "-", "http://127.0.0.1:18474/"]
+    network: host
+    stdout: "hello from busybox httpd"'
+expect_ok ready "$PARE" image build ready.yaml -o out-ready
+grep -q 'tests: 2 passed' ready.log || bad "ready: $(tail -1 ready.log)"
+sed -e 's/18474\/"\]}/18475\/"]}/' -e 's/timeout: 10/timeout: 2/' ready.yaml > never.yaml
+expect_fail never-ready "test 'httpd' failed: not ready within 2 s \(probe failed\)" "$PARE" image build never.yaml -o out-never
 
 step "tampered and hostile layouts"
 python3 "$HERE/hostile.py" "$W" || bad "hostile.py"
