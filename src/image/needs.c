@@ -19,7 +19,7 @@
 
 enum need_trigger {
 	NEED_ALWAYS,   /* unless the config names a package starting with `match` */
-	NEED_LOCALE,   /* LANG / LC_ALL: the package is derived from the value */
+	NEED_LOCALE,   /* LANG, LC_ALL, LC_*: the package is derived from the value */
 	NEED_TZ,       /* TZ names a zone file */
 	NEED_TLS,      /* a TLS library is needed (binary so: needs or config packages) */
 	NEED_ENTRY,    /* the entrypoint's program, by the repositories' CONTENTS */
@@ -145,6 +145,11 @@ static const char *tls_need(const struct pib_arch *a)
 	return NULL;
 }
 
+/* The variables whose value names a locale (pare inspect RUN-005/006). */
+static const char *const locale_vars[] = { "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES",
+					   "LC_COLLATE", "LC_NUMERIC", "LC_TIME", "LC_MONETARY",
+					   NULL };
+
 static int apply(struct pib_arch *a, const struct need_rule *r, struct pare_error *err)
 {
 	char why[512], pkg[128];
@@ -153,8 +158,8 @@ static int apply(struct pib_arch *a, const struct need_rule *r, struct pare_erro
 	case NEED_ALWAYS:
 		return named(a, r->package) ? 0 : want(a, r->package, r->fallback, r->reason, err);
 	case NEED_LOCALE:
-		for (size_t i = 0; i < 2; i++) {
-			const char *key = i ? "LC_ALL" : "LANG";
+		for (size_t i = 0; locale_vars[i]; i++) {
+			const char *key = locale_vars[i];
 			v = env(a, key);
 			if (!v || !locale_package(v, pkg, sizeof(pkg)))
 				continue;

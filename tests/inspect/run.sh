@@ -177,6 +177,8 @@ mkdir -p tzu/usr/share/zoneinfo && printf 'TZif2' > tzu/usr/share/zoneinfo/UTC
 mk2 tzdata-utc tzu
 mkdir -p loc/usr/lib/locale/C.utf8 && printf 'x' > loc/usr/lib/locale/C.utf8/LC_CTYPE
 mk2 glibc-locale-c-utf8 loc
+mkdir -p locde/usr/lib/locale/de_DE.utf8 && printf 'x' > locde/usr/lib/locale/de_DE.utf8/LC_CTYPE
+mk2 glibc-locale-de-de locde
 mkdir -p ca/etc/ssl/certs && printf -- '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' > ca/etc/ssl/certs/ca-certificates.crt
 mk2 ca-certificates-bundle ca
 mkdir -p ssl/usr/lib && printf 'not really' > ssl/usr/lib/libssl.so.3
@@ -191,11 +193,12 @@ entrypoint:
   command: /bin/busybox true
 environment:
   LANG: C.UTF-8
+  LC_TIME: de_DE.UTF-8
   TZ: UTC
 archs: [x86_64]
 YAML
 expect_ok needs "$PARE" image build needs.yaml -o out-needs --staging st-needs --skip-tests
-for p in baselayout tzdata-utc glibc-locale-c-utf8 ca-certificates-bundle; do
+for p in baselayout tzdata-utc glibc-locale-c-utf8 glibc-locale-de-de ca-certificates-bundle; do
 	grep -q "runtime need: $p (" needs.log || bad "needs: no reason reported for $p"
 	grep -qx "P:$p" st-needs/x86_64/lib/apk/db/installed || bad "needs: $p not installed"
 done
