@@ -52,6 +52,8 @@ struct tcase {
 #define PASSWD(x) "f /etc/passwd root:x:0:0:root:/root:/sbin/nologin\n" x
 #define GROUP(x) "f /etc/group root:x:0:\n" x
 #define CERT "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+#define SBOM_APP(v) "{\"name\":\"app\",\"versionInfo\":\"" v "\",\"licenseDeclared\":\"MIT\"," \
+	"\"checksums\":[{\"algorithm\":\"SHA256\",\"checksumValue\":\"00\"}]}"
 #define DB1 "f /lib/apk/db/installed P:app\nV:1.0-r0\nA:x86_64\nL:MIT\nF:bin\nR:p\n\n"
 
 static const struct tcase cases[] = {
@@ -202,8 +204,10 @@ static const struct tcase cases[] = {
 	{ "PKG-010", { DB1 }, { "f /lib/apk/db/installed P:app-lang\nV:1.0-r0\n\n" } },
 	{ "PKG-011", { DB1 }, { "f /lib/apk/db/installed P:a\nV:1-r0\nF:bin\nR:p\n\nP:b\nV:1-r0\nF:bin\nR:p\n\n" } },
 	{ "PKG-012", { DB1 }, { "f /lib/apk/db/installed P:app\nV:1.0-r0\n\n" } },
-	{ "PKG-013", { "oci", DB1, "osbom {\"packages\":[{\"name\":\"app\",\"versionInfo\":\"1.0-r0\"}]}" },
-	  { "oci", DB1, "osbom {\"packages\":[{\"name\":\"app\",\"versionInfo\":\"0.9-r0\"}]}" } },
+	{ "PKG-013", { "oci", DB1, "osbom {\"packages\":[" SBOM_APP("1.0-r0") "]}" },
+	  { "oci", DB1, "osbom {\"packages\":[" SBOM_APP("0.9-r0") "]}" } },
+	{ "PKG-013", { "oci", DB1, "osbom {\"packages\":[" SBOM_APP("1.0-r0") "]}" },
+	  { "oci", DB1, "osbom {\"packages\":[{\"name\":\"app\",\"versionInfo\":\"1.0-r0\"}]}" } },
 	/* ---- Secrets */
 	{ "SEC-001", { "f /etc/x x" }, { "f /etc/key.pem -----BEGIN RSA PRIVATE KEY-----\nMII\n" } },
 	{ "SEC-002", { "f /etc/x x" }, { "f /root/k -----BEGIN OPENSSH PRIVATE KEY-----\nb3Blb\n" } },
@@ -698,7 +702,8 @@ static enum pare_insp_status run_case(const char *id, const char *const *steps, 
 	struct pare_insp_report rep;
 	struct pare_error err = { 0 };
 	memset(&r, 0, sizeof(r));
-	snprintf(root, sizeof(root), "%s/%s-%d", base, id, k);
+	static unsigned serial; /* an id may have several cases */
+	snprintf(root, sizeof(root), "%s/%s-%d-%u", base, id, k, serial++);
 	assert_int_equal(mkdir(root, 0755), 0);
 	for (size_t i = 0; i < MAXSTEPS && steps[i]; i++)
 		step(&r, root, steps[i]);
