@@ -394,6 +394,11 @@ mkdir -p cfgroot/usr/bin && ln -s ../lib/nothing-here cfgroot/usr/bin/app
 expect_fail dir-config 'entrypoint /usr/bin/app is a symlink to ../lib/nothing-here' \
 	"$PARE" inspect --config dangling.yaml cfgroot
 "$PARE" inspect cfgroot > dir-noconfig.log 2>&1 || bad "a directory without --config failed: $(tail -1 dir-noconfig.log)"
+mkdir -p devroot/usr/include && echo '/* x */' > devroot/usr/include/zlib.h
+cfg asked 'bb, zlib-dev>=1.2' /bin/busybox
+"$PARE" inspect --config asked.yaml devroot > asked.log 2>&1
+grep -qE 'waived +CNT-001.*contents.packages names zlib-dev' asked.log && echo "ok: headers the config asked for are waived" \
+	|| bad "asked: CNT-001 not waived: $(grep CNT-001 asked.log)"
 
 step "huge ELF and --max-files"
 mkdir -p huge/bin && printf '\177ELF\002\001\001' > huge/bin/big && truncate -s 5G huge/bin/big

@@ -840,6 +840,38 @@ static void test_waiver_applies(void **state)
 	pare_insp_policy_release(&p);
 }
 
+/* Content the config asked for (a -dev package) is waived with the reason. */
+static void test_policy_asked(void **state)
+{
+	(void)state;
+	struct pare_insp_policy p;
+	struct pare_error err = { 0 };
+	const char *pkgs[] = { "zlib-dev>=1.2", "!busybox-doc", "curl", "zlib-dev" };
+	pare_insp_policy_init(&p);
+	assert_int_equal(pare_insp_policy_asked(&p, pkgs, 4, &err), 0);
+	assert_int_equal(p.n, 4); /* PKG-006 CNT-001 CNT-003 CNT-004, once each */
+	for (size_t i = 0; i < p.n; i++) {
+		assert_string_equal(p.w[i].reason, "contents.packages names zlib-dev");
+		assert_true(strcmp(p.w[i].id, "PKG-007") != 0);
+	}
+	char root[512], f[600];
+	snprintf(root, sizeof(root), "%s/asked", base);
+	snprintf(f, sizeof(f), "%s/usr/include/zlib.h", root);
+	write_file(f, "x");
+	struct pare_insp_target t;
+	struct pare_insp_report rep;
+	memset(&t, 0, sizeof(t));
+	t.root = root;
+	struct pare_insp_opts o = { .policy = &p };
+	pare_insp_report_init(&rep);
+	assert_int_equal(pare_insp_run(&t, &o, &rep, &err), 0);
+	for (size_t i = 0; i < rep.n; i++)
+		if (!strcmp(rep.results[i].check->id, "CNT-001"))
+			assert_int_equal(rep.results[i].status, PARE_INSP_WAIVED);
+	pare_insp_report_release(&rep);
+	pare_insp_policy_release(&p);
+}
+
 /* A bound crossed is one line, not a crash. */
 static void test_max_files(void **state)
 {
@@ -897,6 +929,7 @@ int main(void)
 		cmocka_unit_test(test_each_check),
 		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_waiver_applies),
+		cmocka_unit_test(test_policy_asked),
 		cmocka_unit_test(test_max_files),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
