@@ -93,6 +93,18 @@ int pib_need_add(struct pib_arch *a, const char *pkg, const char *reason, struct
 		memcpy(nv, a->needs, a->nneeds * sizeof(*nv));
 	nv[a->nneeds++] = (struct pib_need){ atom, why };
 	a->needs = nv;
+	/* for the report: the result's own copies */
+	struct pare_image_build_image *img = a->img;
+	struct pare_image_build_need *rv = pare_arena_alloc(&a->res->arena,
+							     (img->nneeds + 1) * sizeof(*rv));
+	const char *rp = pare_arena_strdup(&a->res->arena, pare_slice_from(pkg));
+	const char *rw = pare_arena_strdup(&a->res->arena, pare_slice_from(reason));
+	if (!rv || !rp || !rw)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	if (img->nneeds)
+		memcpy(rv, img->needs, img->nneeds * sizeof(*rv));
+	rv[img->nneeds++] = (struct pare_image_build_need){ rp, rw };
+	img->needs = rv;
 	pare_log_msg(a->o->log, PARE_LOG_INFO, "%s: runtime need: %s (%s)", a->img->arch.apk, pkg,
 		     reason);
 	return 0;

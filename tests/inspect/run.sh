@@ -264,6 +264,8 @@ R=st-gconv/x86_64
 grep -q "runtime need: glibc-gconv-cjk (the gconv module of SHIFT_JIS (contents.runtime.gconv))" gconv.log \
 	|| bad "gconv: no reason reported for glibc-gconv-cjk"
 grep -q "runtime need: UTF-8 is built into libc" gconv.log || bad "gconv: UTF-8 not reported as built in"
+grep -q "^x86_64: added for the runtime: glibc-gconv-cjk (the gconv module of SHIFT_JIS" gconv.log \
+	|| bad "gconv: the report does not say why glibc-gconv-cjk was added"
 grep -q 'tests: 1 passed' gconv.log && echo "ok: iconv converts Shift_JIS in runc" || bad "gconv: the iconv test did not pass"
 [ -f $R$GC/SJIS.so ] && [ -f $R$GC/gconv-modules.d/glibc-gconv-cjk.conf ] || bad "gconv: SJIS.so or its configuration is missing"
 grep -qx 'P:glibc-gconv-ebcdic' $R/lib/apk/db/installed && bad "gconv: the EBCDIC family was installed unasked"
