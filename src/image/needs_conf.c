@@ -2,7 +2,8 @@
  * after the solve (needs.c's rules NEED_NSS and NEED_GCONV):
  *
  * - NSS: the solution's etc/nsswitch.conf (read out of the package that
- *   ships it) names services; each one libc does not have built in is
+ *   ships it: the one a local repository's CONTENTS names, else the first
+ *   package of the solution up to 4 MiB that has it) names services; each one libc does not have built in is
  *   libnss_SERVICE.so.2, and the package providing so:libnss_SERVICE.so.2
  *   is added.
  * - gconv: each charset of contents.runtime.gconv goes through the alias
@@ -146,12 +147,17 @@ int pib_need_nss(struct pib_arch *a, const char *reason, struct pare_error *err)
 	struct nc_text found[1];
 	struct nc_read x = { .a = a, .want = is_nsswitch, .first_only = true, .out = found,
 			     .cap = 1 };
-	for (uint32_t i = 0; i < a->sol.nchanges && x.n == 0; i++) {
-		const struct pare_spkg *p = a->sol.changes[i].new_pkg;
-		int r = p ? nc_read_pkg(&x, p, NC_NSS_PKG_MAX, err) : 0;
-		if (r < 0)
-			return r;
-	}
+	/* the owner the contents index names first, then the small packages */
+	const char *owner = pib_contents_owner(a, "etc/nsswitch.conf");
+	for (int pass = owner ? 0 : 1; pass < 2 && x.n == 0; pass++)
+		for (uint32_t i = 0; i < a->sol.nchanges && x.n == 0; i++) {
+			const struct pare_spkg *p = a->sol.changes[i].new_pkg;
+			if (!p || (pass == 0 && strcmp(p->name->str.ptr, owner) != 0))
+				continue;
+			int r = nc_read_pkg(&x, p, pass ? NC_NSS_PKG_MAX : NC_GCONV_PKG_MAX, err);
+			if (r < 0)
+				return r;
+		}
 	if (x.n == 0)
 		return 0; /* no nsswitch.conf: glibc's defaults (RUN-001 warns) */
 	struct nss_walk w = { .a = a, .reason = reason, .err = err };
