@@ -18,13 +18,13 @@ import os, shutil, sys
 root = sys.argv[1]
 budget_bytes, budget_files = 60 << 20, 8000
 used = files = 0
-def take(src):
+def take(src, cap=2 << 20):
     global used, files
     try:
         st = os.lstat(src)
     except OSError:
         return
-    if not os.path.isfile(src) or os.path.islink(src) or st.st_size > 2 << 20:
+    if not os.path.isfile(src) or os.path.islink(src) or st.st_size > cap:
         return
     if used + st.st_size > budget_bytes or files >= budget_files:
         return
@@ -45,7 +45,8 @@ for top, share in (("/usr/lib/x86_64-linux-gnu", 25 << 20), ("/usr/bin", 32 << 2
         for f in sorted(fs):
             if used >= share:
                 break
-            take(os.path.join(d, f))
+            # small files from usr/share: about 8,000 files in the 60 MB
+            take(os.path.join(d, f), 64 << 10 if top == "/usr/share" else 2 << 20)
 os.makedirs(root + "/lib64", exist_ok=True)
 ld = root + "/lib64/ld-linux-x86-64.so.2"
 if not os.path.exists(ld):

@@ -11,7 +11,7 @@ PKGS="build-essential meson ninja-build pkg-config scdoc clang \
   python3 python3-cryptography openssl gzip bc nginx-light \
   docker-registry apache2-utils busybox-static nodejs mmdebstrap \
   chromium \
-  python3-yaml openjdk-17-jdk-headless dnsmasq-base locales golang-go rustc \
+  python3-yaml python3-jsonschema openjdk-17-jdk-headless dnsmasq-base locales golang-go rustc \
   libpam0g-dev"
 
 missing=""

@@ -174,6 +174,9 @@ static void print_image(struct pare_cli *cli, const struct pare_image_build_imag
 	}
 	if (img->sbom_path)
 		fprintf(cli->out, "%s: sbom %s\n", img->arch.apk, img->sbom_path);
+	for (size_t i = 0; i < img->nneeds; i++)
+		fprintf(cli->out, "%s: added for the runtime: %s (%s)\n", img->arch.apk,
+			img->needs[i].package, img->needs[i].reason);
 }
 
 static void print_image_prune(struct pare_cli *cli, const struct pare_image_build_image *img,
@@ -209,6 +212,11 @@ static json_t *image_json(const struct pare_image_build_image *img)
 		json_array_append_new(pk, p);
 	}
 	json_object_set_new(o, "packages", pk);
+	json_t *nd = json_array();
+	for (size_t i = 0; i < img->nneeds; i++)
+		json_array_append_new(nd, json_pack("{s:s, s:s}", "package", img->needs[i].package,
+						    "reason", img->needs[i].reason));
+	json_object_set_new(o, "runtimeNeeds", nd);
 	if (img->prune)
 		json_object_set_new(o, "prune", pare_image_prune_json(img->prune));
 	return o;

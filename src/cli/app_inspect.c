@@ -132,6 +132,8 @@ static int inspect_run(void *vctx, struct pare_cli *cli, int argc, char **argv)
 		rc = pare_insp_target_open(&t, argv[0], &to, &err);
 	if (rc == 0 && c->config)
 		rc = apply_config(c, &t, &cfg, &err);
+	if (rc == 0 && c->config)
+		rc = pare_insp_policy_asked(&pol, cfg.packages, cfg.npackages, &err);
 	if (rc == 0)
 		rc = pare_insp_run(&t, &io, &rep, &err);
 	if (rc == 0)

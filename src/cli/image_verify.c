@@ -51,7 +51,8 @@ static int run_tests(struct pare_cli *cli, const char *root, const struct pare_i
 }
 
 static int inspect_root(struct pare_image_verify *v, const char *root,
-			const struct pare_insp_runinfo *run, struct pare_error *err)
+			const struct pare_image_config *cfg, const struct pare_insp_runinfo *run,
+			struct pare_error *err)
 {
 	struct pare_insp_policy pol;
 	struct pare_insp_target t;
@@ -65,6 +66,8 @@ static int inspect_root(struct pare_image_verify *v, const char *root,
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < v->nallow; i++)
 		rc = pare_insp_policy_add(&pol, v->allow[i], "allowed with --allow", err);
+	if (rc == 0)
+		rc = pare_insp_policy_asked(&pol, cfg->packages, cfg->npackages, err);
 	struct pare_insp_opts io = { .policy = &pol };
 	if (rc == 0)
 		rc = pare_insp_run(&t, &io, &rep, err);
@@ -121,7 +124,7 @@ int pare_image_verify_hook(void *ctx, const char *root, const struct pare_image_
 		.cmd = img.cmd, .ncmd = img.ncmd, .user = img.user, .workdir = img.working_dir,
 	};
 	if (rc == 0)
-		rc = inspect_root(v, root, &run, err);
+		rc = inspect_root(v, root, cfg, &run, err);
 	const char *why_not = v->skip_tests ? "--skip-tests" : runc_missing();
 	if (!why_not && strcmp(arch->apk, pare_repo_host_arch()) != 0)
 		why_not = "another architecture than this host's";

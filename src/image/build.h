@@ -173,8 +173,15 @@ struct pare_image_build_prune {
 	const char *missing_file;      /* !kept: the removed file it names, or NULL */
 };
 
+/* A package the runtime-needs rules added (image/needs.c), and why. */
+struct pare_image_build_need {
+	const char *package, *reason;
+};
+
 struct pare_image_build_image {
 	struct pare_image_arch arch;
+	struct pare_image_build_need *needs; /* runtime needs, in the order added */
+	size_t nneeds;
 	struct pare_image_build_prune *prune; /* NULL: not pruned */
 	const char *root;        /* the staging root (gone after release unless kept) */
 	struct pare_oci_desc manifest;

@@ -1,7 +1,8 @@
 /* The builder's use of the contents index (REPO/ARCH/CONTENTS, written by
  * import-deb; format in sets/README.md): a binary given as a path that a
  * repository package owns is installed from that package, with its
- * dependencies, instead of being copied from the build host. */
+ * dependencies, instead of being copied from the build host; so is the
+ * package owning the entrypoint (needs.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -40,14 +41,22 @@ static const char *lookup(struct pib_arch *a, const char *index_url, const char 
 	return owner;
 }
 
+const char *pib_contents_owner(struct pib_arch *a, const char *path)
+{
+	const char *owner = NULL;
+	while (*path == '/')
+		path++;
+	for (size_t k = 0; a->s.repos_open && !owner && k < a->s.repos.n; k++)
+		if (a->s.repos.v[k].kind == PARE_REPO_LOCAL && a->s.repos.v[k].index_url)
+			owner = lookup(a, a->s.repos.v[k].index_url, path);
+	return owner;
+}
+
 int pib_contents_owners(struct pib_arch *a, struct pare_error *err)
 {
 	(void)err;
-	for (size_t i = 0; i < a->nbins; i++) {
-		struct pib_binary *b = &a->bins[i];
-		for (size_t k = 0; a->s.repos_open && !b->package && k < a->s.repos.n; k++)
-			if (a->s.repos.v[k].kind == PARE_REPO_LOCAL && a->s.repos.v[k].index_url)
-				b->package = lookup(a, a->s.repos.v[k].index_url, b->dest + 1);
-	}
+	for (size_t i = 0; i < a->nbins; i++)
+		if (!a->bins[i].package)
+			a->bins[i].package = pib_contents_owner(a, a->bins[i].dest);
 	return 0;
 }

@@ -85,6 +85,9 @@ void pib_base_release(struct pib_arch *a);
 /* build_contents.c: set bins[].package from the repositories' contents
  * indexes. */
 int pib_contents_owners(struct pib_arch *a, struct pare_error *err);
+/* The package owning path (leading '/' optional) in a local repository's
+ * CONTENTS (arena), or NULL. */
+const char *pib_contents_owner(struct pib_arch *a, const char *path);
 
 /* Add a problem line to the result (bounded). */
 int pib_problem(struct pib_arch *a, struct pare_error *err, const char *fmt, ...)

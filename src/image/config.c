@@ -431,6 +431,22 @@ static int k_baseimage(struct cctx *x, const struct ynode *v, void *obj)
 	return r;
 }
 
+static int k_gconv(struct cctx *x, const struct ynode *v, void *obj)
+{
+	(void)obj;
+	return str_list(x, v, "gconv", &x->c->gconv, &x->c->ngconv);
+}
+
+static const struct key_rule runtime_rules[] = {
+	{ "gconv", k_gconv },
+	{ NULL, NULL },
+};
+
+static int k_runtime(struct cctx *x, const struct ynode *v, void *obj)
+{
+	return walk_map(x, v, runtime_rules, obj, "runtime");
+}
+
 static const struct key_rule contents_rules[] = {
 	{ "repositories", k_repositories },
 	{ "build_repositories", k_build_repositories },
@@ -438,6 +454,7 @@ static const struct key_rule contents_rules[] = {
 	{ "keyring", k_keyring },
 	{ "packages", k_packages },
 	{ "binaries", k_binaries },
+	{ "runtime", k_runtime },
 	{ "runtime_keyring", NULL },
 	{ "baseimage", k_baseimage },
 	{ NULL, NULL },

@@ -5,7 +5,9 @@
  *   contents: repositories, build_repositories, runtime_repositories
  *             (URL, path, file://URL or "@tag URL"), keyring (paths or
  *             URLs), packages (dependency atoms, "name@tag>=1.2"),
- *             binaries ("FILE[:DEST]", pare: strip-down inputs)
+ *             binaries ("FILE[:DEST]", pare: strip-down inputs),
+ *             runtime: gconv (pare: charsets whose gconv modules the image
+ *             needs, "SHIFT_JIS"; docs/image-tests.md, "Runtime needs")
  *   entrypoint: command | shell-fragment, type (only "" / absent)
  *   cmd, work-dir, stop-signal, vcs-url
  *   environment, annotations   (maps of strings)
@@ -168,6 +170,8 @@ struct pare_image_config {
 	size_t nbinaries;
 	const char *baseimage;          /* contents.baseimage.image, or NULL */
 	const char *baseimage_apkindex; /* contents.baseimage.apkindex */
+	const char **gconv; /* contents.runtime.gconv: charset names as written */
+	size_t ngconv;
 
 	const char *entrypoint_command;        /* as written, or NULL */
 	const char *entrypoint_shell_fragment; /* as written, or NULL */

@@ -100,6 +100,8 @@ int pare_image_config_merge_base(struct pare_image_config *c, struct pare_error 
 		r = cat(c, &c->binaries, &c->nbinaries, b->binaries, b->nbinaries,
 			sizeof(*b->binaries));
 	if (r == 0)
+		r = cat(c, &c->gconv, &c->ngconv, b->gconv, b->ngconv, sizeof(*b->gconv));
+	if (r == 0)
 		r = cat(c, &c->groups, &c->ngroups, b->groups, b->ngroups, sizeof(*b->groups));
 	if (r == 0)
 		r = cat(c, &c->users, &c->nusers, b->users, b->nusers, sizeof(*b->users));

@@ -121,6 +121,9 @@ static void contents(struct out *o, const struct pare_image_config *c)
 		scalar(o, "    ", "image", c->baseimage);
 		scalar(o, "    ", "apkindex", c->baseimage_apkindex);
 	}
+	if (c->ngconv)
+		put(o, "  runtime:\n");
+	list(o, "    ", "gconv", c->gconv, c->ngconv);
 }
 
 static void accounts(struct out *o, const struct pare_image_config *c)

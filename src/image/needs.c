@@ -6,22 +6,25 @@
  * "needed by <reason>"); one they lack is a warning, and pare inspect
  * fails the image if the file the rule is about is missing.
  *
- * Not resolved here: NSS modules (their services are in nsswitch.conf,
- * which only exists after the install: pare inspect RUN-002 checks them),
- * gconv families (no config key yet; RUN-003/RUN-004 check the
- * configuration that is installed). */
+ * Rules of the "after the solve" phase look at what the solution
+ * installs (needs_conf.c): the NSS modules of the services its
+ * nsswitch.conf names, the gconv modules of contents.runtime.gconv. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "image/build_int.h"
+#include "image/needs_int.h"
 
 enum need_trigger {
 	NEED_ALWAYS,   /* unless the config names a package starting with `match` */
-	NEED_LOCALE,   /* LANG / LC_ALL: the package is derived from the value */
+	NEED_LOCALE,   /* LANG, LC_ALL, LC_*: the package is derived from the value */
 	NEED_TZ,       /* TZ names a zone file */
 	NEED_TLS,      /* a TLS library is needed (binary so: needs or config packages) */
+	NEED_ENTRY,    /* the entrypoint's program, by the repositories' CONTENTS */
+	NEED_NSS,      /* after the solve: a service nsswitch.conf names */
+	NEED_GCONV,    /* after the solve: a charset contents.runtime.gconv lists */
 };
 
 struct need_rule {
@@ -39,11 +42,14 @@ static const struct need_rule rules[] = {
 	{ NEED_TZ, "tzdata", NULL, "the zone file of TZ=%s" },
 	{ NEED_TLS, "ca-certificates-bundle", NULL,
 	  "a CA bundle for the TLS library %s" },
+	{ NEED_ENTRY, NULL, NULL, "the entrypoint %s" },
+	{ NEED_NSS, NULL, NULL, "the NSS service '%s' of nsswitch.conf (%s)" },
+	{ NEED_GCONV, NULL, NULL, "the gconv module of %s (contents.runtime.gconv)" },
 };
 
 /* Does a package of the universe have this name or provide it?  (Before
  * the universe is finalized, so by its packages, not its reverse maps.) */
-static bool available(struct pib_arch *a, const char *name)
+bool pib_need_available(struct pib_arch *a, const char *name)
 {
 	const struct pare_sname *n = pare_universe_find_name(a->u, pare_slice_from(name));
 	for (uint32_t i = 0; n && i < a->u->npkgs; i++) {
@@ -73,7 +79,7 @@ static const char *env(const struct pib_arch *a, const char *key)
 	return NULL;
 }
 
-static int add(struct pib_arch *a, const char *pkg, const char *reason, struct pare_error *err)
+int pib_need_add(struct pib_arch *a, const char *pkg, const char *reason, struct pare_error *err)
 {
 	for (size_t i = 0; i < a->nneeds; i++)
 		if (strcmp(a->needs[i].atom, pkg) == 0)
@@ -87,6 +93,18 @@ static int add(struct pib_arch *a, const char *pkg, const char *reason, struct p
 		memcpy(nv, a->needs, a->nneeds * sizeof(*nv));
 	nv[a->nneeds++] = (struct pib_need){ atom, why };
 	a->needs = nv;
+	/* for the report: the result's own copies */
+	struct pare_image_build_image *img = a->img;
+	struct pare_image_build_need *rv = pare_arena_alloc(&a->res->arena,
+							     (img->nneeds + 1) * sizeof(*rv));
+	const char *rp = pare_arena_strdup(&a->res->arena, pare_slice_from(pkg));
+	const char *rw = pare_arena_strdup(&a->res->arena, pare_slice_from(reason));
+	if (!rv || !rp || !rw)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	if (img->nneeds)
+		memcpy(rv, img->needs, img->nneeds * sizeof(*rv));
+	rv[img->nneeds++] = (struct pare_image_build_need){ rp, rw };
+	img->needs = rv;
 	pare_log_msg(a->o->log, PARE_LOG_INFO, "%s: runtime need: %s (%s)", a->img->arch.apk, pkg,
 		     reason);
 	return 0;
@@ -96,10 +114,10 @@ static int add(struct pib_arch *a, const char *pkg, const char *reason, struct p
 static int want(struct pib_arch *a, const char *pkg, const char *fallback, const char *reason,
 		struct pare_error *err)
 {
-	if (available(a, pkg))
-		return add(a, pkg, reason, err);
-	if (fallback && available(a, fallback))
-		return add(a, fallback, reason, err);
+	if (pib_need_available(a, pkg))
+		return pib_need_add(a, pkg, reason, err);
+	if (fallback && pib_need_available(a, fallback))
+		return pib_need_add(a, fallback, reason, err);
 	pare_log_msg(a->o->log, PARE_LOG_WARNING, "%s: runtime need: %s is not in the repositories "
 		     "(%s); pare inspect will fail the image if the file is missing",
 		     a->img->arch.apk, pkg, reason);
@@ -139,6 +157,11 @@ static const char *tls_need(const struct pib_arch *a)
 	return NULL;
 }
 
+/* The variables whose value names a locale (pare inspect RUN-005/006). */
+static const char *const locale_vars[] = { "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES",
+					   "LC_COLLATE", "LC_NUMERIC", "LC_TIME", "LC_MONETARY",
+					   NULL };
+
 static int apply(struct pib_arch *a, const struct need_rule *r, struct pare_error *err)
 {
 	char why[512], pkg[128];
@@ -147,8 +170,8 @@ static int apply(struct pib_arch *a, const struct need_rule *r, struct pare_erro
 	case NEED_ALWAYS:
 		return named(a, r->package) ? 0 : want(a, r->package, r->fallback, r->reason, err);
 	case NEED_LOCALE:
-		for (size_t i = 0; i < 2; i++) {
-			const char *key = i ? "LC_ALL" : "LANG";
+		for (size_t i = 0; locale_vars[i]; i++) {
+			const char *key = locale_vars[i];
 			v = env(a, key);
 			if (!v || !locale_package(v, pkg, sizeof(pkg)))
 				continue;
@@ -177,6 +200,16 @@ static int apply(struct pib_arch *a, const struct need_rule *r, struct pare_erro
 			return 0;
 		snprintf(why, sizeof(why), r->reason, v);
 		return want(a, r->package, r->fallback, why, err);
+	case NEED_ENTRY:
+		v = a->cfg->nentrypoint ? a->cfg->entrypoint[0] : NULL;
+		v = v && v[0] == '/' ? pib_contents_owner(a, v) : NULL;
+		if (!v)
+			return 0; /* (one the config names already stays one world entry) */
+		snprintf(why, sizeof(why), r->reason, a->cfg->entrypoint[0]);
+		return pib_need_add(a, v, why, err);
+	case NEED_NSS:
+	case NEED_GCONV:
+		return 0; /* after the solve */
 	}
 	return 0;
 }
@@ -208,22 +241,33 @@ static const char *tls_solved(const struct pib_arch *a)
 	return NULL;
 }
 
+/* The TLS rule after the solve: a TLS library the solution pulled in as a
+ * dependency needs the CA bundle too.  1 when it added it. */
+static int tls_after(struct pib_arch *a, const struct need_rule *r, struct pare_error *err)
+{
+	if (named(a, r->package) || tls_need(a))
+		return 0; /* asked for before the solve already */
+	const char *v = tls_solved(a);
+	if (!v || !pib_need_available(a, r->package))
+		return 0;
+	char why[512];
+	snprintf(why, sizeof(why), r->reason, v);
+	size_t before = a->nneeds;
+	int rc = pib_need_add(a, r->package, why, err);
+	return rc < 0 ? rc : a->nneeds > before;
+}
+
 int pib_runtime_needs_solved(struct pib_arch *a, struct pare_error *err)
 {
+	int added = 0;
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		const struct need_rule *r = &rules[i];
-		if (r->trigger != NEED_TLS || named(a, r->package) || tls_need(a))
-			continue; /* asked for before the solve already */
-		const char *v = tls_solved(a);
-		if (!v || !available(a, r->package))
-			continue;
-		char why[512];
-		snprintf(why, sizeof(why), r->reason, v);
-		size_t before = a->nneeds;
-		int rc = add(a, r->package, why, err);
+		int rc = r->trigger == NEED_TLS ? tls_after(a, r, err)
+			 : r->trigger == NEED_NSS ? pib_need_nss(a, r->reason, err)
+			 : r->trigger == NEED_GCONV ? pib_need_gconv(a, r->reason, err) : 0;
 		if (rc < 0)
 			return rc;
-		return a->nneeds > before;
+		added |= rc > 0;
 	}
-	return 0;
+	return added;
 }

@@ -210,6 +210,12 @@ static void pkg_sbom(struct pare_insp_ctx *c, struct pare_insp_out *o)
 		if (v && !pare_slice_eq_cstr(dp->ent.version, v))
 			pi_fail(o, "SBOM lists %s %s, installed is %.*s", n, v,
 				(int)dp->ent.version.len, dp->ent.version.ptr);
+		if (!v)
+			pi_fail(o, "SBOM lists %s without a version", n);
+		if (!json_is_string(json_object_get(p, "licenseDeclared")))
+			pi_fail(o, "SBOM lists %s without a licence (licenseDeclared)", n);
+		if (json_array_size(json_object_get(p, "checksums")) == 0)
+			pi_fail(o, "SBOM lists %s without a checksum", n);
 	}
 	for (size_t k = 0; k < c->db.npkgs; k++) {
 		const struct pare_pkgent *e = &c->db.pkgs[k]->ent;
@@ -240,6 +246,6 @@ const struct pare_insp_check pi_checks_packages[] = {
 	{ "PKG-010", "no -lang, -openrc or completion subpackage installed", PARE_INSP_WARNING, "Packages", pkg_extras },
 	{ "PKG-011", "no file listed by two packages", PARE_INSP_WARNING, "Packages", pkg_shared_files },
 	{ "PKG-012", "every installed package has a licence", PARE_INSP_INFO, "Packages", pkg_license },
-	{ "PKG-013", "the SBOM lists exactly the installed packages", PARE_INSP_ERROR, "Packages", pkg_sbom },
+	{ "PKG-013", "the SBOM lists exactly the installed packages, with versions, licences and checksums", PARE_INSP_ERROR, "Packages", pkg_sbom },
 	{ NULL, NULL, 0, NULL, NULL },
 };

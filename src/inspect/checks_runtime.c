@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "elf/glibc_conf.h"
 #include "inspect/int.h"
 
 #define PI_MAX_CONF (1u << 20)
@@ -26,40 +27,34 @@ static void run_nsswitch(struct pare_insp_ctx *c, struct pare_insp_out *o)
 			"defaults, which name modules the image may not have)");
 }
 
-/* Services glibc (>= 2.34) has built in; the rest are libnss_NAME.so.2. */
-static bool nss_builtin(const char *s)
+struct nss_walk {
+	struct pare_insp_ctx *c;
+	struct pare_insp_out *o;
+};
+
+static int nss_service(void *ctx, struct pare_slice db, struct pare_slice w)
 {
-	return strcmp(s, "files") == 0 || strcmp(s, "dns") == 0;
+	struct nss_walk *x = ctx;
+	char lib[256];
+	if (pare_nss_builtin(w))
+		return 0;
+	snprintf(lib, sizeof(lib), "libnss_%.*s.so.2", (int)w.len, w.ptr);
+	if (!pi_find_lib(x->c, lib))
+		pi_fail(x->o, "nsswitch.conf '%.*s' uses '%.*s': %s is missing", (int)db.len, db.ptr,
+			(int)w.len, w.ptr, lib);
+	return 0;
 }
 
 static void run_nss_modules(struct pare_insp_ctx *c, struct pare_insp_out *o)
 {
-	char *text = pi_read(c, "/etc/nsswitch.conf", PI_MAX_CONF, NULL);
+	size_t n = 0;
+	char *text = pi_read(c, "/etc/nsswitch.conf", PI_MAX_CONF, &n);
 	if (!text) {
 		pi_na(o, "no /etc/nsswitch.conf");
 		return;
 	}
-	for (char *line = text, *next; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		char *hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		char *colon = strchr(line, ':');
-		if (!colon)
-			continue;
-		*colon = '\0';
-		char *save = NULL;
-		for (char *w = strtok_r(colon + 1, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-			if (w[0] == '[' || strchr(w, ']') || nss_builtin(w))
-				continue;
-			char lib[256];
-			snprintf(lib, sizeof(lib), "libnss_%s.so.2", w);
-			if (!pi_find_lib(c, lib))
-				pi_fail(o, "nsswitch.conf '%s' uses '%s': %s is missing", line, w, lib);
-		}
-	}
+	struct nss_walk x = { c, o };
+	pare_nsswitch_each(pare_slice_make(text, n), nss_service, &x);
 }
 
 static const char *const gconv_dirs[] = {
@@ -67,29 +62,36 @@ static const char *const gconv_dirs[] = {
 	"/usr/lib64/gconv", "/usr/lib/gconv", NULL,
 };
 
+struct gconv_walk {
+	struct pare_insp_ctx *c;
+	struct pare_insp_out *o;
+	const char *dir, *file;
+};
+
+static int gconv_line(void *ctx, const struct pare_gconv_line *l)
+{
+	struct gconv_walk *x = ctx;
+	char lib[PARE_PATH_MAX];
+	if (l->kind != PARE_GCONV_MODULE)
+		return 0;
+	if (l->file.ptr[0] == '/')
+		snprintf(lib, sizeof(lib), "%.*s.so", (int)l->file.len, l->file.ptr);
+	else
+		snprintf(lib, sizeof(lib), "%s/%.*s.so", x->dir, (int)l->file.len, l->file.ptr);
+	if (!pi_resolve(x->c, lib, NULL))
+		pi_fail(x->o, "%s: module %.*s -> %.*s needs %s, which is missing", x->file,
+			(int)l->from.len, l->from.ptr, (int)l->to.len, l->to.ptr, lib);
+	return 0;
+}
+
 static void gconv_conf(struct pare_insp_ctx *c, struct pare_insp_out *o, const char *dir,
 		       const char *file)
 {
-	char *text = pi_read(c, file, PI_MAX_CONF, NULL);
-	char lib[PARE_PATH_MAX];
-	for (char *line = text, *next; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		char *f[5], *save = NULL;
-		size_t n = 0;
-		for (char *w = strtok_r(line, " \t", &save); w && n < 5; w = strtok_r(NULL, " \t", &save))
-			f[n++] = w;
-		if (n < 4 || strcmp(f[0], "module") != 0)
-			continue;
-		if (f[3][0] == '/')
-			snprintf(lib, sizeof(lib), "%s.so", f[3]);
-		else
-			snprintf(lib, sizeof(lib), "%s/%s.so", dir, f[3]);
-		if (!pi_resolve(c, lib, NULL))
-			pi_fail(o, "%s: module %s -> %s needs %s, which is missing", file, f[1], f[2],
-				lib);
-	}
+	size_t n = 0;
+	char *text = pi_read(c, file, PI_MAX_CONF, &n);
+	struct gconv_walk x = { c, o, dir, file };
+	if (text)
+		pare_gconv_conf_each(pare_slice_make(text, n), gconv_line, &x);
 }
 
 static void run_gconv(struct pare_insp_ctx *c, struct pare_insp_out *o)

@@ -125,6 +125,12 @@ int pare_insp_policy_add(struct pare_insp_policy *p, const char *id, const char 
 int pare_insp_policy_parse(struct pare_insp_policy *p, const char *name, struct pare_slice text,
 			   struct pare_error *err);
 int pare_insp_policy_load(struct pare_insp_policy *p, const char *path, struct pare_error *err);
+/* What the image config asked for is not a finding (policy_asked.c): for
+ * each package atom naming a subpackage (-dev, -static, -doc, -dbg, -lang,
+ * completions, -openrc, -systemd), waive the checks about that content
+ * ("contents.packages names NAME"); ids already waived stay as they are. */
+int pare_insp_policy_asked(struct pare_insp_policy *p, const char *const *packages, size_t n,
+			   struct pare_error *err);
 
 struct pare_insp_result {
 	const struct pare_insp_check *check;

@@ -14,7 +14,10 @@
 # skopeo copies from an image made with umoci; tampered and hostile
 # layouts (bad digest, '../' names, absolute names, symlink loop in a
 # parent, whiteouts), a huge sparse ELF, --max-files, --json, --sarif,
-# --policy.
+# --policy (SARIF validated against the OASIS schema), --image REF among
+# several images, runtime needs after the solve (NSS modules of
+# nsswitch.conf, gconv of contents.runtime.gconv with iconv in runc, the
+# entrypoint's package by CONTENTS), a daemon whose readiness is a command.
 # slow: a Debian root made with mmdebstrap (cached in $PARE_CACHE or
 # /var/tmp/pare-test-cache) and a layer of 600,000 entries (bounded).
 # Exit 77 (skipped) when a tool is missing or not root.
@@ -174,6 +177,8 @@ mkdir -p tzu/usr/share/zoneinfo && printf 'TZif2' > tzu/usr/share/zoneinfo/UTC
 mk2 tzdata-utc tzu
 mkdir -p loc/usr/lib/locale/C.utf8 && printf 'x' > loc/usr/lib/locale/C.utf8/LC_CTYPE
 mk2 glibc-locale-c-utf8 loc
+mkdir -p locde/usr/lib/locale/de_DE.utf8 && printf 'x' > locde/usr/lib/locale/de_DE.utf8/LC_CTYPE
+mk2 glibc-locale-de-de locde
 mkdir -p ca/etc/ssl/certs && printf -- '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' > ca/etc/ssl/certs/ca-certificates.crt
 mk2 ca-certificates-bundle ca
 mkdir -p ssl/usr/lib && printf 'not really' > ssl/usr/lib/libssl.so.3
@@ -188,11 +193,12 @@ entrypoint:
   command: /bin/busybox true
 environment:
   LANG: C.UTF-8
+  LC_TIME: de_DE.UTF-8
   TZ: UTC
 archs: [x86_64]
 YAML
 expect_ok needs "$PARE" image build needs.yaml -o out-needs --staging st-needs --skip-tests
-for p in baselayout tzdata-utc glibc-locale-c-utf8 ca-certificates-bundle; do
+for p in baselayout tzdata-utc glibc-locale-c-utf8 glibc-locale-de-de ca-certificates-bundle; do
 	grep -q "runtime need: $p (" needs.log || bad "needs: no reason reported for $p"
 	grep -qx "P:$p" st-needs/x86_64/lib/apk/db/installed || bad "needs: $p not installed"
 done
@@ -201,6 +207,82 @@ sed -e 's/TZ: UTC/TZ: Europe\/Paris/' needs.yaml > needs-missing.yaml
 expect_fail needs-missing 'TZ=Europe/Paris: /usr/share/zoneinfo/Europe/Paris is missing' \
 	"$PARE" image build needs-missing.yaml -o out-needs-missing
 grep -q 'runtime need: tzdata is not in the repositories' needs-missing.log || bad "needs-missing: no warning"
+
+step "runtime needs after the solve: NSS modules of nsswitch.conf, gconv of contents.runtime.gconv"
+mkdir -p repo3/x86_64
+mk3() { # like mk, into repo3
+	local n=$1 d=$2; shift 2
+	local args=()
+	for kv in "$@"; do args+=(-s "$kv"); done
+	"$PARE" mkpkg -o "repo3/x86_64/$n-1.0-r0.apk" -s pkgname=$n -s pkgver=1.0-r0 -s arch=x86_64 \
+		-s license=MIT "${args[@]}" -k "$KEY" "$d" >/dev/null || { echo "mkpkg $n failed"; exit 1; }
+}
+mkdir -p bl3/etc bl3/tmp && chmod 1777 bl3/tmp && echo '127.0.0.1 localhost' > bl3/etc/hosts \
+	&& : > bl3/etc/services && : > bl3/etc/protocols \
+	&& printf 'passwd: files db # local first\ngroup: files [NOTFOUND=return] db\nhosts: files dns\n' > bl3/etc/nsswitch.conf
+mk3 baselayout bl3
+for s in db ldap; do
+	mkdir -p nss-$s/usr/lib/x86_64-linux-gnu && printf 'x' > nss-$s/usr/lib/x86_64-linux-gnu/libnss_$s.so.2
+	mk3 libnss-$s nss-$s provides=so:libnss_$s.so.2=2
+done
+# glibc, iconv and two gconv families from the host (Debian's glibc), each
+# family with its own gconv-modules.d file, as import-deb writes them
+GC=/usr/lib/x86_64-linux-gnu/gconv
+mkdir -p libc/lib64 libc/usr/lib/x86_64-linux-gnu iconv/usr/bin iconv/usr/share
+cp -L /lib64/ld-linux-x86-64.so.2 libc/lib64/ && cp -L /lib/x86_64-linux-gnu/libc.so.6 libc/usr/lib/x86_64-linux-gnu/
+mk3 libc libc
+cp /usr/bin/iconv iconv/usr/bin/ && printf '\x93\xfa\x96\x7b\n' > iconv/usr/share/sjis.txt
+mk3 iconv iconv depend=libc
+for fam in cjk:SJIS ebcdic:EBCDIC-US; do
+	f=${fam%%:*} m=${fam#*:} d=gconv-$f/usr/lib/x86_64-linux-gnu/gconv
+	mkdir -p $d/gconv-modules.d && cp $GC/$m.so $d/
+	grep -hE "^(alias[[:space:]].*[[:space:]]|module[[:space:]].*)$m//" $GC/gconv-modules $GC/gconv-modules.d/*.conf \
+		> $d/gconv-modules.d/glibc-gconv-$f.conf
+	mk3 glibc-gconv-$f gconv-$f depend=libc
+done
+"$PARE" --keys-dir "$W/k" index -o repo3/x86_64/APKINDEX.tar.gz -k "$KEY" repo3/x86_64/*.apk >/dev/null || exit 1
+cfg3() { # cfg3 NAME [EXTRA CONTENTS YAML]
+	cat > "$1.yaml" <<YAML
+contents:
+  repositories: [$W/repo3]
+  keyring: [$W/$PUB]
+  packages: [iconv]
+${2:-}
+entrypoint:
+  command: /usr/bin/iconv -l
+archs: [x86_64]
+test:
+  - name: Shift_JIS to UTF-8
+    run: [/usr/bin/iconv, -f, SHIFT_JIS, -t, UTF-8, /usr/share/sjis.txt]
+    stdout: "^日本$"
+YAML
+}
+cfg3 gconv '  runtime:
+    gconv: [SHIFT_JIS, UTF-8]'
+expect_ok gconv "$PARE" image build gconv.yaml -o out-gconv --staging st-gconv
+R=st-gconv/x86_64
+grep -q "runtime need: glibc-gconv-cjk (the gconv module of SHIFT_JIS (contents.runtime.gconv))" gconv.log \
+	|| bad "gconv: no reason reported for glibc-gconv-cjk"
+grep -q "runtime need: UTF-8 is built into libc" gconv.log || bad "gconv: UTF-8 not reported as built in"
+grep -q "^x86_64: added for the runtime: glibc-gconv-cjk (the gconv module of SHIFT_JIS" gconv.log \
+	|| bad "gconv: the report does not say why glibc-gconv-cjk was added"
+grep -q 'tests: 1 passed' gconv.log && echo "ok: iconv converts Shift_JIS in runc" || bad "gconv: the iconv test did not pass"
+[ -f $R$GC/SJIS.so ] && [ -f $R$GC/gconv-modules.d/glibc-gconv-cjk.conf ] || bad "gconv: SJIS.so or its configuration is missing"
+grep -qx 'P:glibc-gconv-ebcdic' $R/lib/apk/db/installed && bad "gconv: the EBCDIC family was installed unasked"
+grep -qx 'P:libnss-db' $R/lib/apk/db/installed && echo "ok: nsswitch.conf 'db' brought libnss-db" \
+	|| bad "nss: libnss-db not installed"
+grep -q "runtime need: libnss-db (the NSS service 'db' of nsswitch.conf (passwd))" gconv.log || bad "nss: no reason reported"
+grep -qx 'P:libnss-ldap' $R/lib/apk/db/installed && bad "nss: libnss-ldap installed though nothing names ldap"
+# the entrypoint's package from the contents index, the config naming none
+printf 'usr/bin/iconv\ticonv\n' > repo3/x86_64/CONTENTS
+sed -e 's/packages: \[iconv\]/packages: [baselayout]/' gconv.yaml > entry.yaml
+expect_ok entry "$PARE" image build entry.yaml -o out-entry
+grep -q 'runtime need: iconv (the entrypoint /usr/bin/iconv)' entry.log && grep -q 'tests: 1 passed' entry.log \
+	|| bad "entry: the entrypoint's package was not installed by the contents index"
+rm repo3/x86_64/CONTENTS
+cfg3 gconv-none
+expect_fail gconv-none "test 'Shift_JIS to UTF-8' failed" "$PARE" image build gconv-none.yaml -o out-gconv-none
+grep -q 'iconv: failed to start conversion processing' gconv-none.log || bad "gconv-none: iconv did not say why"
 
 step "inspect: pare's own layout, --json, --sarif, --policy"
 expect_ok inspect-good "$PARE" inspect out-good
@@ -215,7 +297,7 @@ for i in ["PKG-001", "PKG-002", "PKG-003", "PKG-004", "PKG-013", "OCI-001", "OCI
           "OCI-004", "OCI-005", "OCI-006", "OCI-007", "OCI-010", "OCI-015", "ENT-002", "ENT-003"]:
     assert d[i]["result"] == "pass", (i, d[i])
 PY
-"$PARE" inspect --sarif good.sarif out-dangling-none >/dev/null 2>&1
+"$PARE" inspect --sarif good.sarif out-good >/dev/null || bad "inspect --sarif of the good image failed"
 "$PARE" image build dangling.yaml -o out-dangling2 --allow ENT-003 --skip-tests >/dev/null 2>&1 || bad "--allow ENT-003 did not let the dangling image through"
 "$PARE" inspect --sarif d.sarif out-dangling2 >/dev/null; rc=$?
 [ $rc = 1 ] || bad "inspect of the dangling image exited $rc, not 1"
@@ -226,6 +308,20 @@ assert s["version"] == "2.1.0"
 run = s["runs"][0]
 assert any(r["id"] == "ENT-003" for r in run["tool"]["driver"]["rules"])
 assert any(r["ruleId"] == "ENT-003" and r["level"] == "error" for r in run["results"])
+PY
+SCHEMA=$HERE/../image/schemas/sarif-schema-2.1.0.json
+python3 - "$SCHEMA" d.sarif good.sarif <<'PY' && echo "ok: SARIF valid against the SARIF 2.1.0 schema" || bad "SARIF does not validate"
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+v = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+for f in sys.argv[2:]:
+    errs = sorted(v.iter_errors(json.load(open(f))), key=lambda e: list(e.path))
+    for e in errs[:5]:
+        print(f, "/".join(map(str, e.path)), e.message[:200])
+    assert not errs, f
+# the validator is not a rubber stamp: a broken log is refused
+bad = json.load(open(sys.argv[2])); bad["runs"][0]["results"][0]["level"] = "fatal"
+assert list(v.iter_errors(bad))
 PY
 printf 'waive:\n  - id: ENT-003\n    reason: "the app is mounted at run time"\n' > policy.yaml
 "$PARE" inspect --policy policy.yaml out-dangling2 > pol.log; rc=$?
@@ -247,6 +343,36 @@ skopeo copy -q docker-archive:um.tar oci:um2:v1 || bad "skopeo to oci"
 "$PARE" inspect um2 > um2.log 2>&1; rc=$?
 [ $rc -le 1 ] && grep -q 'oci-layout' um2.log && echo "ok: skopeo's layout inspected (rc $rc): $(tail -1 um2.log)" || { bad "skopeo layout: rc $rc"; tail -3 um2.log; }
 grep -q 'FAIL.*OCI-00[3-5]' um2.log um-tar.log && bad "digests of skopeo's copies reported wrong"
+
+step "--image REF in a layout holding several images"
+skopeo copy -q oci:um:v1 oci:multi:first && skopeo copy -q oci:out-good:v1 oci:multi:second || bad "skopeo into multi"
+expect_fail multi-noref 'multi: 2 images; choose one with --image REF' "$PARE" inspect multi
+expect_fail multi-nope "multi: no image 'nope'" "$PARE" inspect --image nope multi
+"$PARE" inspect --json --image second multi > multi2.json 2>/dev/null; rc=$?
+"$PARE" inspect --json --image first multi > multi1.json 2>/dev/null
+python3 - <<'PY' && echo "ok: --image picks each image (rc $rc)" || bad "--image did not pick the image asked for"
+import json
+a = {c["id"]: c for c in json.load(open("multi1.json"))["checks"]}
+b = {c["id"]: c for c in json.load(open("multi2.json"))["checks"]}
+assert b["PKG-001"]["result"] == "pass", b["PKG-001"]   # pare's image has a database
+assert a["PKG-001"]["result"] == "n/a", a["PKG-001"]  # umoci's has none
+PY
+
+step "a daemon whose readiness is a command"
+cfg ready 'bb, www' /bin/busybox 'test:
+  - name: httpd
+    run: [/bin/busybox, httpd, -f, -p, "127.0.0.1:18474", -h, /srv/www]
+    network: host
+    daemon: true
+    ready: {run: [/bin/busybox, wget, -q, -O, /dev/null, "http://127.0.0.1:18474/"]}
+    timeout: 10
+  - run: [/bin/busybox, wget, -q, -O, "-", "http://127.0.0.1:18474/"]
+    network: host
+    stdout: "hello from busybox httpd"'
+expect_ok ready "$PARE" image build ready.yaml -o out-ready
+grep -q 'tests: 2 passed' ready.log || bad "ready: $(tail -1 ready.log)"
+sed -e 's/18474\/"\]}/18475\/"]}/' -e 's/timeout: 10/timeout: 2/' ready.yaml > never.yaml
+expect_fail never-ready "test 'httpd' failed: not ready within 2 s \(probe failed\)" "$PARE" image build never.yaml -o out-never
 
 step "tampered and hostile layouts"
 python3 "$HERE/hostile.py" "$W" || bad "hostile.py"
@@ -270,6 +396,11 @@ mkdir -p cfgroot/usr/bin && ln -s ../lib/nothing-here cfgroot/usr/bin/app
 expect_fail dir-config 'entrypoint /usr/bin/app is a symlink to ../lib/nothing-here' \
 	"$PARE" inspect --config dangling.yaml cfgroot
 "$PARE" inspect cfgroot > dir-noconfig.log 2>&1 || bad "a directory without --config failed: $(tail -1 dir-noconfig.log)"
+mkdir -p devroot/usr/include && echo '/* x */' > devroot/usr/include/zlib.h
+cfg asked 'bb, zlib-dev>=1.2' /bin/busybox
+"$PARE" inspect --config asked.yaml devroot > asked.log 2>&1
+grep -qE 'waived +CNT-001.*contents.packages names zlib-dev' asked.log && echo "ok: headers the config asked for are waived" \
+	|| bad "asked: CNT-001 not waived: $(grep CNT-001 asked.log)"
 
 step "huge ELF and --max-files"
 mkdir -p huge/bin && printf '\177ELF\002\001\001' > huge/bin/big && truncate -s 5G huge/bin/big

@@ -365,6 +365,25 @@ static void test_include(void **state)
 
 /* show-config's rendering reads back to the same config: render(parse(
  * render(c))) == render(c), for every sample config. */
+static void test_runtime_gconv(void **state)
+{
+	(void)state;
+	struct pare_image_config c;
+	struct pare_error err = { 0 };
+	struct pare_buf out;
+	const char *text = "contents:\n  packages: [iconv]\n  runtime:\n    gconv: [SHIFT_JIS, EBCDIC-US]\n";
+	assert_int_equal(pare_image_config_parse(&c, "t", pare_slice_from(text), &err), 0);
+	assert_int_equal(c.ngconv, 2);
+	assert_string_equal(c.gconv[1], "EBCDIC-US");
+	pare_buf_init(&out, 1u << 16);
+	assert_int_equal(pare_image_config_render(&c, &out), 0);
+	assert_non_null(strstr((const char *)out.data, "  runtime:\n    gconv:\n      - \"SHIFT_JIS\"\n"));
+	pare_buf_release(&out);
+	pare_image_config_release(&c);
+	parse_fails("contents:\n  runtime:\n    gconv: SJIS\n", -PARE_E_FORMAT, "'gconv' must be a list");
+	parse_fails("contents:\n  runtime:\n    gcnov: [SJIS]\n", -PARE_E_FORMAT, "did you mean 'gconv'");
+}
+
 static void test_render_roundtrip(void **state)
 {
 	(void)state;
@@ -485,7 +504,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_app_strip),      cmocka_unit_test(test_minimal_and_empty),
 		cmocka_unit_test(test_missing_file),   cmocka_unit_test(test_typos_suggest),
 		cmocka_unit_test(test_wrong_types),    cmocka_unit_test(test_bad_octal),
-		cmocka_unit_test(test_packages_checked), cmocka_unit_test(test_unsupported), cmocka_unit_test(test_baseimage), cmocka_unit_test(test_include), cmocka_unit_test(test_render_roundtrip), cmocka_unit_test(test_prune_keys),
+		cmocka_unit_test(test_packages_checked), cmocka_unit_test(test_unsupported), cmocka_unit_test(test_baseimage), cmocka_unit_test(test_include), cmocka_unit_test(test_render_roundtrip), cmocka_unit_test(test_prune_keys), cmocka_unit_test(test_runtime_gconv),
 		cmocka_unit_test(test_yaml_hostile),   cmocka_unit_test(test_split_command),
 		cmocka_unit_test(test_distance),       cmocka_unit_test(test_arch_lookup),
 	};
