@@ -324,6 +324,7 @@ static int read_control(struct pkg_reader *rd, struct pare_tar_reader *tr,
 struct sum_stream {
 	struct pare_istream inner;
 	struct pare_digest sha1;
+	bool hashing;  /* false: the datahash covers the content */
 	const char *name;
 };
 
@@ -331,7 +332,7 @@ static ssize_t sum_read(void *ctx, void *buf, size_t n, struct pare_error *err)
 {
 	struct sum_stream *s = ctx;
 	ssize_t r = pare_istream_read(&s->inner, buf, n, err);
-	if (r > 0)
+	if (r > 0 && s->hashing)
 		pare_digest_update(&s->sha1, buf, (size_t)r);
 	if (r < 0)
 		return pare_error_prefix(err, (int)r, "%s: data part: ", s->name);
@@ -361,11 +362,14 @@ static int visit_file(struct pkg_reader *rd, struct pare_tar_reader *tr,
 	struct sum_stream s = { .name = rd->name };
 	struct pare_istream outer = { .read = sum_read, .ctx = &s };
 	pare_tar_entry_istream(tr, &s.inner);
-	if (pare_digest_init(&s.sha1, PARE_DIGEST_SHA1) < 0)
+	s.hashing = !(rd->opts->datahash_covers_files && rd->pkg->info.datahash.len);
+	if (s.hashing && pare_digest_init(&s.sha1, PARE_DIGEST_SHA1) < 0)
 		return pare_error_set(err, -PARE_E_CRYPTO, "%s: digest failed", rd->name);
 	int r = 0;
 	if (rd->v && rd->v->entry)
 		r = rd->v->entry(rd->v->ctx, e, &outer, err);
+	if (!s.hashing) /* pare_tar_next skips what the visitor left */
+		return r;
 	unsigned char sink[16384];
 	ssize_t n;
 	while (r == 0 && (n = sum_read(&s, sink, sizeof(sink), err)) != 0)

@@ -105,10 +105,11 @@ static ssize_t gz_inflate_some(struct pare_gz_reader *r, void *buf, size_t n,
 	return (ssize_t)(out_before - r->zs.avail_out);
 }
 
-ssize_t pare_gz_read(struct pare_gz_reader *r, void *buf, size_t n, struct pare_error *err)
+/* Inflate into buf (n bytes), crossing into the next member in multi
+ * mode, counting against the limit. */
+static ssize_t gz_read_direct(struct pare_gz_reader *r, void *buf, size_t n,
+			      struct pare_error *err)
 {
-	if (n == 0)
-		return 0;
 	for (;;) {
 		if (r->member_done) {
 			if (!r->multi)
@@ -132,9 +133,29 @@ ssize_t pare_gz_read(struct pare_gz_reader *r, void *buf, size_t n, struct pare_
 	}
 }
 
+ssize_t pare_gz_read(struct pare_gz_reader *r, void *buf, size_t n, struct pare_error *err)
+{
+	if (n == 0)
+		return 0;
+	if (r->opos == r->olen) {
+		if (n >= PARE_GZ_OUTBUF / 2)
+			return gz_read_direct(r, buf, n, err);
+		ssize_t got = gz_read_direct(r, r->obuf, sizeof(r->obuf), err);
+		if (got <= 0)
+			return got;
+		r->opos = 0;
+		r->olen = (size_t)got;
+	}
+	size_t k = r->olen - r->opos < n ? r->olen - r->opos : n;
+	memcpy(buf, r->obuf + r->opos, k);
+	r->opos += k;
+	return (ssize_t)k;
+}
+
 int pare_gz_next_member(struct pare_gz_reader *r, struct pare_error *err)
 {
 	unsigned char sink[4096];
+	r->opos = r->olen = 0; /* the rest of this member */
 	while (!r->member_done) {
 		ssize_t got = gz_inflate_some(r, sink, sizeof(sink), err);
 		if (got < 0)

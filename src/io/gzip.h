@@ -15,6 +15,11 @@
  * the rest of the input in multi-member mode) so that a gzip bomb fails
  * with -PARE_E_TOO_BIG instead of filling memory or disk.
  *
+ * Small reads (tar headers) are served from an output buffer of
+ * PARE_GZ_OUTBUF bytes that never holds more than the current member, so
+ * zlib decodes in large steps; the hook may therefore see a member's
+ * compressed bytes before the caller has read what they decompress to.
+ *
  * Ownership: the reader does not own src.  Release with pare_gz_reader_release.
  */
 #ifndef PARE_IO_GZIP_H
@@ -27,6 +32,7 @@
 #include "io/stream.h"
 
 #define PARE_GZ_INBUF 65536
+#define PARE_GZ_OUTBUF 32768
 
 typedef void (*pare_gz_input_hook)(void *ctx, const void *p, size_t n);
 
@@ -44,7 +50,9 @@ struct pare_gz_reader {
 	uint64_t max_out;
 	pare_gz_input_hook hook;
 	void *hook_ctx;
+	size_t opos, olen;      /* unread output in obuf[opos..olen) */
 	unsigned char in[PARE_GZ_INBUF];
+	unsigned char obuf[PARE_GZ_OUTBUF];
 };
 
 int pare_gz_reader_init(struct pare_gz_reader *r, struct pare_istream *src, const char *name,
