@@ -79,6 +79,7 @@ static int run_script(struct txn *t, const char *pkgver, int type, struct pare_s
 {
 	if (t->o->no_scripts || body.len == 0)
 		return 0;
+	txn_forget_dirs(t); /* a script may change anything */
 	char label[LABEL_MAX + 32];
 	snprintf(label, sizeof(label), "%s.%s", pkgver, pare_script_type_name(type));
 	pare_log_info(t->o->log, "Executing %s", label);
@@ -330,6 +331,7 @@ static int write_scripts(struct txn *t, struct pare_error *err)
 static void delete_old(struct txn *t, struct txn_stage *st, bool keep_new,
 		       struct old_files *of)
 {
+	txn_forget_dirs(t);
 	for (size_t i = 0; i < of->n; i++)
 		if (to_delete(st, keep_new, of->paths[i]) &&
 		    txn_delete_file(st, of->paths[i], &of->csums[i]) < 0)
@@ -458,6 +460,10 @@ static int install_one(struct txn *t, const struct pare_txn_change *c, struct pa
 	 * package is installed, not only when recovering. */
 	if (r == 0)
 		sweep_pkg(t, np, &st.x);
+	if (r == 0 && fresh && !st.replaced.count)
+		txn_learn_dirs(t, &st);
+	else
+		txn_forget_dirs(t);
 	pare_pkg_release(&pkg);
 	txn_stage_release(&st);
 	return r;
@@ -544,6 +550,10 @@ static int txn_init(struct txn *t, const struct pare_txn_opts *o, struct pare_db
 	pare_map_init(&t->leaving);
 	pare_map_init(&t->fresh);
 	pare_map_init(&t->swept_dirs);
+	pare_map_init(&t->dirmeta);
+	pare_map_init(&t->realdirs);
+	pare_arena_init(&t->realdirs_arena, 16384, 0);
+	pare_extract_dircache_init(&t->dirfds);
 	t->jfd = -1;
 	pare_buf_init(&t->jentry, (size_t)PARE_DB_MAX_INSTALLED * 2);
 	char proc[64];
@@ -560,6 +570,10 @@ static void txn_release(struct txn *t)
 	pare_map_release(&t->leaving);
 	pare_map_release(&t->fresh);
 	pare_map_release(&t->swept_dirs);
+	pare_map_release(&t->dirmeta);
+	pare_map_release(&t->realdirs);
+	pare_arena_release(&t->realdirs_arena);
+	pare_extract_dircache_release(&t->dirfds);
 	pare_arena_release(&t->arena);
 	txn_journal_end(t, false);
 	pare_buf_release(&t->jentry);
@@ -710,6 +724,7 @@ int pare_txn_commit(const struct pare_txn_opts *o, struct pare_db_installed *db,
 		else
 			res->done++;
 	}
+	txn_apply_dirs(&t);
 	if (n)
 		run_triggers(&t);
 	struct pare_error e = { 0 };

@@ -22,6 +22,16 @@ struct txn {
 	struct pare_map leaving;  /* names of packages this transaction removes */
 	struct pare_map fresh;    /* identity text of packages installed now */
 	struct pare_map swept_dirs; /* directories swept of stale temporaries */
+	struct pare_map realdirs; /* directories that resolve to themselves (no
+				   * symlink on the way), learnt from committed
+				   * packages; forgotten whenever anything is
+				   * deleted, replaced, or a script or a failed
+				   * package ran (txn_forget_dirs) */
+	struct pare_arena realdirs_arena;
+	struct pare_extract_dircache dirfds; /* for every extractor and resolution;
+					      * dropped with realdirs */
+	struct pare_map dirmeta;  /* package directory -> struct pare_extract_dirmeta
+				   * (arena), applied once at the end */
 	char root_real[PARE_PATH_MAX]; /* host path of the root, "" if unknown */
 	size_t root_real_len;
 	bool recover;             /* a previous transaction was killed */
@@ -74,6 +84,17 @@ void txn_stage_visitor(struct txn_stage *s, struct pare_pkg_visitor *v);
  * packages whose symlinks count as the package's own (may be NULL). */
 int txn_resolve_dir(struct txn_stage *s, struct pare_slice dir, const struct txn_dir **out,
 		    struct pare_error *err);
+
+/* txn_fs.c: the extractor's defer_dir (ctx: the transaction), and the
+ * deferred directories' metadata applied, deepest first (failures
+ * logged and counted). */
+void txn_defer_dir(void *ctx, const struct pare_extract_dirmeta *m);
+void txn_apply_dirs(struct txn *t);
+
+/* txn_stage.c: remember the directories of a committed stage that
+ * resolve to themselves; forget them all. */
+void txn_learn_dirs(struct txn *t, const struct txn_stage *s);
+void txn_forget_dirs(struct txn *t);
 
 /* txn_replace.c: the extractor's may_replace (ctx: the stage), and
  * whether path lies below a directory it allowed to go. */
