@@ -75,7 +75,7 @@ static void header_sums(const unsigned char *h, uint64_t *usum, int64_t *ssum)
 		uint64_t w;
 		memcpy(&w, h + i, 8);
 		pairs += (w & lo) + ((w >> 8) & lo); /* four 16-bit lanes, each < 2^16 */
-		high += (uint64_t)__builtin_popcountll(w & hi);
+		high += ((w & hi) >> 7) * 0x0101010101010101ULL >> 56; /* bytes >= 0x80 */
 	}
 	uint64_t u = (pairs & 0xffff) + ((pairs >> 16) & 0xffff) + ((pairs >> 32) & 0xffff) +
 		     (pairs >> 48);

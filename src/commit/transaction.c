@@ -375,7 +375,7 @@ static int unpack(struct txn *t, const struct pare_txn_change *c, struct txn_sta
 	 * second RSA verification, as apk does. */
 	bool vouched = c->index_verified && c->new_ent->identity.alg == PARE_DIGEST_SHA1;
 	struct pare_pkg_read_opts ro = { .keys = vouched ? NULL : t->o->keys,
-					 .datahash_covers_files = true };
+					 .skip_file_sums = true };
 	r = pare_pkg_read_file(pkg, path, &ro, &v, err);
 	if (r == 0)
 		r = verify_pkg(t, c, pkg, label, err);
