@@ -496,6 +496,9 @@ static int read_data(struct pkg_reader *rd, struct pare_error *err)
 	if (pare_digest_init(&rd->data, PARE_DIGEST_SHA256) < 0)
 		return pare_error_set(err, -PARE_E_CRYPTO, "%s: digest failed", rd->name);
 	rd->data_ready = true;
+	/* The datahash covers the data member's compressed bytes: with it,
+	 * the CRC32 of each member adds nothing (skip_file_sums callers). */
+	pare_gz_set_crc(&rd->gz, !(rd->opts->skip_file_sums && rd->pkg->info.datahash.len));
 	pare_gz_set_hook(&rd->gz, data_hook, &rd->data);
 	pare_gz_set_multi(&rd->gz, true);
 	pare_gz_set_limit(&rd->gz, data_limit(rd));
