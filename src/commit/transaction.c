@@ -79,7 +79,8 @@ static int run_script(struct txn *t, const char *pkgver, int type, struct pare_s
 {
 	if (t->o->no_scripts || body.len == 0)
 		return 0;
-	txn_forget_dirs(t); /* a script may change anything */
+	txn_apply_dirs(t);  /* a script sees the directories as committed */
+	txn_forget_dirs(t); /* and may change anything */
 	char label[LABEL_MAX + 32];
 	snprintf(label, sizeof(label), "%s.%s", pkgver, pare_script_type_name(type));
 	pare_log_info(t->o->log, "Executing %s", label);

@@ -251,4 +251,6 @@ void txn_apply_dirs(struct txn *t)
 		}
 	}
 	free(all);
+	pare_map_release(&t->dirmeta); /* applied (their memory is the arena's) */
+	pare_map_init(&t->dirmeta);
 }

@@ -87,7 +87,7 @@ int txn_resolve_dir(struct txn_stage *s, struct pare_slice dir, const struct txn
 
 /* txn_fs.c: the extractor's defer_dir (ctx: the transaction), and the
  * deferred directories' metadata applied, deepest first (failures
- * logged and counted). */
+ * logged and counted), before any script runs and at the end. */
 void txn_defer_dir(void *ctx, const struct pare_extract_dirmeta *m);
 void txn_apply_dirs(struct txn *t);
 

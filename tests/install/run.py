@@ -252,6 +252,30 @@ def test_kill(env, rounds):
     check(not os.path.exists(os.path.join(r, "lib/apk/db/.pare-journal")), "transaction journal removed")
 
 
+def test_dir_meta_before_script(env):
+    """Directory metadata is applied once per transaction, but before any
+    script runs: a post-install sees its package's directory modes."""
+    r = env.root("dirmeta")
+    sh = env.pkg("dsh", "1-r0", {"bin/busybox": open("/bin/busybox", "rb").read(),
+                                 "bin/sh": ("link", "busybox")})
+    tree = os.path.join(env.base, "tree-dm")
+    os.makedirs(os.path.join(tree, "var/lib/dm"))
+    with open(os.path.join(tree, "var/lib/dm/f"), "w") as f:
+        f.write("x")
+    os.chmod(os.path.join(tree, "var/lib/dm"), 0o775)  # the umask (022) takes a bit at mkdir
+    sp = os.path.join(env.base, "dm.post-install")
+    with open(sp, "w") as f:
+        f.write("#!/bin/sh\n/bin/busybox stat -c %a /var/lib/dm > /var/dm.mode\n")
+    out = os.path.join(env.base, "dm-1-r0.apk")
+    pare("mkpkg", "-s", "pkgname=dm", "-s", "pkgver=1-r0", "-k", env.key, "-o", out,
+         "--script", "post-install=" + sp, tree, check_rc=0)
+    pare("install-files", "--initdb", sh, out, root=r, check_rc=0)
+    mode = open(os.path.join(r, "var/dm.mode")).read().strip() if os.path.exists(
+        os.path.join(r, "var/dm.mode")) else "?"
+    check(mode == "775" and stat.S_IMODE(os.stat(os.path.join(r, "var/lib/dm")).st_mode) == 0o775,
+          "directory mode in place before the post-install script (saw %s)" % mode)
+
+
 def test_kill_journal(env):
     """A kill -9 after an upgrade's (or a removal's) deletions, before the
     final database write: a later package's pre-install script kills pare.
@@ -353,6 +377,7 @@ def main():
         test_hostile(env)
         test_lock(env)
         test_enospc(env)
+        test_dir_meta_before_script(env)
         test_kill_journal(env)
         test_kill(env, int(os.environ.get("PARE_KILL_ROUNDS", "25")))
     finally:
