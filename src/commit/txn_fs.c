@@ -192,7 +192,9 @@ void txn_defer_dir(void *ctx, const struct pare_extract_dirmeta *m)
 	struct pare_slice key = pare_slice_make(m->path, m->len);
 	struct pare_extract_dirmeta *d = pare_map_get(&t->dirmeta, key);
 	bool created = d && d->created;
-	if (!d) {
+	if (d) {
+		key = pare_slice_make(d->path, d->len); /* the arena copy */
+	} else {
 		d = pare_arena_zalloc(&t->arena, sizeof(*d));
 		key = pare_arena_slice(&t->arena, key);
 		if (!d || !key.ptr || pare_map_put(&t->dirmeta, key, d, NULL) < 0) {
