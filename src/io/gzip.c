@@ -44,22 +44,29 @@ static int next_field(struct pare_gz_reader *r, int after)
 	return -1; /* the deflate data starts */
 }
 
-static int bad_header(struct pare_gz_reader *r, const char *why, struct pare_error *err)
+/* at: bytes of the input consumed with the bad one (the offset in the
+ * message is where zlib would say: past the two magic bytes for those). */
+static int bad_header(struct pare_gz_reader *r, size_t at, const char *why,
+		      struct pare_error *err)
 {
+	uint64_t off = r->offset + at;
+	if (r->phase == PH_HEADER && r->hstep < 2)
+		off = r->member_start + 2;
 	return pare_error_set(err, -PARE_E_FORMAT, "corrupt gzip data near offset %llu: %s",
-			      (unsigned long long)r->offset, why);
+			      (unsigned long long)off, why);
 }
 
 /* One header byte. */
-static int header_byte(struct pare_gz_reader *r, unsigned char c, struct pare_error *err)
+static int header_byte(struct pare_gz_reader *r, unsigned char c, size_t at,
+		       struct pare_error *err)
 {
 	static const unsigned char magic[3] = { 0x1f, 0x8b, 8 };
 	int step = r->hstep, next = step + 1;
 	if (step < 3 && c != magic[step])
-		return bad_header(r, step < 2 ? "incorrect header check" : "unknown compression method",
-				  err);
+		return bad_header(r, at, step < 2 ? "incorrect header check"
+						  : "unknown compression method", err);
 	if (step == 3 && (c & F_RESERVED))
-		return bad_header(r, "unknown header flags set", err);
+		return bad_header(r, at, "unknown header flags set", err);
 	if (step == 3)
 		r->flags = c;
 	if (step == HS_XLEN0)
@@ -70,7 +77,7 @@ static int header_byte(struct pare_gz_reader *r, unsigned char c, struct pare_er
 		next = --r->hleft ? HS_EXTRA : next_field(r, HS_EXTRA);
 	if (step == HS_NAME || step == HS_COMMENT) {
 		if (++r->hleft > PARE_GZ_HEADER_FIELD_MAX)
-			return bad_header(r, "file name or comment too long", err);
+			return bad_header(r, at, "file name or comment too long", err);
 		next = c ? step : next_field(r, step);
 		if (!c)
 			r->hleft = 0;
@@ -88,12 +95,12 @@ static uint32_t le32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static int trailer_done(struct pare_gz_reader *r, struct pare_error *err)
+static int trailer_done(struct pare_gz_reader *r, size_t at, struct pare_error *err)
 {
 	if (r->check_crc && le32(r->tail) != r->crc)
-		return bad_header(r, "incorrect data check", err);
+		return bad_header(r, at, "incorrect data check", err);
 	if (le32(r->tail + 4) != r->isize)
-		return bad_header(r, "incorrect length check", err);
+		return bad_header(r, at, "incorrect length check", err);
 	r->member_done = true;
 	return 0;
 }
@@ -107,11 +114,11 @@ static int gz_frame(struct pare_gz_reader *r, struct pare_error *err)
 	while (rc == 0 && i < n && !r->member_done && r->phase != PH_DEFLATE) {
 		unsigned char c = r->zs.next_in[i++];
 		if (r->phase == PH_HEADER) {
-			rc = header_byte(r, c, err);
+			rc = header_byte(r, c, i, err);
 		} else {
 			r->tail[r->tlen++] = c;
 			if (r->tlen == sizeof(r->tail))
-				rc = trailer_done(r, err);
+				rc = trailer_done(r, i, err);
 		}
 	}
 	if (r->hook && i)
