@@ -763,14 +763,35 @@ static int track_tmp(struct pare_extract *x, xnode *n, int pfd, const char *name
 static int make_tmp_name(struct pare_extract *x, const char *dir, size_t dirlen, char *name,
 			 size_t size, char *key, size_t ksize)
 {
+	size_t plen = strlen(x->tmp_prefix);
+	if (size < plen + 33 || ksize < dirlen + 1 + plen + 33)
+		return -ENAMETOOLONG;
 	for (int tries = 0; tries < TMP_TRIES; tries++) {
-		snprintf(name, size, "%s%016llx%llx", x->tmp_prefix,
-			 (unsigned long long)x->tmp_salt, (unsigned long long)x->tmp_counter++);
-		int klen = snprintf(key, ksize, "%.*s%s%s", (int)dirlen, dir, dirlen ? "/" : "",
-				    name);
-		struct pare_slice k = pare_slice_make(key, (size_t)klen);
+		/* prefix, the salt as 16 hex digits, the counter in hex */
+		static const char hex[] = "0123456789abcdef";
+		char *p = name;
+		memcpy(p, x->tmp_prefix, plen);
+		p += plen;
+		for (int i = 60; i >= 0; i -= 4)
+			*p++ = hex[(x->tmp_salt >> i) & 15];
+		uint64_t c = x->tmp_counter++;
+		int top = 60;
+		while (top > 0 && !((c >> top) & 15))
+			top -= 4;
+		for (int i = top; i >= 0; i -= 4)
+			*p++ = hex[(c >> i) & 15];
+		*p = '\0';
+		size_t klen = 0;
+		if (dirlen) {
+			memcpy(key, dir, dirlen);
+			key[dirlen] = '/';
+			klen = dirlen + 1;
+		}
+		memcpy(key + klen, name, (size_t)(p - name) + 1);
+		klen += (size_t)(p - name);
+		struct pare_slice k = pare_slice_make(key, klen);
 		if (!pare_map_get(&x->paths, k) && !pare_map_get(&x->temps, k))
-			return klen;
+			return (int)klen;
 	}
 	return -EEXIST;
 }

@@ -312,8 +312,19 @@ static int stage_entry(void *ctx, const struct pare_tar_entry *e, struct pare_is
 	r = txn_resolve_dir(s, dir, &d, err);
 	if (r < 0)
 		return r;
-	snprintf(resolved, sizeof(resolved), "%.*s%s%.*s", (int)d->resolved.len,
-		 d->resolved.ptr, d->resolved.len ? "/" : "", (int)base.len, base.ptr);
+	/* resolved = d->resolved "/" base (the nominal path when they agree) */
+	if (pare_slice_eq(d->resolved, dir)) {
+		memcpy(resolved, path, len + 1);
+	} else if (d->resolved.len + 1 + base.len <= PARE_PATH_MAX) {
+		size_t rl = d->resolved.len;
+		memcpy(resolved, d->resolved.ptr, rl);
+		if (rl)
+			resolved[rl++] = '/';
+		memcpy(resolved + rl, base.ptr, base.len);
+		resolved[rl + base.len] = '\0';
+	} else {
+		return pare_error_set(err, -ENAMETOOLONG, "%s: path too long", path);
+	}
 	struct txn_ent *te;
 	if (ents_push(s, &te) < 0)
 		return pare_error_set(err, -ENOMEM, "out of memory");
