@@ -324,6 +324,7 @@ static int read_control(struct pkg_reader *rd, struct pare_tar_reader *tr,
 struct sum_stream {
 	struct pare_istream inner;
 	struct pare_digest sha1;
+	bool hashing;  /* false: the datahash covers the content */
 	const char *name;
 };
 
@@ -331,7 +332,7 @@ static ssize_t sum_read(void *ctx, void *buf, size_t n, struct pare_error *err)
 {
 	struct sum_stream *s = ctx;
 	ssize_t r = pare_istream_read(&s->inner, buf, n, err);
-	if (r > 0)
+	if (r > 0 && s->hashing)
 		pare_digest_update(&s->sha1, buf, (size_t)r);
 	if (r < 0)
 		return pare_error_prefix(err, (int)r, "%s: data part: ", s->name);
@@ -355,17 +356,35 @@ static int check_sum(struct pkg_reader *rd, const struct pare_tar_entry *e,
 	return 0;
 }
 
+/* Read past a file's content (the datahash is still computed). */
+static int skip_file(struct pkg_reader *rd, struct pare_tar_reader *tr, struct pare_error *err)
+{
+	struct pare_istream in;
+	unsigned char sink[16384];
+	ssize_t n;
+	pare_tar_entry_istream(tr, &in);
+	while ((n = pare_istream_read(&in, sink, sizeof(sink), err)) > 0)
+		;
+	return n < 0 ? pare_error_prefix(err, (int)n, "%s: data part: ", rd->name) : 0;
+}
+
 static int visit_file(struct pkg_reader *rd, struct pare_tar_reader *tr,
 		      const struct pare_tar_entry *e, struct pare_error *err)
 {
+	bool skip = rd->opts->skip_file_sums && rd->pkg->info.datahash.len;
+	if (skip && !rd->v)
+		return skip_file(rd, tr, err);
 	struct sum_stream s = { .name = rd->name };
 	struct pare_istream outer = { .read = sum_read, .ctx = &s };
 	pare_tar_entry_istream(tr, &s.inner);
-	if (pare_digest_init(&s.sha1, PARE_DIGEST_SHA1) < 0)
+	s.hashing = !skip;
+	if (s.hashing && pare_digest_init(&s.sha1, PARE_DIGEST_SHA1) < 0)
 		return pare_error_set(err, -PARE_E_CRYPTO, "%s: digest failed", rd->name);
 	int r = 0;
 	if (rd->v && rd->v->entry)
 		r = rd->v->entry(rd->v->ctx, e, &outer, err);
+	if (!s.hashing) /* pare_tar_next skips what the visitor left */
+		return r;
 	unsigned char sink[16384];
 	ssize_t n;
 	while (r == 0 && (n = sum_read(&s, sink, sizeof(sink), err)) != 0)
@@ -477,6 +496,9 @@ static int read_data(struct pkg_reader *rd, struct pare_error *err)
 	if (pare_digest_init(&rd->data, PARE_DIGEST_SHA256) < 0)
 		return pare_error_set(err, -PARE_E_CRYPTO, "%s: digest failed", rd->name);
 	rd->data_ready = true;
+	/* The datahash covers the data member's compressed bytes: with it,
+	 * the CRC32 of each member adds nothing (skip_file_sums callers). */
+	pare_gz_set_crc(&rd->gz, !(rd->opts->skip_file_sums && rd->pkg->info.datahash.len));
 	pare_gz_set_hook(&rd->gz, data_hook, &rd->data);
 	pare_gz_set_multi(&rd->gz, true);
 	pare_gz_set_limit(&rd->gz, data_limit(rd));

@@ -17,7 +17,8 @@
  * pare_pkg_read() streams the whole file once: it hashes while it
  * decompresses, verifies the signatures as soon as the control member has
  * ended, hands each data entry to the caller's visitor, checks each file's
- * checksum after the visitor returns and the datahash at the end.  The
+ * checksum after the visitor returns (unless opts.skip_file_sums and a
+ * datahash is declared) and the datahash at the end.  The
  * caller must not treat anything the visitor saw as verified until
  * pare_pkg_read() has returned 0 (the extractor writes to temporary names
  * and renames only then).
@@ -110,6 +111,12 @@ struct pare_pkg_read_opts {
 	struct pare_keyring *keys;  /* NULL: signatures are not checked */
 	uint64_t max_data;          /* cap on decompressed data; 0: from size */
 	bool control_only;          /* stop after the control member */
+	/* When .PKGINFO has a datahash (which covers the whole data member),
+	 * do not also hash each file for its checksum record: pare index (no
+	 * visitor) and the installer (which then requires
+	 * pkg.datahash_verified) check the data once, not twice.  A package
+	 * without a datahash still has every file checked. */
+	bool skip_file_sums;
 };
 
 void pare_pkg_init(struct pare_pkg *pkg);

@@ -115,6 +115,9 @@ int pare_extract_init(struct pare_extract *x, struct pare_root *root,
 		x->dirs[i].fd = -1;
 	x->may_replace = o->may_replace;
 	x->replace_ctx = o->replace_ctx;
+	x->defer_dir = o->defer_dir;
+	x->defer_ctx = o->defer_ctx;
+	x->shared_dirs = o->dirs;
 	pare_arena_init(&x->arena, 65536, PARE_EXTRACT_DEFAULT_MAX_META);
 	pare_map_init(&x->paths);
 	pare_map_init(&x->temps);
@@ -141,7 +144,78 @@ int pare_extract_init(struct pare_extract *x, struct pare_root *root,
 	return 0;
 }
 
+void pare_extract_dircache_init(struct pare_extract_dircache *c)
+{
+	pare_map_init(&c->map);
+	pare_arena_init(&c->arena, 16384, 0);
+}
+
+void pare_extract_dircache_drop(struct pare_extract_dircache *c)
+{
+	size_t pos = 0;
+	struct pare_slice k;
+	void *v;
+	while (pare_map_next(&c->map, &pos, &k, &v))
+		close((int)((intptr_t)v - 1));
+	pare_map_release(&c->map);
+	pare_arena_release(&c->arena);
+	pare_extract_dircache_init(c);
+}
+
+void pare_extract_dircache_release(struct pare_extract_dircache *c)
+{
+	if (!c)
+		return;
+	pare_extract_dircache_drop(c);
+	pare_map_release(&c->map);
+	pare_arena_release(&c->arena);
+}
+
+static int open_dir(struct pare_root *root, const char *path, size_t len)
+{
+	char buf[PARE_PATH_MAX + 1];
+	if (len > PARE_PATH_MAX)
+		return -ENAMETOOLONG;
+	memcpy(buf, path, len);
+	buf[len] = '\0';
+	return pare_root_openat(root, len ? buf : ".", O_PATH | O_DIRECTORY, 0, NULL);
+}
+
+int pare_extract_dircache_get(struct pare_extract_dircache *c, struct pare_root *root,
+			      const char *path, size_t len, int *fd)
+{
+	void *v = pare_map_get(&c->map, pare_slice_make(path, len));
+	if (v) {
+		*fd = (int)((intptr_t)v - 1);
+		return 0;
+	}
+	if (c->map.count >= PARE_EXTRACT_SHARED_DIRS)
+		pare_extract_dircache_drop(c);
+	int r = open_dir(root, path, len);
+	if (r < 0)
+		return r;
+	struct pare_slice key = pare_arena_slice(&c->arena, pare_slice_make(path, len));
+	if ((!key.ptr && len) ||
+	    pare_map_put(&c->map, len ? key : PARE_SLICE_LIT(""), (void *)(intptr_t)(r + 1), NULL) < 0) {
+		close(r);
+		return -ENOMEM;
+	}
+	*fd = r;
+	return 0;
+}
+
+static void dir_cache_drop_own(struct pare_extract *x);
+
+/* Directories may have gone: no descriptor of this extractor (or of the
+ * shared cache) may be used again. */
 static void dir_cache_drop(struct pare_extract *x)
+{
+	if (x->shared_dirs)
+		pare_extract_dircache_drop(x->shared_dirs);
+	dir_cache_drop_own(x);
+}
+
+static void dir_cache_drop_own(struct pare_extract *x)
 {
 	for (size_t i = 0; i < PARE_EXTRACT_DIR_CACHE; i++) {
 		if (x->dirs[i].fd >= 0)
@@ -157,7 +231,7 @@ void pare_extract_release(struct pare_extract *x)
 {
 	if (!x)
 		return;
-	dir_cache_drop(x);
+	dir_cache_drop_own(x);
 	free(x->nodes);
 	x->nodes = NULL;
 	x->nnodes = x->nodes_cap = 0;
@@ -172,6 +246,12 @@ void pare_extract_release(struct pare_extract *x)
  * the cache (valid until the next call: it may be replaced). */
 static int get_dir(struct pare_extract *x, const char *path, size_t len, int *fd)
 {
+	if (x->shared_dirs) {
+		int r = pare_extract_dircache_get(x->shared_dirs, x->root, path, len, fd);
+		if (r == 0)
+			x->dir_fd = *fd;
+		return r;
+	}
 	for (size_t i = 0; i < PARE_EXTRACT_DIR_CACHE; i++) {
 		struct pare_extract_dir *d = &x->dirs[i];
 		if (d->fd >= 0 && d->len == len && memcmp(d->path, path, len) == 0) {
@@ -511,10 +591,11 @@ static int meta_staged(struct pare_extract *x, xnode *n, int fd, const struct st
 	struct timespec ts[2];
 	const char *what = NULL;
 	int r = 0;
-	if (x->apply_owners && (st->st_uid != n->uid || st->st_gid != n->gid) &&
-	    fchown(fd, (uid_t)n->uid, (gid_t)n->gid) < 0)
+	bool chown_it = x->apply_owners && (st->st_uid != n->uid || st->st_gid != n->gid);
+	if (chown_it && fchown(fd, (uid_t)n->uid, (gid_t)n->gid) < 0)
 		r = neg_errno(), what = "cannot change owner";
-	else if (fchmod(fd, final_mode(x, n->mode)) < 0)
+	else if ((chown_it || (st->st_mode & 07777) != final_mode(x, n->mode)) &&
+		 fchmod(fd, final_mode(x, n->mode)) < 0)
 		r = neg_errno(), what = "cannot change mode";
 	entry_times(n, ts);
 	if (r == 0 && futimens(fd, ts) < 0)
@@ -549,32 +630,74 @@ static int meta_other(struct pare_extract *x, xnode *n, int pfd, struct pare_err
 	return 0;
 }
 
-/* A directory of the package, at its final path.  Failures on directories
- * that existed before are tolerated when they are permission errors. */
-static int meta_dir(struct pare_extract *x, xnode *n, struct pare_error *err)
+/* A directory at its final path: owner and mode where they differ, xattrs
+ * (of n, or none), times.  Failures on directories that existed before
+ * are tolerated when they are permission errors (1). */
+static int apply_dir(struct pare_root *root, const struct pare_extract_dirmeta *m,
+		     struct pare_extract *x, const xnode *n, struct pare_error *err)
 {
-	int fd = pare_root_openat(x->root, n->path, O_RDONLY | O_DIRECTORY, 0, NULL);
-	struct timespec ts[2];
+	char path[PARE_PATH_MAX + 1];
+	snprintf(path, sizeof(path), "%.*s", (int)m->len, m->path);
+	int fd = pare_root_openat(root, path, O_RDONLY | O_DIRECTORY, 0, NULL);
+	if (!x && (fd == -ENOENT || fd == -ENOTDIR))
+		return 1; /* a later change of the transaction removed it */
+	struct stat st;
+	struct timespec ts[2] = { { .tv_sec = (time_t)m->mtime }, { .tv_sec = (time_t)m->mtime } };
 	int r = fd < 0 ? fd : 0;
 	const char *what = fd < 0 ? "cannot open" : NULL;
-	if (r == 0 && x->apply_owners && fchown(fd, (uid_t)n->uid, (gid_t)n->gid) < 0)
+	if (r == 0 && fstat(fd, &st) < 0)
+		r = neg_errno(), what = "cannot stat";
+	bool chown_it = r == 0 && m->owners && (st.st_uid != m->uid || st.st_gid != m->gid);
+	if (chown_it && fchown(fd, (uid_t)m->uid, (gid_t)m->gid) < 0)
 		r = neg_errno(), what = "cannot change owner";
-	else if (r == 0 && fchmod(fd, final_mode(x, n->mode)) < 0)
+	/* A chown may drop set-id bits: then the mode is set again. */
+	else if (r == 0 && ((st.st_mode & 07777) != m->mode || (chown_it && (m->mode & 06000))) &&
+		 fchmod(fd, m->mode) < 0)
 		r = neg_errno(), what = "cannot change mode";
-	if (r == 0)
+	if (r == 0 && x && n)
 		r = apply_xattrs(x, n, fd, NULL, err);
-	entry_times(n, ts);
 	if (r == 0 && futimens(fd, ts) < 0)
 		r = neg_errno(), what = "cannot set times";
 	if (fd >= 0)
 		close(fd);
-	if (r < 0 && !n->created && (r == -EPERM || r == -EACCES)) {
-		x->meta_warnings++;
+	if (r < 0 && !m->created && (r == -EPERM || r == -EACCES))
+		return 1;
+	if (r < 0 && what)
+		return pare_error_set(err, r, "%s%s%.*s: directory: %s: %s", x && x->name ? x->name : "",
+				      x && x->name ? ": " : "", (int)m->len, m->path, what,
+				      strerror(-r));
+	return r;
+}
+
+static void node_dirmeta(const struct pare_extract *x, const xnode *n,
+			 struct pare_extract_dirmeta *m)
+{
+	*m = (struct pare_extract_dirmeta){ .path = n->path, .len = n->len,
+					    .mode = final_mode(x, n->mode),
+					    .uid = (uint32_t)n->uid, .gid = (uint32_t)n->gid,
+					    .owners = x->apply_owners, .created = n->created,
+					    .mtime = n->mtime };
+}
+
+/* A directory of the package, at its final path. */
+static int meta_dir(struct pare_extract *x, xnode *n, struct pare_error *err)
+{
+	struct pare_extract_dirmeta m;
+	node_dirmeta(x, n, &m);
+	if (x->defer_dir && !n->nxattrs) {
+		x->defer_dir(x->defer_ctx, &m);
 		return 0;
 	}
-	if (r < 0 && what)
-		return xfail(x, err, r, n->path, "directory: %s: %s", what, strerror(-r));
-	return r;
+	int r = apply_dir(x->root, &m, x, n, err);
+	if (r == 1)
+		x->meta_warnings++;
+	return r < 0 ? r : 0;
+}
+
+int pare_extract_dir_apply(struct pare_root *root, const struct pare_extract_dirmeta *m,
+			   struct pare_error *err)
+{
+	return apply_dir(root, m, NULL, NULL, err);
 }
 
 /* ---- staging ---- */
@@ -587,6 +710,7 @@ struct make_req {
 	const char *link_tmp;
 	dev_t rdev;
 	int fd;             /* regular file: the open temporary */
+	mode_t perm;        /* regular file: created with (no set-id bits) */
 };
 
 static int make_one(struct make_req *m, int pfd, const char *name)
@@ -594,7 +718,8 @@ static int make_one(struct make_req *m, int pfd, const char *name)
 	int r = 0;
 	switch (m->type) {
 	case PARE_TAR_REG:
-		m->fd = openat(pfd, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0600);
+		m->fd = openat(pfd, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC,
+			       m->perm);
 		r = m->fd < 0 ? -1 : 0;
 		break;
 	case PARE_TAR_SYMLINK:
@@ -638,14 +763,35 @@ static int track_tmp(struct pare_extract *x, xnode *n, int pfd, const char *name
 static int make_tmp_name(struct pare_extract *x, const char *dir, size_t dirlen, char *name,
 			 size_t size, char *key, size_t ksize)
 {
+	size_t plen = strlen(x->tmp_prefix);
+	if (size < plen + 33 || ksize < dirlen + 1 + plen + 33)
+		return -ENAMETOOLONG;
 	for (int tries = 0; tries < TMP_TRIES; tries++) {
-		snprintf(name, size, "%s%016llx%llx", x->tmp_prefix,
-			 (unsigned long long)x->tmp_salt, (unsigned long long)x->tmp_counter++);
-		int klen = snprintf(key, ksize, "%.*s%s%s", (int)dirlen, dir, dirlen ? "/" : "",
-				    name);
-		struct pare_slice k = pare_slice_make(key, (size_t)klen);
+		/* prefix, the salt as 16 hex digits, the counter in hex */
+		static const char hex[] = "0123456789abcdef";
+		char *p = name;
+		memcpy(p, x->tmp_prefix, plen);
+		p += plen;
+		for (int i = 60; i >= 0; i -= 4)
+			*p++ = hex[(x->tmp_salt >> i) & 15];
+		uint64_t c = x->tmp_counter++;
+		int top = 60;
+		while (top > 0 && !((c >> top) & 15))
+			top -= 4;
+		for (int i = top; i >= 0; i -= 4)
+			*p++ = hex[(c >> i) & 15];
+		*p = '\0';
+		size_t klen = 0;
+		if (dirlen) {
+			memcpy(key, dir, dirlen);
+			key[dirlen] = '/';
+			klen = dirlen + 1;
+		}
+		memcpy(key + klen, name, (size_t)(p - name) + 1);
+		klen += (size_t)(p - name);
+		struct pare_slice k = pare_slice_make(key, klen);
 		if (!pare_map_get(&x->paths, k) && !pare_map_get(&x->temps, k))
-			return klen;
+			return (int)klen;
 	}
 	return -EEXIST;
 }
@@ -697,7 +843,11 @@ static int stage_nondir(struct pare_extract *x, const char *path, size_t len,
 		return xfail(x, err, r, path, "cannot open parent directory: %s", strerror(-r));
 	struct stat st;
 	bool replaces = false;
-	if (fstatat(*pfd, slash ? slash + 1 : path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	/* A directory this extractor created holds only its own entries
+	 * (tracked above): nothing to look at on disk. */
+	const xnode *parent = dirlen ? pare_map_get(&x->paths, pare_slice_make(path, dirlen)) : NULL;
+	bool fresh_parent = parent && parent->created && parent->type == PARE_TAR_DIR;
+	if (!fresh_parent && fstatat(*pfd, slash ? slash + 1 : path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    S_ISDIR(st.st_mode)) {
 		replaces = x->may_replace && x->may_replace(x->replace_ctx, path, true);
 		if (!replaces)
@@ -747,7 +897,9 @@ static int stage_file(struct pare_extract *x, const char *path, size_t len,
 	int r = stage_nondir(x, path, len, e, &n, &pfd, err);
 	if (r < 0)
 		return r;
-	struct make_req m = { .type = PARE_TAR_REG, .fd = -1 };
+	/* Created with its permission bits (the umask may take some: then
+	 * meta_staged sets them), never set-id ones before the commit. */
+	struct make_req m = { .type = PARE_TAR_REG, .fd = -1, .perm = (mode_t)(n->mode & 0777) };
 	r = make_tmp(x, n, pfd, &m, err);
 	if (r < 0)
 		return r;
@@ -849,7 +1001,7 @@ static int stage_dir(struct pare_extract *x, const char *path, size_t len,
 	if (n && n->type != PARE_TAR_DIR)
 		return xfail(x, err, -PARE_E_UNSAFE_PATH, path,
 			     "directory conflicts with an earlier %s entry", type_text(n->type));
-	r = ensure_dir(x, path, len, 0700, path, &n, err);
+	r = ensure_dir(x, path, len, (mode_t)(e->mode & 0777), path, &n, err);
 	if (r < 0)
 		return r;
 	if (!n->is_entry)

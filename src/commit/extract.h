@@ -8,14 +8,16 @@
  * directories the extractor created, as long as nothing was renamed yet).
  *
  * Staging (during the read):
- *   - directories are created at once (mode 0700 for package directories,
- *     0755 for missing parents that the package does not list); an existing
+ *   - directories are created at once (with the entry's permission bits
+ *     for package directories, 0755 for missing parents that the package
+ *     does not list; the umask applies until the commit); an existing
  *     directory, or a symlink in the root that resolves to one, is fine;
  *     anything else is an error.  Their modes, owners, times and xattrs are
  *     applied at commit.
  *   - regular files are written to a temporary name in their final
  *     directory ("<tmp_prefix><16 random hex><counter hex>", created with
- *     O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600, retried on EEXIST); symlinks,
+ *     O_CREAT|O_EXCL|O_NOFOLLOW with the entry's permission bits, never
+ *     set-id ones, retried on EEXIST); symlinks,
  *     fifos and (when allowed) device nodes are made under such a name too;
  *     hard links are linkat(2) to the temporary of an earlier regular file
  *     (or hard link) of the same package, and to nothing else.
@@ -36,7 +38,8 @@
  *      descriptor when it was written (still under its temporary name);
  *   2. rename regular files, hard links and special files into place, in
  *      package order; then symlinks;
- *   3. package directories: owner, mode, xattrs, mtime, deepest first.
+ *   3. package directories: owner, mode, xattrs, mtime, deepest first (or
+ *      handed to opts.defer_dir).
  * An error in step 2 or 3 stops the commit; what was renamed stays, the
  * caller's pare_extract_abort() removes the temporaries left.
  *
@@ -75,6 +78,37 @@
 #define PARE_EXTRACT_TMP_PREFIX_MAX 32
 #define PARE_EXTRACT_DIR_CACHE 16
 
+/* A package directory's owner, mode (as applied: set-id bits already
+ * dropped when they are), mtime, and whether the extractor created it. */
+struct pare_extract_dirmeta {
+	const char *path;  /* normalised, relative to the root */
+	size_t len;
+	uint32_t mode;
+	uint32_t uid, gid;
+	bool owners;       /* apply uid/gid */
+	bool created;
+	int64_t mtime;
+};
+
+/* O_PATH descriptors of directories inside one root, kept across the
+ * extractors of a transaction (opts.dirs): path -> descriptor, at most
+ * PARE_EXTRACT_SHARED_DIRS of them (then all are closed and it starts
+ * again).  The owner drops it whenever a directory may have gone or
+ * changed (an extractor does when it removes one). */
+#define PARE_EXTRACT_SHARED_DIRS 256
+struct pare_extract_dircache {
+	struct pare_map map;     /* path (arena) -> (void *)(intptr_t)(fd + 1) */
+	struct pare_arena arena;
+};
+void pare_extract_dircache_init(struct pare_extract_dircache *c);
+/* Close every descriptor (it stays usable). */
+void pare_extract_dircache_drop(struct pare_extract_dircache *c);
+void pare_extract_dircache_release(struct pare_extract_dircache *c);
+/* The descriptor of directory path[0..len) ("" the root), opened through
+ * root when not cached; owned by the cache, valid until the next call. */
+int pare_extract_dircache_get(struct pare_extract_dircache *c, struct pare_root *root,
+			      const char *path, size_t len, int *fd);
+
 enum pare_extract_owners {
 	PARE_EXTRACT_OWNERS_AUTO = 0, /* apply owners when geteuid() == 0 */
 	PARE_EXTRACT_OWNERS_ON = 1,
@@ -98,6 +132,16 @@ struct pare_extract_opts {
 	 * the commit).  path is normalised, relative to the root. */
 	bool (*may_replace)(void *ctx, const char *path, bool existing_dir);
 	void *replace_ctx;
+	/* When set, step 3 of the commit hands each package directory
+	 * without xattrs to defer_dir instead of applying its metadata; the
+	 * caller applies it later with pare_extract_dir_apply() (a
+	 * transaction does it once per directory at its end, not once per
+	 * package).  m and its path live only during the call. */
+	void (*defer_dir)(void *ctx, const struct pare_extract_dirmeta *m);
+	void *defer_ctx;
+	/* Directory descriptors shared with other extractors (borrowed; NULL:
+	 * the extractor keeps its own few). */
+	struct pare_extract_dircache *dirs;
 };
 
 struct pare_extract_node; /* internal: one tracked path */
@@ -119,6 +163,9 @@ struct pare_extract {
 	size_t max_entries;
 	bool (*may_replace)(void *ctx, const char *path, bool existing_dir);
 	void *replace_ctx;
+	void (*defer_dir)(void *ctx, const struct pare_extract_dirmeta *m);
+	void *defer_ctx;
+	struct pare_extract_dircache *shared_dirs; /* borrowed, or NULL */
 	enum pare_extract_state state;
 	struct pare_arena arena;          /* nodes, paths, link targets, xattrs */
 	struct pare_map paths;            /* normalised path -> node */
@@ -159,6 +206,12 @@ int pare_extract_commit(struct pare_extract *x, struct pare_error *err);
 /* Remove every temporary still present; before a commit also remove the
  * directories the extractor created (when empty).  Best effort, idempotent. */
 void pare_extract_abort(struct pare_extract *x);
+/* Apply a deferred directory's metadata (owner and mode only where they
+ * differ, then the times).  0, 1 when the directory is gone or not one any
+ * more, or a permission error on a directory the package did not create
+ * (tolerated, as for a commit), or a negative code. */
+int pare_extract_dir_apply(struct pare_root *root, const struct pare_extract_dirmeta *m,
+			   struct pare_error *err);
 /* Did the extractor create directory path (absent before this package)? */
 bool pare_extract_created_dir(const struct pare_extract *x, struct pare_slice path);
 void pare_extract_release(struct pare_extract *x);

@@ -79,6 +79,8 @@ static int run_script(struct txn *t, const char *pkgver, int type, struct pare_s
 {
 	if (t->o->no_scripts || body.len == 0)
 		return 0;
+	txn_apply_dirs(t);  /* a script sees the directories as committed */
+	txn_forget_dirs(t); /* and may change anything */
 	char label[LABEL_MAX + 32];
 	snprintf(label, sizeof(label), "%s.%s", pkgver, pare_script_type_name(type));
 	pare_log_info(t->o->log, "Executing %s", label);
@@ -293,28 +295,44 @@ static bool to_delete(const struct txn_stage *st, bool keep_new, struct pare_sli
 	return obsolete(st, keep_new, path) && !txn_under_replaced(st, path);
 }
 
-/* Before the database forgets them, the marker lists the paths about to
- * be deleted, so that a run killed between the database write and the
- * deletions finishes them (see recover_deletions). */
-static int journal_write(struct txn *t, const struct txn_stage *st, bool keep_new,
-			 const struct old_files *of, struct pare_error *err)
+/* Before anything is deleted, the journal holds the change: the package
+ * that went under another name (gone), the new record (np, or NULL for
+ * a removal) and the paths about to be deleted (see Convergence). */
+static int journal_change(struct txn *t, const struct txn_stage *st, bool keep_new,
+			  const struct pare_db_pkg *gone, const struct pare_db_pkg *np,
+			  const struct old_files *of, struct pare_error *err)
 {
-	struct pare_buf b;
-	pare_buf_init(&b, PARE_DB_MAX_INSTALLED);
 	int r = 0;
-	for (size_t i = 0; i < of->n && r == 0; i++)
+	if (gone)
+		r = txn_journal_gone(t, gone->ent.name, err);
+	if (r == 0 && np)
+		r = txn_journal_put(t, np, err);
+	for (size_t i = 0; of && i < of->n && r == 0; i++)
 		if (obsolete(st, keep_new, of->paths[i]))
-			r = pare_buf_appendf(&b, "%.*s\n", (int)of->paths[i].len, of->paths[i].ptr);
-	if (r == 0 && b.len)
-		r = pare_db_file_write(t->o->root, PARE_TXN_MARKER_PATH, b.data, b.len, 0644, true,
-				       err);
-	pare_buf_release(&b);
+			r = txn_journal_path(t, of->paths[i], err);
+	if (r == 0)
+		r = txn_journal_commit(t, err);
+	else
+		pare_buf_reset(&t->jentry);
+	return r;
+}
+
+/* scripts.tar and triggers when a change touched them. */
+static int write_scripts(struct txn *t, struct pare_error *err)
+{
+	int r = 0;
+	if (t->scripts_dirty && (r = pare_db_scripts_write(t->scripts, t->o->root, err)) == 0)
+		t->scripts_dirty = false;
+	if (r == 0 && t->triggers_dirty &&
+	    (r = pare_db_triggers_write(t->triggers, t->o->root, err)) == 0)
+		t->triggers_dirty = false;
 	return r;
 }
 
 static void delete_old(struct txn *t, struct txn_stage *st, bool keep_new,
 		       struct old_files *of)
 {
+	txn_forget_dirs(t);
 	for (size_t i = 0; i < of->n; i++)
 		if (to_delete(st, keep_new, of->paths[i]) &&
 		    txn_delete_file(st, of->paths[i], &of->csums[i]) < 0)
@@ -357,7 +375,8 @@ static int unpack(struct txn *t, const struct pare_txn_change *c, struct txn_sta
 	 * identity (the control member's SHA-1, checked in verify_pkg): no
 	 * second RSA verification, as apk does. */
 	bool vouched = c->index_verified && c->new_ent->identity.alg == PARE_DIGEST_SHA1;
-	struct pare_pkg_read_opts ro = { .keys = vouched ? NULL : t->o->keys };
+	struct pare_pkg_read_opts ro = { .keys = vouched ? NULL : t->o->keys,
+					 .skip_file_sums = true };
 	r = pare_pkg_read_file(pkg, path, &ro, &v, err);
 	if (r == 0)
 		r = verify_pkg(t, c, pkg, label, err);
@@ -419,10 +438,12 @@ static int install_one(struct txn *t, const struct pare_txn_change *c, struct pa
 	bool fresh = !oldp && !takes_over(&st);
 	if (r == 0)
 		r = record_pkg(t, &st, &pkg, c, oldp, &of, &np, err);
+	const struct pare_db_pkg *gone =
+		oldp && !pare_slice_eq(oldp->ent.name, ne->name) ? oldp : NULL;
 	if (r == 0 && !fresh)
-		r = journal_write(t, &st, true, &of, err);
+		r = journal_change(t, &st, true, gone, np, &of, err);
 	if (r == 0 && !fresh)
-		r = write_state(t, err);
+		r = write_scripts(t, err);
 	if (r == 0 && !fresh)
 		delete_old(t, &st, true, &of);
 	old_files_release(&of);
@@ -431,15 +452,19 @@ static int install_one(struct txn *t, const struct pare_txn_change *c, struct pa
 		char *nv = slice_cstr(&st.arena, ne->version);
 		if (run_script(t, label, type, pkg_script(&pkg, type), nv, ov)) {
 			mark_broken(t->db, np, 's');
-			r = fresh ? 0 : write_state(t, err);
+			r = fresh ? 0 : journal_change(t, &st, true, NULL, np, NULL, err);
 		}
 	}
 	/* Temporaries of an interrupted run can sit in this package's
-	 * directories even when no marker survived (a later run that removed
+	 * directories even when no journal survived (a later run that removed
 	 * other packages finished and deleted it): sweep them whenever the
 	 * package is installed, not only when recovering. */
 	if (r == 0)
 		sweep_pkg(t, np, &st.x);
+	if (r == 0 && fresh && !st.replaced.count)
+		txn_learn_dirs(t, &st);
+	else
+		txn_forget_dirs(t);
 	pare_pkg_release(&pkg);
 	txn_stage_release(&st);
 	return r;
@@ -473,16 +498,12 @@ static int remove_one(struct txn *t, const struct pare_txn_change *c, struct par
 	run_script(t, label, PARE_SCRIPT_PRE_DEINSTALL, db_script(t, p, PARE_SCRIPT_PRE_DEINSTALL),
 		   ov, NULL);
 	pare_db_remove_pkg(t->db, p);
-	r = journal_write(t, &st, false, &of, err);
-	if (r == 0)
-		r = write_state(t, err);
+	r = journal_change(t, &st, false, p, NULL, &of, err);
 	if (r == 0)
 		delete_old(t, &st, false, &of);
 	run_script(t, label, PARE_SCRIPT_POST_DEINSTALL,
 		   db_script(t, p, PARE_SCRIPT_POST_DEINSTALL), ov, NULL);
 	forget_scripts(t, &p->ent.identity);
-	if (r == 0)
-		r = write_state(t, err);
 	old_files_release(&of);
 	txn_stage_release(&st);
 	return r;
@@ -497,7 +518,8 @@ static int retag_one(struct txn *t, const struct pare_txn_change *c, struct pare
 	p->repo_tag = c->repo_tag.len ? pare_arena_slice(&t->db->arena, c->repo_tag)
 				      : PARE_SLICE_NULL;
 	p->layout = PARE_SLICE_NULL;
-	return write_state(t, err);
+	(void)err; /* written with the database at the end */
+	return 0;
 }
 
 static int apply_change(struct txn *t, const struct pare_txn_change *c, struct pare_error *err)
@@ -529,6 +551,12 @@ static int txn_init(struct txn *t, const struct pare_txn_opts *o, struct pare_db
 	pare_map_init(&t->leaving);
 	pare_map_init(&t->fresh);
 	pare_map_init(&t->swept_dirs);
+	pare_map_init(&t->dirmeta);
+	pare_map_init(&t->realdirs);
+	pare_arena_init(&t->realdirs_arena, 16384, 0);
+	pare_extract_dircache_init(&t->dirfds);
+	t->jfd = -1;
+	pare_buf_init(&t->jentry, (size_t)PARE_DB_MAX_INSTALLED * 2);
 	char proc[64];
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", o->root->fd);
 	ssize_t n = readlink(proc, t->root_real, sizeof(t->root_real) - 1);
@@ -543,7 +571,13 @@ static void txn_release(struct txn *t)
 	pare_map_release(&t->leaving);
 	pare_map_release(&t->fresh);
 	pare_map_release(&t->swept_dirs);
+	pare_map_release(&t->dirmeta);
+	pare_map_release(&t->realdirs);
+	pare_arena_release(&t->realdirs_arena);
+	pare_extract_dircache_release(&t->dirfds);
 	pare_arena_release(&t->arena);
+	txn_journal_end(t, false);
+	pare_buf_release(&t->jentry);
 }
 
 static void txn_plan(struct txn *t, const struct pare_txn_change *changes, size_t n)
@@ -558,46 +592,43 @@ static void txn_plan(struct txn *t, const struct pare_txn_change *changes, size_
 	}
 }
 
-/* A killed run may have written the database before deleting what it
- * listed in the marker: delete those paths now if no package owns them
- * (protected etc/ files are left alone: they may be the user's). */
-static void recover_deletions(struct txn *t)
+/* Delete the paths (one a line) a killed run was about to delete, if no
+ * package owns them now (protected etc/ files are left alone: they may
+ * be the user's). */
+static void finish_deletions(struct txn *t, struct pare_slice rest)
 {
-	struct pare_buf b;
-	pare_buf_init(&b, PARE_DB_MAX_INSTALLED);
 	static const struct pare_pkgent none = { .name = PARE_SLICE_LIT("(recovery)") };
 	struct txn_stage st;
-	if (pare_db_file_read(t->o->root, PARE_TXN_MARKER_PATH, &b, NULL) == 0 && b.len &&
-	    txn_stage_init(&st, t, &none, NULL, "recovery", NULL) == 0) {
-		struct pare_slice rest = pare_buf_slice(&b), line;
-		while (rest.len) {
-			pare_slice_split(&rest, '\n', &line);
-			char path[PARE_PATH_MAX + 1];
-			size_t len;
-			if (pare_path_normalise(line, path, &len, NULL) < 0 || !len ||
-			    txn_is_protected(pare_slice_make(path, len)) ||
-			    pare_db_owner(t->db, pare_slice_make(path, len)))
-				continue;
-			txn_delete_file(&st, pare_slice_make(path, len), NULL);
-		}
-		txn_stage_release(&st);
+	if (!rest.len || txn_stage_init(&st, t, &none, NULL, "recovery", NULL) < 0)
+		return;
+	while (rest.len) {
+		struct pare_slice line;
+		pare_slice_split(&rest, '\n', &line);
+		char path[PARE_PATH_MAX + 1];
+		size_t len;
+		if (pare_path_normalise(line, path, &len, NULL) < 0 || !len ||
+		    txn_is_protected(pare_slice_make(path, len)) ||
+		    pare_db_owner(t->db, pare_slice_make(path, len)))
+			continue;
+		txn_delete_file(&st, pare_slice_make(path, len), NULL);
 	}
-	pare_buf_release(&b);
+	txn_stage_release(&st);
 }
 
-/* The marker says a transaction runs; finding it means one was killed. */
-static int marker_begin(struct txn *t, struct pare_error *err)
+/* A journal means a transaction was killed: replay it, finish its
+ * deletions, sweep temporaries, write the database, remove the journal.
+ * Under the lock, any temporary in the database directory is left over
+ * in any case (a database file's temporary). */
+static int recover(struct txn *t, struct pare_error *err)
 {
-	int fd = pare_root_openat(t->o->root, PARE_TXN_MARKER_PATH, O_PATH | O_NOFOLLOW, 0, NULL);
-	t->recover = fd >= 0;
-	if (fd >= 0)
-		close(fd);
-	/* Under the lock, any temporary in the database directory is left
-	 * over, even when the kill came before the marker was in place (the
-	 * marker's own temporary). */
 	txn_sweep_dir(t, PARE_SLICE_LIT("lib/apk/db"));
-	if (t->recover) {
-		recover_deletions(t);
+	struct pare_buf dels;
+	pare_buf_init(&dels, (size_t)PARE_DB_MAX_INSTALLED * 2);
+	bool found = false;
+	int r = txn_journal_replay(t, &found, &dels, err);
+	t->recover = found;
+	if (r == 0 && found) {
+		finish_deletions(t, pare_buf_slice(&dels));
 		for (size_t i = 0; i < t->db->npkgs; i++)
 			sweep_pkg(t, t->db->pkgs[i], NULL);
 		txn_sweep_dir(t, PARE_SLICE_LIT("etc/apk"));
@@ -605,19 +636,35 @@ static int marker_begin(struct txn *t, struct pare_error *err)
 		if (t->res->swept)
 			pare_log_info(t->o->log, "removed %llu temporaries of an interrupted run",
 				      (unsigned long long)t->res->swept);
-		return 0;
+		r = write_state(t, err);
+		if (r == 0)
+			txn_journal_end(t, true);
 	}
-	return pare_db_file_write(t->o->root, PARE_TXN_MARKER_PATH, "", 0, 0644, true, err);
+	pare_buf_release(&dels);
+	return r < 0 ? r : found;
 }
 
-static void marker_end(struct txn *t)
+int pare_txn_recover(struct pare_root *root, struct pare_db_installed *db,
+		     struct pare_db_scripts *scripts, struct pare_db_triggers *triggers,
+		     const struct pare_log *log, struct pare_error *err)
 {
-	const char *b;
-	int pfd = pare_root_open_parent(t->o->root, PARE_TXN_MARKER_PATH, false, 0, &b, NULL);
-	if (pfd >= 0) {
-		unlinkat(pfd, b, 0);
-		close(pfd);
-	}
+	struct pare_txn_opts o = { .root = root, .log = log };
+	struct pare_txn_result res;
+	memset(&res, 0, sizeof(res));
+	struct txn t;
+	int r = txn_init(&t, &o, db, scripts, triggers, &res);
+	if (r == 0)
+		r = recover(&t, err);
+	else
+		r = pare_error_set(err, -EINVAL, "cannot tell where the root is");
+	txn_release(&t);
+	return r;
+}
+
+static int txn_begin(struct txn *t, struct pare_error *err)
+{
+	int r = recover(t, err);
+	return r < 0 ? r : txn_journal_start(t, err);
 }
 
 static void run_triggers(struct txn *t)
@@ -663,7 +710,7 @@ int pare_txn_commit(const struct pare_txn_opts *o, struct pare_db_installed *db,
 		return pare_error_set(err, -EINVAL, "cannot tell where the root is");
 	}
 	txn_plan(&t, changes, n);
-	int first = marker_begin(&t, err);
+	int first = txn_begin(&t, err);
 	if (first < 0) {
 		txn_release(&t);
 		return first;
@@ -678,6 +725,7 @@ int pare_txn_commit(const struct pare_txn_opts *o, struct pare_db_installed *db,
 		else
 			res->done++;
 	}
+	txn_apply_dirs(&t);
 	if (n)
 		run_triggers(&t);
 	struct pare_error e = { 0 };
@@ -698,7 +746,7 @@ int pare_txn_commit(const struct pare_txn_opts *o, struct pare_db_installed *db,
 	if (r < 0)
 		note_failure(&t, r, &e, &first, err);
 	else
-		marker_end(&t);
+		txn_journal_end(&t, true);
 	pare_progress_update(o->progress, "installing", t.progress_total, t.progress_total);
 	pare_txn_db_totals(db, res);
 	txn_release(&t);

@@ -10,8 +10,9 @@
  *   1. the package file: change->pkg_path, else a verified copy from the
  *      repositories (pare_repos_cache_pkg: size and C: checked);
  *   2. one streaming read (pare_pkg_read) that verifies the signature, the
- *      identity against the entry's C:, the datahash and every file's
- *      checksum while each data entry is checked and staged under a
+ *      identity against the entry's C:, the datahash (which covers every
+ *      file; a package without one has each file's checksum checked)
+ *      while each data entry is checked and staged under a
  *      temporary name (commit/extract.h).  Checks per entry: a file owned
  *      by another installed package is refused unless the new package
  *      replaces it (r:), both have the same origin, the owner leaves in
@@ -28,14 +29,15 @@
  *   4. renames into place (pare_extract_commit);
  *   5. the database in memory: the old record goes, the new one (files with
  *      modes, owners and checksums from the tar entries) comes;
- *   6. the paths of the old version the new one lacks are listed in the
- *      marker (see Convergence), lib/apk/db/installed (and scripts.tar /
- *      triggers when they changed) is written atomically, then those files
- *      are deleted and directories no package lists any more are removed
- *      when empty;
+ *   6. when the change deletes or takes over files (an upgrade, a
+ *      replacement, a takeover): one journal entry (see Convergence) with
+ *      the new record and the paths of the old version the new one lacks
+ *      is appended and fdatasync'ed (scripts.tar / triggers are written
+ *      when they changed), then those files are deleted and directories
+ *      no package lists any more are removed when empty;
  *   7. .post-install / .post-upgrade.
- * Per package removed (REMOVE): .pre-deinstall, record dropped, paths
- * listed in the marker, database written, files deleted (modified etc/
+ * Per package removed (REMOVE): .pre-deinstall, record dropped, a journal
+ * entry naming it and the paths to delete, files deleted (modified etc/
  * files kept, paths another package lists kept), .post-deinstall.
  * RETAG only updates the repository tag (s:).
  *
@@ -49,21 +51,26 @@
  * removed runs its .trigger script with the matched directories ("/usr/bin")
  * as arguments.
  *
- * Convergence: lib/apk/db/installed is rewritten after every package
- * that deletes or takes over files (upgrades, replacements, removals) and
- * once at the end (after one syncfs of the root's filesystem); a fresh
- * install only adds unowned files until then, so installing N new
- * packages writes the database once, not N times.  A package's files are
- * all in place (renamed) before a record lists them, and a record stops
- * listing files before they are deleted.  So after a
- * kill -9 at any moment the database describes a subset of the disk (plus
- * unowned files), and the same request run again converges.  A marker,
- * lib/apk/db/.pare-txn, exists while a transaction runs and holds the
- * paths about to be deleted; a transaction that finds it (a run was
- * killed) deletes those paths that no package owns (etc/ excepted) and
- * sweeps stale temporary names (".apk.<hex>", ".NAME.pare-<hex>") out of
- * every directory the database lists, lib/apk/db, etc/apk and the script
- * directory, and out of each package's directories after installing it.
+ * Convergence: lib/apk/db/installed is written once, at the end (after
+ * one syncfs of the root's filesystem).  Until then the journal,
+ * PARE_TXN_JOURNAL_PATH (journal.c has the format), says what changed: a
+ * fresh install adds nothing (its files are unowned until the database
+ * lists them, which the database may always omit); a change that deletes
+ * or takes over files appends an entry with its new record (or the name
+ * it removes) and the paths about to be deleted, and makes it durable
+ * before the first deletion.  A package's files are all in place
+ * (renamed) before an entry lists them.  The journal is removed after the
+ * final database write.  pare_txn_recover() (called under the lock before
+ * anything is planned, and by pare_txn_commit itself) finds a journal
+ * left by a killed run, replays its complete entries onto the database
+ * read from disk, deletes the listed paths no package owns (etc/ files
+ * excepted), sweeps stale temporary names (".apk.<hex>",
+ * ".NAME.pare-<hex>") out of every directory the database lists,
+ * lib/apk/db, etc/apk and the script directory, writes the database and
+ * removes the journal.  So after a kill -9 at any moment the recovered
+ * database describes a subset of the disk (plus unowned files), and the
+ * same request run again converges.  Installed packages' directories are
+ * also swept of temporaries after each install.
  *
  * Scripts run in a child: a new mount namespace (and, when not root, a
  * new user namespace mapping the caller to root), chroot to the root,
@@ -95,7 +102,7 @@
 
 struct pare_repos;
 
-#define PARE_TXN_MARKER_PATH "lib/apk/db/.pare-txn"
+#define PARE_TXN_JOURNAL_PATH "lib/apk/db/.pare-journal"
 #define PARE_TXN_SCRIPT_DIR "var/cache/misc"
 #define PARE_TXN_SCRIPT_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
 #define PARE_TXN_SCRIPT_TIMEOUT 300 /* seconds a script may run by default */
@@ -169,6 +176,14 @@ int pare_txn_commit(const struct pare_txn_opts *o, struct pare_db_installed *db,
 		    struct pare_world *world, struct pare_db_scripts *scripts,
 		    struct pare_db_triggers *triggers, const struct pare_txn_change *changes,
 		    size_t n, struct pare_txn_result *res, struct pare_error *err);
+
+/* Finish what a killed transaction left (see Convergence) on db, scripts
+ * and triggers, read from root under the lock: 1 when a journal was found
+ * and replayed (the databases are then written and the journal removed),
+ * 0 when there was none, or a negative code (the journal stays). */
+int pare_txn_recover(struct pare_root *root, struct pare_db_installed *db,
+		     struct pare_db_scripts *scripts, struct pare_db_triggers *triggers,
+		     const struct pare_log *log, struct pare_error *err);
 
 /* Totals of the database (npkgs, installed_size, files, dirs). */
 void pare_txn_db_totals(const struct pare_db_installed *db, struct pare_txn_result *res);

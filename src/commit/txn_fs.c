@@ -183,3 +183,76 @@ void txn_sweep_dir(struct txn *t, struct pare_slice dir)
 	}
 	closedir(dh);
 }
+
+/* ---- directory metadata, once per transaction ---- */
+
+void txn_defer_dir(void *ctx, const struct pare_extract_dirmeta *m)
+{
+	struct txn *t = ctx;
+	struct pare_slice key = pare_slice_make(m->path, m->len);
+	struct pare_extract_dirmeta *d = pare_map_get(&t->dirmeta, key);
+	bool created = d && d->created;
+	if (d) {
+		key = pare_slice_make(d->path, d->len); /* the arena copy */
+	} else {
+		d = pare_arena_zalloc(&t->arena, sizeof(*d));
+		key = pare_arena_slice(&t->arena, key);
+		if (!d || !key.ptr || pare_map_put(&t->dirmeta, key, d, NULL) < 0) {
+			t->res->errors++;
+			pare_log_error(t->o->log, "/%.*s: out of memory", (int)m->len, m->path);
+			return;
+		}
+	}
+	*d = *m; /* the last package that lists it decides, as if applied now */
+	d->path = key.ptr;
+	d->created = created || m->created;
+}
+
+static size_t depth_of(const struct pare_extract_dirmeta *m)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->len; i++)
+		n += m->path[i] == '/';
+	return n;
+}
+
+static int deepest_first(const void *a, const void *b)
+{
+	const struct pare_extract_dirmeta *x = *(const struct pare_extract_dirmeta *const *)a;
+	const struct pare_extract_dirmeta *y = *(const struct pare_extract_dirmeta *const *)b;
+	size_t dx = depth_of(x), dy = depth_of(y);
+	if (dx != dy)
+		return dx > dy ? -1 : 1;
+	return pare_slice_cmp(pare_slice_make(x->path, x->len), pare_slice_make(y->path, y->len));
+}
+
+void txn_apply_dirs(struct txn *t)
+{
+	size_t n = 0, pos = 0;
+	struct pare_slice k;
+	void *v;
+	while (pare_map_next(&t->dirmeta, &pos, &k, &v))
+		n++;
+	if (n == 0)
+		return;
+	struct pare_extract_dirmeta **all = malloc(n * sizeof(*all));
+	if (!all) {
+		t->res->errors++;
+		pare_log_error(t->o->log, "directory metadata: out of memory");
+		return;
+	}
+	n = pos = 0;
+	while (pare_map_next(&t->dirmeta, &pos, &k, &v))
+		all[n++] = v;
+	qsort(all, n, sizeof(*all), deepest_first);
+	for (size_t i = 0; i < n; i++) {
+		struct pare_error e = { 0 };
+		if (pare_extract_dir_apply(t->o->root, all[i], &e) < 0) {
+			t->res->errors++;
+			pare_log_error(t->o->log, "%s", e.msg);
+		}
+	}
+	free(all);
+	pare_map_release(&t->dirmeta); /* applied (their memory is the arena's) */
+	pare_map_init(&t->dirmeta);
+}

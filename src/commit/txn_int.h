@@ -22,9 +22,22 @@ struct txn {
 	struct pare_map leaving;  /* names of packages this transaction removes */
 	struct pare_map fresh;    /* identity text of packages installed now */
 	struct pare_map swept_dirs; /* directories swept of stale temporaries */
+	struct pare_map realdirs; /* directories that resolve to themselves (no
+				   * symlink on the way), learnt from committed
+				   * packages; forgotten whenever anything is
+				   * deleted, replaced, or a script or a failed
+				   * package ran (txn_forget_dirs) */
+	struct pare_arena realdirs_arena;
+	struct pare_extract_dircache dirfds; /* for every extractor and resolution;
+					      * dropped with realdirs */
+	struct pare_map dirmeta;  /* package directory -> struct pare_extract_dirmeta
+				   * (arena), applied once at the end */
 	char root_real[PARE_PATH_MAX]; /* host path of the root, "" if unknown */
 	size_t root_real_len;
 	bool recover;             /* a previous transaction was killed */
+	int jfd;                  /* the journal (journal.c), -1 when closed */
+	uint64_t jsize;           /* its bytes of complete entries */
+	struct pare_buf jentry;   /* the entry being built */
 	bool scripts_dirty, triggers_dirty;
 	uint64_t progress_done, progress_total;
 };
@@ -72,6 +85,17 @@ void txn_stage_visitor(struct txn_stage *s, struct pare_pkg_visitor *v);
 int txn_resolve_dir(struct txn_stage *s, struct pare_slice dir, const struct txn_dir **out,
 		    struct pare_error *err);
 
+/* txn_fs.c: the extractor's defer_dir (ctx: the transaction), and the
+ * deferred directories' metadata applied, deepest first (failures
+ * logged and counted), before any script runs and at the end. */
+void txn_defer_dir(void *ctx, const struct pare_extract_dirmeta *m);
+void txn_apply_dirs(struct txn *t);
+
+/* txn_stage.c: remember the directories of a committed stage that
+ * resolve to themselves; forget them all. */
+void txn_learn_dirs(struct txn *t, const struct txn_stage *s);
+void txn_forget_dirs(struct txn *t);
+
 /* txn_replace.c: the extractor's may_replace (ctx: the stage), and
  * whether path lies below a directory it allowed to go. */
 bool txn_may_replace(void *ctx, const char *path, bool existing_dir);
@@ -95,6 +119,25 @@ void txn_remove_dirs(struct txn *t, struct pare_slice *dirs, size_t n);
 void txn_sweep_dir(struct txn *t, struct pare_slice dir);
 /* Remember that files changed in dir (the parent of path). */
 void txn_touch(struct txn *t, struct pare_slice path);
+
+/* journal.c: PARE_TXN_JOURNAL_PATH.  start creates it empty (header
+ * only); put/gone/path add an item to the entry being built; commit
+ * appends the entry and fdatasyncs it (on failure the journal is cut back
+ * to its complete entries); end closes it and removes it when asked.
+ * replay applies every complete entry of a journal left by a killed run
+ * to t->db in order and appends the paths its entries were about to
+ * delete to dels (one a line); *found says whether there was one. */
+int txn_journal_start(struct txn *t, struct pare_error *err);
+int txn_journal_put(struct txn *t, const struct pare_db_pkg *p, struct pare_error *err);
+int txn_journal_gone(struct txn *t, struct pare_slice name, struct pare_error *err);
+int txn_journal_path(struct txn *t, struct pare_slice path, struct pare_error *err);
+int txn_journal_commit(struct txn *t, struct pare_error *err);
+void txn_journal_end(struct txn *t, bool remove);
+int txn_journal_replay(struct txn *t, bool *found, struct pare_buf *dels, struct pare_error *err);
+/* The replay's parser: apply the complete entries of a journal's text to
+ * db (also the fuzz target's entry point). */
+int txn_journal_apply(struct pare_db_installed *db, struct pare_slice text, struct pare_buf *dels,
+		      struct pare_error *err);
 
 /* triggers.c: run the triggers that fire; returns how many failed, their
  * packages in failed_pkgs[0..min(returned, max)). */

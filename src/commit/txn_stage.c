@@ -23,7 +23,9 @@ int txn_stage_init(struct txn_stage *s, struct txn *t, const struct pare_pkgent 
 	pare_map_init(&s->dirs);
 	pare_map_init(&s->replaced);
 	struct pare_extract_opts xo = { .owners = t->o->owners, .name = label,
-					.may_replace = txn_may_replace, .replace_ctx = s };
+					.may_replace = txn_may_replace, .replace_ctx = s,
+					.defer_dir = txn_defer_dir, .defer_ctx = t,
+					.dirs = &t->dirfds };
 	int r = pare_extract_init(&s->x, t->o->root, &xo, err);
 	if (r < 0)
 		return r;
@@ -109,13 +111,13 @@ static int follow_symlink(struct txn_stage *s, const char *cand, char *out, size
 	return 0;
 }
 
-static int dir_put(struct txn_stage *s, struct pare_slice dir, const char *resolved,
+static int dir_put(struct txn_stage *s, struct pare_slice dir, struct pare_slice resolved,
 		   const struct txn_dir **out, struct pare_error *err)
 {
 	struct txn_dir *d = pare_arena_zalloc(&s->arena, sizeof(*d));
 	struct pare_slice key = pare_arena_slice(&s->arena, dir);
 	if (d)
-		d->resolved = pare_arena_slice(&s->arena, pare_slice_from(resolved));
+		d->resolved = pare_arena_slice(&s->arena, resolved);
 	if (!d || (!key.ptr && dir.len) || !d->resolved.ptr ||
 	    pare_map_put(&s->dirs, key, d, NULL) < 0)
 		return pare_error_set(err, -ENOMEM, "out of memory");
@@ -131,8 +133,8 @@ int txn_resolve_dir(struct txn_stage *s, struct pare_slice dir, const struct txn
 		*out = d;
 		return 0;
 	}
-	if (dir.len == 0)
-		return dir_put(s, dir, "", out, err);
+	if (dir.len == 0 || pare_map_get(&s->t->realdirs, dir))
+		return dir_put(s, dir, dir, out, err);
 	struct pare_slice base, parent = dirname_of(dir, &base);
 	const struct txn_dir *pd;
 	int r = txn_resolve_dir(s, parent, &pd, err);
@@ -144,19 +146,42 @@ int txn_resolve_dir(struct txn_stage *s, struct pare_slice dir, const struct txn
 	if (n < 0 || (size_t)n >= sizeof(cand))
 		return pare_error_set(err, -ENAMETOOLONG, "%.*s: path too long", (int)dir.len,
 				      dir.ptr);
-	const char *b;
-	int pfd = pare_root_open_parent(s->t->o->root, cand, false, 0, &b, NULL);
+	int pfd;
 	struct stat st;
-	bool link = pfd >= 0 && fstatat(pfd, b, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	bool link = pare_extract_dircache_get(&s->t->dirfds, s->t->o->root, pd->resolved.ptr,
+					      pd->resolved.len, &pfd) == 0 &&
+		    fstatat(pfd, cand + n - (int)base.len, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    S_ISLNK(st.st_mode);
-	if (pfd >= 0)
-		close(pfd);
 	if (!link)
-		return dir_put(s, dir, cand, out, err);
+		return dir_put(s, dir, pare_slice_from(cand), out, err);
 	r = follow_symlink(s, cand, target, sizeof(target), err);
 	if (r < 0)
 		return r;
-	return dir_put(s, dir, target, out, err);
+	return dir_put(s, dir, pare_slice_from(target), out, err);
+}
+
+void txn_learn_dirs(struct txn *t, const struct txn_stage *s)
+{
+	size_t pos = 0;
+	struct pare_slice k;
+	void *v;
+	while (pare_map_next(&s->dirs, &pos, &k, &v)) {
+		const struct txn_dir *d = v;
+		if (!k.len || !pare_slice_eq(k, d->resolved) || pare_map_get(&t->realdirs, k))
+			continue;
+		struct pare_slice key = pare_arena_slice(&t->realdirs_arena, k);
+		if (!key.ptr || pare_map_put(&t->realdirs, key, (void *)key.ptr, NULL) < 0)
+			return; /* only a cache */
+	}
+}
+
+void txn_forget_dirs(struct txn *t)
+{
+	pare_extract_dircache_drop(&t->dirfds);
+	pare_map_release(&t->realdirs);
+	pare_map_init(&t->realdirs);
+	pare_arena_release(&t->realdirs_arena);
+	pare_arena_init(&t->realdirs_arena, 16384, 0);
 }
 
 /* ---- ownership ---- */
@@ -287,8 +312,19 @@ static int stage_entry(void *ctx, const struct pare_tar_entry *e, struct pare_is
 	r = txn_resolve_dir(s, dir, &d, err);
 	if (r < 0)
 		return r;
-	snprintf(resolved, sizeof(resolved), "%.*s%s%.*s", (int)d->resolved.len,
-		 d->resolved.ptr, d->resolved.len ? "/" : "", (int)base.len, base.ptr);
+	/* resolved = d->resolved "/" base (the nominal path when they agree) */
+	if (pare_slice_eq(d->resolved, dir)) {
+		memcpy(resolved, path, len + 1);
+	} else if (d->resolved.len + 1 + base.len <= PARE_PATH_MAX) {
+		size_t rl = d->resolved.len;
+		memcpy(resolved, d->resolved.ptr, rl);
+		if (rl)
+			resolved[rl++] = '/';
+		memcpy(resolved + rl, base.ptr, base.len);
+		resolved[rl + base.len] = '\0';
+	} else {
+		return pare_error_set(err, -ENAMETOOLONG, "%s: path too long", path);
+	}
 	struct txn_ent *te;
 	if (ents_push(s, &te) < 0)
 		return pare_error_set(err, -ENOMEM, "out of memory");

@@ -240,6 +240,19 @@ void pare_db_remove_pkg(struct pare_db_installed *db, struct pare_db_pkg *pkg);
 /* Sort the packages by name (bytewise), as apk writes them. */
 void pare_db_sort(struct pare_db_installed *db);
 
+/* Put a copy of src (a package of another database: index fields, g: q:
+ * s: f:, directories and files with owners, modes and checksums) into db
+ * in place of the live package of that name, if any; every file is taken
+ * over from whichever package owns it (REPLACE).  For the transaction
+ * journal's replay (installed_put.c). */
+int pare_db_put_pkg(struct pare_db_installed *db, const struct pare_db_pkg *src,
+		    struct pare_db_pkg **out, struct pare_error *err);
+
+/* Append pkg's record (with its ending blank line) as
+ * pare_db_installed_write_text() writes it. */
+int pare_db_pkg_write_text(const struct pare_db_pkg *pkg, struct pare_buf *out,
+			   struct pare_error *err);
+
 /* Parse "uid:gid:mode[:Q1...]" (an M:/a: value).  -PARE_E_FORMAT. */
 int pare_db_acl_parse(struct pare_slice v, struct pare_db_acl *acl);
 /* Parse a file or xattr checksum: Q1/Q2 base64 or X1/X2 hex (sha1 or

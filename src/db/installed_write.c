@@ -303,3 +303,16 @@ int pare_db_installed_write(const struct pare_db_installed *db, struct pare_root
 	pare_buf_release(&b);
 	return r;
 }
+
+int pare_db_pkg_write_text(const struct pare_db_pkg *pkg, struct pare_buf *out,
+			   struct pare_error *err)
+{
+	struct pare_buf part;
+	pare_buf_init(&part, (size_t)PARE_DB_MAX_INDEX_PART * 2);
+	size_t start = out->len;
+	int r = write_pkg(pkg, false, &part, out, err);
+	pare_buf_release(&part);
+	if (r < 0)
+		pare_buf_truncate(out, start);
+	return r;
+}

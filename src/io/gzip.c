@@ -10,11 +10,123 @@ int pare_gz_reader_init(struct pare_gz_reader *r, struct pare_istream *src, cons
 	r->src = src;
 	r->name = name;
 	r->max_out = UINT64_MAX;
-	/* 16 + MAX_WBITS: gzip framing only (no zlib or raw deflate). */
-	if (inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK)
+	/* Raw deflate: the gzip framing is read here (gz_frame). */
+	if (inflateInit2(&r->zs, -MAX_WBITS) != Z_OK)
 		return pare_error_set(err, -ENOMEM, "cannot initialise zlib");
 	r->zs_ready = true;
+	r->check_crc = true;
+	r->crc = (uint32_t)crc32(0L, Z_NULL, 0);
 	return 0;
+}
+
+void pare_gz_set_crc(struct pare_gz_reader *r, bool check)
+{
+	r->check_crc = check;
+}
+
+/* ---- gzip framing (RFC 1952) ---- */
+
+enum { PH_HEADER = 0, PH_DEFLATE, PH_TRAILER };
+enum { HS_FIXED_END = 10, HS_XLEN0, HS_XLEN1, HS_EXTRA, HS_NAME, HS_COMMENT, HS_HCRC0, HS_HCRC1 };
+enum { F_HCRC = 2, F_EXTRA = 4, F_NAME = 8, F_COMMENT = 16, F_RESERVED = 0xe0 };
+
+/* The header step after the fixed part or a finished field. */
+static int next_field(struct pare_gz_reader *r, int after)
+{
+	if (after < HS_EXTRA && (r->flags & F_EXTRA))
+		return HS_XLEN0;
+	if (after < HS_NAME && (r->flags & F_NAME))
+		return HS_NAME;
+	if (after < HS_COMMENT && (r->flags & F_COMMENT))
+		return HS_COMMENT;
+	if (after < HS_HCRC0 && (r->flags & F_HCRC))
+		return HS_HCRC0;
+	return -1; /* the deflate data starts */
+}
+
+/* at: bytes of the input consumed with the bad one (the offset in the
+ * message is where zlib would say: past the two magic bytes for those). */
+static int bad_header(struct pare_gz_reader *r, size_t at, const char *why,
+		      struct pare_error *err)
+{
+	uint64_t off = r->offset + at;
+	if (r->phase == PH_HEADER && r->hstep < 2)
+		off = r->member_start + 2;
+	return pare_error_set(err, -PARE_E_FORMAT, "corrupt gzip data near offset %llu: %s",
+			      (unsigned long long)off, why);
+}
+
+/* One header byte. */
+static int header_byte(struct pare_gz_reader *r, unsigned char c, size_t at,
+		       struct pare_error *err)
+{
+	static const unsigned char magic[3] = { 0x1f, 0x8b, 8 };
+	int step = r->hstep, next = step + 1;
+	if (step < 3 && c != magic[step])
+		return bad_header(r, at, step < 2 ? "incorrect header check"
+						  : "unknown compression method", err);
+	if (step == 3 && (c & F_RESERVED))
+		return bad_header(r, at, "unknown header flags set", err);
+	if (step == 3)
+		r->flags = c;
+	if (step == HS_XLEN0)
+		r->hleft = c;
+	if (step == HS_XLEN1 && (r->hleft |= (uint32_t)c << 8) == 0)
+		next = next_field(r, HS_EXTRA);
+	if (step == HS_EXTRA)
+		next = --r->hleft ? HS_EXTRA : next_field(r, HS_EXTRA);
+	if (step == HS_NAME || step == HS_COMMENT) {
+		if (++r->hleft > PARE_GZ_HEADER_FIELD_MAX)
+			return bad_header(r, at, "file name or comment too long", err);
+		next = c ? step : next_field(r, step);
+		if (!c)
+			r->hleft = 0;
+	}
+	if (step == HS_FIXED_END - 1 || step == HS_HCRC1)
+		next = step == HS_HCRC1 ? -1 : next_field(r, HS_FIXED_END - 1);
+	if (next < 0)
+		r->phase = PH_DEFLATE;
+	r->hstep = next < 0 ? 0 : next;
+	return 0;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int trailer_done(struct pare_gz_reader *r, size_t at, struct pare_error *err)
+{
+	if (r->check_crc && le32(r->tail) != r->crc)
+		return bad_header(r, at, "incorrect data check", err);
+	if (le32(r->tail + 4) != r->isize)
+		return bad_header(r, at, "incorrect length check", err);
+	r->member_done = true;
+	return 0;
+}
+
+/* Consume header or trailer bytes from the input (they are part of the
+ * member: the hook sees them). */
+static int gz_frame(struct pare_gz_reader *r, struct pare_error *err)
+{
+	size_t i = 0, n = r->zs.avail_in;
+	int rc = 0;
+	while (rc == 0 && i < n && !r->member_done && r->phase != PH_DEFLATE) {
+		unsigned char c = r->zs.next_in[i++];
+		if (r->phase == PH_HEADER) {
+			rc = header_byte(r, c, i, err);
+		} else {
+			r->tail[r->tlen++] = c;
+			if (r->tlen == sizeof(r->tail))
+				rc = trailer_done(r, i, err);
+		}
+	}
+	if (r->hook && i)
+		r->hook(r->hook_ctx, r->zs.next_in, i);
+	r->zs.next_in += i;
+	r->zs.avail_in -= (uInt)i;
+	r->offset += i;
+	return rc;
 }
 
 void pare_gz_reader_release(struct pare_gz_reader *r)
@@ -66,6 +178,12 @@ static void gz_start_member(struct pare_gz_reader *r)
 	inflateReset(&r->zs);
 	r->member_done = false;
 	r->member_start = r->offset;
+	r->phase = PH_HEADER;
+	r->hstep = 0;
+	r->hleft = 0;
+	r->tlen = 0;
+	r->crc = (uint32_t)crc32(0L, Z_NULL, 0);
+	r->isize = 0;
 }
 
 /* Whether input remains after the current member (reading more if needed). */
@@ -87,6 +205,8 @@ static ssize_t gz_inflate_some(struct pare_gz_reader *r, void *buf, size_t n,
 		return pare_error_set(err, -PARE_E_TRUNCATED,
 				      "gzip data ends early at offset %llu",
 				      (unsigned long long)r->offset);
+	if (r->phase != PH_DEFLATE)
+		return (rc = gz_frame(r, err)) < 0 ? rc : 0;
 	uInt before = r->zs.avail_in;
 	r->zs.next_out = buf;
 	r->zs.avail_out = (uInt)(n > UINT32_MAX ? UINT32_MAX : n);
@@ -96,19 +216,24 @@ static ssize_t gz_inflate_some(struct pare_gz_reader *r, void *buf, size_t n,
 	if (r->hook && used)
 		r->hook(r->hook_ctx, r->zs.next_in - used, used);
 	r->offset += used;
+	size_t got = out_before - r->zs.avail_out;
+	if (r->check_crc && got)
+		r->crc = (uint32_t)crc32(r->crc, buf, (uInt)got);
+	r->isize += (uint32_t)got;
 	if (zr == Z_STREAM_END)
-		r->member_done = true;
+		r->phase = PH_TRAILER;
 	else if (zr != Z_OK && zr != Z_BUF_ERROR)
 		return pare_error_set(err, -PARE_E_FORMAT, "corrupt gzip data near offset %llu: %s",
 				      (unsigned long long)r->offset,
 				      r->zs.msg ? r->zs.msg : "inflate failed");
-	return (ssize_t)(out_before - r->zs.avail_out);
+	return (ssize_t)got;
 }
 
-ssize_t pare_gz_read(struct pare_gz_reader *r, void *buf, size_t n, struct pare_error *err)
+/* Inflate into buf (n bytes), crossing into the next member in multi
+ * mode, counting against the limit. */
+static ssize_t gz_read_direct(struct pare_gz_reader *r, void *buf, size_t n,
+			      struct pare_error *err)
 {
-	if (n == 0)
-		return 0;
 	for (;;) {
 		if (r->member_done) {
 			if (!r->multi)
@@ -132,9 +257,29 @@ ssize_t pare_gz_read(struct pare_gz_reader *r, void *buf, size_t n, struct pare_
 	}
 }
 
+ssize_t pare_gz_read(struct pare_gz_reader *r, void *buf, size_t n, struct pare_error *err)
+{
+	if (n == 0)
+		return 0;
+	if (r->opos == r->olen) {
+		if (n >= PARE_GZ_OUTBUF / 2)
+			return gz_read_direct(r, buf, n, err);
+		ssize_t got = gz_read_direct(r, r->obuf, sizeof(r->obuf), err);
+		if (got <= 0)
+			return got;
+		r->opos = 0;
+		r->olen = (size_t)got;
+	}
+	size_t k = r->olen - r->opos < n ? r->olen - r->opos : n;
+	memcpy(buf, r->obuf + r->opos, k);
+	r->opos += k;
+	return (ssize_t)k;
+}
+
 int pare_gz_next_member(struct pare_gz_reader *r, struct pare_error *err)
 {
 	unsigned char sink[4096];
+	r->opos = r->olen = 0; /* the rest of this member */
 	while (!r->member_done) {
 		ssize_t got = gz_inflate_some(r, sink, sizeof(sink), err);
 		if (got < 0)

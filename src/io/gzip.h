@@ -15,6 +15,16 @@
  * the rest of the input in multi-member mode) so that a gzip bomb fails
  * with -PARE_E_TOO_BIG instead of filling memory or disk.
  *
+ * zlib inflates the raw deflate data; the gzip header (magic, method 8,
+ * no reserved flags, optional extra field, name and comment of at most
+ * PARE_GZ_HEADER_FIELD_MAX bytes each, header CRC) and trailer (CRC32,
+ * ISIZE) are read here.
+ *
+ * Small reads (tar headers) are served from an output buffer of
+ * PARE_GZ_OUTBUF bytes that never holds more than the current member, so
+ * zlib decodes in large steps; the hook may therefore see a member's
+ * compressed bytes before the caller has read what they decompress to.
+ *
  * Ownership: the reader does not own src.  Release with pare_gz_reader_release.
  */
 #ifndef PARE_IO_GZIP_H
@@ -27,6 +37,8 @@
 #include "io/stream.h"
 
 #define PARE_GZ_INBUF 65536
+#define PARE_GZ_OUTBUF 32768
+#define PARE_GZ_HEADER_FIELD_MAX 65536
 
 typedef void (*pare_gz_input_hook)(void *ctx, const void *p, size_t n);
 
@@ -44,7 +56,18 @@ struct pare_gz_reader {
 	uint64_t max_out;
 	pare_gz_input_hook hook;
 	void *hook_ctx;
+	size_t opos, olen;      /* unread output in obuf[opos..olen) */
+	/* The gzip framing, parsed here (zlib inflates raw deflate): */
+	int phase;              /* header, deflate data, trailer (gzip.c) */
+	int hstep;              /* where in the header */
+	uint8_t flags;          /* FLG */
+	uint32_t hleft;         /* bytes left of the current header field */
+	unsigned char tail[8];  /* CRC32 and ISIZE as read */
+	size_t tlen;
+	bool check_crc;         /* compute and compare the CRC32 (default) */
+	uint32_t crc, isize;    /* of the member's output so far */
 	unsigned char in[PARE_GZ_INBUF];
+	unsigned char obuf[PARE_GZ_OUTBUF];
 };
 
 int pare_gz_reader_init(struct pare_gz_reader *r, struct pare_istream *src, const char *name,
@@ -58,6 +81,11 @@ void pare_gz_set_limit(struct pare_gz_reader *r, uint64_t max_out);
  * be of a kind that may be larger). */
 void pare_gz_raise_limit(struct pare_gz_reader *r, uint64_t max_out);
 void pare_gz_set_multi(struct pare_gz_reader *r, bool multi);
+/* Whether members (from the current one on) have their CRC32 computed and
+ * checked (the default).  A caller whose member is covered by a stronger
+ * digest of its compressed bytes (a package's datahash) may turn it off;
+ * the length (ISIZE) is still checked. */
+void pare_gz_set_crc(struct pare_gz_reader *r, bool check);
 ssize_t pare_gz_read(struct pare_gz_reader *r, void *buf, size_t n, struct pare_error *err);
 /* Finish the current member (reading to its end) and start the next one:
  * 1 if a next member begins, 0 at the end of the input. */

@@ -126,7 +126,11 @@ scripts:
 	r = pare_db_scripts_read(&s->scripts, &s->root, err);
 	if (r == 0)
 		r = pare_db_triggers_read(&s->triggers, &s->root, err);
-	return r;
+	/* A transaction killed on this root left a journal: finish it under
+	 * the lock before anything is planned on the database. */
+	if (r == 0 && o->lock && !o->test_instdb)
+		r = pare_txn_recover(&s->root, &s->db, &s->scripts, &s->triggers, NULL, err);
+	return r < 0 ? r : 0;
 }
 
 /* ---- keys and repositories */

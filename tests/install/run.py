@@ -249,7 +249,74 @@ def test_kill(env, rounds):
     check(st == [], "no temporaries left after the kills")
     if st:
         print("  stale:", st[:10])
-    check(not os.path.exists(os.path.join(r, "lib/apk/db/.pare-txn")), "transaction marker removed")
+    check(not os.path.exists(os.path.join(r, "lib/apk/db/.pare-journal")), "transaction journal removed")
+
+
+def test_dir_meta_before_script(env):
+    """Directory metadata is applied once per transaction, but before any
+    script runs: a post-install sees its package's directory modes."""
+    r = env.root("dirmeta")
+    sh = env.pkg("dsh", "1-r0", {"bin/busybox": open("/bin/busybox", "rb").read(),
+                                 "bin/sh": ("link", "busybox")})
+    tree = os.path.join(env.base, "tree-dm")
+    os.makedirs(os.path.join(tree, "var/lib/dm"))
+    with open(os.path.join(tree, "var/lib/dm/f"), "w") as f:
+        f.write("x")
+    os.chmod(os.path.join(tree, "var/lib/dm"), 0o775)  # the umask (022) takes a bit at mkdir
+    sp = os.path.join(env.base, "dm.post-install")
+    with open(sp, "w") as f:
+        f.write("#!/bin/sh\n/bin/busybox stat -c %a /var/lib/dm > /var/dm.mode\n")
+    out = os.path.join(env.base, "dm-1-r0.apk")
+    pare("mkpkg", "-s", "pkgname=dm", "-s", "pkgver=1-r0", "-k", env.key, "-o", out,
+         "--script", "post-install=" + sp, tree, check_rc=0)
+    pare("install-files", "--initdb", sh, out, root=r, check_rc=0)
+    mode = open(os.path.join(r, "var/dm.mode")).read().strip() if os.path.exists(
+        os.path.join(r, "var/dm.mode")) else "?"
+    check(mode == "775" and stat.S_IMODE(os.stat(os.path.join(r, "var/lib/dm")).st_mode) == 0o775,
+          "directory mode in place before the post-install script (saw %s)" % mode)
+
+
+def test_kill_journal(env):
+    """A kill -9 after an upgrade's (or a removal's) deletions, before the
+    final database write: a later package's pre-install script kills pare.
+    The database on disk still lists the old state; the journal must carry
+    the change: the next run (another request) finds it replayed."""
+    sh = env.pkg("jsh", "1-r0", {"bin/busybox": open("/bin/busybox", "rb").read(),
+                                 "bin/sh": ("link", "busybox")})
+    killer = env.pkg("jkill", "1-r0", {"usr/share/jkill/x": b"x"},
+                     scripts={"pre-install": "#!/bin/sh\nkill -9 $PPID\nsleep 5\n"})
+    tamed = env.pkg("jkill", "2-r0", {"usr/share/jkill/x": b"x"})  # the re-run's
+    u1 = env.pkg("ju", "1-r0", {"usr/share/ju/old%d" % i: b"old %d\n" % i for i in range(50)})
+    u2 = env.pkg("ju", "2-r0", {"usr/share/ju/new%d" % i: b"new %d\n" % i for i in range(50)})
+    gone = env.pkg("jr", "1-r0", {"usr/share/jr/f%d" % i: b"r %d\n" % i for i in range(50)})
+    journal = "lib/apk/db/.pare-journal"
+    for case in ("upgrade", "removal"):
+        r = env.root("kj-" + case)
+        pare("install-files", "--initdb", sh, u1, gone, root=r, check_rc=0)
+        args = [u2, killer] if case == "upgrade" else ["--remove", "jr", killer]
+        p = pare("install-files", *args, root=r)
+        db = open(os.path.join(r, "lib/apk/db/installed")).read()
+        check(p.returncode == -9 and os.path.exists(os.path.join(r, journal)),
+              "kill -9 during %s: killed with the journal in place" % case)
+        if case == "upgrade":
+            check("P:ju\nV:1-r0" in db and not os.path.exists(os.path.join(r, "usr/share/ju/old0")) and
+                  os.path.exists(os.path.join(r, "usr/share/ju/new0")),
+                  "kill -9 during upgrade: old files gone, database not yet written")
+            p = pare("install-files", tamed, root=r, check_rc=0)
+        else:
+            check("P:jr\n" in db and not os.path.exists(os.path.join(r, "usr/share/jr/f0")),
+                  "kill -9 during removal: files gone, database not yet written")
+            p = pare("install-files", tamed, root=r, check_rc=0)
+        db = open(os.path.join(r, "lib/apk/db/installed")).read()
+        want = ("P:ju\nV:2-r0" in db) if case == "upgrade" else ("P:jr\n" not in db)
+        check(p.returncode == 0 and want and "P:jkill\nV:2-r0" in db,
+              "kill -9 during %s: the journal replayed, the re-run converges" % case)
+        a = audit(r)
+        st = stale(r)
+        check(a == "" and st == [] and not os.path.exists(os.path.join(r, journal)),
+              "kill -9 during %s: audit clean, no temporaries, no journal" % case)
+        if a or st:
+            print("  audit:", a[:1000], "stale:", st[:5])
 
 
 def test_lock(env):
@@ -310,6 +377,8 @@ def main():
         test_hostile(env)
         test_lock(env)
         test_enospc(env)
+        test_dir_meta_before_script(env)
+        test_kill_journal(env)
         test_kill(env, int(os.environ.get("PARE_KILL_ROUNDS", "25")))
     finally:
         shutil.rmtree(base, ignore_errors=True)

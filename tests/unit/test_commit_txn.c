@@ -96,11 +96,11 @@ static void test_missing_file_is_an_error(void **state)
 	assert_int_equal(res.errors, 1);
 	assert_int_equal(res.npkgs, 0);
 	assert_non_null(strstr(err.msg, "nonexistent"));
-	/* The databases were written (empty) and the marker removed. */
+	/* The databases were written (empty) and the journal removed. */
 	char p[256];
 	snprintf(p, sizeof(p), "%s/lib/apk/db/installed", dir);
 	assert_int_equal(access(p, F_OK), 0);
-	snprintf(p, sizeof(p), "%s/" PARE_TXN_MARKER_PATH, dir);
+	snprintf(p, sizeof(p), "%s/" PARE_TXN_JOURNAL_PATH, dir);
 	assert_int_not_equal(access(p, F_OK), 0);
 	pare_db_installed_release(&db);
 	pare_db_scripts_release(&sc);
