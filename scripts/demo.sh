@@ -40,7 +40,7 @@ has_applet() { "$pare" help "$1" >/dev/null 2>&1; }
 # workload  Debian packages for the baseline   packages imported for the image
 WORKLOADS="hello:
 redis:redis-server:redis-server,redis-tools,dash
-nginx:nginx:nginx,busybox,dash
+nginx:nginx:nginx,netcat-openbsd,dash
 postgresql:postgresql-15:postgresql-15,postgresql-client-15,dash
 python:python3.11:python3.11,ca-certificates
 node:nodejs:nodejs,ca-certificates
