@@ -430,3 +430,41 @@ int pare_apt_fetch(const struct pare_apt_opts *o, const char *const *names, size
 	pare_map_release(&t.tried);
 	return r;
 }
+
+/* One value of os-release (unquoted), or "" when absent. */
+static void os_release_value(const char *text, const char *key, char *out, size_t size)
+{
+	size_t klen = strlen(key);
+	out[0] = '\0';
+	for (const char *line = text, *nl; *line; line = nl ? nl + 1 : line + strlen(line)) {
+		nl = strchr(line, '\n');
+		if (strncmp(line, key, klen) != 0 || line[klen] != '=')
+			continue;
+		const char *v = line + klen + 1;
+		size_t n = strcspn(v, "\n");
+		if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+			v++;
+			n -= 2;
+		}
+		snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), v);
+		return;
+	}
+}
+
+const char *imp_host_distro(struct imp *m)
+{
+	char text[8192], id[64], ver[64];
+	int fd = open("/etc/os-release", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return "";
+	text[n] = '\0';
+	os_release_value(text, "ID", id, sizeof(id));
+	os_release_value(text, "VERSION_ID", ver, sizeof(ver));
+	if (strcmp(id, "debian") != 0 || !ver[0])
+		return "";
+	const char *d = imp_strf(m, "debian-%s", ver);
+	return d ? d : "";
+}

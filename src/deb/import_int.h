@@ -30,6 +30,7 @@ struct isub {
 	struct pare_strlist provides, needs; /* SCA results */
 	struct pare_strlist extra_provides;  /* alternatives' so: names */
 	struct pare_strlist depends, install_if, replaces;
+	struct pare_strlist conflicts; /* "!name[OP V]" from Conflicts/Breaks */
 	struct pare_import_sub *rep;
 };
 
@@ -65,6 +66,7 @@ struct imp {
 	struct pare_privkey key;
 	char keyname[256];
 	const char *arch;
+	const char *distro;      /* purl distro= qualifier, "" for none */
 	struct pare_import_report *rep;
 };
 
@@ -88,6 +90,10 @@ int imp_write_file(struct isub *s, const char *rel, const char *data, size_t len
  * status (>= 0) or a negative code. */
 int imp_run(char *const argv[], const char *cwd, const char *const *env, struct pare_buf *out,
 	    bool keep_err, struct pare_error *err);
+
+/* import_apt.c: "debian-12" from the host's /etc/os-release (ID-VERSION_ID
+ * when ID is debian, where apt fetches from), else "" (in m's arena). */
+const char *imp_host_distro(struct imp *m);
 
 /* import_gen.c: files maintainer scripts would have made. */
 int imp_gen_read_inputs(struct imp *m, struct ideb *d, struct pare_error *err);
