@@ -262,8 +262,9 @@ static int main_depends(struct imp *m, struct ideb *d, struct isub *main)
  * Debian package. */
 static bool known_name(struct imp *m, struct pare_slice name)
 {
-	if (pare_map_get(&m->bydeb, name))
-		return true;
+	const struct ideb *o = pare_map_get(&m->bydeb, name);
+	if (o && pare_slice_eq_cstr(name, o->name))
+		return true; /* bydeb holds Provides too: only real names count */
 	for (size_t i = 0; i < m->ndebs; i++)
 		for (size_t k = 0; k < m->debs[i].nsubs; k++)
 			if (pare_slice_eq_cstr(name, m->debs[i].subs[k].name))
