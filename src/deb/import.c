@@ -480,6 +480,8 @@ static int write_sub(struct imp *m, struct ideb *d, struct isub *s, struct pare_
 		};
 		r = pare_mkpkg(&mo, out, err);
 	}
+	if (r == 0 && pare_map_put(&m->fresh, pare_slice_from(strrchr(out, '/') + 1), s, NULL) < 0)
+		r = pare_error_set(err, -ENOMEM, "out of memory");
 	struct stat st;
 	if (r == 0 && stat(out, &st) == 0) {
 		s->rep->apk_size = (uint64_t)st.st_size;
@@ -606,6 +608,7 @@ int pare_import_run(const struct pare_import_opts *o, struct pare_import_report 
 	pare_map_init(&m.owners);
 	pare_map_init(&m.provs);
 	pare_map_init(&m.bydeb);
+	pare_map_init(&m.fresh);
 	bool base = o->set && o->set->baselayout;
 	m.ndebs = o->ndebs + base;
 	int r = 0;
@@ -622,6 +625,12 @@ int pare_import_run(const struct pare_import_opts *o, struct pare_import_report 
 		r = setup(&m, err);
 	if (r == 0)
 		r = load_all(&m, err);
+	/* background jobs end before anything reads their trees, and before
+	 * the temporary folder goes, even after an error */
+	struct pare_error jerr = { 0 };
+	int jr = imp_gen_finish(&m, r ? &jerr : err);
+	if (r == 0)
+		r = jr;
 	if (!m.arch)
 		m.arch = host_arch();
 	rep->arch = m.arch;
@@ -649,9 +658,11 @@ int pare_import_run(const struct pare_import_opts *o, struct pare_import_report 
 	if (m.tmp)
 		pare_tree_remove(m.tmp);
 	free(m.debs);
+	free(m.jobs);
 	pare_map_release(&m.owners);
 	pare_map_release(&m.provs);
 	pare_map_release(&m.bydeb);
+	pare_map_release(&m.fresh);
 	pare_privkey_release(&m.key);
 	pare_arena_release(&rep->arena);
 	rep->arena = m.arena;

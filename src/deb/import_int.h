@@ -7,6 +7,8 @@
 #ifndef PARE_DEB_IMPORT_INT_H
 #define PARE_DEB_IMPORT_INT_H
 
+#include <sys/types.h>
+
 #include "apk/sign.h"
 #include "base/hashmap.h"
 #include "deb/deb.h"
@@ -54,6 +56,15 @@ struct ideb {
 	struct pare_buf effects;
 };
 
+/* A localedef running in the background (import_gen.c): started while
+ * the .deb files are read, finished by imp_gen_finish(). */
+struct ijob {
+	pid_t pid;
+	struct ideb *d;
+	struct isub *s, *all;
+	const char *spec, *out, *dir;
+};
+
 struct imp {
 	const struct pare_import_opts *o;
 	struct pare_arena arena;
@@ -63,11 +74,14 @@ struct imp {
 	struct pare_map owners;  /* path -> struct isub * */
 	struct pare_map provs;   /* "so:NAME", "pc:NAME", "cmd:NAME" -> struct isub * */
 	struct pare_map bydeb;   /* Debian name (and Provides) -> struct ideb * */
+	struct pare_map fresh;   /* "NAME-VERSION.apk" written by this run -> its isub */
 	struct pare_privkey key;
 	char keyname[256];
 	const char *arch;
 	const char *distro;      /* purl distro= qualifier, "" for none */
 	struct pare_import_report *rep;
+	struct ijob *jobs;       /* jobs (malloc); running: [job0, njobs) */
+	size_t job0, njobs, jobs_cap, maxjobs;
 };
 
 /* snprintf into a path buffer; -PARE_E_TOO_BIG (buffer empty) when it
@@ -90,6 +104,10 @@ int imp_write_file(struct isub *s, const char *rel, const char *data, size_t len
  * status (>= 0) or a negative code. */
 int imp_run(char *const argv[], const char *cwd, const char *const *env, struct pare_buf *out,
 	    bool keep_err, struct pare_error *err);
+/* Start argv (stdin, stdout and stderr /dev/null; env as for imp_run)
+ * without waiting; imp_wait() gives its exit status (128: killed). */
+int imp_spawn(char *const argv[], const char *const *env, pid_t *pid, struct pare_error *err);
+int imp_wait(pid_t pid);
 
 /* import_apt.c: "debian-12" from the host's /etc/os-release (ID-VERSION_ID
  * when ID is debian, where apt fetches from), else "" (in m's arena). */
@@ -98,6 +116,9 @@ const char *imp_host_distro(struct imp *m);
 /* import_gen.c: files maintainer scripts would have made. */
 int imp_gen_read_inputs(struct imp *m, struct ideb *d, struct pare_error *err);
 int imp_gen_files(struct imp *m, struct ideb *d, struct pare_error *err);
+/* Wait for every background job and take in what it made (always waits
+ * for all, also after an error; the first error is returned). */
+int imp_gen_finish(struct imp *m, struct pare_error *err);
 int imp_baselayout_tree(struct imp *m, struct ideb *d, struct pare_error *err);
 
 /* import_deps.c */
