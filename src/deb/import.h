@@ -62,6 +62,8 @@ struct pare_import_opts {
 				  * NULL: the importing host's (ID-VERSION_ID of
 				  * /etc/os-release when ID is debian, where apt
 				  * fetched from); "": none */
+	const char *locale_cache; /* folder where compiled locales are kept for
+				  * later runs (import_lcache.c); NULL: none */
 };
 
 struct pare_import_sub {

@@ -299,9 +299,11 @@ static int locale_done(struct imp *m, struct ijob *j, int st, struct pare_error 
 static int finish_one(struct imp *m, int r, struct pare_error *err)
 {
 	struct ijob *j = &m->jobs[m->job0++];
-	int st = imp_wait(j->pid);
+	int st = j->pid > 0 ? imp_wait(j->pid) : 0; /* pid 0: from the cache */
 	struct pare_error e = { 0 };
 	int k = locale_done(m, j, st, r ? &e : err);
+	if (k == 0 && j->pid > 0)
+		imp_lcache_put(m, j->key, j->out);
 	return r ? r : k;
 }
 
@@ -333,8 +335,6 @@ static int gen_locale(struct imp *m, struct ideb *d, struct isub *all, const cha
 		r = imp_mkparents(s->tree, "usr/lib/locale/x", err);
 	else
 		return pare_error_set(err, r, "%s: locale %s: path too long", d->name, spec);
-	if (r == 0 && m->njobs - m->job0 >= m->maxjobs)
-		r = finish_one(m, 0, err);
 	if (r < 0)
 		return r;
 	if (m->njobs == m->jobs_cap) { /* jobs are only ever used by index */
@@ -352,6 +352,14 @@ static int gen_locale(struct imp *m, struct ideb *d, struct isub *all, const cha
 			    .dir = imp_strf(m, "%s", dir) };
 	if (!j->dir)
 		return pare_error_set(err, -ENOMEM, "out of memory");
+	imp_lcache_key(m, d, spec, j->key);
+	if (imp_lcache_get(m, j->key, out)) { /* compiled by an earlier run: pid 0 */
+		m->njobs++;
+		return 0;
+	}
+	/* finish_one() takes jobs[job0] and never touches jobs[njobs] */
+	if (m->njobs - m->job0 >= m->maxjobs && (r = finish_one(m, 0, err)) < 0)
+		return r;
 	r = imp_spawn(argv, env, &j->pid, err);
 	m->njobs += r == 0;
 	return r;

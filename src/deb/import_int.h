@@ -54,6 +54,7 @@ struct ideb {
 	struct pare_strlist covered; /* Debian packages a derived dependency lands in */
 	struct pare_import_debrep *rep;
 	struct pare_buf effects;
+	char file_sha256[65];    /* of the .deb file, once asked (locale cache) */
 };
 
 /* A localedef running in the background (import_gen.c): started while
@@ -63,6 +64,7 @@ struct ijob {
 	struct ideb *d;
 	struct isub *s, *all;
 	const char *spec, *out, *dir;
+	char key[65];            /* in the locale cache, or "" */
 };
 
 struct imp {
@@ -82,6 +84,7 @@ struct imp {
 	struct pare_import_report *rep;
 	struct ijob *jobs;       /* jobs (malloc); running: [job0, njobs) */
 	size_t job0, njobs, jobs_cap, maxjobs;
+	const char *localedef_id; /* `localedef --version` (locale cache) */
 };
 
 /* snprintf into a path buffer; -PARE_E_TOO_BIG (buffer empty) when it
@@ -112,6 +115,12 @@ int imp_wait(pid_t pid);
 /* import_apt.c: "debian-12" from the host's /etc/os-release (ID-VERSION_ID
  * when ID is debian, where apt fetches from), else "" (in m's arena). */
 const char *imp_host_distro(struct imp *m);
+
+/* import_lcache.c: compiled locales kept between runs (o->locale_cache).
+ * key: "" when nothing is to be cached. */
+int imp_lcache_key(struct imp *m, struct ideb *d, const char *spec, char key[65]);
+bool imp_lcache_get(struct imp *m, const char *key, const char *out);
+void imp_lcache_put(struct imp *m, const char *key, const char *out);
 
 /* import_gen.c: files maintainer scripts would have made. */
 int imp_gen_read_inputs(struct imp *m, struct ideb *d, struct pare_error *err);
