@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -671,5 +672,27 @@ int pare_pkg_read_file(struct pare_pkg *pkg, const char *path,
 	pare_fd_istream_init(&fs, &s, fd, path);
 	int r = pare_pkg_read(pkg, &s, path, opts, v, err);
 	close(fd);
+	return r;
+}
+
+int pare_pkg_file_values(const char *path, const char *const *keys, size_t n,
+			 char (*out)[PARE_PKG_VALUE_MAX], struct pare_error *err)
+{
+	struct pare_pkg pkg;
+	struct pare_pkg_read_opts ro = { .control_only = true };
+	for (size_t i = 0; i < n; i++)
+		out[i][0] = '\0';
+	pare_pkg_init(&pkg);
+	int r = pare_pkg_read_file(&pkg, path, &ro, NULL, err);
+	const struct pare_pkginfo_kvs *u = &pkg.info.unknown;
+	for (size_t i = 0; r == 0 && i < n; i++)
+		for (size_t k = 0; k < u->n && !out[i][0]; k++)
+			if (pare_slice_eq_cstr(u->v[k].key, keys[i]))
+				snprintf(out[i], PARE_PKG_VALUE_MAX, "%.*s",
+					 (int)(u->v[k].value.len < PARE_PKG_VALUE_MAX
+						       ? u->v[k].value.len
+						       : PARE_PKG_VALUE_MAX - 1),
+					 u->v[k].value.ptr);
+	pare_pkg_release(&pkg);
 	return r;
 }

@@ -130,6 +130,16 @@ int pare_pkg_read_file(struct pare_pkg *pkg, const char *path,
 		       const struct pare_pkg_read_opts *opts, const struct pare_pkg_visitor *v,
 		       struct pare_error *err);
 
+/* Values of keys .PKGINFO does not define (such as import-deb's "purl"
+ * and "debian_version"), read from the package file at path: only the
+ * signature and control members are read and nothing is verified (callers
+ * show these values beside index data they trust).  out[i] gets the first
+ * value of keys[i] ("" when absent), cut at PARE_PKG_VALUE_MAX - 1 bytes.
+ * Returns 0 or the reader's error. */
+#define PARE_PKG_VALUE_MAX 1024
+int pare_pkg_file_values(const char *path, const char *const *keys, size_t n,
+			 char (*out)[PARE_PKG_VALUE_MAX], struct pare_error *err);
+
 /* Is this name a control-part entry (".PKGINFO", a script, ".trigger")? */
 bool pare_pkg_is_control_name(struct pare_slice name);
 

@@ -3,6 +3,7 @@
  * subpackages (deb/import.h). */
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,10 +13,10 @@
 
 #define MAX_ARGS 4096
 
-enum { ID_OUTPUT = 1, ID_KEY, ID_KEY_NAME, ID_APT, ID_SET, ID_CLOSURE, ID_DEB_CACHE };
+enum { ID_OUTPUT = 1, ID_KEY, ID_KEY_NAME, ID_APT, ID_SET, ID_CLOSURE, ID_DEB_CACHE, ID_DISTRO, ID_LOCALE_CACHE };
 
 struct imp_ctx {
-	const char *output, *key, *key_name, *deb_cache;
+	const char *output, *key, *key_name, *deb_cache, *distro, *locale_cache;
 	const char *apt[MAX_ARGS];
 	size_t napt;
 	const char *sets[64];
@@ -37,6 +38,11 @@ static const struct pare_option imp_options[] = {
 	  "Follow Depends and Pre-Depends of the --apt names" },
 	{ "deb-cache", 0, PARE_OPT_ARG, "DIR", ID_DEB_CACHE,
 	  "Keep downloaded .deb files in DIR (default: $XDG_CACHE_HOME/pare/debs)" },
+	{ "locale-cache", 0, PARE_OPT_ARG, "DIR", ID_LOCALE_CACHE,
+	  "Keep compiled locales in DIR for later runs (default: the .deb cache's locales/; "
+	  "'' for none)" },
+	{ "distro", 0, PARE_OPT_ARG, "NAME", ID_DISTRO,
+	  "The purls' distro= qualifier (default: this host's, e.g. debian-12; '' for none)" },
 	{ 0 },
 };
 
@@ -48,6 +54,8 @@ static int imp_parse(void *ctx, int id, const char *arg, struct pare_error *err)
 	case ID_KEY: x->key = arg; break;
 	case ID_KEY_NAME: x->key_name = arg; break;
 	case ID_DEB_CACHE: x->deb_cache = arg; break;
+	case ID_DISTRO: x->distro = arg; break;
+	case ID_LOCALE_CACHE: x->locale_cache = arg; break;
 	case ID_CLOSURE: x->closure = true; break;
 	case ID_APT:
 		if (x->napt == MAX_ARGS)
@@ -230,11 +238,17 @@ static int imp_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		r = collect(x, cli, &set, argc, argv, &a, &debs, &n, &err);
 	if (r == 0 && n == 0 && !set.baselayout)
 		r = pare_error_set(&err, -PARE_E_USAGE, "import-deb: no .deb files and no --apt names");
+	char cache[PATH_MAX], lcache[PATH_MAX];
+	if (x->locale_cache)
+		snprintf(lcache, sizeof(lcache), "%s", x->locale_cache);
+	else
+		snprintf(lcache, sizeof(lcache), "%s/locales", deb_cache(x, cli, cache, sizeof(cache)));
 	if (r == 0) {
 		struct pare_import_opts o = {
 			.repo = x->output, .key_path = x->key, .keyname = x->key_name,
 			.set = &set, .debs = debs, .ndebs = n,
 			.source_date_epoch = pare_cli_source_date_epoch(-1), .log = &cli->log,
+			.distro = x->distro, .locale_cache = lcache[0] ? lcache : NULL,
 		};
 		r = pare_import_run(&o, &rep, &err);
 	}
@@ -267,7 +281,11 @@ const struct pare_applet pare_applet_import_deb = {
 		"package, the subpackages written with their sizes, what was dropped and which "
 		"scripts were not run, and the count of subpackages per source package. "
 		"Deterministic: the same .deb files give the same bytes (SOURCE_DATE_EPOCH, else "
-		"each package's newest mtime).",
+		"each package's newest mtime). Each package keeps its Debian name, version and purl "
+		"(pkg:deb/debian/NAME@VERSION?arch=ARCH&distro=DISTRO) as the .PKGINFO keys "
+		"debian_package, debian_version and purl (apk ignores them; pare info -a and "
+		"image SBOMs show them); Conflicts and Breaks become '!' dependencies, owners "
+		"other than root are kept (NAME=ID as the data tar says).",
 	.options = imp_options,
 	.flags = PARE_APPLET_JSON,
 	.ctx_size = sizeof(struct imp_ctx),

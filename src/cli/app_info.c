@@ -2,18 +2,21 @@
  * info's format ("NAME-VERSION FIELD:", the value, an empty line). */
 #include <string.h>
 
+#include "apk/package.h"
+
 #include "cli/applets.h"
 #include "cli/info_installed.h"
 #include "cli/repos.h"
 
 enum {
 	I_ALL = 1, I_DESC, I_WEB, I_SIZE, I_DEPENDS, I_PROVIDES, I_LICENSE, I_INSTALL_IF,
-	I_REPLACES, I_CONTENTS, I_WHO_OWNS, I_RDEPENDS,
+	I_REPLACES, I_CONTENTS, I_WHO_OWNS, I_RDEPENDS, I_ORIGIN,
 };
 
 enum {
 	F_DESC = 1 << 0, F_WEB = 1 << 1, F_SIZE = 1 << 2, F_DEPENDS = 1 << 3,
 	F_PROVIDES = 1 << 4, F_LICENSE = 1 << 5, F_INSTALL_IF = 1 << 6, F_REPLACES = 1 << 7,
+	F_ORIGIN = 1 << 8,
 };
 
 struct info_ctx {
@@ -31,6 +34,8 @@ static const struct pare_option info_options[] = {
 	PARE_CLI_OPT("license", 0, PARE_OPT_NOARG, NULL, I_LICENSE, "Print the license"),
 	PARE_CLI_OPT("install-if", 0, PARE_OPT_NOARG, NULL, I_INSTALL_IF, "List the install_if rule"),
 	PARE_CLI_OPT("replaces", 0, PARE_OPT_NOARG, NULL, I_REPLACES, "List the packages it replaces"),
+	PARE_CLI_OPT("origin", 0, PARE_OPT_NOARG, NULL, I_ORIGIN,
+		     "Print where an imported package came from (purl, Debian version)"),
 	PARE_CLI_OPT("contents", 'L', PARE_OPT_NOARG, NULL, I_CONTENTS,
 		     "List the files of an installed package"),
 	PARE_CLI_OPT("who-owns", 'W', PARE_OPT_NOARG, NULL, I_WHO_OWNS,
@@ -46,10 +51,10 @@ static int info_parse(void *ctx, int id, const char *arg, struct pare_error *err
 	(void)err;
 	static const unsigned bits[] = {
 		[I_ALL] = F_DESC | F_WEB | F_SIZE | F_DEPENDS | F_PROVIDES | F_LICENSE |
-			  F_INSTALL_IF | F_REPLACES,
+			  F_INSTALL_IF | F_REPLACES | F_ORIGIN,
 		[I_DESC] = F_DESC, [I_WEB] = F_WEB, [I_SIZE] = F_SIZE, [I_DEPENDS] = F_DEPENDS,
 		[I_PROVIDES] = F_PROVIDES, [I_LICENSE] = F_LICENSE, [I_INSTALL_IF] = F_INSTALL_IF,
-		[I_REPLACES] = F_REPLACES,
+		[I_REPLACES] = F_REPLACES, [I_ORIGIN] = F_ORIGIN,
 	};
 	struct info_ctx *c = ctx;
 	if (id == I_CONTENTS || id == I_WHO_OWNS || id == I_RDEPENDS) {
@@ -107,6 +112,42 @@ static void print_info(struct pare_cli *cli, unsigned f, const struct pare_pkgen
 		text_field(cli, e, "license", e->license);
 }
 
+/* The .PKGINFO keys pare import-deb adds (deb/import.h), read from the
+ * package file when it is at hand: a local repository, or the cache (no
+ * download for this).  The file is not verified: these lines are
+ * informative, like the index's own text fields. */
+static const char *const origin_keys[] = { "purl", "debian_package", "debian_version" };
+enum { NORIGIN = sizeof(origin_keys) / sizeof(origin_keys[0]) };
+
+static bool origin_values(struct pare_cli_repos *cr, const struct pare_pkgent *e,
+			  char (*v)[PARE_PKG_VALUE_MAX])
+{
+	char path[PARE_PATH_MAX];
+	struct pare_error err = { 0 };
+	const struct pare_repos *rs = &cr->repos;
+	bool local = e->repo >= 0 && (size_t)e->repo < rs->n &&
+		     rs->v[e->repo].kind == PARE_REPO_LOCAL;
+	int r = local || pare_repos_pkg_cached(rs, e)
+			? pare_repos_pkg_path(&cr->repos, e, path, sizeof(path), &err)
+			: -PARE_E_NOT_FOUND;
+	return r == 0 && pare_pkg_file_values(path, origin_keys, NORIGIN, v, &err) == 0 &&
+	       v[0][0];
+}
+
+static void print_origin(struct pare_cli *cli, struct pare_cli_repos *cr,
+			 const struct pare_pkgent *e, json_t *obj)
+{
+	static const char *const what[] = { "purl", "debian package", "debian version" };
+	char v[NORIGIN][PARE_PKG_VALUE_MAX];
+	if (!origin_values(cr, e, v))
+		return;
+	for (size_t i = 0; i < NORIGIN; i++)
+		if (v[i][0] && obj)
+			json_object_set_new(obj, origin_keys[i], json_string(v[i]));
+		else if (v[i][0])
+			text_field(cli, e, what[i], pare_slice_from(v[i]));
+}
+
 static int info_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 {
 	struct info_ctx *c = ctx;
@@ -136,10 +177,13 @@ static int info_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 			missing++;
 			continue;
 		}
-		if (arr)
-			json_array_append_new(arr, pare_cli_pkgent_json(e));
-		else
+		json_t *obj = arr ? pare_cli_pkgent_json(e) : NULL;
+		if (!arr)
 			print_info(cli, f, e);
+		if (f & F_ORIGIN)
+			print_origin(cli, &cr, e, obj);
+		if (obj)
+			json_array_append_new(arr, obj);
 	}
 	if (arr)
 		pare_cli_json_print(cli, arr);
@@ -150,7 +194,7 @@ static int info_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 const struct pare_applet pare_applet_info = {
 	.name = "info",
 	.summary = "Print what the repositories know about packages",
-	.usage = "[-a] [-d] [-w] [-s] [-R] [-P] [--license] [-L] [-r] [NAME...] | -W FILE...",
+	.usage = "[-a] [-d] [-w] [-s] [-R] [-P] [--license] [--origin] [-L] [-r] [NAME...] | -W FILE...",
 	.description =
 		"Without NAME, the installed packages are listed, one name a line (apk info; "
 		"-v adds the version). "

@@ -121,6 +121,18 @@ void pare_deb_deplist_release(struct pare_deb_deplist *l);
 /* Text of an operator ("<<", "<=", "=", ">=", ">>", "" for NONE). */
 const char *pare_deb_op_str(enum pare_deb_op op);
 
+/* The APK atom for one Debian relation, appended to out: "[!]NAME[OP V]"
+ * with NAME the package's APK name (the caller maps Debian names), OP
+ * "<" for "<<", "<=", "=", ">=", ">" for ">>", and V the Debian version
+ * mapped by pare_deb_version_to_apk() (deb/version.h).  conflict puts "!"
+ * in front: Debian Conflicts and Breaks both become APK conflicts, since
+ * apk has no "unpacked but not configured" state that Breaks would allow.
+ * Returns 0, -PARE_E_INVALID_DEP when name is not a valid APK package name
+ * or the result does not parse as an APK atom, -PARE_E_INVALID_VERSION
+ * (bad version) or -PARE_E_TOO_BIG (out is full). */
+int pare_deb_dep_to_apk(const struct pare_deb_dep *d, struct pare_slice name, bool conflict,
+			struct pare_buf *out, struct pare_error *err);
+
 /* DEP-5 (machine-readable debian/copyright): call fn for each distinct
  * licence short name, i.e. the first line of each "License:" field, in
  * order of first appearance.  Returns 0 when the text is a DEP-5 file (its

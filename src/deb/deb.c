@@ -287,6 +287,19 @@ static int link_target_ok(struct reader *rd, struct pare_slice path, const char 
 	return 0;
 }
 
+/* *out = a copy of an owner name worth keeping (see pare_deb_entry.uname),
+ * else NULL.  -ENOMEM when out of memory. */
+static int account_name(struct reader *rd, const char *name, const char **out)
+{
+	size_t n = name ? strlen(name) : 0;
+	bool ok = n > 0 && n <= 31 && ((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_');
+	for (size_t i = 1; ok && i < n; i++)
+		ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+		     name[i] == '_' || name[i] == '-' || name[i] == '.';
+	*out = ok ? pare_arena_strdup(&rd->d->arena, pare_slice_make(name, n)) : NULL;
+	return ok && !*out ? -ENOMEM : 0;
+}
+
 /* Fill *out from the tar entry after every check; 1 = skip this entry. */
 static int data_entry_check(struct reader *rd, struct archive_entry *e, struct pare_deb_entry *out)
 {
@@ -368,6 +381,9 @@ static int data_entry_check(struct reader *rd, struct archive_entry *e, struct p
 		out->size = (uint64_t)size;
 	}
 	if (!(out->path = pare_arena_strdup(&rd->d->arena, path)))
+		return fail(rd, -ENOMEM, "out of memory");
+	if ((out->uid && account_name(rd, archive_entry_uname(e), &out->uname) < 0) ||
+	    (out->gid && account_name(rd, archive_entry_gname(e), &out->gname) < 0))
 		return fail(rd, -ENOMEM, "out of memory");
 	return 0;
 }

@@ -128,6 +128,10 @@ struct pare_deb_entry {
 				  * a hard link has its target's */
 	uint64_t size;           /* content bytes of a regular file, else 0 */
 	int64_t uid, gid;        /* as the tar says (0 for root) */
+	const char *uname, *gname; /* owner names as the tar says, for a
+				  * non-zero id only, and only a plausible
+				  * account name ([a-z_][a-z0-9_.-]*, at most
+				  * 31 bytes); else NULL */
 	int64_t mtime;           /* seconds since the epoch, as the tar says */
 	const char *link;        /* symlink: target verbatim; hard link: the
 				  * normalised path of the earlier file; else NULL */

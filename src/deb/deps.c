@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "apk/dep.h"
+#include "apk/pkginfo.h"
 #include "deb/version.h"
 
 static bool is_space(char c)
@@ -199,4 +201,32 @@ void pare_deb_deplist_release(struct pare_deb_deplist *l)
 	free(l->deps);
 	free(l->groups);
 	*l = (struct pare_deb_deplist){ 0 };
+}
+
+int pare_deb_dep_to_apk(const struct pare_deb_dep *d, struct pare_slice name, bool conflict,
+			struct pare_buf *out, struct pare_error *err)
+{
+	static const char *const apk_op[] = {
+		[PARE_DEB_OP_NONE] = "", [PARE_DEB_OP_LT] = "<", [PARE_DEB_OP_LE] = "<=",
+		[PARE_DEB_OP_EQ] = "=",  [PARE_DEB_OP_GE] = ">=", [PARE_DEB_OP_GT] = ">",
+	};
+	if (!pare_pkginfo_name_valid(name))
+		return pare_error_set(err, -PARE_E_INVALID_DEP, "'%.*s': not an APK package name",
+				      (int)name.len, name.ptr ? name.ptr : "");
+	if ((unsigned)d->op > PARE_DEB_OP_GT)
+		return pare_error_set(err, -PARE_E_INVALID_DEP, "bad relation operator");
+	size_t start = out->len;
+	int r = pare_buf_appendf(out, "%s%.*s%s", conflict ? "!" : "", (int)name.len, name.ptr,
+				 apk_op[d->op]);
+	if (r == 0 && d->op != PARE_DEB_OP_NONE)
+		r = pare_deb_version_to_apk(d->version, out, err);
+	else if (r < 0)
+		r = pare_error_set(err, r, "dependency too long");
+	struct pare_dep check;
+	if (r == 0 && pare_dep_parse(pare_slice_make(out->data + start, out->len - start), &check,
+				     err) < 0)
+		r = -PARE_E_INVALID_DEP;
+	if (r < 0)
+		pare_buf_truncate(out, start); /* nothing half-written */
+	return r;
 }

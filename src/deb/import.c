@@ -15,6 +15,7 @@
 #include "apk/arch.h"
 #include "apk/mkpkg.h"
 #include "io/atomic.h"
+#include "io/stream.h"
 #include "io/tree.h"
 #include "split/split.h"
 
@@ -171,6 +172,8 @@ static int map_version(struct imp *m, struct ideb *d, struct pare_error *err)
 	pare_buf_reset(&b);
 	if (r == 0 && (r = pare_deb_purl(PARE_SLICE_LIT("debian"), d->info.package, d->info.version,
 					  d->info.architecture, &b)) == 0)
+		r = m->distro[0] ? pare_deb_purl_qualifier(&b, "distro", pare_slice_from(m->distro)) : 0;
+	if (r == 0)
 		d->purl = dup_slice(m, pare_buf_slice(&b));
 	pare_buf_release(&b);
 	if (r == 0 && (!d->apkver || !d->purl))
@@ -377,6 +380,7 @@ static int fill_info(struct ideb *d, struct isub *s, struct pare_pkginfo *pi,
 	if (r == 0) r = set_kv(pi, "maintainer", d->maintainer, err);
 	if (r == 0) r = set_kv(pi, "license", d->license, err);
 	if (r == 0) r = set_list(pi, "depend", &s->depends, err);
+	if (r == 0) r = set_list(pi, "depend", &s->conflicts, err);
 	if (r == 0) r = set_list(pi, "replaces", &s->replaces, err);
 	if (r == 0) r = set_list(pi, "provides", &s->provides, err);
 	if (r == 0) r = set_list(pi, "provides", &s->extra_provides, err);
@@ -394,15 +398,79 @@ static int fill_info(struct ideb *d, struct isub *s, struct pare_pkginfo *pi,
 	return r;
 }
 
+static bool has_blank(const char *p)
+{
+	return strpbrk(p, " \t\n\r") != NULL;
+}
+
+static int owner_text(struct pare_buf *b, int64_t id, const char *name)
+{
+	return name ? pare_buf_appendf(b, "%s=%lld", name, (long long)id)
+		    : pare_buf_appendf(b, "%lld", (long long)id);
+}
+
+/* Owners other than root:root, as the .deb's data tar has them, go into
+ * the package through a mkpkg manifest (apk/mkpkg.h): NAME=ID when the tar
+ * names the account, else the bare ID; apk resolves the name in the target
+ * root and falls back to the id.  *path is "" when nothing needs one.
+ * Paths with blanks cannot be written in a manifest: they stay root's. */
+static int owners_manifest(struct imp *m, struct ideb *d, struct isub *s, char *path,
+			   size_t size, struct pare_error *err)
+{
+	struct pare_buf b;
+	pare_buf_init(&b, 64u << 20);
+	int r = 0;
+	path[0] = '\0';
+	for (size_t i = 0; r == 0 && d->file && i < d->deb.nentries; i++) {
+		const struct pare_deb_entry *e = &d->deb.entries[i];
+		char p[PATH_MAX];
+		struct stat st;
+		if ((!e->uid && !e->gid) || has_blank(e->path))
+			continue;
+		if (e->type == PARE_DEB_DIR
+			    ? imp_pathf(p, sizeof(p), "%s/%s", s->tree, e->path) < 0 || lstat(p, &st) < 0
+			    : pare_map_get(&m->owners, pare_slice_from(e->path)) != s)
+			continue;
+		char mode[16] = "-"; /* a symlink keeps the tree's */
+		if (e->type != PARE_DEB_SYMLINK)
+			snprintf(mode, sizeof(mode), "%o", (unsigned)(e->mode & 07777));
+		r = pare_buf_appendf(&b, "%s %s ", e->path, mode);
+		if (r == 0)
+			r = owner_text(&b, e->uid, e->uname);
+		if (r == 0)
+			r = pare_buf_putc(&b, ':');
+		if (r == 0)
+			r = owner_text(&b, e->gid, e->gname);
+		if (r == 0)
+			r = pare_buf_putc(&b, '\n');
+	}
+	if (r == 0 && b.len) {
+		r = imp_pathf(path, size, "%s.owners", s->tree);
+		int fd = r ? -1 : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0 || pare_write_all(fd, b.data, b.len) < 0)
+			r = pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	} else if (r < 0) {
+		r = pare_error_set(err, r, "%s: owners: too many", s->name);
+	}
+	pare_buf_release(&b);
+	return r;
+}
+
 static int write_sub(struct imp *m, struct ideb *d, struct isub *s, struct pare_error *err)
 {
 	struct pare_pkginfo pi;
 	pare_pkginfo_init(&pi);
 	char *out = imp_strf(m, "%s/%s/%s-%s.apk", m->o->repo, m->arch, s->name, d->apkver);
+	char owners[PATH_MAX];
 	int r = out ? fill_info(d, s, &pi, err) : pare_error_set(err, -ENOMEM, "out of memory");
+	if (r == 0)
+		r = owners_manifest(m, d, s, owners, sizeof(owners), err);
 	if (r == 0) {
 		struct pare_mkpkg_opts mo = {
 			.tree = s->tree,
+			.manifest = owners[0] ? owners : NULL,
 			.info = &pi,
 			.source_date_epoch = d->sde,
 			.level = PARE_IMPORT_GZIP_LEVEL,
@@ -412,6 +480,8 @@ static int write_sub(struct imp *m, struct ideb *d, struct isub *s, struct pare_
 		};
 		r = pare_mkpkg(&mo, out, err);
 	}
+	if (r == 0 && pare_map_put(&m->fresh, pare_slice_from(strrchr(out, '/') + 1), s, NULL) < 0)
+		r = pare_error_set(err, -ENOMEM, "out of memory");
 	struct stat st;
 	if (r == 0 && stat(out, &st) == 0) {
 		s->rep->apk_size = (uint64_t)st.st_size;
@@ -489,6 +559,7 @@ static int setup(struct imp *m, struct pare_error *err)
 	if (!m->tmp || !mkdtemp(m->tmp))
 		return pare_error_set(err, -errno, "%s: cannot make a temporary folder: %s", o->repo,
 				      strerror(errno));
+	m->distro = o->distro ? o->distro : imp_host_distro(m);
 	if (o->keyname)
 		snprintf(m->keyname, sizeof(m->keyname), "%s", o->keyname);
 	else if (pare_pubkey_name_for(o->key_path, m->keyname, sizeof(m->keyname)) < 0)
@@ -537,6 +608,7 @@ int pare_import_run(const struct pare_import_opts *o, struct pare_import_report 
 	pare_map_init(&m.owners);
 	pare_map_init(&m.provs);
 	pare_map_init(&m.bydeb);
+	pare_map_init(&m.fresh);
 	bool base = o->set && o->set->baselayout;
 	m.ndebs = o->ndebs + base;
 	int r = 0;
@@ -553,6 +625,12 @@ int pare_import_run(const struct pare_import_opts *o, struct pare_import_report 
 		r = setup(&m, err);
 	if (r == 0)
 		r = load_all(&m, err);
+	/* background jobs end before anything reads their trees, and before
+	 * the temporary folder goes, even after an error */
+	struct pare_error jerr = { 0 };
+	int jr = imp_gen_finish(&m, r ? &jerr : err);
+	if (r == 0)
+		r = jr;
 	if (!m.arch)
 		m.arch = host_arch();
 	rep->arch = m.arch;
@@ -580,9 +658,11 @@ int pare_import_run(const struct pare_import_opts *o, struct pare_import_report 
 	if (m.tmp)
 		pare_tree_remove(m.tmp);
 	free(m.debs);
+	free(m.jobs);
 	pare_map_release(&m.owners);
 	pare_map_release(&m.provs);
 	pare_map_release(&m.bydeb);
+	pare_map_release(&m.fresh);
 	pare_privkey_release(&m.key);
 	pare_arena_release(&rep->arena);
 	rep->arena = m.arena;

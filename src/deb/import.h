@@ -58,6 +58,12 @@ struct pare_import_opts {
 	size_t ndebs;
 	int64_t source_date_epoch; /* < 0: each .deb's newest mtime */
 	const struct pare_log *log; /* may be NULL */
+	const char *distro;      /* the purls' distro= qualifier ("debian-12");
+				  * NULL: the importing host's (ID-VERSION_ID of
+				  * /etc/os-release when ID is debian, where apt
+				  * fetched from); "": none */
+	const char *locale_cache; /* folder where compiled locales are kept for
+				  * later runs (import_lcache.c); NULL: none */
 };
 
 struct pare_import_sub {

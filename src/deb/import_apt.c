@@ -44,28 +44,52 @@ static int run(char *const argv[], const char *cwd, struct pare_buf *out, bool k
 	return imp_run(argv, cwd, NULL, out, keep_err, err);
 }
 
+/* Fork argv with stdin from /dev/null, stdout to out_fd (-1: /dev/null),
+ * stderr to out_fd when keep_err (else /dev/null), in cwd, env added. */
+static pid_t start(char *const argv[], const char *cwd, const char *const *env, int out_fd,
+		   bool keep_err)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	int devnull = open("/dev/null", O_RDWR);
+	int out = out_fd >= 0 ? out_fd : devnull;
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 ||
+	    dup2(keep_err ? out : devnull, 2) < 0 || (cwd && chdir(cwd) < 0))
+		_exit(127);
+	for (size_t i = 0; env && env[i] && env[i + 1]; i += 2)
+		if (setenv(env[i], env[i + 1], 1) < 0)
+			_exit(127);
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+int imp_wait(pid_t pid)
+{
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return 128;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+int imp_spawn(char *const argv[], const char *const *env, pid_t *pid, struct pare_error *err)
+{
+	*pid = start(argv, NULL, env, -1, false);
+	return *pid < 0 ? pare_error_set(err, -errno, "fork: %s", strerror(errno)) : 0;
+}
+
 int imp_run(char *const argv[], const char *cwd, const char *const *env, struct pare_buf *out,
 	    bool keep_err, struct pare_error *err)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return pare_error_set(err, -errno, "pipe: %s", strerror(errno));
-	pid_t pid = fork();
+	pid_t pid = start(argv, cwd, env, p[1], keep_err);
 	if (pid < 0) {
 		close(p[0]);
 		close(p[1]);
 		return pare_error_set(err, -errno, "fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDWR);
-		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(p[1], 1) < 0 || dup2(keep_err ? p[1] : devnull, 2) < 0 ||
-		    (cwd && chdir(cwd) < 0))
-			_exit(127);
-		for (size_t i = 0; env && env[i] && env[i + 1]; i += 2)
-			if (setenv(env[i], env[i + 1], 1) < 0)
-				_exit(127);
-		execvp(argv[0], argv);
-		_exit(127);
 	}
 	close(p[1]);
 	char chunk[65536];
@@ -75,12 +99,8 @@ int imp_run(char *const argv[], const char *cwd, const char *const *env, struct 
 		if (r == 0 && out && pare_buf_append(out, chunk, (size_t)k) < 0)
 			r = pare_error_set(err, -PARE_E_TOO_BIG, "%s: output too big", argv[0]);
 	close(p[0]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (r < 0)
-		return r;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+	int st = imp_wait(pid);
+	return r < 0 ? r : st;
 }
 
 /* The first paragraph of apt-cache's output that apt can download (has a
@@ -429,4 +449,42 @@ int pare_apt_fetch(const struct pare_apt_opts *o, const char *const *names, size
 	pare_map_release(&t.paras);
 	pare_map_release(&t.tried);
 	return r;
+}
+
+/* One value of os-release (unquoted), or "" when absent. */
+static void os_release_value(const char *text, const char *key, char *out, size_t size)
+{
+	size_t klen = strlen(key);
+	out[0] = '\0';
+	for (const char *line = text, *nl; *line; line = nl ? nl + 1 : line + strlen(line)) {
+		nl = strchr(line, '\n');
+		if (strncmp(line, key, klen) != 0 || line[klen] != '=')
+			continue;
+		const char *v = line + klen + 1;
+		size_t n = strcspn(v, "\n");
+		if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+			v++;
+			n -= 2;
+		}
+		snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), v);
+		return;
+	}
+}
+
+const char *imp_host_distro(struct imp *m)
+{
+	char text[8192], id[64], ver[64];
+	int fd = open("/etc/os-release", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return "";
+	text[n] = '\0';
+	os_release_value(text, "ID", id, sizeof(id));
+	os_release_value(text, "VERSION_ID", ver, sizeof(ver));
+	if (strcmp(id, "debian") != 0 || !ver[0])
+		return "";
+	const char *d = imp_strf(m, "debian-%s", ver);
+	return d ? d : "";
 }

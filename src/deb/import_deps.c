@@ -262,8 +262,9 @@ static int main_depends(struct imp *m, struct ideb *d, struct isub *main)
  * Debian package. */
 static bool known_name(struct imp *m, struct pare_slice name)
 {
-	if (pare_map_get(&m->bydeb, name))
-		return true;
+	const struct ideb *o = pare_map_get(&m->bydeb, name);
+	if (o && pare_slice_eq_cstr(name, o->name))
+		return true; /* bydeb holds Provides too: only real names count */
 	for (size_t i = 0; i < m->ndebs; i++)
 		for (size_t k = 0; k < m->debs[i].nsubs; k++)
 			if (pare_slice_eq_cstr(name, m->debs[i].subs[k].name))
@@ -318,6 +319,55 @@ static int provides_replaces(struct imp *m, struct ideb *d, struct isub *main)
 	return r;
 }
 
+/* Whether d names itself (or one of its subpackages) as name, directly or
+ * through its Debian Provides: dpkg ignores such self-conflicts
+ * ("Provides: mta, Conflicts: mta"). */
+static bool names_itself(struct ideb *d, struct pare_slice name)
+{
+	if (pare_slice_eq_cstr(name, d->name))
+		return true;
+	for (size_t i = 0; i < d->nsubs; i++)
+		if (pare_slice_eq_cstr(name, d->subs[i].name))
+			return true;
+	struct pare_deb_deplist l;
+	struct pare_error e = { 0 };
+	bool found = false;
+	if (pare_deb_deps_parse(d->info.provides, &l, &e) == 0)
+		for (size_t i = 0; !found && i < l.ndeps; i++)
+			found = pare_slice_eq(l.deps[i].name, name);
+	pare_deb_deplist_release(&l);
+	return found;
+}
+
+/* Debian Conflicts and Breaks: "!" atoms on the main subpackage.  A name
+ * of an imported Debian package becomes its APK main name (libc6 ->
+ * glibc); any other name (not imported, or virtual) stays as it is.  The
+ * version is mapped as the package versions are. */
+static int conflicts_field(struct imp *m, struct ideb *d, struct isub *main, struct pare_slice f)
+{
+	struct pare_deb_deplist l;
+	struct pare_error e = { 0 };
+	struct pare_buf atom;
+	pare_buf_init(&atom, 1024);
+	int r = 0;
+	if (pare_deb_deps_parse(f, &l, &e) == 0)
+		for (size_t i = 0; r == 0 && i < l.ndeps; i++) {
+			const struct pare_deb_dep *c = &l.deps[i];
+			struct ideb *o = pare_map_get(&m->bydeb, c->name);
+			if (o == d || names_itself(d, c->name))
+				continue;
+			struct pare_slice name = o && pare_slice_eq_cstr(c->name, o->name)
+							 ? pare_slice_from(o->main) : c->name;
+			pare_buf_reset(&atom);
+			if (pare_deb_dep_to_apk(c, name, true, &atom, &e) < 0)
+				continue; /* not expressible in APK terms: left out */
+			r = pare_strlist_add(&main->conflicts, &m->arena, pare_buf_slice(&atom));
+		}
+	pare_deb_deplist_release(&l);
+	pare_buf_release(&atom);
+	return r;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -353,10 +403,16 @@ static int deb_depends(struct imp *m, struct ideb *d)
 		r = main_depends(m, d, main);
 	if (r == 0 && main && d->file)
 		r = provides_replaces(m, d, main);
+	if (r == 0 && main && d->file)
+		r = conflicts_field(m, d, main, d->info.conflicts);
+	if (r == 0 && main && d->file)
+		r = conflicts_field(m, d, main, d->info.breaks);
 	for (size_t i = 0; r == 0 && i < d->nsubs; i++) {
 		struct isub *s = &d->subs[i];
 		if (s->depends.n > 1) /* an empty list has no array to sort */
 			qsort(s->depends.v, s->depends.n, sizeof(*s->depends.v), cmp_str);
+		if (s->conflicts.n > 1)
+			qsort(s->conflicts.v, s->conflicts.n, sizeof(*s->conflicts.v), cmp_str);
 		if (s->provides.n > 1)
 			qsort(s->provides.v, s->provides.n, sizeof(*s->provides.v), cmp_str);
 		/* the same name from SCA and an alternative once */

@@ -270,10 +270,58 @@ static int locale_names(const char *spec, char *input, char *charset, char *dir,
 	return 0;
 }
 
+/* Take in what one finished localedef made. */
+static int locale_done(struct imp *m, struct ijob *j, int st, struct pare_error *err)
+{
+	/* -c: warnings give exit status 1 with the locale written */
+	if (st > 1 || count_files(j->out) == 0)
+		return pare_error_set(err, -PARE_E_FORMAT, "%s: localedef %s failed (exit %d)",
+				      j->d->name, j->spec, st);
+	j->s->nfiles = (size_t)count_files(j->out);
+	/* the contents index names them too */
+	DIR *dp = opendir(j->out);
+	struct dirent *de;
+	int r = 0;
+	while (r == 0 && dp && (de = readdir(dp))) {
+		char *path = de->d_name[0] == '.' || de->d_type == DT_DIR ? NULL
+			   : imp_strf(m, "usr/lib/locale/%s/%s", j->dir, de->d_name);
+		if (path && pare_map_put(&m->owners, pare_slice_from(path), j->s, NULL) < 0)
+			r = -ENOMEM;
+	}
+	if (dp)
+		closedir(dp);
+	return r < 0 || pare_strlist_add(&j->all->depends, &m->arena, pare_slice_from(j->s->name)) < 0
+		       ? pare_error_set(err, -ENOMEM, "out of memory")
+		       : 0;
+}
+
+/* Wait for the oldest job; its error, else the first one seen (r). */
+static int finish_one(struct imp *m, int r, struct pare_error *err)
+{
+	struct ijob *j = &m->jobs[m->job0++];
+	int st = j->pid > 0 ? imp_wait(j->pid) : 0; /* pid 0: from the cache */
+	struct pare_error e = { 0 };
+	int k = locale_done(m, j, st, r ? &e : err);
+	if (k == 0 && j->pid > 0)
+		imp_lcache_put(m, j->key, j->out);
+	return r ? r : k;
+}
+
+int imp_gen_finish(struct imp *m, struct pare_error *err)
+{
+	int r = 0;
+	while (m->job0 < m->njobs)
+		r = finish_one(m, r, err);
+	return r;
+}
+
+/* localedef compiles each locale in the background, at most maxjobs at a
+ * time (one per processor): the import goes on reading the next .deb files
+ * meanwhile.  The output does not depend on the order. */
 static int gen_locale(struct imp *m, struct ideb *d, struct isub *all, const char *spec,
 		      struct pare_error *err)
 {
-	char input[128], charset[128], dir[128], pkg[128], out[PATH_MAX], i18n[PATH_MAX];
+	char input[128], charset[128], dir[128], pkg[128], i18n[PATH_MAX];
 	if (locale_names(spec, input, charset, dir, pkg, sizeof(input)) < 0)
 		return pare_error_set(err, -PARE_E_FORMAT, "%s: localedef: '%s' is not ll_CC.CHARSET",
 				      d->name, spec);
@@ -281,36 +329,40 @@ static int gen_locale(struct imp *m, struct ideb *d, struct isub *all, const cha
 	struct isub *s = name ? imp_sub(m, d, name, err) : NULL;
 	if (!s)
 		return name ? err->code : pare_error_set(err, -ENOMEM, "out of memory");
-	int r = imp_pathf(out, sizeof(out), "%s/usr/lib/locale/%s", s->tree, dir);
-	if (r == 0)
-		r = imp_pathf(i18n, sizeof(i18n), "%s/usr/share/i18n", d->ex);
+	char *out = imp_strf(m, "%s/usr/lib/locale/%s", s->tree, dir);
+	int r = out ? imp_pathf(i18n, sizeof(i18n), "%s/usr/share/i18n", d->ex) : -ENOMEM;
 	if (r == 0)
 		r = imp_mkparents(s->tree, "usr/lib/locale/x", err);
-	char *argv[] = { "localedef", "--no-archive", "-c", "-i", input, "-f", charset, out, NULL };
-	const char *env[] = { "I18NPATH", i18n, "LC_ALL", "C", NULL, NULL };
-	if (r == 0)
-		r = imp_run(argv, NULL, env, NULL, false, err);
-	/* -c: warnings give exit status 1 with the locale written */
-	if (r >= 0 && (r > 1 || count_files(out) == 0))
-		return pare_error_set(err, -PARE_E_FORMAT, "%s: localedef %s failed (exit %d)",
-				      d->name, spec, r);
+	else
+		return pare_error_set(err, r, "%s: locale %s: path too long", d->name, spec);
 	if (r < 0)
 		return r;
-	s->nfiles = (size_t)count_files(out);
-	/* the contents index names them too */
-	DIR *dp = opendir(out);
-	struct dirent *de;
-	while (r == 0 && dp && (de = readdir(dp))) {
-		char *path = de->d_name[0] == '.' || de->d_type == DT_DIR ? NULL
-			   : imp_strf(m, "usr/lib/locale/%s/%s", dir, de->d_name);
-		if (path && pare_map_put(&m->owners, pare_slice_from(path), s, NULL) < 0)
-			r = -ENOMEM;
+	if (m->njobs == m->jobs_cap) { /* jobs are only ever used by index */
+		size_t cap = m->jobs_cap ? m->jobs_cap * 2 : 64;
+		struct ijob *v = realloc(m->jobs, cap * sizeof(*v));
+		if (!v)
+			return pare_error_set(err, -ENOMEM, "out of memory");
+		m->jobs = v;
+		m->jobs_cap = cap;
 	}
-	if (dp)
-		closedir(dp);
-	return r < 0 || pare_strlist_add(&all->depends, &m->arena, pare_slice_from(name)) < 0
-		       ? pare_error_set(err, -ENOMEM, "out of memory")
-		       : 0;
+	char *argv[] = { "localedef", "--no-archive", "-c", "-i", input, "-f", charset, out, NULL };
+	const char *env[] = { "I18NPATH", i18n, "LC_ALL", "C", NULL, NULL };
+	struct ijob *j = &m->jobs[m->njobs];
+	*j = (struct ijob){ .d = d, .s = s, .all = all, .spec = spec, .out = out,
+			    .dir = imp_strf(m, "%s", dir) };
+	if (!j->dir)
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	imp_lcache_key(m, d, spec, j->key);
+	if (imp_lcache_get(m, j->key, out)) { /* compiled by an earlier run: pid 0 */
+		m->njobs++;
+		return 0;
+	}
+	/* finish_one() takes jobs[job0] and never touches jobs[njobs] */
+	if (m->njobs - m->job0 >= m->maxjobs && (r = finish_one(m, 0, err)) < 0)
+		return r;
+	r = imp_spawn(argv, env, &j->pid, err);
+	m->njobs += r == 0;
+	return r;
 }
 
 static int gen_locales(struct imp *m, struct ideb *d, struct pare_error *err)
@@ -320,6 +372,10 @@ static int gen_locales(struct imp *m, struct ideb *d, struct pare_error *err)
 	if (!all)
 		return err->code;
 	all->meta = true;
+	if (m->maxjobs == 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		m->maxjobs = cpus > 1 ? (size_t)cpus : 1;
+	}
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < l->n; i++)
 		r = gen_locale(m, d, all, l->v[i], err);

@@ -7,6 +7,8 @@
 #ifndef PARE_DEB_IMPORT_INT_H
 #define PARE_DEB_IMPORT_INT_H
 
+#include <sys/types.h>
+
 #include "apk/sign.h"
 #include "base/hashmap.h"
 #include "deb/deb.h"
@@ -30,6 +32,7 @@ struct isub {
 	struct pare_strlist provides, needs; /* SCA results */
 	struct pare_strlist extra_provides;  /* alternatives' so: names */
 	struct pare_strlist depends, install_if, replaces;
+	struct pare_strlist conflicts; /* "!name[OP V]" from Conflicts/Breaks */
 	struct pare_import_sub *rep;
 };
 
@@ -51,6 +54,17 @@ struct ideb {
 	struct pare_strlist covered; /* Debian packages a derived dependency lands in */
 	struct pare_import_debrep *rep;
 	struct pare_buf effects;
+	char file_sha256[65];    /* of the .deb file, once asked (locale cache) */
+};
+
+/* A localedef running in the background (import_gen.c): started while
+ * the .deb files are read, finished by imp_gen_finish(). */
+struct ijob {
+	pid_t pid;
+	struct ideb *d;
+	struct isub *s, *all;
+	const char *spec, *out, *dir;
+	char key[65];            /* in the locale cache, or "" */
 };
 
 struct imp {
@@ -62,10 +76,15 @@ struct imp {
 	struct pare_map owners;  /* path -> struct isub * */
 	struct pare_map provs;   /* "so:NAME", "pc:NAME", "cmd:NAME" -> struct isub * */
 	struct pare_map bydeb;   /* Debian name (and Provides) -> struct ideb * */
+	struct pare_map fresh;   /* "NAME-VERSION.apk" written by this run -> its isub */
 	struct pare_privkey key;
 	char keyname[256];
 	const char *arch;
+	const char *distro;      /* purl distro= qualifier, "" for none */
 	struct pare_import_report *rep;
+	struct ijob *jobs;       /* jobs (malloc); running: [job0, njobs) */
+	size_t job0, njobs, jobs_cap, maxjobs;
+	const char *localedef_id; /* `localedef --version` (locale cache) */
 };
 
 /* snprintf into a path buffer; -PARE_E_TOO_BIG (buffer empty) when it
@@ -88,10 +107,27 @@ int imp_write_file(struct isub *s, const char *rel, const char *data, size_t len
  * status (>= 0) or a negative code. */
 int imp_run(char *const argv[], const char *cwd, const char *const *env, struct pare_buf *out,
 	    bool keep_err, struct pare_error *err);
+/* Start argv (stdin, stdout and stderr /dev/null; env as for imp_run)
+ * without waiting; imp_wait() gives its exit status (128: killed). */
+int imp_spawn(char *const argv[], const char *const *env, pid_t *pid, struct pare_error *err);
+int imp_wait(pid_t pid);
+
+/* import_apt.c: "debian-12" from the host's /etc/os-release (ID-VERSION_ID
+ * when ID is debian, where apt fetches from), else "" (in m's arena). */
+const char *imp_host_distro(struct imp *m);
+
+/* import_lcache.c: compiled locales kept between runs (o->locale_cache).
+ * key: "" when nothing is to be cached. */
+int imp_lcache_key(struct imp *m, struct ideb *d, const char *spec, char key[65]);
+bool imp_lcache_get(struct imp *m, const char *key, const char *out);
+void imp_lcache_put(struct imp *m, const char *key, const char *out);
 
 /* import_gen.c: files maintainer scripts would have made. */
 int imp_gen_read_inputs(struct imp *m, struct ideb *d, struct pare_error *err);
 int imp_gen_files(struct imp *m, struct ideb *d, struct pare_error *err);
+/* Wait for every background job and take in what it made (always waits
+ * for all, also after an error; the first error is returned). */
+int imp_gen_finish(struct imp *m, struct pare_error *err);
 int imp_baselayout_tree(struct imp *m, struct ideb *d, struct pare_error *err);
 
 /* import_deps.c */

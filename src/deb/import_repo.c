@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "apk/index.h"
+#include "apk/package.h"
 #include "deb/import_int.h"
 #include "io/atomic.h"
 
@@ -67,6 +68,23 @@ static int list_apks(struct imp *m, const char *dir, const char ***out, size_t *
 	return 0;
 }
 
+/* A package this run has just written: the index needs its control
+ * member only (identity, .PKGINFO); re-reading and re-verifying the data
+ * that was hashed while it was written would double the run's inflate and
+ * hashing work. */
+static int add_fresh(struct pare_index *idx, const char *path, uint64_t size,
+		     struct pare_error *err)
+{
+	struct pare_pkg pkg;
+	struct pare_pkg_read_opts po = { .control_only = true };
+	pare_pkg_init(&pkg);
+	int r = pare_pkg_read_file(&pkg, path, &po, NULL, err);
+	if (r == 0 && (r = pare_index_add_pkg(idx, &pkg, size, err)) < 0)
+		r = pare_error_prefix(err, r, "%s: ", path);
+	pare_pkg_release(&pkg);
+	return r;
+}
+
 static int add_all(struct imp *m, const char *dir, struct pare_index *idx,
 		   const struct pare_index *old, int64_t old_mtime, struct pare_error *err)
 {
@@ -83,8 +101,12 @@ static int add_all(struct imp *m, const char *dir, struct pare_index *idx,
 		ptrdiff_t k = -1;
 		if (old && old_mtime >= st.st_mtime)
 			k = pare_index_find_file(old, pare_slice_from(names[i]), (uint64_t)st.st_size);
-		r = k >= 0 ? pare_index_add(idx, &old->ents[k], err)
-			   : pare_index_add_pkg_file(idx, p, &ro, err);
+		if (k >= 0)
+			r = pare_index_add(idx, &old->ents[k], err);
+		else if (pare_map_get(&m->fresh, pare_slice_from(names[i])))
+			r = add_fresh(idx, p, (uint64_t)st.st_size, err);
+		else
+			r = pare_index_add_pkg_file(idx, p, &ro, err);
 	}
 	free(names);
 	return r;

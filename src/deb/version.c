@@ -393,6 +393,18 @@ int pare_deb_purl(struct pare_slice namespace_, struct pare_slice name, struct p
 	return r;
 }
 
+int pare_deb_purl_qualifier(struct pare_buf *out, const char *key, struct pare_slice value)
+{
+	size_t start = out->len;
+	bool first = !out->data || !memchr(out->data, '?', out->len);
+	int r = pare_buf_appendf(out, "%c%s=", first ? '?' : '&', key);
+	if (r == 0)
+		r = put_encoded(out, value, false);
+	if (r < 0)
+		pare_buf_truncate(out, start);
+	return r;
+}
+
 const char *pare_deb_arch_to_apk(struct pare_slice deb_arch)
 {
 	if (pare_slice_eq_cstr(deb_arch, "all"))

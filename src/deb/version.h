@@ -120,6 +120,12 @@ int pare_deb_version_to_apk(struct pare_slice v, struct pare_buf *out, struct pa
 int pare_deb_purl(struct pare_slice namespace_, struct pare_slice name, struct pare_slice version,
 		  struct pare_slice arch, struct pare_buf *out);
 
+/* Append the purl qualifier "KEY=VALUE" to the purl in out: after '&',
+ * or '?' when out has no qualifier yet; value percent-encoded.  Qualifiers
+ * must be appended in the order of their keys (purl spec: arch, distro).
+ * On failure out is unchanged. */
+int pare_deb_purl_qualifier(struct pare_buf *out, const char *key, struct pare_slice value);
+
 /* The APK architecture for a Debian one ("amd64" -> "x86_64", "all" ->
  * "noarch"), or NULL when unknown.  The table lives in apk/arch.c beside the
  * OCI names. */

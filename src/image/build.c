@@ -608,6 +608,9 @@ static int sbom_pkg(const struct pib_output_in *in, const struct pib_pkg *p,
 	s->url = arena_slice(in, e->url);
 	s->identity = arena_slice(in, e->identity_text);
 	s->file_sha256 = p->sha256[0] ? p->sha256 : NULL;
+	s->source_purl = p->source[0];
+	s->source_name = p->source[1];
+	s->source_version = p->source[2];
 	/* depends as the names of the installed packages that meet them
 	 * (so:, cmd: and pc: atoms are met through provides) */
 	const char **deps = pare_arena_alloc(in->arena, (e->depends.n + 1) * sizeof(*deps));

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apk/package.h"
 #include "commit/transaction.h"
 #include "db/dbfile.h"
 #include "image/build_int.h"
@@ -31,6 +32,20 @@ static int file_sha256(const char *path, char out[65], struct pare_error *err)
 		return pare_error_set(err, r, "%s: cannot hash: %s", path, pare_strerror(r));
 	pare_hex_encode(v.bytes, v.len, out);
 	return 0;
+}
+
+/* What a package made by pare import-deb was made from (its .PKGINFO
+ * purl, debian_package, debian_version), for the SBOM. */
+static int source_ids(struct pib_arch *a, const char *path, struct pib_pkg *p,
+		      struct pare_error *err)
+{
+	static const char *const keys[] = { "purl", "debian_package", "debian_version" };
+	char v[3][PARE_PKG_VALUE_MAX];
+	int r = pare_pkg_file_values(path, keys, 3, v, err);
+	for (size_t i = 0; r == 0 && i < 3 && v[0][0]; i++)
+		if (v[i][0] && !(p->source[i] = pare_arena_strdup(&a->arena, pare_slice_from(v[i]))))
+			r = pare_error_set(err, -ENOMEM, "out of memory");
+	return r;
 }
 
 /* origin: "name-version" of the package that put the path there, so that
@@ -148,6 +163,8 @@ int pib_install(struct pib_arch *a, struct pare_error *err)
 		r = pare_repos_pkg_path(&a->s.repos, e, path, sizeof(path), err);
 		if (r == 0)
 			r = file_sha256(path, a->pkgs[a->npkgs].sha256, err);
+		if (r == 0)
+			r = source_ids(a, path, &a->pkgs[a->npkgs], err);
 		if (r == 0)
 			a->npkgs++;
 	}

@@ -34,6 +34,8 @@ struct pib_need {
 struct pib_pkg {
 	const struct pare_pkgent *ent;
 	char sha256[65]; /* of the .apk file */
+	const char *source[3]; /* import-deb's purl, debian_package, debian_version
+				* (arena), or NULL */
 };
 
 /* Ownership: everything in the arena or owned as noted; released by

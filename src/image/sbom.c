@@ -73,13 +73,19 @@ int pare_sbom_purl_escape(struct pare_buf *b, const char *s)
 	return r;
 }
 
-static json_t *purl_ref(struct sb *s, const char *purl)
+static json_t *purl_ref_one(struct sb *s, const char *purl)
 {
-	json_t *refs = json_array(), *ref = json_object();
+	json_t *ref = json_object();
 	jb_set(&s->b, ref, "referenceCategory", jb_str(&s->b, "PACKAGE-MANAGER"));
 	jb_set(&s->b, ref, "referenceLocator", jb_str(&s->b, purl));
 	jb_set(&s->b, ref, "referenceType", jb_str(&s->b, "purl"));
-	jb_push(&s->b, refs, ref);
+	return ref;
+}
+
+static json_t *purl_ref(struct sb *s, const char *purl)
+{
+	json_t *refs = json_array();
+	jb_push(&s->b, refs, purl_ref_one(s, purl));
 	return refs;
 }
 
@@ -247,9 +253,12 @@ static void apk_details(struct sb *s, json_t *p, const struct pare_sbom_package 
 		pare_buf_release(&c);
 	}
 	jb_set(&s->b, p, "primaryPackagePurpose", jb_str(&s->b, "APPLICATION"));
-	if (pare_sbom_apk_purl(s->o, pk, b) == 0)
-		jb_set(&s->b, p, "externalRefs", purl_ref(s, b->data));
-	else if (s->b.rc == 0)
+	if (pare_sbom_apk_purl(s->o, pk, b) == 0) {
+		json_t *refs = purl_ref(s, b->data);
+		if (pk->source_purl && refs) /* the Debian package it was made from */
+			jb_push(&s->b, refs, purl_ref_one(s, pk->source_purl));
+		jb_set(&s->b, p, "externalRefs", refs);
+	} else if (s->b.rc == 0)
 		s->b.rc = -PARE_E_TOO_BIG;
 }
 

@@ -45,6 +45,11 @@ struct pare_sbom_package {
 				  * as the package's comment, never as a
 				  * checksum */
 	const char *file_sha256; /* hex SHA-256 of the .apk file; NULL */
+	/* The package it was made from, for packages pare import-deb wrote
+	 * (their .PKGINFO purl, debian_package, debian_version); NULL when
+	 * unknown.  SPDX: a second purl externalRef; CycloneDX: the
+	 * component's pedigree.ancestors. */
+	const char *source_purl, *source_name, *source_version;
 	const char *const *depends; /* dependency atoms or plain names */
 	size_t ndepends;
 	/* files removed by --prune=trace (image/prune.h): the package is

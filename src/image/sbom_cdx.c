@@ -134,6 +134,17 @@ static json_t *component(struct cdx *c, size_t i)
 		jb_set(&c->b, p, "licenses", ls);
 	}
 	jb_set(&c->b, p, "purl", jb_str(&c->b, c->refs[i]));
+	if (pk->source_purl) { /* the Debian package it was made from */
+		json_t *ped = json_object(), *anc = json_array(), *a = json_object();
+		jb_set(&c->b, a, "type", jb_str(&c->b, "library"));
+		jb_set(&c->b, a, "name", jb_str(&c->b, pk->source_name ? pk->source_name : pk->name));
+		if (pk->source_version)
+			jb_set(&c->b, a, "version", jb_str(&c->b, pk->source_version));
+		jb_set(&c->b, a, "purl", jb_str(&c->b, pk->source_purl));
+		jb_push(&c->b, anc, a);
+		jb_set(&c->b, ped, "ancestors", anc);
+		jb_set(&c->b, p, "pedigree", ped);
+	}
 	if (pk->url && pk->url[0]) {
 		json_t *ers = json_array(), *er = json_object();
 		jb_set(&c->b, er, "type", jb_str(&c->b, "website"));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "apk/version.h"
+#include "apk/dep.h"
 #include "deb/deb.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -45,7 +46,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (pare_deb_para_next(&rest, &p, &line, NULL) > 0) {
 		for (size_t i = 0; i < p.nfields; i++) {
 			struct pare_deb_deplist l;
-			(void)pare_deb_deps_parse(p.fields[i].value, &l, NULL);
+			struct pare_buf atom;
+			struct pare_error e = { 0 };
+			pare_buf_init(&atom, 4096);
+			if (pare_deb_deps_parse(p.fields[i].value, &l, NULL) == 0)
+				for (size_t k = 0; k < l.ndeps; k++) {
+					/* every relation as an APK atom that parses back */
+					pare_buf_reset(&atom);
+					if (pare_deb_dep_to_apk(&l.deps[k], l.deps[k].name, k & 1, &atom,
+								&e) == 0 &&
+					    (!atom.len || pare_dep_parse(pare_buf_slice(&atom),
+									 &(struct pare_dep){ 0 }, &e) < 0))
+						__builtin_trap();
+				}
+			pare_buf_release(&atom);
 			pare_deb_deplist_release(&l);
 		}
 	}

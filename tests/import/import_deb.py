@@ -2,7 +2,9 @@
 """import-deb against real Debian packages: zstd's closure through apt
 (downloads cached in the build folder, so a second run within the build
 downloads nothing), checked for the split (no gconv modules in glibc, libm
-apart, -doc with install_if), metadata (.PKGINFO debian_version and purl),
+apart, -doc with install_if), metadata (.PKGINFO debian_version and purl,
+Breaks as conflicts, `pare info --origin`, the Debian purls in an image's
+SPDX and CycloneDX SBOMs, a non-root owner kept from libpam-modules-bin),
 dependencies, the signed index, the CONTENTS index, determinism (a second
 import gives the same bytes), and a broken .deb refused with one line and
 nothing written.
@@ -18,6 +20,7 @@ import tarfile
 import tempfile
 
 PARE, SRC, CACHE = sys.argv[1:4]
+PARE = os.path.abspath(PARE)
 failures = []
 
 
@@ -64,6 +67,64 @@ def tree_digest(repo):
     return out
 
 
+def host_distro():
+    """debian-12 on a Debian 12 host (import-deb's default distro=)."""
+    try:
+        with open("/etc/os-release") as fh:
+            kv = dict(l.strip().split("=", 1) for l in fh if "=" in l)
+    except OSError:
+        return ""
+    ident, ver = kv.get("ID", "").strip('"'), kv.get("VERSION_ID", "").strip('"')
+    return "debian-" + ver if ident == "debian" and ver else ""
+
+
+def sbom_checks(tmp, repo, key):
+    """An image of zstd: each package made from a .deb names it in the SBOM
+    (SPDX: a second purl externalRef; CycloneDX: pedigree.ancestors)."""
+    cfg = os.path.join(tmp, "img.yaml")
+    with open(cfg, "w") as fh:
+        fh.write("contents:\n  repositories: [%s]\n  keyring: [%s]\n  packages: [zstd]\n"
+                 "entrypoint:\n  command: /usr/bin/zstd\narchs: [x86_64]\n"
+                 % (repo, key + ".pub"))
+    for fmt, name in (("spdx", "sbom.spdx.json"), ("cyclonedx", "sbom.cdx.json")):
+        out = os.path.join(tmp, "img-" + fmt)
+        r = run("image", "build", cfg, "-o", out, "--sbom-format", fmt, cwd=tmp)
+        check(r.returncode == 0, "image build (%s): %s" % (fmt, r.stderr.strip()[-300:]))
+        if r.returncode != 0:
+            continue
+        with open(os.path.join(out, name)) as fh:
+            doc = json.load(fh)
+        if fmt == "spdx":
+            refs = {p["name"]: [e["referenceLocator"] for e in p.get("externalRefs", [])]
+                    for p in doc["packages"]}
+            z = refs.get("zstd", [])
+            check(len(z) == 2 and z[1].startswith("pkg:deb/debian/zstd@"),
+                  "SPDX zstd purls: %s" % z)
+            g = refs.get("glibc", [])
+            check(any(x.startswith("pkg:deb/debian/libc6@2.36-") for x in g),
+                  "SPDX glibc names libc6: %s" % g)
+        else:
+            comps = {c["name"]: c for c in doc["components"]}
+            anc = comps.get("zstd", {}).get("pedigree", {}).get("ancestors", [{}])[0]
+            check(anc.get("name") == "zstd" and anc.get("purl", "").startswith(
+                "pkg:deb/debian/zstd@"), "CycloneDX zstd ancestor: %s" % anc)
+
+
+def owner_checks(tmp, key):
+    """Owners other than root from the data tar: libpam-modules-bin ships
+    unix_chkpwd as root:shadow (gid 42) 2755."""
+    repo = os.path.join(tmp, "repo-owners")
+    r = run("import-deb", "--set", "none", "-o", repo, "-k", key, "--apt", "libpam-modules-bin",
+            "--deb-cache", CACHE)
+    check(r.returncode == 0, "import libpam-modules-bin: " + r.stderr.strip())
+    if r.returncode != 0:
+        return
+    r = run("--allow-untrusted", "--json", "dump", apk(repo, "libpam-modules-bin"))
+    ents = [e for e in json.loads(r.stdout).get("entries", []) if e["path"].endswith("unix_chkpwd")]
+    check(len(ents) == 1 and (ents[0]["gid"], ents[0]["gname"], ents[0]["perm"]) ==
+          (42, "shadow", "2755"), "unix_chkpwd root:shadow 2755: %s" % ents)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="pare-import-")
     try:
@@ -105,6 +166,19 @@ def main():
         deps = " ".join(info.get("depend", []))
         check("so:liblzma.so.5" in deps and "so:libc.so.6" in deps, "zstd depends: " + deps)
 
+        # Debian relations and identity: libc6's Breaks as '!' atoms, the
+        # purl with the host's distro= qualifier.
+        info, _ = pkginfo(apk(repo, "glibc"))
+        check(any(d.startswith("!") for d in info.get("depend", [])),
+              "glibc carries libc6's Breaks as conflicts: %s" % info.get("depend"))
+        if host_distro():
+            check(info["purl"][0].endswith("&distro=" + host_distro()),
+                  "purl has distro=%s: %s" % (host_distro(), info["purl"][0]))
+        r = run("--allow-untrusted", "-X", repo, "info", "--origin", "glibc")
+        check(r.returncode == 0 and "debian version:\n2.36-" in r.stdout,
+              "pare info --origin: %r %r" % (r.stdout, r.stderr))
+        sbom_checks(tmp, repo, key)
+
         idx = os.path.join(repo, "x86_64", "APKINDEX.tar.gz")
         keys = os.path.join(tmp, "keys")
         os.makedirs(keys)
@@ -140,6 +214,7 @@ def main():
               "broken .deb refused with one line: %r" % r.stderr)
         written = [f for _, _, fs in os.walk(repo3) for f in fs]
         check(written == [], "nothing written for a broken .deb: %s" % written)
+        owner_checks(tmp, key)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -203,6 +203,40 @@ static void test_copyright(void **state)
 	pare_buf_release(&b);
 }
 
+/* Debian relations as APK atoms: operators, versions through the one
+ * mapping, "!" for Conflicts/Breaks, names checked, nothing half-written. */
+static void test_dep_to_apk(void **state)
+{
+	(void)state;
+	struct pare_deb_deplist l;
+	struct pare_error err = { 0 };
+	assert_int_equal(pare_deb_deps_parse(S("libc6 (<< 2.36-9+deb12u10), nscd (>> 2.36), "
+					       "hurd, libssl3 (= 3.0.15-1~deb12u1), a (<= 1), b (>= 2)"),
+					     &l, &err), 0);
+	static const char *const want[] = {
+		"!glibc<2.36_cvs9_git12_svn10", "!nscd>2.36", "!hurd",
+		"!libssl3=3.0.15_cvs1_beta12_svn1", "!a<=1", "!b>=2",
+	};
+	struct pare_buf b;
+	pare_buf_init(&b, 4096);
+	for (size_t i = 0; i < l.ndeps; i++) {
+		struct pare_slice name = i == 0 ? S("glibc") : l.deps[i].name;
+		pare_buf_reset(&b);
+		assert_int_equal(pare_deb_dep_to_apk(&l.deps[i], name, true, &b, &err), 0);
+		assert_string_equal(b.data, want[i]);
+	}
+	pare_buf_reset(&b);
+	assert_int_equal(pare_deb_dep_to_apk(&l.deps[5], l.deps[5].name, false, &b, &err), 0);
+	assert_string_equal(b.data, "b>=2");
+	/* not an APK name: refused, out unchanged */
+	assert_int_equal(pare_buf_append_str(&b, "x"), 0);
+	assert_int_not_equal(pare_deb_dep_to_apk(&l.deps[2], S("-bad"), true, &b, &err), 0);
+	assert_string_equal(b.data, "b>=2x");
+	assert_non_null(strstr(err.msg, "-bad"));
+	pare_buf_release(&b);
+	pare_deb_deplist_release(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_paragraphs),
 		cmocka_unit_test(test_deps),
 		cmocka_unit_test(test_copyright),
+		cmocka_unit_test(test_dep_to_apk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -183,6 +183,16 @@ static void test_purl(void **state)
 				       S(""), &b),
 			 0);
 	assert_string_equal(b.data, "pkg:deb/debian/libstdc%2B%2B6@12.2.0-14%2Bdeb12u1");
+	/* qualifiers: '?' first, then '&' */
+	assert_int_equal(pare_deb_purl_qualifier(&b, "distro", S("debian-12")), 0);
+	assert_string_equal(b.data, "pkg:deb/debian/libstdc%2B%2B6@12.2.0-14%2Bdeb12u1"
+				    "?distro=debian-12");
+	pare_buf_reset(&b);
+	assert_int_equal(pare_deb_purl(S("debian"), S("zstd"), S("1.5.4+dfsg2-5"), S("amd64"), &b),
+			 0);
+	assert_int_equal(pare_deb_purl_qualifier(&b, "distro", S("debian 12")), 0);
+	assert_string_equal(b.data, "pkg:deb/debian/zstd@1.5.4%2Bdfsg2-5?arch=amd64"
+				    "&distro=debian%2012");
 	pare_buf_release(&b);
 }
 
