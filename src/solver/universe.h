@@ -123,6 +123,7 @@ struct pare_universe {
 	struct pare_slice arch;      /* the root's architecture; empty: any */
 	uint32_t ninstalled;
 	uint32_t nindexed;           /* packages already in the reverse maps */
+	void *rev_block;             /* the first finalize's reverse maps, sized exactly */
 	bool has_broken;             /* some index entry was BROKEN */
 };
 
