@@ -4,8 +4,6 @@
  * checked, every path opened inside the root, and the entry count and
  * bytes are bounded.  Digests of blobs and uncompressed layers are checked
  * on the way and kept for the OCI checks. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/rootpath.h"
+#include "io/archive_lazy.h"
 #include "io/atomic.h"
 #include "io/tree.h"
 #include "io/digest.h"
