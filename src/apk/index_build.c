@@ -172,7 +172,7 @@ int pare_index_add_pkg_file(struct pare_index *idx, const char *path,
 	struct pare_fd_stream f;
 	struct pare_istream s;
 	struct pare_pkg pkg;
-	struct pare_pkg_read_opts po = { .keys = opts->keys };
+	struct pare_pkg_read_opts po = { .keys = opts->keys, .skip_file_sums = true };
 	pare_fd_istream_init(&f, &s, fd, path);
 	pare_pkg_init(&pkg);
 	int r = pare_pkg_read(&pkg, &s, path, &po, NULL, err);

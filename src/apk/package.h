@@ -110,6 +110,10 @@ struct pare_pkg_read_opts {
 	struct pare_keyring *keys;  /* NULL: signatures are not checked */
 	uint64_t max_data;          /* cap on decompressed data; 0: from size */
 	bool control_only;          /* stop after the control member */
+	/* Without a visitor: when .PKGINFO has a datahash (which covers the
+	 * whole data member), do not also hash each file for its checksum
+	 * record (pare index: the data is checked once, not twice). */
+	bool skip_file_sums;
 };
 
 void pare_pkg_init(struct pare_pkg *pkg);
