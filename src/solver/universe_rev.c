@@ -10,7 +10,9 @@
  * Duplicates: a package is indexed once and pushes all of its entries in
  * one go, so "p already listed in n's claims/uprov/riif" means "p is the
  * last entry there".  rdeps list names, which several packages of one name
- * push: the first call checks a (name, depender) pair set, later calls scan.
+ * push: in the first call a name with one package has the same property
+ * (its own count is known), only a name with several packages scans;
+ * later calls scan.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -47,35 +49,22 @@ static int add_last(struct pare_svec *v, struct pare_spkg *p)
 	return v->n && v->v[v->n - 1] == p ? 0 : pare_svec_push(v, p);
 }
 
-/* (name, depender) pairs already in rdeps: open addressing on the two ids. */
-struct pairs {
-	uint64_t *slot; /* 0: empty; else (a << 32 | b) + 1 */
-	size_t mask;
-};
-
-static bool pairs_add(struct pairs *s, uint32_t a, uint32_t b)
+/* sole: by has one package (so a repeat can only be the last entry). */
+static int add_rdep(struct pare_sname *n, struct pare_sname *by, bool sole)
 {
-	uint64_t k = ((uint64_t)a << 32 | b) + 1;
-	size_t i = (size_t)((k * 0x9e3779b97f4a7c15ULL) >> 20) & s->mask;
-	for (; s->slot[i]; i = (i + 1) & s->mask)
-		if (s->slot[i] == k)
-			return false;
-	s->slot[i] = k;
-	return true;
-}
-
-static int add_rdep(struct pare_sname *n, struct pare_sname *by, struct pairs *seen)
-{
-	if (seen)
-		return pairs_add(seen, n->id, by->id) ? pare_svec_push(&n->rdeps, by) : 0;
+	if (sole)
+		return n->rdeps.n && n->rdeps.v[n->rdeps.n - 1] == by ? 0
+								     : pare_svec_push(&n->rdeps, by);
 	for (uint32_t i = n->rdeps.n; i-- > 0;)
 		if (n->rdeps.v[i] == by)
 			return 0;
 	return pare_svec_push(&n->rdeps, by);
 }
 
-static int index_pkg(struct pare_spkg *p, struct pairs *seen)
+/* first: in finalize_first, where own's capacity counts the name's packages. */
+static int index_pkg(struct pare_spkg *p, bool first)
 {
+	bool sole = first && (p->name->own.cap & ~PARE_SVEC_BORROWED) == 1;
 	int r = pare_svec_push(&p->name->own, p);
 	if (r == 0)
 		r = add_claim(p->name, p, p->version);
@@ -84,7 +73,7 @@ static int index_pkg(struct pare_spkg *p, struct pairs *seen)
 		r = d->version.len ? add_claim(d->name, p, d->version) : add_last(&d->name->uprov, p);
 	}
 	for (uint32_t i = 0; r == 0 && i < p->ndepends; i++)
-		r = add_rdep(p->depends[i].name, p->name, seen);
+		r = add_rdep(p->depends[i].name, p->name, sole);
 	for (uint32_t i = 0; r == 0 && i < p->ninstall_if; i++)
 		r = add_last(&p->install_if[i].name->riif, p);
 	return r;
@@ -157,20 +146,10 @@ static int carve_all(struct pare_universe *u, size_t nptrs, size_t nclaims)
 
 static int finalize_first(struct pare_universe *u)
 {
-	size_t nclaims, nptrs = count_all(u, &nclaims), ndeps = nptrs;
+	size_t nclaims, nptrs = count_all(u, &nclaims);
 	int r = carve_all(u, nptrs, nclaims);
-	if (r < 0)
-		return r;
-	struct pairs seen = { 0 };
-	size_t cap = 64;
-	while (cap < 2 * ndeps)
-		cap *= 2;
-	if (!(seen.slot = calloc(cap, sizeof(*seen.slot))))
-		return -ENOMEM;
-	seen.mask = cap - 1;
 	for (; r == 0 && u->nindexed < u->npkgs; u->nindexed++)
-		r = index_pkg(u->pkgs[u->nindexed], &seen);
-	free(seen.slot);
+		r = index_pkg(u->pkgs[u->nindexed], true);
 	return r;
 }
 
@@ -180,6 +159,6 @@ int pare_universe_finalize(struct pare_universe *u, struct pare_error *err)
 	if (u->nindexed == 0 && u->npkgs > 0 && !u->rev_block)
 		r = finalize_first(u);
 	for (; r == 0 && u->nindexed < u->npkgs; u->nindexed++)
-		r = index_pkg(u->pkgs[u->nindexed], NULL);
+		r = index_pkg(u->pkgs[u->nindexed], false);
 	return r < 0 ? pare_error_set(err, -ENOMEM, "out of memory") : 0;
 }
