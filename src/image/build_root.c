@@ -68,7 +68,7 @@ int pib_read_small(struct pib_arch *a, const char *path, size_t max, char **out,
 	char *buf = pare_arena_alloc(&a->arena, max + 1);
 	size_t n = 0;
 	ssize_t got = 0;
-	while (buf && n < max && (got = read(fd, buf + n, max - n)) > 0)
+	while (buf && n < max && (got = pare_read_some(fd, buf + n, max - n)) > 0)
 		n += (size_t)got;
 	close(fd);
 	if (!buf)

@@ -44,8 +44,11 @@ static json_t *json_blob(const char *layout, const char *digest, struct pare_err
 	int fd = blob_open(layout, digest, &st, err);
 	if (fd < 0)
 		return NULL;
-	char *buf = st.st_size <= PARE_OCI_MAX_JSON ? malloc((size_t)st.st_size + 1) : NULL;
-	ssize_t n = buf ? read(fd, buf, (size_t)st.st_size) : -1;
+	struct pare_buf b;
+	pare_buf_init(&b, PARE_OCI_MAX_JSON);
+	ssize_t n = st.st_size <= PARE_OCI_MAX_JSON && pare_read_fd(fd, &b, digest, NULL) == 0
+			    ? (ssize_t)b.len : -1;
+	char *buf = b.data;
 	close(fd);
 	struct pare_digest_value v;
 	char got[PARE_OCI_DIGEST_LEN + 1] = "";
@@ -56,7 +59,7 @@ static json_t *json_blob(const char *layout, const char *digest, struct pare_err
 	if (!j)
 		pare_error_set(err, -PARE_E_FORMAT, "%s: blob %s: not JSON of that digest (or "
 			       "larger than %u bytes)", layout, digest, PARE_OCI_MAX_JSON);
-	free(buf);
+	pare_buf_release(&b);
 	return j;
 }
 
