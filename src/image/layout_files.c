@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "apk/tar.h"
+#include "base/rootpath.h"
 #include "image/oci.h"
 #include "io/digest.h"
 #include "io/gzip.h"
@@ -104,11 +105,7 @@ static int pick_manifest(const char *layout, const char *arch, char *out,
 
 static bool wanted(struct pare_slice name, const char *path)
 {
-	while (name.len >= 2 && name.ptr[0] == '.' && name.ptr[1] == '/')
-		name = pare_slice_sub(name, 2, name.len - 2);
-	while (name.len && name.ptr[0] == '/')
-		name = pare_slice_sub(name, 1, name.len - 1);
-	return pare_slice_eq_cstr(name, path);
+	return pare_slice_eq_cstr(pare_path_trim_lead(name), path);
 }
 
 static int take(struct pare_tar_reader *tr, const struct pare_tar_entry *e, size_t max,
