@@ -191,7 +191,7 @@ static int add_key(struct pib_arch *a, const char *spec, struct pare_error *err)
 		r = pare_error_set(err, -ENAMETOOLONG, "%s: name too long", spec);
 	if (r == 0) {
 		struct pare_slice s = pare_buf_slice(&b);
-		r = pib_write_file(a, path, s.ptr, s.len, 0644, err);
+		r = pib_write_file(&a->root, path, s.ptr, s.len, 0644, err);
 	}
 	pare_buf_release(&b);
 	return r;
@@ -630,7 +630,8 @@ static void os_ids(struct pib_arch *a, const char **id, const char **version)
 	size_t len;
 	*id = "pare";
 	*version = a->o->os_version ? a->o->os_version : "0";
-	if (pib_read_small(a, "etc/os-release", 64 * 1024, &text, &len, NULL) < 0)
+	if (pib_read_small(&a->root, &a->arena, "etc/os-release", 64 * 1024, &text, &len,
+			   NULL) < 0)
 		return;
 	for (char *line = text; line && *line;) {
 		char *nl = strchr(line, '\n');
@@ -731,17 +732,23 @@ static void pib_arch_release(struct pib_arch *a)
 
 static int install_and_verify(struct pib_arch *a, struct pare_error *err)
 {
+	const struct pib_root_in ri = {
+		.cfg = a->cfg, .os_version = a->o->os_version, .arch = a->img->arch.apk,
+		.root = &a->root, .arena = &a->arena, .table = &a->table, .db = a->db,
+		.world_atoms = a->world_atoms, .nworld = a->nworld,
+		.bins = a->bins, .nbins = a->nbins,
+	};
 	int r = pib_install(a, err);
 	if (r == 0)
-		r = pib_write_accounts(a, err);
+		r = pib_write_accounts(&ri, err);
 	if (r == 0)
-		r = pib_write_os_release(a, err);
+		r = pib_write_os_release(&ri, err);
 	if (r == 0)
-		r = pib_write_apk_files(a, err);
+		r = pib_write_apk_files(&ri, err);
 	if (r == 0)
-		r = pib_copy_binaries(a, err);
+		r = pib_copy_binaries(&ri, err);
 	if (r == 0)
-		r = pib_apply_paths(a, err);
+		r = pib_apply_paths(&ri, err);
 	if (r == 0)
 		r = pib_loader_check(a, err);
 	if (r == 0)

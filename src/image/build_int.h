@@ -82,19 +82,33 @@ int pib_problem(struct pib_arch *a, struct pare_error *err, const char *fmt, ...
  * entries. */
 int pib_install(struct pib_arch *a, struct pare_error *err);
 
-/* build_root.c */
-int pib_write_accounts(struct pib_arch *a, struct pare_error *err);
-int pib_write_os_release(struct pib_arch *a, struct pare_error *err);
-int pib_write_apk_files(struct pib_arch *a, struct pare_error *err);
-int pib_copy_binaries(struct pib_arch *a, struct pare_error *err);
-int pib_apply_paths(struct pib_arch *a, struct pare_error *err);
+/* build_root.c: the root step's inputs -- what it reads, and the two
+ * things it changes: the files under root and owners/modes in table. */
+struct pib_root_in {
+	const struct pare_image_config *cfg; /* accounts, repositories, paths */
+	const char *os_version;              /* NULL: "0" */
+	const char *arch;                    /* apk architecture: etc/apk/arch */
+	struct pare_root *root;
+	struct pare_arena *arena;            /* files read back (pib_read_small) */
+	struct pare_layer_table *table;
+	const struct pare_db_installed *db;  /* a binary may not replace a package's file */
+	const char *const *world_atoms;      /* etc/apk/world */
+	size_t nworld;
+	const struct pib_binary *bins;
+	size_t nbins;
+};
+int pib_write_accounts(const struct pib_root_in *in, struct pare_error *err);
+int pib_write_os_release(const struct pib_root_in *in, struct pare_error *err);
+int pib_write_apk_files(const struct pib_root_in *in, struct pare_error *err);
+int pib_copy_binaries(const struct pib_root_in *in, struct pare_error *err);
+int pib_apply_paths(const struct pib_root_in *in, struct pare_error *err);
 /* Write a whole file inside the root (parents created 0755), mode exact. */
-int pib_write_file(struct pib_arch *a, const char *path, const void *p, size_t n,
+int pib_write_file(struct pare_root *root, const char *path, const void *p, size_t n,
 		   uint32_t mode, struct pare_error *err);
 /* Read a small file inside the root into a NUL-terminated arena string;
  * -ENOENT when absent. */
-int pib_read_small(struct pib_arch *a, const char *path, size_t max, char **out, size_t *len,
-		   struct pare_error *err);
+int pib_read_small(struct pare_root *root, struct pare_arena *arena, const char *path, size_t max,
+		   char **out, size_t *len, struct pare_error *err);
 
 /* build_install.c: the verified local path of e's package file (a local
  * repository's file in place, else the cache's copy). */
