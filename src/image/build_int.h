@@ -73,7 +73,7 @@ struct pib_arch {
 int pib_contents_owners(struct pib_arch *a, struct pare_error *err);
 
 /* Add a problem line to the result (bounded). */
-int pib_problem(struct pib_arch *a, struct pare_error *err, const char *fmt, ...)
+int pib_problem(struct pare_image_build_result *res, struct pare_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* build_install.c: install the solution's packages into the root through
@@ -121,10 +121,22 @@ int pib_lock_step(struct pib_arch *a, struct pare_error *err);
 int pib_lock_write(const struct pare_image_build_opts *o, const struct pare_image_config *cfg,
 		   struct pare_image_build_result *res, struct pare_error *err);
 
-/* build_check.c */
+/* build_check.c: the so: needs of the binaries (into a->needs) */
 int pib_binary_needs(struct pib_arch *a, struct pare_error *err);
-int pib_loader_check(struct pib_arch *a, struct pare_error *err);
-int pib_shares(struct pib_arch *a, struct pare_error *err);
+/* The check step's inputs (loader check, shares): the installed root,
+ * read only, and where the findings go. */
+struct pib_check_in {
+	const struct pare_root *root;        /* walked */
+	const char *root_path;               /* for the static loader */
+	const struct pare_log *log;
+	const struct pare_db_installed *db;  /* shares: each package's files */
+	struct pare_image_build_image *img;  /* arch; receives the shares */
+	struct pare_image_build_result *res; /* problems, failure, the shares' arena */
+};
+/* build.c: the check step's inputs from an architecture's state */
+struct pib_check_in pib_check_inputs(struct pib_arch *a);
+int pib_loader_check(const struct pib_check_in *in, struct pare_error *err);
+int pib_shares(const struct pib_check_in *in, struct pare_error *err);
 
 /* needs.c: runtime needs DT_NEEDED does not show (base layout, locales,
  * tzdata, CA bundle), added to a->needs with their reasons. */
