@@ -280,12 +280,33 @@ static void mark_source(struct pare_universe *u, struct pare_spkg *p, const stru
 	}
 }
 
+/* The identity map again after pare_universe_finalize dropped it: each
+ * package under its key, the first one kept. */
+static int rebuild_identities(struct pare_universe *u)
+{
+	for (uint32_t i = 0; i < u->npkgs; i++) {
+		struct pare_spkg *p = u->pkgs[i];
+		struct pare_spkg_desc d = { .name = p->name->str, .version = p->version,
+					    .identity = p->identity, .identity_len = p->identity_len };
+		struct pare_slice key = d.identity_len ? pare_slice_make((const char *)p->identity,
+									  p->identity_len)
+						       : identity_key(u, &d);
+		if (!key.ptr)
+			return -ENOMEM;
+		if (!pare_map_get(&u->identities, key) && pare_map_put(&u->identities, key, p, NULL) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int pare_universe_add(struct pare_universe *u, const struct pare_spkg_desc *d,
 		      enum pare_spkg_source src, int repo, struct pare_spkg **out,
 		      struct pare_error *err)
 {
 	if (d->identity_len > PARE_SOLVER_MAX_IDENTITY)
 		return pare_error_set(err, -PARE_E_TOO_BIG, "identity too long");
+	if (u->identities.count == 0 && u->npkgs && rebuild_identities(u) < 0)
+		return pare_error_set(err, -ENOMEM, "out of memory");
 	struct pare_slice key = identity_key(u, d);
 	if (!key.ptr)
 		return pare_error_set(err, -ENOMEM, "out of memory");

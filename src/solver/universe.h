@@ -110,8 +110,10 @@ struct pare_srepo {
 struct pare_universe {
 	struct pare_arena arena;
 	struct pare_map names_map;   /* name text -> struct pare_sname * */
-	struct pare_map strings;     /* interned strings (versions, arches) */
-	struct pare_map identities;  /* identity bytes (or name-version) -> pkg */
+	struct pare_map strings;     /* interned strings (versions, arches); emptied by the
+				      * first finalize (later strings are shared anew) */
+	struct pare_map identities;  /* identity bytes (or name-version) -> pkg; dropped by
+				      * the first finalize, rebuilt by a later add */
 	struct pare_sname **names;
 	uint32_t nnames, names_cap;
 	struct pare_spkg **pkgs;
