@@ -729,6 +729,15 @@ static void pib_arch_release(struct pib_arch *a)
 	pare_arena_release(&a->arena);
 }
 
+struct pib_needs_in pib_needs_inputs(struct pib_arch *a)
+{
+	return (struct pib_needs_in){
+		.cfg = a->cfg, .u = a->u, .sol = &a->sol, .s = &a->s, .log = a->o->log,
+		.arch = a->img->arch.apk, .arena = &a->arena, .needs = &a->needs,
+		.nneeds = &a->nneeds,
+	};
+}
+
 struct pib_check_in pib_check_inputs(struct pib_arch *a)
 {
 	return (struct pib_check_in){
@@ -781,11 +790,12 @@ static int build_arch(const struct pare_image_build_opts *o, const struct pare_i
 		r = collect_binaries(&a, err);
 	if (r == 0)
 		r = pib_binary_needs(&a, err);
+	const struct pib_needs_in ni = pib_needs_inputs(&a);
 	if (r == 0)
-		r = pib_runtime_needs(&a, err);
+		r = pib_runtime_needs(&ni, err);
 	if (r == 0)
 		r = solve(&a, err);
-	if (r == 0 && (r = pib_runtime_needs_solved(&a, err)) > 0) {
+	if (r == 0 && (r = pib_runtime_needs_solved(&ni, err)) > 0) {
 		pare_solution_release(&a.sol);
 		pare_solution_init(&a.sol);
 		r = solve(&a, err);

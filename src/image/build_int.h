@@ -138,13 +138,28 @@ struct pib_check_in pib_check_inputs(struct pib_arch *a);
 int pib_loader_check(const struct pib_check_in *in, struct pare_error *err);
 int pib_shares(const struct pib_check_in *in, struct pare_error *err);
 
-/* needs.c: runtime needs DT_NEEDED does not show (base layout, locales,
- * tzdata, CA bundle), added to a->needs with their reasons. */
-int pib_runtime_needs(struct pib_arch *a, struct pare_error *err);
+/* needs.c: the runtime-needs step's inputs, and the one output it
+ * appends to (the needs list, in arena). */
+struct pib_needs_in {
+	const struct pare_image_config *cfg; /* packages, environment */
+	const struct pare_universe *u;       /* what the repositories offer */
+	const struct pare_solution *sol;     /* after the solve: what it installs */
+	const struct pare_session *s;        /* the solution's index entries */
+	const struct pare_log *log;
+	const char *arch;                    /* for messages */
+	struct pare_arena *arena;            /* storage of the list */
+	struct pib_need **needs;             /* in/out */
+	size_t *nneeds;
+};
+/* build.c: the runtime-needs step's inputs from an architecture's state */
+struct pib_needs_in pib_needs_inputs(struct pib_arch *a);
+/* Runtime needs DT_NEEDED does not show (base layout, locales, tzdata, CA
+ * bundle), added to the needs with their reasons. */
+int pib_runtime_needs(const struct pib_needs_in *in, struct pare_error *err);
 /* After the solve: runtime needs that only the solution shows (a TLS
  * library pulled in as a dependency needs the CA bundle).  Returns 1 when
  * a need was added and the caller must solve again, 0 when none. */
-int pib_runtime_needs_solved(struct pib_arch *a, struct pare_error *err);
+int pib_runtime_needs_solved(const struct pib_needs_in *in, struct pare_error *err);
 
 /* build_prune.c: --prune=trace (image/prune.h) after the install, before
  * the layer: trace the tests, remove what nothing needs, run the tests on

@@ -43,11 +43,11 @@ static const struct need_rule rules[] = {
 
 /* Does a package of the universe have this name or provide it?  (Before
  * the universe is finalized, so by its packages, not its reverse maps.) */
-static bool available(struct pib_arch *a, const char *name)
+static bool available(const struct pib_needs_in *in, const char *name)
 {
-	const struct pare_sname *n = pare_universe_find_name(a->u, pare_slice_from(name));
-	for (uint32_t i = 0; n && i < a->u->npkgs; i++) {
-		const struct pare_spkg *p = a->u->pkgs[i];
+	const struct pare_sname *n = pare_universe_find_name(in->u, pare_slice_from(name));
+	for (uint32_t i = 0; n && i < in->u->npkgs; i++) {
+		const struct pare_spkg *p = in->u->pkgs[i];
 		if (p->name == n)
 			return true;
 		for (uint32_t k = 0; k < p->nprovides; k++)
@@ -57,52 +57,52 @@ static bool available(struct pib_arch *a, const char *name)
 	return false;
 }
 
-static bool named(const struct pib_arch *a, const char *prefix)
+static bool named(const struct pib_needs_in *in, const char *prefix)
 {
-	for (size_t i = 0; i < a->cfg->npackages; i++)
-		if (strncmp(a->cfg->packages[i], prefix, strlen(prefix)) == 0)
+	for (size_t i = 0; i < in->cfg->npackages; i++)
+		if (strncmp(in->cfg->packages[i], prefix, strlen(prefix)) == 0)
 			return true;
 	return false;
 }
 
-static const char *env(const struct pib_arch *a, const char *key)
+static const char *env(const struct pib_needs_in *in, const char *key)
 {
-	for (size_t i = 0; i < a->cfg->nenvironment; i++)
-		if (strcmp(a->cfg->environment[i].key, key) == 0)
-			return a->cfg->environment[i].value;
+	for (size_t i = 0; i < in->cfg->nenvironment; i++)
+		if (strcmp(in->cfg->environment[i].key, key) == 0)
+			return in->cfg->environment[i].value;
 	return NULL;
 }
 
-static int add(struct pib_arch *a, const char *pkg, const char *reason, struct pare_error *err)
+static int add(const struct pib_needs_in *in, const char *pkg, const char *reason,
+	       struct pare_error *err)
 {
-	for (size_t i = 0; i < a->nneeds; i++)
-		if (strcmp(a->needs[i].atom, pkg) == 0)
+	for (size_t i = 0; i < *in->nneeds; i++)
+		if (strcmp((*in->needs)[i].atom, pkg) == 0)
 			return 0;
-	struct pib_need *nv = pare_arena_alloc(&a->arena, (a->nneeds + 1) * sizeof(*nv));
-	char *atom = pare_arena_strdup(&a->arena, pare_slice_from(pkg));
-	char *why = pare_arena_strdup(&a->arena, pare_slice_from(reason));
+	struct pib_need *nv = pare_arena_alloc(in->arena, (*in->nneeds + 1) * sizeof(*nv));
+	char *atom = pare_arena_strdup(in->arena, pare_slice_from(pkg));
+	char *why = pare_arena_strdup(in->arena, pare_slice_from(reason));
 	if (!nv || !atom || !why)
 		return pare_error_set(err, -ENOMEM, "out of memory");
-	if (a->nneeds)
-		memcpy(nv, a->needs, a->nneeds * sizeof(*nv));
-	nv[a->nneeds++] = (struct pib_need){ atom, why };
-	a->needs = nv;
-	pare_log_msg(a->o->log, PARE_LOG_INFO, "%s: runtime need: %s (%s)", a->img->arch.apk, pkg,
-		     reason);
+	if (*in->nneeds)
+		memcpy(nv, *in->needs, *in->nneeds * sizeof(*nv));
+	nv[(*in->nneeds)++] = (struct pib_need){ atom, why };
+	*in->needs = nv;
+	pare_log_msg(in->log, PARE_LOG_INFO, "%s: runtime need: %s (%s)", in->arch, pkg, reason);
 	return 0;
 }
 
 /* Add pkg (or fallback) when the repositories have it; else warn. */
-static int want(struct pib_arch *a, const char *pkg, const char *fallback, const char *reason,
-		struct pare_error *err)
+static int want(const struct pib_needs_in *in, const char *pkg, const char *fallback,
+		const char *reason, struct pare_error *err)
 {
-	if (available(a, pkg))
-		return add(a, pkg, reason, err);
-	if (fallback && available(a, fallback))
-		return add(a, fallback, reason, err);
-	pare_log_msg(a->o->log, PARE_LOG_WARNING, "%s: runtime need: %s is not in the repositories "
+	if (available(in, pkg))
+		return add(in, pkg, reason, err);
+	if (fallback && available(in, fallback))
+		return add(in, fallback, reason, err);
+	pare_log_msg(in->log, PARE_LOG_WARNING, "%s: runtime need: %s is not in the repositories "
 		     "(%s); pare inspect will fail the image if the file is missing",
-		     a->img->arch.apk, pkg, reason);
+		     in->arch, pkg, reason);
 	return 0;
 }
 
@@ -122,45 +122,46 @@ static bool locale_package(const char *v, char *out, size_t n)
 	return true;
 }
 
-static const char *tls_need(const struct pib_arch *a)
+static const char *tls_need(const struct pib_needs_in *in)
 {
 	static const char *const libs[] = { "so:libssl.so", "so:libcrypto.so", "so:libgnutls.so",
 					    NULL };
 	static const char *const pkgs[] = { "openssl", "libssl", "libcrypto", "gnutls", "curl",
 					    NULL };
-	for (size_t i = 0; i < a->nneeds; i++)
+	for (size_t i = 0; i < *in->nneeds; i++)
 		for (size_t k = 0; libs[k]; k++)
-			if (!strncmp(a->needs[i].atom, libs[k], strlen(libs[k])))
-				return a->needs[i].atom + 3;
-	for (size_t i = 0; i < a->cfg->npackages; i++)
+			if (!strncmp((*in->needs)[i].atom, libs[k], strlen(libs[k])))
+				return (*in->needs)[i].atom + 3;
+	for (size_t i = 0; i < in->cfg->npackages; i++)
 		for (size_t k = 0; pkgs[k]; k++)
-			if (!strncmp(a->cfg->packages[i], pkgs[k], strlen(pkgs[k])))
-				return a->cfg->packages[i];
+			if (!strncmp(in->cfg->packages[i], pkgs[k], strlen(pkgs[k])))
+				return in->cfg->packages[i];
 	return NULL;
 }
 
-static int apply(struct pib_arch *a, const struct need_rule *r, struct pare_error *err)
+static int apply(const struct pib_needs_in *in, const struct need_rule *r,
+		 struct pare_error *err)
 {
 	char why[512], pkg[128];
 	const char *v;
 	switch (r->trigger) {
 	case NEED_ALWAYS:
-		return named(a, r->package) ? 0 : want(a, r->package, r->fallback, r->reason, err);
+		return named(in, r->package) ? 0 : want(in, r->package, r->fallback, r->reason, err);
 	case NEED_LOCALE:
 		for (size_t i = 0; i < 2; i++) {
 			const char *key = i ? "LC_ALL" : "LANG";
-			v = env(a, key);
+			v = env(in, key);
 			if (!v || !locale_package(v, pkg, sizeof(pkg)))
 				continue;
 			snprintf(why, sizeof(why), r->reason, key, v);
-			int rc = want(a, pkg, NULL, why, err);
+			int rc = want(in, pkg, NULL, why, err);
 			if (rc < 0)
 				return rc;
 		}
 		return 0;
 	case NEED_TZ:
-		v = env(a, "TZ");
-		if (!v || strpbrk(v, "0123456789<,") || !*v || named(a, "tzdata"))
+		v = env(in, "TZ");
+		if (!v || strpbrk(v, "0123456789<,") || !*v || named(in, "tzdata"))
 			return 0;
 		if (v[0] == ':')
 			v++;
@@ -170,21 +171,21 @@ static int apply(struct pib_arch *a, const struct need_rule *r, struct pare_erro
 		if (strcmp(r->package, "tzdata") == 0 && strcmp(v, "UTC") == 0)
 			return 0;
 		snprintf(why, sizeof(why), r->reason, v);
-		return want(a, r->package, r->fallback, why, err);
+		return want(in, r->package, r->fallback, why, err);
 	case NEED_TLS:
-		v = tls_need(a);
-		if (!v || named(a, r->package))
+		v = tls_need(in);
+		if (!v || named(in, r->package))
 			return 0;
 		snprintf(why, sizeof(why), r->reason, v);
-		return want(a, r->package, r->fallback, why, err);
+		return want(in, r->package, r->fallback, why, err);
 	}
 	return 0;
 }
 
-int pib_runtime_needs(struct pib_arch *a, struct pare_error *err)
+int pib_runtime_needs(const struct pib_needs_in *in, struct pare_error *err)
 {
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-		int rc = apply(a, &rules[i], err);
+		int rc = apply(in, &rules[i], err);
 		if (rc < 0)
 			return rc;
 	}
@@ -192,13 +193,13 @@ int pib_runtime_needs(struct pib_arch *a, struct pare_error *err)
 }
 
 /* Does the solution install a package providing a TLS library? */
-static const char *tls_solved(const struct pib_arch *a)
+static const char *tls_solved(const struct pib_needs_in *in)
 {
 	static const char *const libs[] = { "so:libssl.so", "so:libcrypto.so", "so:libgnutls.so",
 					    NULL };
-	for (uint32_t i = 0; i < a->sol.nchanges; i++) {
-		const struct pare_spkg *p = a->sol.changes[i].new_pkg;
-		const struct pare_pkgent *e = p ? pare_session_entry(&a->s, p) : NULL;
+	for (uint32_t i = 0; i < in->sol->nchanges; i++) {
+		const struct pare_spkg *p = in->sol->changes[i].new_pkg;
+		const struct pare_pkgent *e = p ? pare_session_entry(in->s, p) : NULL;
 		for (uint32_t j = 0; e && j < e->provides.n; j++)
 			for (size_t k = 0; libs[k]; k++)
 				if (e->provides.v[j].name.len > strlen(libs[k]) &&
@@ -208,22 +209,22 @@ static const char *tls_solved(const struct pib_arch *a)
 	return NULL;
 }
 
-int pib_runtime_needs_solved(struct pib_arch *a, struct pare_error *err)
+int pib_runtime_needs_solved(const struct pib_needs_in *in, struct pare_error *err)
 {
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		const struct need_rule *r = &rules[i];
-		if (r->trigger != NEED_TLS || named(a, r->package) || tls_need(a))
+		if (r->trigger != NEED_TLS || named(in, r->package) || tls_need(in))
 			continue; /* asked for before the solve already */
-		const char *v = tls_solved(a);
-		if (!v || !available(a, r->package))
+		const char *v = tls_solved(in);
+		if (!v || !available(in, r->package))
 			continue;
 		char why[512];
 		snprintf(why, sizeof(why), r->reason, v);
-		size_t before = a->nneeds;
-		int rc = add(a, r->package, why, err);
+		size_t before = *in->nneeds;
+		int rc = add(in, r->package, why, err);
 		if (rc < 0)
 			return rc;
-		return a->nneeds > before;
+		return *in->nneeds > before;
 	}
 	return 0;
 }
