@@ -1,5 +1,8 @@
 #include "apk/arch.h"
 
+#include <string.h>
+#include <sys/utsname.h>
+
 static const struct pare_arch table[] = {
 	{ "x86_64", "amd64", NULL, "amd64" },
 	{ "aarch64", "arm64", NULL, "arm64" },
@@ -24,4 +27,22 @@ const struct pare_arch *pare_arch_by_deb(struct pare_slice deb_name)
 		if (table[i].deb && pare_slice_eq_cstr(deb_name, table[i].deb))
 			return &table[i];
 	return NULL;
+}
+
+const char *pare_arch_host(void)
+{
+	struct utsname u;
+	if (uname(&u) < 0)
+		return "noarch";
+	const char *m = u.machine;
+	if (m[0] == 'i' && m[1] >= '3' && m[1] <= '6' && strcmp(m + 2, "86") == 0)
+		return "x86";
+	if (strcmp(m, "armv7l") == 0)
+		return "armv7";
+	if (strcmp(m, "armv6l") == 0)
+		return "armhf";
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (strcmp(m, table[i].apk) == 0)
+			return table[i].apk;
+	return "noarch";
 }

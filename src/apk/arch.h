@@ -22,6 +22,11 @@ struct pare_arch {
 /* The table (never NULL); *n receives its length. */
 const struct pare_arch *pare_arch_table(size_t *n);
 
+/* The running machine's apk architecture (uname(2)'s machine through this
+ * table: i386-i686 are "x86", armv7l "armv7", armv6l "armhf"), or
+ * "noarch" when the table does not know it.  The one host table. */
+const char *pare_arch_host(void);
+
 /* The entry whose Debian name is deb_name, or NULL.  Debian's "all" is not
  * an architecture here (it maps to apk's "noarch"; see deb/version.h). */
 const struct pare_arch *pare_arch_by_deb(struct pare_slice deb_name);

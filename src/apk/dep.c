@@ -1,6 +1,7 @@
 #include "apk/dep.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Longest part of an atom quoted in an error message. */
@@ -11,13 +12,6 @@
 static bool is_delim(char c)
 {
 	return c == '@' || c == '<' || c == '>' || c == '=' || c == '~';
-}
-
-/* Printable ASCII other than space; also rejects '!' which only marks a
- * conflict in front of the name. */
-static bool is_name_char(char c)
-{
-	return c > ' ' && c < 0x7f && c != '!' && !is_delim(c);
 }
 
 static bool is_base64(char c)
@@ -44,14 +38,23 @@ static int dep_error(struct pare_error *err, struct pare_slice atom,
 }
 
 /* Take the run of s up to the first delimiter; false if it has a char
- * that no name or tag may contain. */
+ * that no name or tag may contain (name characters: printable ASCII other
+ * than space and '!', which only marks a conflict in front of the name). */
 static bool take_word(struct pare_slice *s, struct pare_slice *word)
 {
+	/* printable non-space bytes with a bit here are not name characters:
+	 * '!' (0x21), '<' '=' '>' (0x3c-0x3e), '@' (0x40), '~' (0x7e) */
+	static const uint64_t special_lo = 1ULL << 0x21 | 7ULL << 0x3c, special_hi = 1ULL | 1ULL << 0x3e;
 	size_t n = 0;
-	while (n < s->len && !is_delim(s->ptr[n])) {
-		if (!is_name_char(s->ptr[n]))
+	for (; n < s->len; n++) {
+		unsigned char c = (unsigned char)s->ptr[n];
+		if (c <= ' ' || c >= 0x7f)
 			return false;
-		n++;
+		if (!((c < 64 ? special_lo >> c : special_hi >> (c - 64)) & 1))
+			continue;
+		if (is_delim((char)c))
+			break;
+		return false; /* '!' */
 	}
 	*word = pare_slice_sub(*s, 0, n);
 	*s = pare_slice_sub(*s, n, s->len - n);

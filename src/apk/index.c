@@ -145,7 +145,9 @@ int pare_index_reserve(struct pare_index *idx, size_t extra, struct pare_error *
 				      PARE_INDEX_MAX_ENTRIES);
 	if (idx->n + extra <= idx->cap)
 		return 0;
-	size_t cap = idx->cap ? idx->cap : 16;
+	/* a bulk reservation (an index's counted records) is exact; one more
+	 * entry at a time doubles */
+	size_t cap = extra > 1 ? idx->n + extra : idx->cap ? idx->cap : 16;
 	while (cap < idx->n + extra)
 		cap *= 2;
 	struct pare_pkgent *v = realloc(idx->ents, cap * sizeof(*v));

@@ -15,9 +15,12 @@
 
 #include "base/slice.h"
 
+/* 24 bytes: the key as pointer and 32-bit length, the hash's low 32 bits
+ * (0 marks an empty slot; a real one is stored as at least 1). */
 struct pare_map_slot {
-	struct pare_slice key;
-	uint64_t hash; /* 0 marks an empty slot (real hashes are never 0) */
+	const char *key;
+	uint32_t klen;
+	uint32_t hash;
 	void *value;
 };
 

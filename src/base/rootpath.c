@@ -397,3 +397,15 @@ int pare_path_normalise(struct pare_slice name, char *out, size_t *len, struct p
 	*len = n;
 	return 0;
 }
+
+struct pare_slice pare_path_trim_lead(struct pare_slice n)
+{
+	for (;;) {
+		if (n.len >= 2 && n.ptr[0] == '.' && n.ptr[1] == '/')
+			n = pare_slice_sub(n, 2, n.len - 2);
+		else if (n.len && n.ptr[0] == '/')
+			n = pare_slice_sub(n, 1, n.len - 1);
+		else
+			return n;
+	}
+}

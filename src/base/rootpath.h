@@ -64,4 +64,9 @@ int pare_path_check_name(struct pare_slice name, struct pare_error *err);
  * for the root itself) and its length to *len. */
 int pare_path_normalise(struct pare_slice name, char *out, size_t *len, struct pare_error *err);
 
+/* The path a tar member name stands for under a root, for matching names
+ * (not for writing: see above): leading "./" and '/' dropped, nothing
+ * checked.  "./usr/bin/x", "/usr/bin/x" and "usr/bin/x" are the same. */
+struct pare_slice pare_path_trim_lead(struct pare_slice name);
+
 #endif

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/rootpath.h"
+#include "io/stream.h"
 
 /* Report a failed step through the error pipe and leave. */
 static void die(int efd, const char *step, const char *what)
@@ -246,9 +247,7 @@ static int collect(pid_t pid, int efd, int r, int *status, struct pare_error *er
 	char msg[512];
 	ssize_t n = 0, k;
 	while (n < (ssize_t)sizeof(msg) - 1 &&
-	       (k = read(efd, msg + n, sizeof(msg) - 1 - (size_t)n)) != 0) {
-		if (k < 0 && errno == EINTR)
-			continue;
+	       (k = pare_read_some(efd, msg + n, sizeof(msg) - 1 - (size_t)n)) != 0) {
 		if (k < 0)
 			break;
 		n += k;

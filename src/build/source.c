@@ -12,6 +12,7 @@
 #include "build/tree.h"
 #include "io/atomic.h"
 #include "io/digest.h"
+#include "io/stream.h"
 
 static int hash_fd_copy(int in, int out, uint64_t max, char hex[129], struct pare_error *err,
 			const char *name)
@@ -23,11 +24,9 @@ static int hash_fd_copy(int in, int out, uint64_t max, char hex[129], struct par
 	char buf[16384];
 	uint64_t total = 0;
 	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
+		ssize_t n = pare_read_some(in, buf, sizeof(buf));
 		if (n < 0) {
-			r = pare_error_set(err, -errno, "%s: read: %s", name, strerror(errno));
+			r = pare_error_set(err, (int)n, "%s: read: %s", name, strerror((int)-n));
 			break;
 		}
 		if (n == 0)
@@ -39,16 +38,9 @@ static int hash_fd_copy(int in, int out, uint64_t max, char hex[129], struct par
 			break;
 		}
 		pare_digest_update(&d, buf, (size_t)n);
-		for (ssize_t off = 0; out >= 0 && off < n;) {
-			ssize_t w = write(out, buf + off, (size_t)(n - off));
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				r = pare_error_set(err, -errno, "%s: write: %s", name, strerror(errno));
-				break;
-			}
-			off += w;
-		}
+		int w = out >= 0 ? pare_write_all(out, buf, (size_t)n) : 0;
+		if (w < 0)
+			r = pare_error_set(err, w, "%s: write: %s", name, strerror(-w));
 		if (r < 0)
 			break;
 	}

@@ -1,6 +1,4 @@
 /* Unpacking a verified source archive inside a directory (source.h). */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/rootpath.h"
+#include "io/archive_lazy.h"
 #include "build/source.h"
 
 bool pare_build_is_archive(const char *name)

@@ -1,5 +1,6 @@
 /* pare search PATTERN...: packages whose name (or, with -d, description)
  * matches, as apk search prints them. */
+#include <ctype.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,16 +45,31 @@ static bool has_glob(const char *p)
 	return strpbrk(p, "*?[") != NULL;
 }
 
+/* pat occurs in s, ASCII case ignored (strcasestr on the slice, no copy:
+ * search reads every entry of every index). */
+static bool has_casesub(struct pare_slice s, const char *pat)
+{
+	size_t m = strlen(pat);
+	for (size_t i = 0; i + m <= s.len; i++) {
+		size_t k = 0;
+		while (k < m && tolower((unsigned char)s.ptr[i + k]) == tolower((unsigned char)pat[k]))
+			k++;
+		if (k == m)
+			return true;
+	}
+	return false;
+}
+
 /* Case-insensitive substring (apk's rule), or a glob when the pattern has one. */
 static bool text_matches(const char *pat, struct pare_slice s, bool exact)
 {
+	if (exact)
+		return pare_slice_eq_cstr(s, pat);
+	if (!has_glob(pat))
+		return has_casesub(s, pat);
 	char buf[4096];
 	snprintf(buf, sizeof(buf), "%.*s", (int)s.len, s.ptr);
-	if (exact)
-		return strcmp(pat, buf) == 0;
-	if (has_glob(pat))
-		return fnmatch(pat, buf, FNM_CASEFOLD) == 0;
-	return strcasestr(buf, pat) != NULL;
+	return fnmatch(pat, buf, FNM_CASEFOLD) == 0;
 }
 
 static bool matches(const struct search_ctx *s, const struct pare_pkgent *e, int argc,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io/stream.h"
 
 void pare_prune_record_init(struct pare_prune_record *r)
 {
@@ -110,19 +111,8 @@ int pare_prune_record_read(struct pare_prune_record *r, struct pare_root *root,
 		return 0;
 	if (fd < 0)
 		return pare_error_set(err, fd, "%s: cannot open", PARE_PRUNE_RECORD_PATH);
-	pare_buf_init(&b, PARE_PRUNE_RECORD_MAX + 1);
-	int rc = 0;
-	char chunk[65536];
-	for (ssize_t n; rc == 0 && (n = read(fd, chunk, sizeof(chunk))) != 0;) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		rc = n < 0 ? pare_error_set(err, -errno, "%s: %s", PARE_PRUNE_RECORD_PATH,
-					    strerror(errno))
-		     : pare_buf_append(&b, chunk, (size_t)n) < 0
-			     ? pare_error_set(err, -PARE_E_TOO_BIG, "%s: larger than %u bytes",
-					      PARE_PRUNE_RECORD_PATH, PARE_PRUNE_RECORD_MAX)
-			     : 0;
-	}
+	pare_buf_init(&b, PARE_PRUNE_RECORD_MAX);
+	int rc = pare_read_fd(fd, &b, PARE_PRUNE_RECORD_PATH, err);
 	close(fd);
 	if (rc == 0) {
 		struct pare_slice s = pare_buf_slice(&b);

@@ -2,8 +2,6 @@
  * See deb.h for the rules; this file enforces them. */
 #include "deb/deb.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +9,7 @@
 #include <string.h>
 
 #include "base/hashmap.h"
+#include "io/archive_lazy.h"
 
 #define READ_BLOCK (64u << 10)
 /* Tar headers and padding on top of the content bytes a tar may hold

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "apk/arch.h"
@@ -538,15 +537,11 @@ static int write_deb(struct imp *m, struct ideb *d, struct pare_error *err)
 
 /* ---- the run ---- */
 
+/* The host's (apk/arch.h), x86_64 when the table does not know it. */
 static const char *host_arch(void)
 {
-	struct utsname u;
-	static const char *const known[] = { "x86_64", "aarch64", "riscv64", "ppc64le", "s390x" };
-	if (uname(&u) == 0)
-		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-			if (!strcmp(u.machine, known[i]))
-				return known[i];
-	return "x86_64";
+	const char *a = pare_arch_host();
+	return strcmp(a, "noarch") ? a : "x86_64";
 }
 
 static int setup(struct imp *m, struct pare_error *err)

@@ -15,6 +15,7 @@
 #include "deb/deb.h"
 #include "deb/import_int.h"
 #include "io/atomic.h"
+#include "io/stream.h"
 
 #define APT_MAX_OUTPUT (8u << 20)
 #define APT_MAX_PKGS 20000u
@@ -95,7 +96,7 @@ int imp_run(char *const argv[], const char *cwd, const char *const *env, struct 
 	char chunk[65536];
 	ssize_t k;
 	int r = 0;
-	while ((k = read(p[0], chunk, sizeof(chunk))) > 0)
+	while ((k = pare_read_some(p[0], chunk, sizeof(chunk))) > 0)
 		if (r == 0 && out && pare_buf_append(out, chunk, (size_t)k) < 0)
 			r = pare_error_set(err, -PARE_E_TOO_BIG, "%s: output too big", argv[0]);
 	close(p[0]);

@@ -24,6 +24,7 @@
 
 #include "deb/import_int.h"
 #include "io/atomic.h"
+#include "io/stream.h"
 #include "split/split.h"
 
 static int effect(struct ideb *d, const char *what)
@@ -40,15 +41,11 @@ static int append_file(const char *path, struct pare_buf *b, bool newline, struc
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
-	char chunk[16384];
-	ssize_t k;
-	int r = 0;
-	while (r == 0 && (k = read(fd, chunk, sizeof(chunk))) > 0)
-		r = pare_buf_append(b, chunk, (size_t)k);
+	int r = pare_read_fd(fd, b, path, err);
 	close(fd);
-	if (r == 0 && newline && b->len && b->data[b->len - 1] != '\n')
-		r = pare_buf_putc(b, '\n');
-	return r < 0 ? pare_error_set(err, r, "%s: too big", path) : 0;
+	if (r == 0 && newline && b->len && b->data[b->len - 1] != '\n' && pare_buf_putc(b, '\n') < 0)
+		r = pare_error_set(err, -PARE_E_TOO_BIG, "%s: too big", path);
+	return r;
 }
 
 static bool wants_gconv(const struct ideb *d)

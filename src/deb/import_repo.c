@@ -26,6 +26,7 @@
 #include "apk/package.h"
 #include "deb/import_int.h"
 #include "io/atomic.h"
+#include "io/stream.h"
 
 #define PARE_IMPORT_MAX_CONTENTS (512u << 20)
 
@@ -156,11 +157,7 @@ static int old_contents(struct imp *m, const char *path, const struct pare_index
 		return 0;
 	struct pare_buf b;
 	pare_buf_init(&b, PARE_IMPORT_MAX_CONTENTS);
-	char chunk[65536];
-	ssize_t k;
-	int r = 0;
-	while (r == 0 && (k = read(fd, chunk, sizeof(chunk))) > 0)
-		r = pare_buf_append(&b, chunk, (size_t)k);
+	int r = pare_read_fd(fd, &b, path, NULL);
 	close(fd);
 	struct pare_slice text = pare_buf_slice(&b), line;
 	while (r == 0 && pare_slice_split(&text, '\n', &line)) {

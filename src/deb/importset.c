@@ -12,6 +12,7 @@
 #include "apk/pkginfo.h"
 #include "base/rootpath.h"
 #include "image/yaml_int.h"
+#include "io/stream.h"
 
 struct sctx {
 	struct pare_importset *s;
@@ -347,9 +348,9 @@ static int load_set(struct pare_importset *s, const char *path, bool rules_only,
 	} else {
 		size_t got = 0;
 		while (got < (size_t)st.st_size) {
-			ssize_t k = read(fd, text + got, (size_t)st.st_size - got);
+			ssize_t k = pare_read_some(fd, text + got, (size_t)st.st_size - got);
 			if (k <= 0) {
-				r = pare_error_set(err, k < 0 ? -errno : -PARE_E_TRUNCATED,
+				r = pare_error_set(err, k < 0 ? (int)k : -PARE_E_TRUNCATED,
 						   "%s: read failed", path);
 				break;
 			}

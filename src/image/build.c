@@ -66,9 +66,8 @@ void pare_image_build_result_release(struct pare_image_build_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-int pib_problem(struct pib_arch *a, struct pare_error *err, const char *fmt, ...)
+int pib_problem(struct pare_image_build_result *res, struct pare_error *err, const char *fmt, ...)
 {
-	struct pare_image_build_result *res = a->res;
 	char line[1024];
 	va_list ap;
 	va_start(ap, fmt);
@@ -191,7 +190,7 @@ static int add_key(struct pib_arch *a, const char *spec, struct pare_error *err)
 		r = pare_error_set(err, -ENAMETOOLONG, "%s: name too long", spec);
 	if (r == 0) {
 		struct pare_slice s = pare_buf_slice(&b);
-		r = pib_write_file(a, path, s.ptr, s.len, 0644, err);
+		r = pib_write_file(&a->root, path, s.ptr, s.len, 0644, err);
 	}
 	pare_buf_release(&b);
 	return r;
@@ -409,7 +408,7 @@ static int check_excluded(struct pib_arch *a, struct pare_error *err)
 			if (!ent_claims(e, p->name->str))
 				continue;
 			requirer_text(a, p, who, sizeof(who));
-			int r = pib_problem(a, err, "%s (%s) is provided only by %.*s-%.*s, which is "
+			int r = pib_problem(a->res, err, "%s (%s) is provided only by %.*s-%.*s, which is "
 					    "kept out of images (%s subpackages are installed only "
 					    "when named in contents.packages)",
 					    p->name->str.ptr, who, (int)e->name.len, e->name.ptr,
@@ -434,7 +433,7 @@ static int pib_need_problems(struct pib_arch *a, struct pare_error *err)
 		for (size_t j = 0; j < a->nneeds; j++) {
 			if (!pare_slice_eq_cstr(p->name->str, a->needs[j].atom))
 				continue;
-			int r = pib_problem(a, err, "%s needs %s, which no package in the "
+			int r = pib_problem(a->res, err, "%s needs %s, which no package in the "
 					    "repositories provides (add a repository that has it, "
 					    "or a package that ships it to contents.packages)",
 					    a->needs[j].file, a->needs[j].atom + 3);
@@ -646,7 +645,8 @@ static void os_ids(struct pib_arch *a, const char **id, const char **version)
 	size_t len;
 	*id = "pare";
 	*version = a->o->os_version ? a->o->os_version : "0";
-	if (pib_read_small(a, "etc/os-release", 64 * 1024, &text, &len, NULL) < 0)
+	if (pib_read_small(&a->root, &a->arena, "etc/os-release", 64 * 1024, &text, &len,
+			   NULL) < 0)
 		return;
 	for (char *line = text; line && *line;) {
 		char *nl = strchr(line, '\n');
@@ -747,23 +747,38 @@ static void pib_arch_release(struct pib_arch *a)
 	pare_arena_release(&a->arena);
 }
 
+struct pib_check_in pib_check_inputs(struct pib_arch *a)
+{
+	return (struct pib_check_in){
+		.root = &a->root, .root_path = a->root_path, .log = a->o->log, .db = a->db,
+		.img = a->img, .res = a->res,
+	};
+}
+
 static int install_and_verify(struct pib_arch *a, struct pare_error *err)
 {
+	const struct pib_root_in ri = {
+		.cfg = a->cfg, .os_version = a->o->os_version, .arch = a->img->arch.apk,
+		.root = &a->root, .arena = &a->arena, .table = &a->table, .db = a->db,
+		.world_atoms = a->world_atoms, .nworld = a->nworld,
+		.bins = a->bins, .nbins = a->nbins,
+	};
 	int r = pib_install(a, err);
 	if (r == 0)
-		r = pib_write_accounts(a, err);
+		r = pib_write_accounts(&ri, err);
 	if (r == 0)
-		r = pib_write_os_release(a, err);
+		r = pib_write_os_release(&ri, err);
 	if (r == 0)
-		r = pib_write_apk_files(a, err);
+		r = pib_write_apk_files(&ri, err);
 	if (r == 0)
-		r = pib_copy_binaries(a, err);
+		r = pib_copy_binaries(&ri, err);
 	if (r == 0)
-		r = pib_apply_paths(a, err);
+		r = pib_apply_paths(&ri, err);
+	const struct pib_check_in ci = pib_check_inputs(a);
 	if (r == 0)
-		r = pib_loader_check(a, err);
+		r = pib_loader_check(&ci, err);
 	if (r == 0)
-		r = pib_shares(a, err);
+		r = pib_shares(&ci, err);
 	return r;
 }
 

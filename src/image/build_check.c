@@ -98,7 +98,6 @@ struct pib_node {
 };
 
 struct pib_walk {
-	struct pib_arch *a;
 	struct pare_arena arena;
 	struct pare_map files; /* relative path -> struct pib_node */
 	const char **paths;    /* in walk order (malloc) */
@@ -169,15 +168,14 @@ static int walk_dir(struct pib_walk *w, int dfd, const char *rel, unsigned depth
 	return r;
 }
 
-static int walk_root(struct pib_arch *a, struct pib_walk *w, struct pare_error *err)
+static int walk_root(const struct pib_check_in *in, struct pib_walk *w, struct pare_error *err)
 {
 	memset(w, 0, sizeof(*w));
-	w->a = a;
 	pare_arena_init(&w->arena, 0, 0);
 	pare_map_init(&w->files);
-	int fd = openat(a->root.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = openat(in->root->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return pare_error_set(err, -errno, "%s: %s", a->root_path, strerror(errno));
+		return pare_error_set(err, -errno, "%s: %s", in->root_path, strerror(errno));
 	return walk_dir(w, fd, "", 0, err);
 }
 
@@ -190,8 +188,8 @@ static void walk_release(struct pib_walk *w)
 
 /* ---- the loader check */
 
-static int check_file(struct pib_arch *a, struct pare_ld *ld, const char *rel, size_t *bad,
-		      struct pare_error *err)
+static int check_file(const struct pib_check_in *in, struct pare_ld *ld, const char *rel,
+		      size_t *bad, struct pare_error *err)
 {
 	char path[PARE_PATH_MAX + 2];
 	struct pare_ld_result res;
@@ -202,22 +200,22 @@ static int check_file(struct pib_arch *a, struct pare_ld *ld, const char *rel, s
 	if (r == -ENOMEM)
 		r = pare_error_set(err, r, "out of memory");
 	else if (r < 0) {
-		pare_log_verbose(a->o->log, "loader check: %s: %s", path, lerr.msg);
+		pare_log_verbose(in->log, "loader check: %s: %s", path, lerr.msg);
 		r = 0;
 	}
 	if (r == 0 && res.nproblems)
 		(*bad)++;
 	for (size_t i = 0; r == 0 && i < res.nproblems; i++)
-		r = pib_problem(a, err, "%s: %s", path, res.problems[i].message);
+		r = pib_problem(in->res, err, "%s: %s", path, res.problems[i].message);
 	pare_ld_result_release(&res);
 	return r;
 }
 
-static int loader_walk(struct pib_arch *a, struct pib_walk *w, struct pare_error *err)
+static int loader_walk(const struct pib_check_in *in, struct pib_walk *w, struct pare_error *err)
 {
 	struct pare_ld ld;
 	size_t bad = 0, checked = 0;
-	int r = pare_ld_init(&ld, a->root_path, NULL, err);
+	int r = pare_ld_init(&ld, in->root_path, NULL, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; r == 0 && i < w->n; i++) {
@@ -225,13 +223,13 @@ static int loader_walk(struct pib_arch *a, struct pib_walk *w, struct pare_error
 		if (!nd->elf)
 			continue;
 		checked++;
-		r = check_file(a, &ld, w->paths[i], &bad, err);
+		r = check_file(in, &ld, w->paths[i], &bad, err);
 	}
 	pare_ld_release(&ld);
-	pare_log_verbose(a->o->log, "loader check: %zu ELF files, %zu with problems", checked, bad);
+	pare_log_verbose(in->log, "loader check: %zu ELF files, %zu with problems", checked, bad);
 	if (r == 0 && bad) {
-		a->res->failure = PARE_IMAGE_BUILD_LOADER;
-		a->res->failed_arch = a->img->arch.apk;
+		in->res->failure = PARE_IMAGE_BUILD_LOADER;
+		in->res->failed_arch = in->img->arch.apk;
 		r = pare_error_set(err, -PARE_E_INTEGRITY,
 				   "%zu ELF file%s not resolve inside the image", bad,
 				   bad == 1 ? " does" : "s do");
@@ -239,12 +237,12 @@ static int loader_walk(struct pib_arch *a, struct pib_walk *w, struct pare_error
 	return r;
 }
 
-int pib_loader_check(struct pib_arch *a, struct pare_error *err)
+int pib_loader_check(const struct pib_check_in *in, struct pare_error *err)
 {
 	struct pib_walk w;
-	int r = walk_root(a, &w, err);
+	int r = walk_root(in, &w, err);
 	if (r == 0)
-		r = loader_walk(a, &w, err);
+		r = loader_walk(in, &w, err);
 	walk_release(&w);
 	return r;
 }
@@ -282,20 +280,20 @@ static int pkg_share(struct pib_walk *w, struct pare_map *seen, const struct par
 	return 0;
 }
 
-static int fill_shares(struct pib_arch *a, struct pib_walk *w, struct pare_error *err)
+static int fill_shares(const struct pib_check_in *in, struct pib_walk *w, struct pare_error *err)
 {
-	struct pare_image_build_image *img = a->img;
+	struct pare_image_build_image *img = in->img;
 	struct pare_map seen, inodes;
 	uint64_t total = 0, owned = 0, nfiles = 0, nowned = 0;
 	pare_map_init(&seen);
 	pare_map_init(&inodes);
-	img->shares = pare_arena_zalloc(&a->res->arena, (a->db->npkgs + 1) * sizeof(*img->shares));
+	img->shares = pare_arena_zalloc(&in->res->arena, (in->db->npkgs + 1) * sizeof(*img->shares));
 	int r = img->shares ? 0 : -ENOMEM;
-	for (size_t i = 0; r == 0 && i < a->db->npkgs; i++) {
+	for (size_t i = 0; r == 0 && i < in->db->npkgs; i++) {
 		struct pare_image_build_share *s = &img->shares[i];
-		s->name = pare_arena_strdup(&a->res->arena, a->db->pkgs[i]->ent.name);
-		s->version = pare_arena_strdup(&a->res->arena, a->db->pkgs[i]->ent.version);
-		r = s->name && s->version ? pkg_share(w, &seen, a->db->pkgs[i], s) : -ENOMEM;
+		s->name = pare_arena_strdup(&in->res->arena, in->db->pkgs[i]->ent.name);
+		s->version = pare_arena_strdup(&in->res->arena, in->db->pkgs[i]->ent.version);
+		r = s->name && s->version ? pkg_share(w, &seen, in->db->pkgs[i], s) : -ENOMEM;
 		owned += s->bytes;
 		nowned += s->files;
 	}
@@ -311,13 +309,13 @@ static int fill_shares(struct pib_arch *a, struct pib_walk *w, struct pare_error
 		nfiles++;
 	}
 	if (r == 0) {
-		struct pare_image_build_share *o = &img->shares[a->db->npkgs];
+		struct pare_image_build_share *o = &img->shares[in->db->npkgs];
 		o->name = "(other)";
 		o->version = "";
 		o->bytes = total - owned;
 		o->files = nfiles - nowned;
-		img->nshares = a->db->npkgs + 1;
-		img->npkgs = a->db->npkgs;
+		img->nshares = in->db->npkgs + 1;
+		img->npkgs = in->db->npkgs;
 		img->content_bytes = total;
 		qsort(img->shares, img->nshares, sizeof(*img->shares), share_cmp);
 	}
@@ -326,12 +324,12 @@ static int fill_shares(struct pib_arch *a, struct pib_walk *w, struct pare_error
 	return r < 0 ? pare_error_set(err, r, "out of memory") : 0;
 }
 
-int pib_shares(struct pib_arch *a, struct pare_error *err)
+int pib_shares(const struct pib_check_in *in, struct pare_error *err)
 {
 	struct pib_walk w;
-	int r = walk_root(a, &w, err);
+	int r = walk_root(in, &w, err);
 	if (r == 0)
-		r = fill_shares(a, &w, err);
+		r = fill_shares(in, &w, err);
 	walk_release(&w);
 	return r;
 }

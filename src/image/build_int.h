@@ -92,7 +92,7 @@ int pib_contents_owners(struct pib_arch *a, struct pare_error *err);
 const char *pib_contents_owner(struct pib_arch *a, const char *path);
 
 /* Add a problem line to the result (bounded). */
-int pib_problem(struct pib_arch *a, struct pare_error *err, const char *fmt, ...)
+int pib_problem(struct pare_image_build_result *res, struct pare_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* build_install.c: install the solution's packages into the root through
@@ -101,19 +101,33 @@ int pib_problem(struct pib_arch *a, struct pare_error *err, const char *fmt, ...
  * entries. */
 int pib_install(struct pib_arch *a, struct pare_error *err);
 
-/* build_root.c */
-int pib_write_accounts(struct pib_arch *a, struct pare_error *err);
-int pib_write_os_release(struct pib_arch *a, struct pare_error *err);
-int pib_write_apk_files(struct pib_arch *a, struct pare_error *err);
-int pib_copy_binaries(struct pib_arch *a, struct pare_error *err);
-int pib_apply_paths(struct pib_arch *a, struct pare_error *err);
+/* build_root.c: the root step's inputs -- what it reads, and the two
+ * things it changes: the files under root and owners/modes in table. */
+struct pib_root_in {
+	const struct pare_image_config *cfg; /* accounts, repositories, paths */
+	const char *os_version;              /* NULL: "0" */
+	const char *arch;                    /* apk architecture: etc/apk/arch */
+	struct pare_root *root;
+	struct pare_arena *arena;            /* files read back (pib_read_small) */
+	struct pare_layer_table *table;
+	const struct pare_db_installed *db;  /* a binary may not replace a package's file */
+	const char *const *world_atoms;      /* etc/apk/world */
+	size_t nworld;
+	const struct pib_binary *bins;
+	size_t nbins;
+};
+int pib_write_accounts(const struct pib_root_in *in, struct pare_error *err);
+int pib_write_os_release(const struct pib_root_in *in, struct pare_error *err);
+int pib_write_apk_files(const struct pib_root_in *in, struct pare_error *err);
+int pib_copy_binaries(const struct pib_root_in *in, struct pare_error *err);
+int pib_apply_paths(const struct pib_root_in *in, struct pare_error *err);
 /* Write a whole file inside the root (parents created 0755), mode exact. */
-int pib_write_file(struct pib_arch *a, const char *path, const void *p, size_t n,
+int pib_write_file(struct pare_root *root, const char *path, const void *p, size_t n,
 		   uint32_t mode, struct pare_error *err);
 /* Read a small file inside the root into a NUL-terminated arena string;
  * -ENOENT when absent. */
-int pib_read_small(struct pib_arch *a, const char *path, size_t max, char **out, size_t *len,
-		   struct pare_error *err);
+int pib_read_small(struct pare_root *root, struct pare_arena *arena, const char *path, size_t max,
+		   char **out, size_t *len, struct pare_error *err);
 
 /* build_install.c: the verified local path of e's package file (a local
  * repository's file in place, else the cache's copy). */
@@ -126,13 +140,28 @@ int pib_lock_step(struct pib_arch *a, struct pare_error *err);
 int pib_lock_write(const struct pare_image_build_opts *o, const struct pare_image_config *cfg,
 		   struct pare_image_build_result *res, struct pare_error *err);
 
-/* build_check.c */
+/* build_check.c: the so: needs of the binaries (into a->needs) */
 int pib_binary_needs(struct pib_arch *a, struct pare_error *err);
-int pib_loader_check(struct pib_arch *a, struct pare_error *err);
-int pib_shares(struct pib_arch *a, struct pare_error *err);
+/* The check step's inputs (loader check, shares): the installed root,
+ * read only, and where the findings go. */
+struct pib_check_in {
+	const struct pare_root *root;        /* walked */
+	const char *root_path;               /* for the static loader */
+	const struct pare_log *log;
+	const struct pare_db_installed *db;  /* shares: each package's files */
+	struct pare_image_build_image *img;  /* arch; receives the shares */
+	struct pare_image_build_result *res; /* problems, failure, the shares' arena */
+};
+/* build.c: the check step's inputs from an architecture's state */
+struct pib_check_in pib_check_inputs(struct pib_arch *a);
+int pib_loader_check(const struct pib_check_in *in, struct pare_error *err);
+int pib_shares(const struct pib_check_in *in, struct pare_error *err);
 
-/* needs.c: runtime needs DT_NEEDED does not show (base layout, locales,
- * tzdata, CA bundle), added to a->needs with their reasons. */
+/* Runtime needs DT_NEEDED does not show (base layout, locales, tzdata, CA
+ * bundle), added to the needs with their reasons (needs.c).  The step takes
+ * the whole architecture state: the rules after the solve (needs_conf.c)
+ * read the solution's packages through the session and report to the
+ * result. */
 int pib_runtime_needs(struct pib_arch *a, struct pare_error *err);
 /* After the solve: runtime needs that only the solution shows (a TLS
  * library pulled in as a dependency needs the CA bundle).  Returns 1 when

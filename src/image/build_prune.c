@@ -242,8 +242,9 @@ int pib_prune(struct pib_arch *a, struct pare_error *err)
 		struct pare_error ignored = { 0 };
 		pare_prune_restore(&po, &pr, &ignored);
 	}
+	struct pib_check_in ci = pib_check_inputs(a);
 	if (r == 0)
-		r = pib_shares(a, err); /* the image's sizes as they now are */
+		r = pib_shares(&ci, err); /* the image's sizes as they now are */
 	pare_prune_result_release(&pr);
 	pare_image_test_report_release(&rep2);
 	pare_image_test_report_release(&rep1);

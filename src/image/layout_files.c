@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "apk/tar.h"
+#include "base/rootpath.h"
 #include "image/oci.h"
 #include "io/digest.h"
 #include "io/gzip.h"
@@ -44,8 +45,11 @@ json_t *pare_layout_json_blob(const char *layout, const char *digest, struct par
 	int fd = pare_layout_blob_open(layout, digest, &st, err);
 	if (fd < 0)
 		return NULL;
-	char *buf = st.st_size <= PARE_OCI_MAX_JSON ? malloc((size_t)st.st_size + 1) : NULL;
-	ssize_t n = buf ? read(fd, buf, (size_t)st.st_size) : -1;
+	struct pare_buf b;
+	pare_buf_init(&b, PARE_OCI_MAX_JSON);
+	ssize_t n = st.st_size <= PARE_OCI_MAX_JSON && pare_read_fd(fd, &b, digest, NULL) == 0
+			    ? (ssize_t)b.len : -1;
+	char *buf = b.data;
 	close(fd);
 	struct pare_digest_value v;
 	char got[PARE_OCI_DIGEST_LEN + 1] = "";
@@ -56,7 +60,7 @@ json_t *pare_layout_json_blob(const char *layout, const char *digest, struct par
 	if (!j)
 		pare_error_set(err, -PARE_E_FORMAT, "%s: blob %s: not JSON of that digest (or "
 			       "larger than %u bytes)", layout, digest, PARE_OCI_MAX_JSON);
-	free(buf);
+	pare_buf_release(&b);
 	return j;
 }
 
@@ -101,11 +105,7 @@ int pare_layout_pick_manifest(const char *layout, const char *arch, char *out,
 
 static bool wanted(struct pare_slice name, const char *path)
 {
-	while (name.len >= 2 && name.ptr[0] == '.' && name.ptr[1] == '/')
-		name = pare_slice_sub(name, 2, name.len - 2);
-	while (name.len && name.ptr[0] == '/')
-		name = pare_slice_sub(name, 1, name.len - 1);
-	return pare_slice_eq_cstr(name, path);
+	return pare_slice_eq_cstr(pare_path_trim_lead(name), path);
 }
 
 static int take(struct pare_tar_reader *tr, const struct pare_tar_entry *e, size_t max,

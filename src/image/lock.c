@@ -12,6 +12,7 @@
 
 #include "image/oci_int.h"
 #include "io/digest.h"
+#include "io/stream.h"
 
 struct pare_image_lock *pare_image_lock_new(void)
 {
@@ -125,22 +126,16 @@ static json_t *repos(struct jb *b, const struct pare_image_config *cfg, const ch
 static int config_checksum(const char *path, char *out, struct pare_error *err)
 {
 	struct pare_digest_value v;
-	struct pare_digest d;
-	char buf[65536];
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
-	int r = pare_digest_init(&d, PARE_DIGEST_SHA256);
-	for (ssize_t n; r == 0 && (n = read(fd, buf, sizeof(buf))) != 0;)
-		r = n < 0 ? pare_error_set(err, -errno, "%s: %s", path, strerror(errno))
-			  : pare_digest_update(&d, buf, (size_t)n);
-	if (r == 0)
-		r = pare_digest_final(&d, &v);
-	pare_digest_release(&d);
+	int r = pare_digest_fd(fd, PARE_DIGEST_SHA256, &v);
 	close(fd);
 	if (r == 0)
 		sri(&v, out);
-	return r < 0 && !err->msg[0] ? pare_error_set(err, r, "%s: checksum failed", path) : r;
+	return r < 0 ? pare_error_set(err, r, "%s: checksum failed: %s", path,
+				      r == -PARE_E_CRYPTO ? "digest error" : strerror(-r))
+		     : 0;
 }
 
 int pare_image_lock_render(const struct pare_image_lock *l, const char *config_path,
@@ -260,10 +255,10 @@ int pare_image_lock_load(struct pare_image_lock *l, const char *path, struct par
 	char *text = malloc(len + 1);
 	int r = text ? 0 : pare_error_set(err, -ENOMEM, "out of memory");
 	while (r == 0 && got < len) {
-		ssize_t n = read(fd, text + got, len - got);
+		ssize_t n = pare_read_some(fd, text + got, len - got);
 		if (n <= 0)
-			r = pare_error_set(err, n < 0 ? -errno : -PARE_E_FORMAT, "lock %s: %s", path,
-					   n < 0 ? strerror(errno) : "shorter than its size");
+			r = pare_error_set(err, n < 0 ? (int)n : -PARE_E_FORMAT, "lock %s: %s", path,
+					   n < 0 ? strerror((int)-n) : "shorter than its size");
 		else
 			got += (size_t)n;
 	}

@@ -106,16 +106,6 @@ static int add_file(struct rs *s, struct pare_slice name, uint64_t size)
 	return 0;
 }
 
-/* "./usr/bin/x" and "usr/bin/x" are the same path. */
-static struct pare_slice clean_name(struct pare_slice n)
-{
-	while (n.len >= 2 && n.ptr[0] == '.' && n.ptr[1] == '/')
-		n = pare_slice_sub(n, 2, n.len - 2);
-	while (n.len && n.ptr[0] == '/')
-		n = pare_slice_sub(n, 1, n.len - 1);
-	return n;
-}
-
 static int read_db(struct rs *s, struct pare_tar_reader *tr)
 {
 	char chunk[65536];
@@ -132,7 +122,7 @@ static int read_db(struct rs *s, struct pare_tar_reader *tr)
 
 static int walk_entry(struct rs *s, struct pare_tar_reader *tr, const struct pare_tar_entry *e)
 {
-	struct pare_slice n = clean_name(e->name);
+	struct pare_slice n = pare_path_trim_lead(e->name);
 	if (++s->entries > PARE_REPORT_MAX_ENTRIES)
 		return pare_error_set(s->err, -PARE_E_TOO_BIG, "%s: more than %u layer entries",
 				      s->layout, PARE_REPORT_MAX_ENTRIES);

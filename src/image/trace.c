@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/stream.h"
+
 void pare_trace_init(struct pare_trace *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -124,14 +126,12 @@ int pare_trace_drain(struct pare_trace *t, struct pare_error *err)
 	char path[PATH_MAX];
 	int r = 0;
 	while (t->fd >= 0) {
-		ssize_t n = read(t->fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
+		ssize_t n = pare_read_some(t->fd, buf, sizeof(buf));
+		if (n == -EAGAIN)
 			return r;
 		if (n <= 0)
-			return n == 0 ? r : pare_error_set(err, -errno, "trace: read: %s",
-							   strerror(errno));
+			return n == 0 ? r : pare_error_set(err, (int)n, "trace: read: %s",
+							   strerror((int)-n));
 		struct fanotify_event_metadata *m = (struct fanotify_event_metadata *)buf;
 		for (; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
 			if (m->mask & FAN_Q_OVERFLOW)

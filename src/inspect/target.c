@@ -4,8 +4,6 @@
  * checked, every path opened inside the root, and the entry count and
  * bytes are bounded.  Digests of blobs and uncompressed layers are checked
  * on the way and kept for the OCI checks. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,10 +17,12 @@
 #include <unistd.h>
 
 #include "base/rootpath.h"
+#include "io/archive_lazy.h"
 #include "io/atomic.h"
 #include "io/tree.h"
 #include "io/digest.h"
 #include "inspect/int.h"
+#include "io/stream.h"
 
 struct unpack {
 	struct pare_insp_target *t;
@@ -384,19 +384,18 @@ static int file_digest(const char *path, char out[80], uint64_t *size)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	struct pare_digest d;
-	char buf[65536];
-	ssize_t n;
-	*size = 0;
-	pare_digest_init(&d, PARE_DIGEST_SHA256);
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		pare_digest_update(&d, buf, (size_t)n);
-		*size += (uint64_t)n;
-	}
+	struct pare_digest_value v;
+	struct stat st;
+	int r = pare_digest_fd(fd, PARE_DIGEST_SHA256, &v);
+	if (r == 0 && fstat(fd, &st) < 0)
+		r = -errno;
 	close(fd);
-	digest_text(&d, out);
-	pare_digest_release(&d);
-	return n < 0 ? -EIO : 0;
+	if (r < 0)
+		return -EIO;
+	*size = (uint64_t)st.st_size;
+	memcpy(out, "sha256:", 7);
+	pare_hex_encode(v.bytes, v.len, out + 7);
+	return 0;
 }
 
 /* ---- JSON */

@@ -174,8 +174,19 @@ int pare_base64_decode(const char *in, size_t inlen, unsigned char *out, size_t 
 {
 	if (inlen % 4 != 0)
 		return -PARE_E_FORMAT;
-	size_t o = 0;
-	for (size_t i = 0; i < inlen; i += 4) {
+	size_t o = 0, i = 0;
+	/* whole groups of four, no padding: the common case, unrolled */
+	for (; i + 4 < inlen && o + 3 <= outmax; i += 4) {
+		int a = b64_value(in[i]), b = b64_value(in[i + 1]), c = b64_value(in[i + 2]),
+		    d = b64_value(in[i + 3]);
+		if ((a | b | c | d) < 0)
+			return -PARE_E_FORMAT;
+		uint32_t v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)d;
+		out[o++] = (unsigned char)(v >> 16);
+		out[o++] = (unsigned char)(v >> 8);
+		out[o++] = (unsigned char)v;
+	}
+	for (; i < inlen; i += 4) {
 		int pad = (in[i + 3] == '=') + (in[i + 2] == '=');
 		if (pad && i + 4 != inlen)
 			return -PARE_E_FORMAT;

@@ -22,21 +22,30 @@ struct sink {
 	void *rewind_ctx;
 };
 
-/* State of one attempt. */
+/* State of one attempt, for both kinds of request: a download
+ * (pare_http_get*: req and sink set; the body of a 2xx answer goes to the
+ * sink, other bodies are dropped) and a general call (pare_http_call: call
+ * and rep set; every header line and the body are kept in rep, the request
+ * body is uploaded).  One set of callbacks (on_header, on_body,
+ * on_progress) serves both. */
 struct xfer {
 	const struct pare_http *h;
-	const struct pare_http_request *req;
-	const struct sink *sink;
-	const char *label;
 	const char *shown;     /* the URL for messages (credentials hidden) */
+	const char *label;     /* progress label (download: never NULL) */
 	uint64_t max;          /* bound on this body */
-	uint64_t bytes;        /* body bytes written in this attempt */
-	int fail;              /* set by the write callback: why it aborted */
+	uint64_t bytes;        /* body bytes kept in this attempt (of the last answer) */
+	int fail;              /* set by a callback: why it aborted */
+	bool headers_too_big;  /* call: the header lines outgrew rep->headers */
 	struct pare_error werr;
 	long status;
 	char reason[PARE_HTTP_REASON_MAX];
 	char etag[PARE_HTTP_ETAG_MAX];
 	int64_t last_modified;
+	const struct pare_http_request *req; /* download, else NULL */
+	const struct sink *sink;
+	const struct pare_http_call *call;   /* call, else NULL */
+	struct pare_http_reply *rep;
+	uint64_t body_total;   /* call: request body size */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -144,12 +153,32 @@ static void parse_status_line(const char *p, size_t n, long *status, char *reaso
 	}
 }
 
-/* "HTTP/1.1 404 Not Found": a new response starts (redirects, 100). */
+/* "HTTP/1.1 404 Not Found": a new answer starts (redirects, 100, auth);
+ * a call forgets the previous answer's headers and body. */
 static void header_status(struct xfer *x, const char *p, size_t n)
 {
 	x->etag[0] = '\0';
 	x->last_modified = -1;
 	parse_status_line(p, n, &x->status, x->reason, sizeof(x->reason));
+	if (x->rep) {
+		pare_buf_reset(&x->rep->headers);
+		pare_buf_reset(&x->rep->body);
+		x->bytes = 0;
+	}
+}
+
+/* A call keeps each header line ("Name: value\n") for the caller. */
+static bool keep_header(struct xfer *x, const char *p, size_t n)
+{
+	if (n == 0 || memchr(p, '\0', n))
+		return true;
+	if (pare_buf_append(&x->rep->headers, p, n) < 0 ||
+	    pare_buf_putc(&x->rep->headers, '\n') < 0) {
+		x->fail = -PARE_E_TOO_BIG;
+		x->headers_too_big = true;
+		return false;
+	}
+	return true;
 }
 
 static bool header_is(const char *p, size_t n, const char *name, const char **val,
@@ -179,6 +208,8 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ctx)
 	char tmp[128];
 	if (n >= 5 && strncmp(p, "HTTP/", 5) == 0) {
 		header_status(x, p, n);
+	} else if (x->rep && !keep_header(x, p, n)) {
+		return 0;
 	} else if (header_is(p, n, "ETag", &v, &vl)) {
 		/* The value goes back in If-None-Match: no control bytes, or a
 		 * server could inject header lines into our next request. */
@@ -199,13 +230,14 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ctx)
 {
 	struct xfer *x = ctx;
 	size_t n = size * nmemb;
-	if (!status_ok(x->status))
-		return n; /* an error page: dropped, the status says it all */
+	if (!x->rep && !status_ok(x->status))
+		return n; /* a download's error page: dropped, the status says it all */
 	if (n > x->max - x->bytes) {
 		x->fail = -PARE_E_TOO_BIG;
 		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
 	}
-	int r = pare_ostream_write(x->sink->out, p, n, &x->werr);
+	int r = x->rep ? (pare_buf_append(&x->rep->body, p, n) < 0 ? -PARE_E_TOO_BIG : 0)
+		       : pare_ostream_write(x->sink->out, p, n, &x->werr);
 	if (r < 0) {
 		x->fail = r;
 		return 0;
@@ -217,9 +249,13 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ctx)
 static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 		       curl_off_t ulnow)
 {
-	(void)ultotal;
-	(void)ulnow;
 	struct xfer *x = ctx;
+	if (x->call) { /* a call shows its upload */
+		if (x->label && ulnow > 0 && ultotal > 0 && ulnow < ultotal)
+			pare_progress_update(x->h->opts.progress, x->label, (uint64_t)ulnow,
+					     (uint64_t)ultotal);
+		return 0;
+	}
 	if (status_ok(x->status) && dlnow > 0 && (dltotal == 0 || dlnow < dltotal))
 		pare_progress_update(x->h->opts.progress, x->label, (uint64_t)dlnow,
 				     dltotal > 0 ? (uint64_t)dltotal : 0);
@@ -258,18 +294,13 @@ fail:
 	return (struct curl_slist *)-1;
 }
 
-/* What both engines set on the handle: the URL, http(s) only, redirects,
- * the deadline and low-speed limits, CA file, headers, and their three
- * callbacks (header, body, progress) on ctx. */
-struct engine {
-	curl_write_callback on_header, on_body;
-	curl_xferinfo_callback on_progress;
-};
-
-static void handle_setup(CURL *c, const struct pare_http_opts *o, const char *url, bool follow,
-			 struct curl_slist *headers, const struct engine *e, void *ctx,
-			 char *errbuf)
+/* What every request sets on the handle: the URL, http(s) only,
+ * redirects, the deadline and low-speed limits, CA file, headers, and the
+ * three callbacks (header, body, progress) on x. */
+static void handle_setup(CURL *c, const char *url, bool follow, struct curl_slist *headers,
+			 struct xfer *x)
 {
+	const struct pare_http_opts *o = &x->h->opts;
 	curl_easy_reset(c);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -285,21 +316,19 @@ static void handle_setup(CURL *c, const struct pare_http_opts *o, const char *ur
 	if (o->ca_file)
 		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, e->on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, ctx);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, e->on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, ctx);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, e->on_progress);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, ctx);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
 }
-
-static const struct engine get_engine = { on_header, on_body, on_progress };
 
 static void setup_handle(CURL *c, struct xfer *x, struct curl_slist *headers)
 {
-	handle_setup(c, &x->h->opts, x->req->url, true, headers, &get_engine, x, x->errbuf);
+	handle_setup(c, x->req->url, true, headers, x);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max);
 }
 
@@ -541,20 +570,6 @@ int pare_http_get_file(struct pare_http *h, const struct pare_http_request *req,
 
 /* ---- general requests (the registry API) ---- */
 
-/* State of one attempt of pare_http_call. */
-struct cxfer {
-	const struct pare_http *h;
-	const struct pare_http_call *call;
-	struct pare_http_reply *rep;
-	uint64_t body_total; /* request body size */
-	uint64_t max;        /* bound on the reply body */
-	int fail;            /* set by a callback: why it aborted */
-	bool headers_too_big;
-	const char *shown; /* the URL for messages (credentials hidden) */
-	struct pare_error werr;
-	char errbuf[CURL_ERROR_SIZE];
-};
-
 void pare_http_reply_init(struct pare_http_reply *rep)
 {
 	memset(rep, 0, sizeof(*rep));
@@ -588,49 +603,9 @@ bool pare_http_reply_header(const struct pare_http_reply *rep, const char *name,
 	return false;
 }
 
-/* "HTTP/1.1 201 Created": a new answer starts (redirect, 100, auth). */
-static void call_status(struct cxfer *x, const char *p, size_t n)
-{
-	struct pare_http_reply *rep = x->rep;
-	pare_buf_reset(&rep->headers);
-	pare_buf_reset(&rep->body);
-	parse_status_line(p, n, &rep->status, rep->reason, sizeof(rep->reason));
-}
-
-static size_t call_on_header(char *p, size_t size, size_t nmemb, void *ctx)
-{
-	struct cxfer *x = ctx;
-	size_t total = size * nmemb;
-	size_t n = trim_crlf(p, total);
-	if (n >= 5 && strncmp(p, "HTTP/", 5) == 0) {
-		call_status(x, p, n);
-		return total;
-	}
-	if (n == 0 || memchr(p, '\0', n))
-		return total;
-	if (pare_buf_append(&x->rep->headers, p, n) < 0 ||
-	    pare_buf_putc(&x->rep->headers, '\n') < 0) {
-		x->fail = -PARE_E_TOO_BIG;
-		x->headers_too_big = true;
-		return 0;
-	}
-	return total;
-}
-
-static size_t call_on_body(char *p, size_t size, size_t nmemb, void *ctx)
-{
-	struct cxfer *x = ctx;
-	size_t n = size * nmemb;
-	if (n > x->max - x->rep->body.len || pare_buf_append(&x->rep->body, p, n) < 0) {
-		x->fail = -PARE_E_TOO_BIG;
-		return 0;
-	}
-	return n;
-}
-
 static size_t call_on_read(char *buf, size_t size, size_t nitems, void *ctx)
 {
-	struct cxfer *x = ctx;
+	struct xfer *x = ctx;
 	const struct pare_http_call *c = x->call;
 	uint64_t left = x->body_total - x->rep->sent;
 	size_t want = size * nitems;
@@ -660,7 +635,7 @@ static size_t call_on_read(char *buf, size_t size, size_t nitems, void *ctx)
 /* curl wants the body again (a reused connection died, a redirect). */
 static int call_on_seek(void *ctx, curl_off_t offset, int origin)
 {
-	struct cxfer *x = ctx;
+	struct xfer *x = ctx;
 	if (origin != SEEK_SET || offset < 0 || (uint64_t)offset > x->body_total)
 		return CURL_SEEKFUNC_CANTSEEK;
 	if (x->call->body) {
@@ -674,25 +649,13 @@ static int call_on_seek(void *ctx, curl_off_t offset, int origin)
 	return CURL_SEEKFUNC_OK;
 }
 
-static int call_on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-			    curl_off_t ulnow)
-{
-	(void)dltotal;
-	(void)dlnow;
-	struct cxfer *x = ctx;
-	if (x->call->label && ulnow > 0 && ultotal > 0 && ulnow < ultotal)
-		pare_progress_update(x->h->opts.progress, x->call->label, (uint64_t)ulnow,
-				     (uint64_t)ultotal);
-	return 0;
-}
-
 static bool call_has_body(const struct pare_http_call *c)
 {
 	return c->body || c->body_stream || strcmp(c->method, "POST") == 0 ||
 	       strcmp(c->method, "PUT") == 0 || strcmp(c->method, "PATCH") == 0;
 }
 
-static void call_method(CURL *c, struct cxfer *x)
+static void call_method(CURL *c, struct xfer *x)
 {
 	const struct pare_http_call *call = x->call;
 	if (strcmp(call->method, "HEAD") == 0) {
@@ -710,12 +673,9 @@ static void call_method(CURL *c, struct cxfer *x)
 	}
 }
 
-static const struct engine call_engine = { call_on_header, call_on_body, call_on_progress };
-
-static void call_setup(CURL *c, struct cxfer *x, struct curl_slist *headers)
+static void call_setup(CURL *c, struct xfer *x, struct curl_slist *headers)
 {
-	handle_setup(c, &x->h->opts, x->call->url, x->call->follow_redirects, headers,
-		     &call_engine, x, x->errbuf);
+	handle_setup(c, x->call->url, x->call->follow_redirects, headers, x);
 	call_method(c, x);
 }
 
@@ -741,7 +701,7 @@ static int url_len(const char *url)
 	return n > 400 ? 400 : (int)n;
 }
 
-static int call_failure(const struct cxfer *x, CURLcode rc, bool *transient,
+static int call_failure(const struct xfer *x, CURLcode rc, bool *transient,
 			struct pare_error *err)
 {
 	const char *m = x->call->method, *u = x->shown, *why;
@@ -767,7 +727,7 @@ static int call_failure(const struct cxfer *x, CURLcode rc, bool *transient,
 	return pare_error_set(err, code, "%s %.*s: %s", m, ul, u, why);
 }
 
-static int call_attempt(struct pare_http *h, struct cxfer *x, bool *transient,
+static int call_attempt(struct pare_http *h, struct xfer *x, bool *transient,
 			struct pare_error *err)
 {
 	struct curl_slist *headers = call_headers(x->call);
@@ -777,6 +737,8 @@ static int call_attempt(struct pare_http *h, struct cxfer *x, bool *transient,
 	CURLcode rc = curl_easy_perform(h->curl);
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(headers);
+	x->rep->status = x->status;
+	memcpy(x->rep->reason, x->reason, sizeof(x->rep->reason));
 	*transient = false;
 	if (rc != CURLE_OK || x->fail)
 		return call_failure(x, rc, transient, err);
@@ -811,7 +773,7 @@ static int call_check(const struct pare_http *h, const struct pare_http_call *c,
 int pare_http_call(struct pare_http *h, const struct pare_http_call *call,
 		   struct pare_http_reply *rep, struct pare_error *err)
 {
-	struct cxfer x;
+	struct xfer x;
 	long delay = h->opts.retry_delay_ms;
 	char shown[PARE_URL_SHOWN_MAX];
 	if (!h->curl || !call->url || !call->method)
@@ -827,6 +789,8 @@ int pare_http_call(struct pare_http *h, const struct pare_http_call *call,
 		x.h = h;
 		x.call = call;
 		x.shown = shown;
+		x.label = call->label;
+		x.last_modified = -1;
 		x.rep = rep;
 		x.body_total = call->body	   ? call->body_len
 			       : call->body_stream ? call->body_size

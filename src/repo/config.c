@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
+#include "apk/arch.h"
 #include "base/buf.h"
 #include "base/rootpath.h"
 #include "io/url.h"
@@ -20,19 +20,7 @@
 
 const char *pare_repo_host_arch(void)
 {
-	static const struct { const char *uname, *apk; } map[] = {
-		{ "x86_64", "x86_64" },   { "aarch64", "aarch64" }, { "i686", "x86" },
-		{ "i586", "x86" },        { "i486", "x86" },        { "i386", "x86" },
-		{ "armv7l", "armv7" },    { "armv6l", "armhf" },    { "ppc64le", "ppc64le" },
-		{ "s390x", "s390x" },     { "riscv64", "riscv64" }, { "loongarch64", "loongarch64" },
-	};
-	struct utsname u;
-	if (uname(&u) < 0)
-		return "noarch";
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(u.machine, map[i].uname) == 0)
-			return map[i].apk;
-	return "noarch";
+	return pare_arch_host();
 }
 
 static bool arch_valid(struct pare_slice a)

@@ -12,13 +12,20 @@
 
 int pare_svec_push(struct pare_svec *v, void *p)
 {
-	if (v->n == v->cap) {
-		uint32_t cap = v->cap ? v->cap * 2 : 4;
-		void **nv = realloc(v->v, (size_t)cap * sizeof(*nv));
+	uint32_t cap = v->cap & ~PARE_SVEC_BORROWED;
+	if (v->n == cap) {
+		uint32_t ncap = cap ? cap * 2 : 4;
+		void **nv;
+		if (v->cap & PARE_SVEC_BORROWED) { /* a slot of the reverse-map block */
+			if ((nv = malloc((size_t)ncap * sizeof(*nv))))
+				memcpy(nv, v->v, (size_t)v->n * sizeof(*nv));
+		} else {
+			nv = realloc(v->v, (size_t)ncap * sizeof(*nv));
+		}
 		if (!nv)
 			return -ENOMEM;
 		v->v = nv;
-		v->cap = cap;
+		v->cap = ncap;
 	}
 	v->v[v->n++] = p;
 	return 0;
@@ -26,7 +33,8 @@ int pare_svec_push(struct pare_svec *v, void *p)
 
 void pare_svec_release(struct pare_svec *v)
 {
-	free(v->v);
+	if (!(v->cap & PARE_SVEC_BORROWED))
+		free(v->v);
 	v->v = NULL;
 	v->n = v->cap = 0;
 }
@@ -84,8 +92,10 @@ void pare_universe_release(struct pare_universe *u)
 		pare_svec_release(&n->uprov);
 		pare_svec_release(&n->rdeps);
 		pare_svec_release(&n->riif);
-		free(n->claims);
+		if (!(n->claims_cap & PARE_SVEC_BORROWED))
+			free(n->claims);
 	}
+	free(u->rev_block);
 	free(u->names);
 	free(u->pkgs);
 	pare_map_release(&u->names_map);
@@ -270,12 +280,33 @@ static void mark_source(struct pare_universe *u, struct pare_spkg *p, const stru
 	}
 }
 
+/* The identity map again after pare_universe_finalize dropped it: each
+ * package under its key, the first one kept. */
+static int rebuild_identities(struct pare_universe *u)
+{
+	for (uint32_t i = 0; i < u->npkgs; i++) {
+		struct pare_spkg *p = u->pkgs[i];
+		struct pare_spkg_desc d = { .name = p->name->str, .version = p->version,
+					    .identity = p->identity, .identity_len = p->identity_len };
+		struct pare_slice key = d.identity_len ? pare_slice_make((const char *)p->identity,
+									  p->identity_len)
+						       : identity_key(u, &d);
+		if (!key.ptr)
+			return -ENOMEM;
+		if (!pare_map_get(&u->identities, key) && pare_map_put(&u->identities, key, p, NULL) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int pare_universe_add(struct pare_universe *u, const struct pare_spkg_desc *d,
 		      enum pare_spkg_source src, int repo, struct pare_spkg **out,
 		      struct pare_error *err)
 {
 	if (d->identity_len > PARE_SOLVER_MAX_IDENTITY)
 		return pare_error_set(err, -PARE_E_TOO_BIG, "identity too long");
+	if (u->identities.count == 0 && u->npkgs && rebuild_identities(u) < 0)
+		return pare_error_set(err, -ENOMEM, "out of memory");
 	struct pare_slice key = identity_key(u, d);
 	if (!key.ptr)
 		return pare_error_set(err, -ENOMEM, "out of memory");
@@ -299,54 +330,6 @@ int pare_universe_add(struct pare_universe *u, const struct pare_spkg_desc *d,
 	mark_source(u, p, d, src, repo);
 	if (out)
 		*out = p;
-	return 0;
-}
-
-static int add_claim(struct pare_sname *n, struct pare_spkg *p, struct pare_slice version)
-{
-	for (uint32_t i = 0; i < n->nclaims; i++)
-		if (n->claims[i].pkg == p)
-			return 0;
-	if (pare_sgrow((void **)&n->claims, &n->claims_cap, n->nclaims, sizeof(*n->claims)) < 0)
-		return -ENOMEM;
-	n->claims[n->nclaims++] = (struct pare_sclaim){ p, version };
-	return 0;
-}
-
-static int add_unique(struct pare_svec *v, void *p)
-{
-	/* rdeps are pushed in bursts from one package: checking the tail
-	 * catches most repeats; a full check keeps the invariant. */
-	for (uint32_t i = v->n; i-- > 0;)
-		if (v->v[i] == p)
-			return 0;
-	return pare_svec_push(v, p);
-}
-
-static int index_pkg(struct pare_spkg *p)
-{
-	int r = pare_svec_push(&p->name->own, p);
-	if (r == 0)
-		r = add_claim(p->name, p, p->version);
-	for (uint32_t i = 0; r == 0 && i < p->nprovides; i++) {
-		struct pare_sdep *d = &p->provides[i];
-		if (d->version.len)
-			r = add_claim(d->name, p, d->version);
-		else
-			r = add_unique(&d->name->uprov, p);
-	}
-	for (uint32_t i = 0; r == 0 && i < p->ndepends; i++)
-		r = add_unique(&p->depends[i].name->rdeps, p->name);
-	for (uint32_t i = 0; r == 0 && i < p->ninstall_if; i++)
-		r = add_unique(&p->install_if[i].name->riif, p);
-	return r;
-}
-
-int pare_universe_finalize(struct pare_universe *u, struct pare_error *err)
-{
-	for (; u->nindexed < u->npkgs; u->nindexed++)
-		if (index_pkg(u->pkgs[u->nindexed]) < 0)
-			return pare_error_set(err, -ENOMEM, "out of memory");
 	return 0;
 }
 

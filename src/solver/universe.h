@@ -110,8 +110,10 @@ struct pare_srepo {
 struct pare_universe {
 	struct pare_arena arena;
 	struct pare_map names_map;   /* name text -> struct pare_sname * */
-	struct pare_map strings;     /* interned strings (versions, arches) */
-	struct pare_map identities;  /* identity bytes (or name-version) -> pkg */
+	struct pare_map strings;     /* interned strings (versions, arches); emptied by the
+				      * first finalize (later strings are shared anew) */
+	struct pare_map identities;  /* identity bytes (or name-version) -> pkg; dropped by
+				      * the first finalize, rebuilt by a later add */
 	struct pare_sname **names;
 	uint32_t nnames, names_cap;
 	struct pare_spkg **pkgs;
@@ -123,6 +125,7 @@ struct pare_universe {
 	struct pare_slice arch;      /* the root's architecture; empty: any */
 	uint32_t ninstalled;
 	uint32_t nindexed;           /* packages already in the reverse maps */
+	void *rev_block;             /* the first finalize's reverse maps, sized exactly */
 	bool has_broken;             /* some index entry was BROKEN */
 };
 

@@ -161,6 +161,37 @@ static void test_roundtrip(void **state)
 	pare_pkg_release(&pkg);
 }
 
+/* skip_file_sums (pare index): the same verdict and counts as a full
+ * read, the datahash still checked; a visitor still gets every file. */
+static void test_skip_file_sums(void **state)
+{
+	(void)state;
+	char out[256];
+	sub(out, sizeof(out), "tool-skip.apk");
+	make_pkg(out, NULL);
+	struct pare_pkg full, quick;
+	struct pare_error err = { 0 };
+	struct pare_pkg_read_opts skip = { .skip_file_sums = true };
+	pare_pkg_init(&full);
+	pare_pkg_init(&quick);
+	assert_int_equal(pare_pkg_read_file(&full, out, NULL, NULL, &err), 0);
+	assert_int_equal(pare_pkg_read_file(&quick, out, &skip, NULL, &err), 0);
+	assert_true(quick.datahash_verified);
+	assert_int_equal(quick.nentries, full.nentries);
+	assert_int_equal(quick.data_bytes, full.data_bytes);
+	assert_memory_equal(quick.data_sha256.bytes, full.data_sha256.bytes, 32);
+	assert_string_equal(quick.identity, full.identity);
+	pare_pkg_release(&quick);
+	struct seen s = { 0 };
+	struct pare_pkg_visitor v = { .entry = collect, .ctx = &s };
+	pare_pkg_init(&quick);
+	assert_int_equal(pare_pkg_read_file(&quick, out, &skip, &v, &err), 0);
+	assert_int_equal(s.n, 7);
+	assert_string_equal(s.content[3], "#!/bin/sh\necho tool\n");
+	pare_pkg_release(&quick);
+	pare_pkg_release(&full);
+}
+
 static void slurp(const char *path, char **data, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -232,6 +263,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_skip_file_sums),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_signed_at_creation),
 	};

@@ -1067,6 +1067,23 @@ static void test_normalise(void **state)
 	expect_norm("a\nb", NULL);
 }
 
+/* Matching names: leading "./" and '/' runs go, the rest stays. */
+static void test_trim_lead(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{ "./usr/bin/x", "usr/bin/x" }, { "/usr/bin/x", "usr/bin/x" },
+		{ "usr/bin/x", "usr/bin/x" },   { "././/./a", "a" },
+		{ "/./a/./b", "a/./b" },        { "./", "" },
+		{ ".", "." },                   { "..", ".." },
+		{ "", "" },                     { ".a/b", ".a/b" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pare_slice got = pare_path_trim_lead(pare_slice_from(cases[i][0]));
+		assert_true(pare_slice_eq_cstr(got, cases[i][1]));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1092,6 +1109,7 @@ int main(void)
 		cmocka_unit_test(test_walk_matches_openat2),
 		cmocka_unit_test(test_check_name),
 		cmocka_unit_test(test_normalise),
+		cmocka_unit_test(test_trim_lead),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

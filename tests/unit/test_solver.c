@@ -248,6 +248,43 @@ static void test_deep_chain_ordered(void **state)
 	assert_string_equal(change_name(f, CHAIN - 1), "p0");
 }
 
+/* Adds after the first finalize (which drops the identity map and sizes
+ * the reverse maps exactly): the same package still merges, by identity
+ * or by name and version, and new packages join every reverse map. */
+static void test_add_after_finalize(void **state)
+{
+	struct fx *f = *state;
+	pkg(f, "a", "1", "b so:libc.so", "", false, 0);
+	pkg(f, "b", "1", "", "so:libc.so=1", false, 0);
+	struct pare_spkg_desc nover = { .name = pare_slice_from("c"), .version = pare_slice_from("2") };
+	assert_int_equal(pare_universe_add(&f->u, &nover, PARE_SPKG_FROM_REPO, 0, NULL, NULL), 0);
+	assert_int_equal(pare_universe_finalize(&f->u, NULL), 0);
+	assert_int_equal(f->u.npkgs, 3);
+	/* again: a (identity 1) and c (name-version) merge */
+	unsigned char id1[20] = { 1 };
+	struct pare_spkg_desc again = { .name = pare_slice_from("a"), .version = pare_slice_from("1"),
+					.identity = id1, .identity_len = 20 };
+	struct pare_spkg *p = NULL;
+	assert_int_equal(pare_universe_add(&f->u, &again, PARE_SPKG_FROM_CACHE, -1, &p, NULL), 0);
+	assert_int_equal(p->id, 0);
+	assert_true(p->flags & PARE_SPKG_CACHED);
+	assert_int_equal(pare_universe_add(&f->u, &nover, PARE_SPKG_FROM_CACHE, -1, &p, NULL), 0);
+	assert_int_equal(p->id, 2);
+	assert_int_equal(f->u.npkgs, 3);
+	/* new packages: d depends on b and provides so:libd.so, e needs that */
+	pkg(f, "d", "1", "b", "so:libd.so=1", false, 0);
+	pkg(f, "e", "1", "so:libd.so", "", false, 0);
+	world(f, "a e");
+	solve(f, 0);
+	struct pare_sname *b = pare_universe_find_name(&f->u, pare_slice_from("b"));
+	struct pare_sname *so = pare_universe_find_name(&f->u, pare_slice_from("so:libd.so"));
+	assert_int_equal(b->rdeps.n, 2); /* a, d: once each */
+	assert_int_equal(so->nclaims, 1);
+	assert_int_equal(so->rdeps.n, 1);
+	assert_true(f->sol.ok);
+	assert_int_equal(f->sol.nchanges, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +297,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_name_explained, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deep_chain_ordered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_self_conflict_explained, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_after_finalize, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
