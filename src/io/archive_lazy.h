@@ -16,7 +16,8 @@
 #include <archive_entry.h>
 
 #define PARE_ARCHIVE_FUNCS(X)                                                              \
-	X(archive_entry_filetype) X(archive_entry_gid) X(archive_entry_hardlink)          \
+	X(archive_entry_filetype) X(archive_entry_gid) X(archive_entry_gname)              \
+	X(archive_entry_hardlink) X(archive_entry_uname)                                  \
 	X(archive_entry_mode) X(archive_entry_mtime) X(archive_entry_pathname)            \
 	X(archive_entry_perm) X(archive_entry_rdev) X(archive_entry_size)                 \
 	X(archive_entry_size_is_set) X(archive_entry_symlink) X(archive_entry_uid)        \
@@ -49,6 +50,7 @@ struct archive *pare_archive_read_new(void);
 
 #define archive_entry_filetype pare_archive.p_archive_entry_filetype
 #define archive_entry_gid pare_archive.p_archive_entry_gid
+#define archive_entry_gname pare_archive.p_archive_entry_gname
 #define archive_entry_hardlink pare_archive.p_archive_entry_hardlink
 #define archive_entry_mode pare_archive.p_archive_entry_mode
 #define archive_entry_mtime pare_archive.p_archive_entry_mtime
@@ -59,6 +61,7 @@ struct archive *pare_archive_read_new(void);
 #define archive_entry_size_is_set pare_archive.p_archive_entry_size_is_set
 #define archive_entry_symlink pare_archive.p_archive_entry_symlink
 #define archive_entry_uid pare_archive.p_archive_entry_uid
+#define archive_entry_uname pare_archive.p_archive_entry_uname
 #define archive_entry_xattr_next pare_archive.p_archive_entry_xattr_next
 #define archive_entry_xattr_reset pare_archive.p_archive_entry_xattr_reset
 #define archive_error_string pare_archive.p_archive_error_string
