@@ -131,7 +131,8 @@ static int entry_cmp(const void *x, const void *y)
 
 int pare_prune_record_format(struct pare_prune_record *r, struct pare_buf *out)
 {
-	qsort(r->v, r->n, sizeof(*r->v), entry_cmp);
+	if (r->n) /* qsort(NULL, 0, ...) is undefined (found by fuzz_pruned) */
+		qsort(r->v, r->n, sizeof(*r->v), entry_cmp);
 	pare_map_release(&r->paths);
 	pare_map_init(&r->paths);
 	int rc = pare_buf_appendf(out, "# pare: files removed below their packages by "

@@ -191,7 +191,8 @@ static int write_contents(struct imp *m, const char *dir, const struct pare_inde
 	}
 	if (r < 0)
 		return pare_error_set(err, r, "%s: too big", path);
-	qsort(lines.v, lines.n, sizeof(*lines.v), cmp_str);
+	if (lines.n > 1) /* no array for an empty list */
+		qsort(lines.v, lines.n, sizeof(*lines.v), cmp_str);
 	struct pare_atomic_file f;
 	if ((r = pare_atomic_open(&f, path, 0644, err)) < 0)
 		return r;

@@ -375,8 +375,10 @@ static int fill(struct plan *p)
 		k->removed_files++;
 		r->removed[r->nremoved++] = (struct pare_prune_file){ nd->path, nd->pkg, nd->size };
 	}
-	qsort(r->removed, r->nremoved, sizeof(*r->removed), file_cmp);
-	qsort(r->pkgs, r->npkgs, sizeof(*r->pkgs), pkg_cmp);
+	if (r->nremoved > 1) /* an empty list may have no array: qsort(NULL) is undefined */
+		qsort(r->removed, r->nremoved, sizeof(*r->removed), file_cmp);
+	if (r->npkgs > 1)
+		qsort(r->pkgs, r->npkgs, sizeof(*r->pkgs), pkg_cmp);
 	return 0;
 }
 

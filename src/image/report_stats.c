@@ -267,7 +267,8 @@ static int summarize(struct rs *s, json_t *o)
 		add_bytes(dirs, key, s->files[i].bytes);
 		add_bytes(pkgs, owner_of(&db, s->files[i].path, name, sizeof(name)), s->files[i].bytes);
 	}
-	qsort(s->files, s->nfiles, sizeof(s->files[0]), cmp_file_desc);
+	if (s->nfiles > 1) /* an empty image may have no array */
+		qsort(s->files, s->nfiles, sizeof(s->files[0]), cmp_file_desc);
 	for (size_t i = 0; r == 0 && i < s->nfiles && i < PARE_REPORT_LARGEST; i++) {
 		json_t *f = json_object();
 		const char *owner = owner_of(&db, s->files[i].path, name, sizeof(name));
