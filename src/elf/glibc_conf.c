@@ -28,6 +28,8 @@ int pare_nsswitch_each(struct pare_slice text,
 		if (colon <= 0)
 			continue;
 		struct pare_slice db = pare_slice_trim(pare_slice_sub(line, 0, (size_t)colon));
+		if (db.len == 0) /* "  : files": no database (found by fuzz_glibcconf) */
+			continue;
 		struct pare_slice rest = pare_slice_sub(line, (size_t)colon + 1,
 							line.len - (size_t)colon - 1);
 		bool in_action = false;
