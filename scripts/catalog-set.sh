@@ -20,14 +20,38 @@
 #     /usr/bin/python3, dh_numpy3 perl): the image names its interpreter;
 #   - node-acorn (libnode108 needs it): its command-line script wants
 #     /usr/bin/env (coreutils); node loads the library, not the script.
+# The rules are merged into the base set's own (a package the base set
+# already has rules for keeps them and gains these; never a duplicate key).
 #   usage: scripts/catalog-set.sh > FILE
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
-sed '/^import:/,/^[a-z]/{/^  - npm$/d}' "$src/sets/base.yaml"
-printf '  nginx:\n    ignore-depends: [iproute2]\n'
-printf '  bash:\n    ignore-depends: [base-files, debianutils]\n'
-printf '  postgresql-client-15:\n    ignore-depends: [postgresql-client-common]\n'
-printf '  postgresql-15:\n    ignore-depends: [locales, locales-all, libc-bin, postgresql-common, libllvm14]\n'
-printf '    split:\n      postgresql-15-jit: [usr/lib/postgresql/15/lib/llvmjit*, usr/lib/postgresql/15/lib/bitcode/**]\n'
-printf '  python3-numpy:\n    ignore-depends: [python3]\n    drop: [usr/bin/*]\n'
-printf '  node-acorn:\n    drop: [usr/share/nodejs/acorn/bin/*, usr/bin/acorn]\n'
+python3 - "$src/sets/base.yaml" <<'PY'
+import sys, yaml
+base = yaml.safe_load(open(sys.argv[1]))
+extra = yaml.safe_load("""
+nginx: {ignore-depends: [iproute2]}
+bash: {ignore-depends: [base-files, debianutils]}
+postgresql-client-15: {ignore-depends: [postgresql-client-common]}
+postgresql-15:
+  ignore-depends: [locales, locales-all, libc-bin, postgresql-common, libllvm14]
+  split:
+    postgresql-15-jit: [usr/lib/postgresql/15/lib/llvmjit*, usr/lib/postgresql/15/lib/bitcode/**]
+python3-numpy: {ignore-depends: [python3], drop: [usr/bin/*]}
+node-acorn: {drop: [usr/share/nodejs/acorn/bin/*, usr/bin/acorn]}
+""")
+base["import"] = [n for n in base.get("import", []) if n != "npm"]
+pkgs = base.setdefault("packages", {})
+for name, rules in extra.items():
+    have = pkgs.setdefault(name, {}) or {}
+    pkgs[name] = have
+    for k, v in rules.items():
+        if isinstance(v, list):
+            have[k] = have.get(k, []) + [x for x in v if x not in have.get(k, [])]
+        elif isinstance(v, dict):
+            sub = have.setdefault(k, {})
+            for sk, sv in v.items():
+                sub.setdefault(sk, sv)  # a subpackage the base set has keeps its globs
+        else:
+            have.setdefault(k, v)
+yaml.safe_dump(base, sys.stdout, sort_keys=False, width=1000)
+PY
