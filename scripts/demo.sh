@@ -63,7 +63,7 @@ srckey=$(find src sets meson.build meson_options.txt -type f | LC_ALL=C sort |
 # workload  Debian packages for the baseline   packages imported for the image
 WORKLOADS="hello:
 redis:redis-server:redis-server,redis-tools,dash
-nginx:nginx:nginx,busybox,dash
+nginx:nginx:nginx,netcat-openbsd,dash
 postgresql:postgresql-15:postgresql-15,postgresql-client-15,dash
 python:python3.11:python3.11,ca-certificates
 node:nodejs:nodejs,ca-certificates

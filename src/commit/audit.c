@@ -184,8 +184,10 @@ static void report_missing(struct audit *a)
 		struct pare_db_file_iter it;
 		pare_db_file_iter_init(&it, a->db->pkgs[i]);
 		for (const struct pare_db_file *f; (f = pare_db_file_iter_next(&it));) {
+			bool pruned = pare_prune_record_find(&a->pruned, f->path);
+			/* a pruned file's folder may have gone with it */
 			if (f->pkg != a->db->pkgs[i] || pare_map_get(&a->seen, f->path) ||
-			    !pare_map_get(&a->walked, f->dir->path))
+			    (!pare_map_get(&a->walked, f->dir->path) && !pruned))
 				continue;
 			bool etc = in_etc(f->path);
 			if ((a->o->mode == PARE_AUDIT_BACKUP && !etc) ||
@@ -193,7 +195,7 @@ static void report_missing(struct audit *a)
 				continue;
 			char p[PARE_PATH_MAX + 1];
 			snprintf(p, sizeof(p), "%.*s", (int)f->path.len, f->path.ptr);
-			report(a, pare_prune_record_find(&a->pruned, f->path) ? 'P' : 'X', p, f);
+			report(a, pruned ? 'P' : 'X', p, f);
 		}
 	}
 }

@@ -18,6 +18,7 @@ struct sctx {
 	const char *name;
 	struct pare_error *err;
 	bool rules_only; /* loaded through another set's rules: (packages only) */
+	size_t pkgs_from; /* s->pkgs index where this file's packages: map starts */
 };
 
 /* rules: files nest at most this deep (a set naming itself stops here). */
@@ -219,6 +220,11 @@ static int add_pkg(struct sctx *x, const struct ynode *k, const struct ynode *v)
 	struct pare_importset_pkg *p = &s->pkgs[s->npkgs];
 	memset(p, 0, sizeof(*p));
 	int r = get_name(x, k, "a package name", &p->deb);
+	/* the same name twice in one map: the second's rules would be
+	 * silently ignored (the first wins) */
+	for (size_t i = x->pkgs_from; r == 0 && i < s->npkgs; i++)
+		if (!strcmp(s->pkgs[i].deb, p->deb))
+			r = fail(x, k, "package '%s' given twice", p->deb);
 	if (r == 0 && v->kind == YN_SCALAR && v->text.len == 0)
 		v = NULL; /* "pkg:" with no rules */
 	if (r == 0 && v)
@@ -287,6 +293,7 @@ static int top_key(struct sctx *x, const struct ynode *k, const struct ynode *v)
 		return fail(x, k, "unknown key '%s'", k->text.ptr);
 	if ((r = want(x, v, YN_MAP, "packages")) < 0)
 		return r;
+	x->pkgs_from = x->s->npkgs;
 	for (const struct ynode *kk = v->first; kk && r == 0; kk = kk->next->next)
 		r = add_pkg(x, kk, kk->next);
 	return r;

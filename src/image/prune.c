@@ -109,6 +109,7 @@ void pare_prune_result_release(struct pare_prune_result *r)
 	if (!r)
 		return;
 	free(r->removed);
+	free(r->dirs);
 	free(r->pkgs);
 	pare_arena_release(&r->arena);
 	pare_prune_result_init(r);
@@ -444,6 +445,82 @@ static int write_record(const char *root_path, struct pare_prune_record *rec,
 	return r;
 }
 
+/* Directories the removal emptied: the folders of removed files and
+ * their parents, deepest first (a parent sorts before its children, so
+ * reverse path order); rmdir fails on any that still holds something. */
+static int dir_cmp_desc(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)y, *(const char *const *)x);
+}
+
+static int remove_emptied_dirs(const struct pare_prune_opts *o, struct pare_prune_result *r,
+			       struct pare_error *err)
+{
+	struct pare_map seen;
+	const char **v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	pare_map_init(&seen);
+	for (size_t i = 0; rc == 0 && i < r->nremoved; i++) {
+		char dir[PARE_PATH_MAX];
+		snprintf(dir, sizeof(dir), "%s", r->removed[i].path);
+		for (char *slash; rc == 0 && (slash = strrchr(dir, '/'));) {
+			*slash = '\0';
+			if (pare_map_get(&seen, pare_slice_from(dir)))
+				break; /* it and its parents are in already */
+			char *k = pare_arena_strdup(&r->arena, pare_slice_from(dir));
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				const char **nv = realloc(v, cap * sizeof(*nv));
+				if (!nv)
+					k = NULL;
+				else
+					v = nv;
+			}
+			if (!k || pare_map_put(&seen, pare_slice_from(k), k, NULL) < 0)
+				rc = pare_error_set(err, -ENOMEM, "out of memory");
+			else
+				v[n++] = k;
+		}
+	}
+	pare_map_release(&seen);
+	if (rc == 0 && n) {
+		qsort(v, n, sizeof(*v), dir_cmp_desc);
+		r->dirs = calloc(n, sizeof(*r->dirs));
+		if (!r->dirs)
+			rc = pare_error_set(err, -ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char path[PARE_PATH_MAX * 2];
+		struct stat st;
+		snprintf(path, sizeof(path), "%s/%s", o->root, v[i]);
+		if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || rmdir(path) < 0)
+			continue; /* not emptied (or not a directory): it stays */
+		r->dirs[r->ndirs++] = (struct pare_prune_dir){ v[i], (uint32_t)(st.st_mode & 07777),
+							       (uint32_t)st.st_uid,
+							       (uint32_t)st.st_gid };
+	}
+	free(v);
+	return rc;
+}
+
+/* Make the removed directories again, parents first. */
+static int restore_dirs(const struct pare_prune_opts *o, struct pare_prune_result *r,
+			struct pare_error *err)
+{
+	for (size_t i = r->ndirs; i-- > 0;) {
+		const struct pare_prune_dir *d = &r->dirs[i];
+		char path[PARE_PATH_MAX * 2];
+		snprintf(path, sizeof(path), "%s/%s", o->root, d->path);
+		if (mkdir(path, 0700) < 0 && errno != EEXIST)
+			return pare_error_set(err, -errno, "prune: %s: %s", path, strerror(errno));
+		if (lchown(path, (uid_t)d->uid, (gid_t)d->gid) < 0 || chmod(path, d->mode) < 0)
+			return pare_error_set(err, -errno, "prune: %s: %s", path, strerror(errno));
+	}
+	r->ndirs = 0;
+	return 0;
+}
+
 int pare_prune_apply(const struct pare_prune_opts *o, struct pare_prune_result *r,
 		     struct pare_error *err)
 {
@@ -469,10 +546,12 @@ int pare_prune_apply(const struct pare_prune_opts *o, struct pare_prune_result *
 						     r->removed[done].path) < 0)
 			rc = pare_error_set(err, -ENOMEM, "out of memory");
 	}
+	r->applied = true;
+	if (rc == 0)
+		rc = remove_emptied_dirs(o, r, err);
 	if (rc == 0)
 		rc = write_record(o->root, &rec, err);
 	pare_prune_record_release(&rec);
-	r->applied = true;
 	if (rc < 0) {
 		struct pare_error ignored = { 0 };
 		pare_prune_restore(o, r, &ignored);
@@ -487,6 +566,8 @@ int pare_prune_restore(const struct pare_prune_opts *o, struct pare_prune_result
 	int rc = 0;
 	if (!r->applied)
 		return 0;
+	if ((rc = restore_dirs(o, r, err)) < 0)
+		return rc;
 	snprintf(path, sizeof(path), "%s/%s", o->root, PARE_PRUNE_RECORD_PATH);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/%s", o->stash, PARE_PRUNE_RECORD_PATH);

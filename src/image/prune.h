@@ -16,10 +16,12 @@
  *     stay);
  *   - every file of a package listed in keep_pkgs (`prune: false` per
  *     package).
- * Directories are never removed.  Everything else is removed: moved into
- * opts.stash (same tree shape), so that pare_prune_restore can put it
- * back.  The plan depends on the set of traced paths only, never their
- * order.
+ * Everything else is removed: moved into opts.stash (same tree shape), so
+ * that pare_prune_restore can put it back.  A directory goes only when the
+ * removal emptied it (it held a removed file, directly or below, and
+ * nothing else is left in it): directories that were empty before (tmp,
+ * var/log/NAME) stay.  The plan depends on the set of traced paths only,
+ * never their order.
  *
  * Ownership: a result owns its arena and arrays. */
 #ifndef PARE_IMAGE_PRUNE_H
@@ -52,6 +54,13 @@ struct pare_prune_file {
 	uint64_t size;      /* regular file bytes (0 for a symlink) */
 };
 
+/* A directory the removal emptied and apply took away (restore makes it
+ * again with the same mode and owner). */
+struct pare_prune_dir {
+	const char *path;   /* root-relative */
+	uint32_t mode, uid, gid;
+};
+
 struct pare_prune_pkg {
 	const char *name;   /* "" : files no package owns */
 	uint64_t kept_bytes, removed_bytes;
@@ -62,6 +71,8 @@ struct pare_prune_result {
 	struct pare_arena arena;
 	struct pare_prune_file *removed; /* sorted by path (malloc) */
 	size_t nremoved, cap;
+	struct pare_prune_dir *dirs;     /* removed by apply, deepest first (malloc) */
+	size_t ndirs;
 	struct pare_prune_pkg *pkgs;     /* sorted by removed bytes desc, name */
 	size_t npkgs;
 	uint64_t bytes_before, bytes_after;

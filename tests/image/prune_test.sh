@@ -7,7 +7,8 @@
 # "extras", a package with files a test reads and files nothing reads.
 #   1. a test reads used.txt: the pruned image keeps it (and busybox, etc/,
 #      the database), removes unused.txt and big.bin, records them in
-#      lib/apk/db/pruned; pare audit says P, not X; pare inspect passes;
+#      lib/apk/db/pruned; the folder gone/ the removal emptied goes too;
+#      pare audit says P, not X (also for gone/deep.txt); pare inspect passes;
 #      the SBOM notes the pruning; two builds give the same digest.
 #   2. keep: ["usr/share/extras/keep*"] keeps keepme.txt, which no test reads;
 #      a second test that reads unused.txt keeps it.
@@ -34,7 +35,7 @@ step() { echo "== $*"; }
 fail() { echo "FAIL: $*"; exit 1; }
 
 step "packages"
-mkdir -p keys repo/$ARCH bb/bin ex/usr/share/extras
+mkdir -p keys repo/$ARCH bb/bin ex/usr/share/extras/gone
 "$PARE" keygen -o keys test >/dev/null
 cp "$BB" bb/bin/busybox
 for a in sh cat ls; do ln -s busybox bb/bin/$a; done
@@ -43,6 +44,7 @@ echo "nobody reads this" > ex/usr/share/extras/unused.txt
 echo "kept by a glob" > ex/usr/share/extras/keepme.txt
 echo "only stat()ed" > ex/usr/share/extras/marker.txt
 head -c 200000 /dev/zero > ex/usr/share/extras/big.bin
+echo "in a folder of its own" > ex/usr/share/extras/gone/deep.txt
 "$PARE" mkpkg -s pkgname=busybox -s pkgver=1.0-r0 -s arch=$ARCH -s license=GPL-2.0 \
 	-s "pkgdesc=busybox" -s "provides=cmd:sh=1" -k keys/test.rsa \
 	-o repo/$ARCH/busybox-1.0-r0.apk bb >/dev/null
@@ -78,6 +80,8 @@ R=st1/$ARCH
 [ -f $R/bin/busybox ] && [ -L $R/bin/cat ] || fail "busybox or its link was pruned"
 [ ! -e $R/usr/share/extras/unused.txt ] || fail "unused.txt was kept"
 [ ! -e $R/usr/share/extras/big.bin ] || fail "big.bin was kept"
+[ ! -e $R/usr/share/extras/gone ] || fail "the emptied folder gone/ was kept"
+[ -d $R/usr/share/extras ] || fail "a folder with a kept file went"
 [ -f $R/etc/passwd ] && [ -f $R/lib/apk/db/installed ] || fail "etc/ or the database was pruned"
 grep -qx 'P:extras' $R/lib/apk/db/pruned && grep -qx 'R:usr/share/extras/big.bin' \
 	$R/lib/apk/db/pruned || { cat $R/lib/apk/db/pruned; fail "the record"; }
@@ -85,6 +89,8 @@ grep -q 'prune: .* -> ' b1.out || fail "no prune line in the report"
 grep -q '200000  /usr/share/extras/big.bin' b1.out || fail "--explain: no largest file"
 "$PARE" --root $R audit --system > audit.out || true
 grep -qx 'P usr/share/extras/big.bin' audit.out || { cat audit.out; fail "audit: not P"; }
+grep -qx 'P usr/share/extras/gone/deep.txt' audit.out ||
+	{ cat audit.out; fail "audit: not P for a file whose folder went"; }
 ! grep -q '^X ' audit.out || { cat audit.out; fail "audit: X for a pruned file"; }
 "$PARE" inspect out1 > insp.out 2>&1 || { cat insp.out; fail "pare inspect of the pruned image"; }
 grep -q 'pruned' out1/sbom.spdx.json || fail "the SBOM does not note the pruning"
@@ -95,7 +101,7 @@ o = json.load(open(sys.argv[1]))
 p = o["images"][0]["prune"]
 assert p["kept"] and p["bytesAfter"] < p["bytesBefore"], p
 ex = [k for k in p["packages"] if k["name"] == "extras"][0]
-assert ex["removedFiles"] == 4, ex   # unused, keepme, marker, big.bin
+assert ex["removedFiles"] == 5, ex   # unused, keepme, marker, big.bin, gone/deep.txt
 PY
 d1=$(python3 -c 'import json;print(json.load(open("out1/index.json"))["manifests"][0]["digest"])')
 d2=$(python3 -c 'import json;print(json.load(open("out1b/index.json"))["manifests"][0]["digest"])')

@@ -87,6 +87,8 @@ static void test_errors(void **state)
 {
 	(void)state;
 	expect_error("imports: [a]\n", "t.yaml:1:1: unknown key 'imports'");
+	expect_error("packages:\n  a: {name: b}\n  c:\n  a: {drop: [x]}\n",
+		     "t.yaml:4:3: package 'a' given twice");
 	expect_error("packages:\n  a:\n    nmae: b\n", "t.yaml:3:5: unknown key 'nmae' in a package");
 	expect_error("packages:\n  a: {split: {b: {gconv: yes}}}\n", "gconv must be true or false");
 	expect_error("packages:\n  a: {alternatives: [{link: x}]}\n", "needs link and target");

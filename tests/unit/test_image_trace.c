@@ -220,6 +220,67 @@ static void plan_apply_restore(void **state)
 	pare_tree_remove(dir);
 }
 
+/* Folders the removal emptied go (a chain of them too); one that was empty
+ * before, or still holds something, stays; restore makes them again. */
+static void plan_removes_emptied_dirs(void **state)
+{
+	(void)state;
+	char dir[256], root[300], stash[300], p[512];
+	struct stat st;
+	assert_int_equal(pare_tree_mkdtemp("prune", dir, sizeof(dir)), 0);
+	snprintf(root, sizeof(root), "%s/root", dir);
+	snprintf(stash, sizeof(stash), "%s/stash", dir);
+	const char *dirs[] = { "", "/usr", "/usr/bin", "/usr/share", "/usr/share/doc",
+			       "/usr/share/doc/a", "/usr/share/doc/b", "/usr/share/doc/b/empty",
+			       "/var", "/var/log", "/var/log/app", "/opt", "/opt/x", "/opt/x/y",
+			       NULL };
+	for (size_t i = 0; dirs[i]; i++) {
+		snprintf(p, sizeof(p), "%s%s", root, dirs[i]);
+		assert_int_equal(mkdir(p, 0755), 0);
+	}
+	snprintf(p, sizeof(p), "%s/usr/share/doc/a", root);
+	assert_int_equal(chmod(p, 0750), 0);
+	const char *files[] = { "/usr/bin/tool", "/usr/share/doc/a/copyright",
+				"/usr/share/doc/b/copyright", "/opt/x/y/f", NULL };
+	for (size_t i = 0; files[i]; i++) {
+		snprintf(p, sizeof(p), "%s%s", root, files[i]);
+		write_text(p, files[i]);
+	}
+	struct pare_trace t;
+	pare_trace_init(&t);
+	assert_int_equal(pare_trace_add(&t, "usr/bin/tool"), 0);
+	struct pare_prune_opts o = { .root = root, .trace = &t, .stash = stash };
+	struct pare_prune_result r;
+	struct pare_error err = { 0 };
+	pare_prune_result_init(&r);
+	assert_int_equal(pare_prune_plan(&o, &r, &err), 0);
+	assert_int_equal(r.nremoved, 3);
+	assert_int_equal(pare_prune_apply(&o, &r, &err), 0);
+	assert_int_equal(r.ndirs, 4);
+	const char *gone[] = { "/usr/share/doc/a", "/opt/x/y", "/opt/x", "/opt", NULL };
+	const char *stay[] = { "/usr/share/doc/b/empty", "/usr/share/doc", "/var/log/app",
+			       "/usr/bin/tool", NULL };
+	for (size_t i = 0; gone[i]; i++) {
+		snprintf(p, sizeof(p), "%s%s", root, gone[i]);
+		assert_int_equal(access(p, F_OK), -1);
+	}
+	for (size_t i = 0; stay[i]; i++) {
+		snprintf(p, sizeof(p), "%s%s", root, stay[i]);
+		assert_int_equal(access(p, F_OK), 0);
+	}
+	assert_int_equal(pare_prune_restore(&o, &r, &err), 0);
+	for (size_t i = 0; files[i]; i++) {
+		snprintf(p, sizeof(p), "%s%s", root, files[i]);
+		assert_int_equal(access(p, F_OK), 0);
+	}
+	snprintf(p, sizeof(p), "%s/usr/share/doc/a", root);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0750);
+	pare_prune_result_release(&r);
+	pare_trace_release(&t);
+	pare_tree_remove(dir);
+}
+
 /* A kept ELF program keeps what it loads (the host's true, libc, ld.so). */
 static void plan_elf_closure(void **state)
 {
@@ -298,6 +359,7 @@ int main(void)
 		cmocka_unit_test(trace_bind_mount),
 		cmocka_unit_test(trace_refuses_plain_dir),
 		cmocka_unit_test(plan_apply_restore),
+		cmocka_unit_test(plan_removes_emptied_dirs),
 		cmocka_unit_test(plan_elf_closure),
 		cmocka_unit_test(record_parse),
 	};
