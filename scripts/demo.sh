@@ -32,7 +32,8 @@
 #   images/KEY   one image with its build output (KEY: the config, the
 #                added binaries, the repository, pare's sources, the mode);
 #                a cached image's tests are run again (`pare image test`)
-#                and it is inspected again, in every run.
+#                and it is inspected again, in every run; images no run
+#                used for a week are removed.
 # PARE_DEMO_FRESH=1 ignores the image cache.
 # A step that fails is recorded in the report (and the exit status is 1);
 # the run goes on so the report always shows everything measured.
@@ -182,6 +183,7 @@ build() {
 		hit=$cache/images/$key
 		if [ -z "${PARE_DEMO_FRESH:-}" ] && [ -f "$hit/done" ]; then
 			# built before from the same inputs: its tests again, here
+			touch "$hit" # used: kept by the clean-up below
 			cp -a "$hit/layout" "$OUT/images/$id"
 			cp "$hit/build.json" "$OUT/logs/build-$id.json"
 			{ echo "(cached image $hit; its tests run again)"; cat "$hit/build.log"; } > "$log"
@@ -280,6 +282,8 @@ lane2=$!
 wait "$lane1" || true
 wait "$lane2" || true
 cat "$OUT/logs/lane1.txt" "$OUT/logs/lane2.txt"
+# images no run has used for a week go
+find "$cache/images" -mindepth 1 -maxdepth 1 -mtime +7 -exec rm -rf {} + 2>/dev/null || true
 
 say "the nine glibc compatibility scenarios (meson suite 'compat')"
 cd "$src"
