@@ -12,6 +12,11 @@
 # Downloads (.deb files and the package lists) are kept between runs in
 # $PARE_DEB_CACHE (default ${XDG_CACHE_HOME:-$HOME/.cache}/pare/mmdebstrap).
 # Sources: the machine's apt sources (deb822 file) unless $PARE_DEB_SOURCES.
+# With $PARE_BASELINE_CACHE set, each root's measurement is kept there under
+# a key of everything that decides it (this script, the variant, the
+# packages, the suite, the sources and the machine's apt lists, whose
+# InRelease files change with the archive): an unchanged root is not built
+# again (the main job uses it; the benchmark does not).
 #   usage: scripts/debian-baseline.sh [-k KEEPDIR] [-v a|b|ab] NAME [PACKAGE...]
 #   -k KEEPDIR  leave the roots in KEEPDIR/NAME-a and KEEPDIR/NAME-b
 #   -v WHICH    build only (a), only (b), or both (default)
@@ -66,9 +71,19 @@ bytes() { du -sb --apparent-size "$1" | cut -f1; }
 layer() { tar -C "$1" --numeric-owner --sort=name -cf - . | gzip -6 | wc -c; }
 now() { date +%s.%N; }
 
+# key VARIANT: the cache key of one root
+key() {
+	{ cat "$0"; echo "$1 $pkgs $suite"; cat "$sources" 2>/dev/null || echo "$sources"
+	  cat /var/lib/apt/lists/*InRelease 2>/dev/null || true; } | sha256sum | cut -c1-32
+}
 json="{\"name\":\"$name\",\"packages\":[$(for p in "$@"; do printf '"%s",' "$p"; done | sed 's/,$//')]"
 for v in a b; do
 	case $which in *$v*) ;; *) continue ;; esac
+	hit=""
+	if [ -n "${PARE_BASELINE_CACHE:-}" ]; then
+		hit=$PARE_BASELINE_CACHE/$(key $v).json
+		if [ -s "$hit" ] && [ -z "$keep" ]; then json="$json,$(cat "$hit")"; continue; fi
+	fi
 	t0=$(now)
 	if [ $v = a ]; then
 		strap a --aptopt='APT::Install-Recommends "true"'
@@ -84,8 +99,12 @@ for v in a b; do
 			--dpkgopt='path-exclude=/usr/share/locale/*'
 	fi
 	t1=$(now)
-	json="$json,\"debian_${v}_bytes\":$(bytes "$work/$v"),\"debian_${v}_compressed_bytes\":$(layer "$work/$v")"
-	json="$json,\"debian_${v}_seconds\":$(echo "$t1 - $t0" | bc | sed 's/^\./0./')"
+	one="\"debian_${v}_bytes\":$(bytes "$work/$v"),\"debian_${v}_compressed_bytes\":$(layer "$work/$v")"
+	one="$one,\"debian_${v}_seconds\":$(echo "$t1 - $t0" | bc | sed 's/^\./0./')"
+	json="$json,$one"
+	if [ -n "$hit" ]; then
+		mkdir -p "$PARE_BASELINE_CACHE"; echo "$one" > "$hit.tmp" && mv "$hit.tmp" "$hit"
+	fi
 	if [ -n "$keep" ]; then
 		mkdir -p "$keep"; rm -rf "${keep:?}/$name-$v"; mv "$work/$v" "$keep/$name-$v"
 	else

@@ -295,6 +295,23 @@ static void excluded_list(struct rh *h, json_t *w)
 	put(h, "</table>\n");
 }
 
+/* Mode "pruned": the build's prune record (docs/report.md). */
+static void prune_note(struct rh *h, json_t *w)
+{
+	json_t *p = json_object_get(w, "prune");
+	if (!json_is_object(p))
+		return;
+	put(h, "<h3>Pruned by the tests' trace</h3>\n<p class=\"prune\">");
+	if (json_is_true(json_object_get(p, "kept")))
+		putf(h, "%.2f MiB of files before, %.2f MiB after (%lld of %lld files kept); "
+		     "the tests passed again on the pruned root.",
+		     mib(ival(p, "bytesBefore")), mib(ival(p, "bytesAfter")),
+		     (long long)ival(p, "filesAfter"), (long long)ival(p, "filesBefore"));
+	else
+		put(h, "undone: a test failed on the pruned root; the image is unpruned.");
+	put(h, "</p>\n");
+}
+
 static void verdicts(struct rh *h, json_t *w)
 {
 	size_t i;
@@ -333,6 +350,7 @@ static void image_section(struct rh *h, json_t *w)
 		largest_table(h, w);
 	}
 	excluded_list(h, w);
+	prune_note(h, w);
 	verdicts(h, w);
 }
 

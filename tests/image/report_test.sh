@@ -80,6 +80,9 @@ cat > out/results.json <<'EOF'
    "debian_a_bytes": 187030153, "debian_b_bytes": 125540098,
    "inspect_errors": 1, "tests_passed": false, "error": "a test failed & said \"why\"",
    "tests": [{"name": "prints its line", "passed": false}]},
+  {"name": "hello", "mode": "pruned", "layout": "images/hello-packages",
+   "inspect_errors": 0, "tests_passed": true, "tests": [{"name": "prints its line", "passed": true}],
+   "prune": {"kept": true, "bytesBefore": 2097152, "bytesAfter": 1048576, "filesBefore": 10, "filesAfter": 5}},
   {"name": "redis", "mode": "packages", "error": "import failed",
    "debian_b_bytes": 138463719, "tests_passed": false}
  ],
@@ -188,6 +191,7 @@ step "the HTML page equals the JSON"
 check_page out/report.html
 grep -q 'a test failed &amp; said &quot;why&quot;' out/report.html
 grep -q 'prints &lt;its&gt; line' out/report.html
+grep -q '2.00 MiB of files before, 1.00 MiB after (5 of 10 files kept); the tests passed again' out/report.html
 
 if [ -n "$CHROMIUM" ]; then
 	step "headless Chromium: the DOM it parsed, and a screenshot"
