@@ -159,5 +159,18 @@ if timeout 60 sh -c "cd '$T' && '$PARE' --keys-dir '$T/keys' -X '$T/repo' build 
 	else bad "daemon outlives the build: $left"; kill -9 $left 2>/dev/null; fi
 else bad "build with a daemon did not finish"; cat "$T/daemon.log"; fi
 
+# 11. a split function that takes no files but sets depends is a metapackage;
+#     a declared subpackage left empty is not written
+recipe meta 'subpackages="meta-all:_all meta-none:_none"
+package() { mkdir -p "$pkgdir"/usr/share/meta && echo x >"$pkgdir"/usr/share/meta/x; }
+_all() { depends="meta=1-r0"; }
+_none() { :; }'
+rm -rf "$T/out"
+if build meta && [ -f "$T/out/$(uname -m)/meta-all-1-r0.apk" ] &&
+	[ ! -e "$T/out/$(uname -m)/meta-none-1-r0.apk" ] &&
+	tar -xzOf "$T/out/$(uname -m)/meta-all-1-r0.apk" .PKGINFO 2>/dev/null | grep -qx 'depend = meta=1-r0'; then
+	ok "an empty split function with depends is a metapackage"
+else bad "metapackage"; cat "$T/meta.log"; fi
+
 [ "$fails" -eq 0 ] && echo "all hostile build tests passed" && exit 0
 exit 1
