@@ -274,7 +274,9 @@ static int build_root(const struct pare_build_opts *o, const char *root,
 		if (!repos->v[i].loaded)
 			e = pare_error_set(err, repos->v[i].code ? repos->v[i].code : -EIO,
 					   "repository %s: %s", repos->v[i].url, repos->v[i].error);
-	struct pare_build_root_opts ro = { .root = root, 
+	struct pare_build_root_opts ro = { .root = root,
+					   .cache = pare_recipe_has_option(r, "net") ? NULL
+										   : o->root_cache,
 					   .repos = repos, .keys = cfg.keys,
 					   .arch = cfg.arch, .world = world, .nworld = n,
 					   .log = o->log };
@@ -282,6 +284,8 @@ static int build_root(const struct pare_build_opts *o, const char *root,
 	if (e == 0)
 		e = pare_build_root_install(&ro, &st, err);
 	res->root_pkgs = st.npkgs;
+	res->root_reused = st.reused;
+	snprintf(res->root_dir, sizeof(res->root_dir), "%s", st.path);
 	return e < 0 ? pare_error_prefix(err, e, "%s: ", r->file) : 0;
 }
 
@@ -330,7 +334,9 @@ static int compile(const struct pare_build_opts *o, const char *dir, const char 
 {
 	char root[PARE_PATH_MAX], meta[PARE_PATH_MAX], sd[PARE_PATH_MAX], src[PARE_PATH_MAX],
 		pkg[PARE_PATH_MAX];
-	int e = sub(root, sizeof(root), work, "root", false, 0, err);
+	int e = pare_build_pathf(root, sizeof(root), "%s", res->root_dir) < 0
+			? pare_error_set(err, -ENAMETOOLONG, "build root path too long")
+			: 0;
 	if (e == 0)
 		e = mount_points(root, false, err);
 	if (e == 0)
