@@ -121,7 +121,7 @@ static bool resumable(int r)
 /* Fetch url into the partial file fd (locked, O_APPEND): resume from its
  * size; a server that cannot resume (-ERANGE) gets one start from zero. */
 static int fetch_part(struct pare_http *h, const struct pare_build_src_opts *o, const char *url,
-		      int fd, const char *part, bool *resumed, struct pare_error *err)
+		      int fd, const char *part, bool *resumed, int64_t *mtime, struct pare_error *err)
 {
 	int r = 0;
 	for (int t = 0; t < DOWNLOAD_TRANSFERS; t++) {
@@ -144,7 +144,11 @@ static int fetch_part(struct pare_http *h, const struct pare_build_src_opts *o, 
 		pare_fd_ostream_init(&fs, &os, fd, part);
 		struct pare_http_request req = { .url = url, .resume_from = have,
 						 .max_bytes = PARE_BUILD_MAX_SOURCE - have };
-		r = pare_http_get(h, &req, &os, NULL, err);
+		struct pare_http_result res;
+		memset(&res, 0, sizeof(res));
+		r = pare_http_get(h, &req, &os, &res, err);
+		if (r == 0)
+			*mtime = res.last_modified;
 		if (r == -ERANGE && have > 0) {
 			if (ftruncate(fd, 0) < 0)
 				return pare_error_set(err, -errno, "%s: %s", part, strerror(errno));
@@ -191,9 +195,10 @@ static int download(const struct pare_recipe *rc, const struct pare_recipe_sourc
 		return r;
 	}
 	pare_log_info(o->log, "fetching %s", s->url);
+	int64_t mtime = -1; /* Last-Modified: SOURCE_DATE_EPOCH may come from it */
 	for (int round = 0; round < 2; round++) {
 		bool resumed = false;
-		r = fetch_part(&h, o, s->url, fd, part, &resumed, err);
+		r = fetch_part(&h, o, s->url, fd, part, &resumed, &mtime, err);
 		if (r < 0) {
 			pare_error_prefix(err, r, "%s: source %s: ", rc->file, s->name);
 			break;
@@ -211,6 +216,9 @@ static int download(const struct pare_recipe *rc, const struct pare_recipe_sourc
 		pare_log_warning(o->log, "%s: the resumed download does not verify; again from zero",
 				 s->name);
 	}
+	struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = (time_t)mtime } };
+	if (r == 0 && mtime >= 0)
+		futimens(fd, ts);
 	if (r == 0 && (fsync(fd) < 0 || rename(part, dest) < 0))
 		r = pare_error_set(err, -errno, "%s: %s", dest, strerror(errno));
 	if (r == -PARE_E_INTEGRITY)

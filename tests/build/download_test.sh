@@ -58,8 +58,9 @@ verified() { [ -f "$T/srcdest/data.bin" ] && [ ! -e "$T/srcdest/.data.bin.part" 
 start
 recipe "$SUM"
 if build && verified && [ "$(sed -n 1p "$T/req.log")" = "-" ] &&
-	[ "$(sed -n 2p "$T/req.log")" = "bytes=524288-" ] && [ "$(wc -l <"$T/req.log")" -eq 2 ]; then
-	ok "a cut transfer resumes from byte 524288 and verifies"
+	[ "$(sed -n 2p "$T/req.log")" = "bytes=524288-" ] && [ "$(wc -l <"$T/req.log")" -eq 2 ] &&
+	[ "$(stat -c %Y "$T/srcdest/data.bin")" = 1700000000 ]; then
+	ok "a cut transfer resumes from byte 524288 and verifies (mtime: Last-Modified)"
 else bad "cut transfer not resumed"; cat "$T/req.log" "$T/b.log"; fi
 
 # 2. a partial file left by a killed pare is resumed by the next build

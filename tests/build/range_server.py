@@ -6,7 +6,7 @@ Serves DIR's files.  The first request without a Range header is cut: the
 full Content-Length is announced but only half the body is sent before the
 connection closes.  Range "bytes=N-" is answered with 206 (unless norange:
 then every answer is a whole 200).  Each request's Range header (or "-")
-is appended to LOG, one line per request.
+is appended to LOG, one line per request.  Last-Modified is 1700000000.
 """
 import http.server
 import os
@@ -48,6 +48,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_response(200)
         body = data[start:]
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", "Tue, 14 Nov 2023 22:13:20 GMT")
         self.send_header("Accept-Ranges", "none" if norange else "bytes")
         self.end_headers()
         if not rng and not state["cut"]:
