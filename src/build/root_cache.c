@@ -58,7 +58,7 @@ int pare_build_root_cache_stage(const char *cache, char *tmp, size_t n, struct p
  * and staging folders of builds that died. */
 static void evict(const char *cache)
 {
-	struct ent { char name[80]; time_t mtime; } v[64];
+	struct ent { char name[65]; time_t mtime; } v[64];
 	size_t nv = 0;
 	time_t now = time(NULL);
 	DIR *d = opendir(cache);
@@ -73,7 +73,7 @@ static void evict(const char *cache)
 			pare_tree_remove(p);
 		if (!is_key(de->d_name) || nv == sizeof(v) / sizeof(v[0]))
 			continue;
-		snprintf(v[nv].name, sizeof(v[nv].name), "%s", de->d_name);
+		memcpy(v[nv].name, de->d_name, sizeof(v[nv].name)); /* is_key: 64 + NUL */
 		v[nv++].mtime = st.st_mtime;
 	}
 	if (d)
@@ -96,7 +96,7 @@ int pare_build_root_cache_publish(const char *cache, const char *tmp, const char
 {
 	if (pare_build_pathf(path, n, "%s/%s", cache, key) < 0)
 		return pare_error_set(err, -ENAMETOOLONG, "%s: path too long", cache);
-	if (rename(tmp, path) < 0) {
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) < 0) {
 		int e = errno;
 		pare_tree_remove(tmp);
 		/* another build published the same root meanwhile */
