@@ -244,9 +244,10 @@ static int words_add(const char **v, size_t *n, size_t max, const struct pare_re
 /* A root of the packages world names (repositories: o->repo_cfg plus the
  * output repository when it has an index), installed by pare's installer;
  * repos is left loaded for the caller (release it). */
-int pbi_root_install(const struct pare_build_opts *o, const char *root, const char *file,
-		     const char *const *world, size_t n, struct pare_repos *repos,
-		     size_t *npkgs, struct pare_error *err)
+int pbi_root_install(const struct pare_build_opts *o, const char *root, const char *cache,
+		     const char *file, const char *const *world, size_t n,
+		     struct pare_repos *repos, struct pare_build_root_stats *st,
+		     struct pare_error *err)
 {
 	struct pare_repo_config cfg = *o->repo_cfg;
 	cfg.root = root;
@@ -266,14 +267,11 @@ int pbi_root_install(const struct pare_build_opts *o, const char *root, const ch
 		if (!repos->v[i].loaded)
 			e = pare_error_set(err, repos->v[i].code ? repos->v[i].code : -EIO,
 					   "repository %s: %s", repos->v[i].url, repos->v[i].error);
-	struct pare_build_root_opts ro = { .root = root, 
-					   .repos = repos, .keys = cfg.keys,
-					   .arch = cfg.arch, .world = world, .nworld = n,
-					   .log = o->log };
-	struct pare_build_root_stats st = { 0 };
+	struct pare_build_root_opts ro = { .root = root, .cache = cache, .repos = repos,
+					   .keys = cfg.keys, .arch = cfg.arch, .world = world,
+					   .nworld = n, .log = o->log };
 	if (e == 0)
-		e = pare_build_root_install(&ro, &st, err);
-	*npkgs = st.npkgs;
+		e = pare_build_root_install(&ro, st, err);
 	return e < 0 ? pare_error_prefix(err, e, "%s: ", file) : 0;
 }
 
@@ -293,7 +291,14 @@ static int build_root(const struct pare_build_opts *o, const char *root,
 	    words_add(world, &n, sizeof(world) / sizeof(world[0]),
 		      pare_recipe_has_option(r, "!check") ? &none : &r->checkdepends) < 0)
 		return pare_error_set(err, -E2BIG, "%s: too many dependencies", r->file);
-	return pbi_root_install(o, root, r->file, world, n, repos, &res->root_pkgs, err);
+	/* a recipe with network access may leave anything in its root: never shared */
+	const char *cache = pare_recipe_has_option(r, "net") ? NULL : o->root_cache;
+	struct pare_build_root_stats st = { 0 };
+	int e = pbi_root_install(o, root, cache, r->file, world, n, repos, &st, err);
+	res->root_pkgs = st.npkgs;
+	res->root_reused = st.reused;
+	snprintf(res->root_dir, sizeof(res->root_dir), "%s", st.path);
+	return e;
 }
 
 static double now_s(void)
@@ -341,7 +346,9 @@ static int compile(const struct pare_build_opts *o, const char *dir, const char 
 {
 	char root[PARE_PATH_MAX], meta[PARE_PATH_MAX], sd[PARE_PATH_MAX], src[PARE_PATH_MAX],
 		pkg[PARE_PATH_MAX];
-	int e = pbi_sub(root, sizeof(root), work, "root", false, 0, err);
+	int e = pare_build_pathf(root, sizeof(root), "%s", res->root_dir) < 0
+			? pare_error_set(err, -ENAMETOOLONG, "build root path too long")
+			: 0;
 	if (e == 0)
 		e = pbi_mount_points(root, false, err);
 	if (e == 0)

@@ -57,6 +57,8 @@ struct pare_build_opts {
 	const char *shell;            /* NULL: /bin/busybox */
 	const char *const *base_world;/* NULL: { "build-base" } */
 	size_t nbase_world;
+	const char *root_cache;       /* NULL: a fresh root per build; else the root
+				       * cache (root.h), not for options="net" */
 	bool keep_work;
 	unsigned jobs;                /* 0: 2 */
 	int log_fd;                   /* build output */
@@ -69,6 +71,8 @@ struct pare_build_result {
 	char log[4096];
 	int64_t sde;
 	size_t root_pkgs;
+	bool root_reused;             /* the build root came from the root cache */
+	char root_dir[4096];          /* the build root used */
 	double seconds_read, seconds_sources, seconds_root, seconds_build, seconds_package;
 };
 

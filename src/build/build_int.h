@@ -32,9 +32,13 @@ int pbi_run_driver(const struct pare_build_opts *o, const char *root,
 /* Step 1 of build.h inside work. */
 int pbi_read_in(const struct pare_build_opts *o, const char *work, const char *dir,
 		struct pare_recipe *r, struct pare_error *err);
-/* Install world into root from o's repositories and o->out_dir. */
-int pbi_root_install(const struct pare_build_opts *o, const char *root, const char *file,
-		     const char *const *world, size_t n, struct pare_repos *repos,
-		     size_t *npkgs, struct pare_error *err);
+/* Install world into root from o's repositories and o->out_dir; with a
+ * cache (root.h), the root may be taken from or kept in it: st->path says
+ * where it is. */
+struct pare_build_root_stats;
+int pbi_root_install(const struct pare_build_opts *o, const char *root, const char *cache,
+		     const char *file, const char *const *world, size_t n,
+		     struct pare_repos *repos, struct pare_build_root_stats *st,
+		     struct pare_error *err);
 
 #endif

@@ -13,6 +13,7 @@
 #include "apk/package.h"
 #include "base/rootpath.h"
 #include "build/build_int.h"
+#include "build/root.h"
 #include "build/tree.h"
 #include "commit/extract.h"
 #include "io/tree.h"
@@ -161,7 +162,10 @@ static int test_root(const struct pare_build_opts *o, const char *root,
 		world[n++] = r->checkdepends.v[i];
 	struct pare_repos repos;
 	memset(&repos, 0, sizeof(repos));
-	int e = pbi_root_install(o, root, r->file, world, n, &repos, npkgs, err);
+	/* no root cache: installcheck() may change the root it runs in */
+	struct pare_build_root_stats st = { 0 };
+	int e = pbi_root_install(o, root, NULL, r->file, world, n, &repos, &st, err);
+	*npkgs = st.npkgs;
 	pare_repos_release(&repos);
 	return e;
 }

@@ -400,6 +400,16 @@ static int so_providers(const struct pare_build_pkg_opts *o, struct pare_build_p
 	return 0;
 }
 
+/* A split function that took no files but set depends: a metapackage
+ * (abuild makes it too), written although empty. */
+static bool is_meta(const struct pare_recipe *r, const char *name)
+{
+	for (size_t i = 0; i < r->nsubpkgs; i++)
+		if (!strcmp(r->subpkgs[i].name, name))
+			return r->subpkgs[i].func && r->subpkgs[i].depends.n > 0;
+	return false;
+}
+
 static int write_all(const struct pare_build_pkg_opts *o, struct pare_build_pkg_result *res,
 		     struct one_pkg *v, size_t n, struct pare_error *err)
 {
@@ -410,7 +420,7 @@ static int write_all(const struct pare_build_pkg_opts *o, struct pare_build_pkg_
 	if (r == 0 && !res->pkgs)
 		r = pare_error_set(err, -ENOMEM, "out of memory");
 	for (size_t i = 0; r == 0 && i < n; i++)
-		if (i == 0 || v[i].has_files)
+		if (i == 0 || v[i].has_files || is_meta(o->r, v[i].name))
 			r = write_one(o, res, &v[i], i == 0, err);
 	const char **files = r == 0 ? calloc(res->npkgs + 1, sizeof(*files)) : NULL;
 	if (r == 0 && !files)

@@ -6,8 +6,8 @@
  *      pkgbase/NAME-SUFFIX (what split functions took is already gone;
  *      "!drop" files are deleted); directories left empty are removed;
  *   2. every directory in pkgbase is a package (the main one always, the
- *      others only when they hold a file; declared but empty: a lint
- *      warning);
+ *      others only when they hold a file, or when their split function
+ *      set depends: a metapackage; declared but empty: a lint warning);
  *   3. lint (lint.h); errors stop before anything is written;
  *   4. SCA (elf/sca.h): so:/cmd:/pc: provides and depends; the main
  *      package adds the recipe's depends, provides, replaces,

@@ -10,6 +10,8 @@
 #include "commit/transaction.h"
 #include "db/lock.h"
 #include "io/atomic.h"
+#include "io/digest.h"
+#include "io/tree.h"
 #include "solver/from_index.h"
 #include "solver/solver.h"
 #include "solver/universe.h"
@@ -156,6 +158,92 @@ static int prepare_dirs(const char *root, struct pare_error *err)
 	return 0;
 }
 
+static int cmp_line(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The cache key (root.h): sorted "name version identity" lines. */
+static int root_key(struct broot *b, char hex[65], struct pare_error *err)
+{
+	char **lines = calloc(b->sol.nchanges + 1, sizeof(*lines));
+	size_t n = 0;
+	int r = lines ? 0 : -ENOMEM;
+	for (uint32_t i = 0; r == 0 && i < b->sol.nchanges; i++) {
+		const struct pare_change *c = &b->sol.changes[i];
+		if (!c->new_pkg || c->new_pkg->id >= b->nents || !b->ents[c->new_pkg->id])
+			continue;
+		const struct pare_pkgent *e = b->ents[c->new_pkg->id];
+		if (asprintf(&lines[n], "%.*s %.*s %.*s\n", (int)e->name.len, e->name.ptr,
+			     (int)e->version.len, e->version.ptr, (int)e->identity_text.len,
+			     e->identity_text.ptr) < 0)
+			r = -ENOMEM;
+		else
+			n++;
+	}
+	struct pare_digest d;
+	struct pare_digest_value v;
+	if (r == 0)
+		r = pare_digest_init(&d, PARE_DIGEST_SHA256);
+	if (r == 0) {
+		qsort(lines, n, sizeof(*lines), cmp_line);
+		pare_digest_update(&d, b->o->arch, strlen(b->o->arch) + 1);
+		for (size_t i = 0; i < b->o->nworld; i++)
+			pare_digest_update(&d, b->o->world[i], strlen(b->o->world[i]) + 1);
+		for (size_t i = 0; i < n; i++)
+			pare_digest_update(&d, lines[i], strlen(lines[i]));
+		r = pare_digest_final(&d, &v);
+		pare_digest_release(&d);
+	}
+	if (r == 0)
+		pare_hex_encode(v.bytes, v.len, hex);
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	return r < 0 ? pare_error_set(err, r, "build root: cache key: out of memory") : 0;
+}
+
+static int install_into(struct broot *b, const char *dir, struct pare_build_root_stats *st,
+			struct pare_error *err)
+{
+	struct pare_root root = { .fd = -1 };
+	struct pare_db_lock lock;
+	pare_db_lock_init(&lock);
+	int r = prepare_dirs(dir, err);
+	if (r == 0)
+		r = pare_root_open(&root, dir, err);
+	if (r == 0)
+		r = pare_db_lock(&lock, &root, NULL, err);
+	if (r == 0)
+		r = commit(b, &root, st, err);
+	pare_db_unlock(&lock);
+	pare_root_release(&root);
+	return r;
+}
+
+/* Through the cache: the root cache/KEY, installed first when missing. */
+static int cached(struct broot *b, struct pare_build_root_stats *st, struct pare_error *err)
+{
+	char key[65], tmp[4096];
+	int r = root_key(b, key, err);
+	if (r < 0)
+		return r;
+	if (pare_build_root_cache_find(b->o->cache, key, st->path, sizeof(st->path))) {
+		st->reused = true;
+		for (uint32_t i = 0; i < b->sol.nchanges; i++)
+			st->npkgs += b->sol.changes[i].new_pkg != NULL;
+		pare_log_info(b->o->log, "build root %s (from the cache)", st->path);
+		return 0;
+	}
+	r = pare_build_root_cache_stage(b->o->cache, tmp, sizeof(tmp), err);
+	if (r == 0 && (r = install_into(b, tmp, st, err)) < 0)
+		pare_tree_remove(tmp);
+	if (r == 0)
+		r = pare_build_root_cache_publish(b->o->cache, tmp, key, st->path, sizeof(st->path),
+						  err);
+	return r;
+}
+
 int pare_build_root_install(const struct pare_build_root_opts *o,
 			    struct pare_build_root_stats *st, struct pare_error *err)
 {
@@ -164,22 +252,13 @@ int pare_build_root_install(const struct pare_build_root_opts *o,
 	memset(st, 0, sizeof(*st));
 	b.o = o;
 	pare_solution_init(&b.sol);
-	struct pare_root root = { .fd = -1 };
-	struct pare_db_lock lock;
-	pare_db_lock_init(&lock);
-	int r = prepare_dirs(o->root, err);
-	if (r == 0)
-		r = pare_root_open(&root, o->root, err);
-	if (r == 0)
-		r = pare_db_lock(&lock, &root, NULL, err);
-	if (r == 0)
-		r = universe(&b, err);
+	int r = universe(&b, err);
 	if (r == 0)
 		r = solve(&b, err);
-	if (r == 0)
-		r = commit(&b, &root, st, err);
-	pare_db_unlock(&lock);
-	pare_root_release(&root);
+	if (r == 0 && o->cache)
+		r = cached(&b, st, err);
+	else if (r == 0 && (r = install_into(&b, o->root, st, err)) == 0)
+		snprintf(st->path, sizeof(st->path), "%s", o->root);
 	pare_solution_release(&b.sol);
 	pare_universe_release(&b.u);
 	free(b.world);

@@ -3,8 +3,12 @@
  * pare_build_sources_get(): for each source= entry, the file is taken
  * from the recipe folder (a plain name), else from SRCDEST (srcdest/NAME),
  * else downloaded with io/http.h into srcdest (at most
- * PARE_BUILD_MAX_SOURCE bytes; the download is verified before it is
- * renamed into SRCDEST).  Each file is copied into out_dir/NAME while its
+ * PARE_BUILD_MAX_SOURCE bytes).  A download goes to SRCDEST/.NAME.part
+ * (locked with flock while pare writes it); a transfer cut short, or a
+ * pare killed mid-way, leaves it, and the next transfer asks for the rest
+ * (HTTP Range) and appends; the whole file is verified by SHA-512 before
+ * it is renamed to SRCDEST/NAME (a resumed file that does not verify is
+ * fetched once more from zero).  Each file is copied into out_dir/NAME while its
  * SHA-512 is computed and compared with sha512sums; a mismatch removes the
  * copy and fails naming the file and both hashes.  Only verified copies
  * are ever unpacked or seen by the build.

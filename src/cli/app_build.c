@@ -12,10 +12,10 @@
 #include "cli/repos.h"
 
 enum { B_OUT = 1, B_KEY, B_PLAN, B_SRCDEST, B_OFFLINE, B_KEEP, B_SHELL, B_JOBS, B_BASE,
-       B_WORKDIR, B_FETCH_DEBIAN };
+       B_WORKDIR, B_FETCH_DEBIAN, B_ROOT_CACHE };
 
 struct build_ctx {
-	const char *out, *key, *srcdest, *shell, *base, *workdir;
+	const char *out, *key, *srcdest, *shell, *base, *workdir, *root_cache;
 	bool plan, offline, keep, no_debian;
 	unsigned jobs;
 };
@@ -38,6 +38,9 @@ static const struct pare_option build_options[] = {
 		     "Keep the work directory (build root, sources, package trees, log)"),
 	PARE_CLI_OPT("work-dir", 0, PARE_OPT_ARG, "DIR", B_WORKDIR,
 		     "Parent of the work directories (default: /var/tmp)"),
+	PARE_CLI_OPT("root-cache", 0, PARE_OPT_ARG, "DIR|none", B_ROOT_CACHE,
+		     "Keep build roots by the packages they hold and reuse them (default: "
+		     "/var/cache/pare/build-roots; none: a fresh root per build)"),
 	PARE_CLI_OPT("shell", 0, PARE_OPT_ARG, "FILE", B_SHELL,
 		     "Static shell used to read recipes (default: /bin/busybox)"),
 	PARE_CLI_OPT("jobs", 'j', PARE_OPT_ARG, "N", B_JOBS, "Parallel jobs inside the build (2)"),
@@ -60,6 +63,7 @@ static int build_parse(void *ctx, int id, const char *arg, struct pare_error *er
 	case B_BASE: b->base = arg; break;
 	case B_WORKDIR: b->workdir = arg; break;
 	case B_FETCH_DEBIAN: b->no_debian = true; break;
+	case B_ROOT_CACHE: b->root_cache = arg; break;
 	case B_JOBS: {
 		uint64_t n;
 		if (!pare_slice_to_u64(pare_slice_from(arg), &n) || n == 0 || n > 256)
@@ -116,9 +120,9 @@ static void report_build(struct pare_cli *cli, const char *dir, const struct par
 		pare_cli_error(cli, "%s: lint %s", dir, p->lint.errors[i]);
 	for (size_t i = 0; i < p->npkgs; i++)
 		fprintf(cli->out, "%s %llu\n", p->pkgs[i].path, (unsigned long long)p->pkgs[i].size);
-	fprintf(cli->out, "OK: %s: %zu packages (build root %zu packages in %.1fs, build %.1fs; "
+	fprintf(cli->out, "OK: %s: %zu packages (build root %zu packages in %.1fs%s, build %.1fs; "
 		"read %.1fs, sources %.1fs, packaging %.1fs)\n", dir, p->npkgs, res->root_pkgs,
-		res->seconds_root, res->seconds_build, res->seconds_read, res->seconds_sources,
+		res->seconds_root, res->root_reused ? " reused" : "", res->seconds_build, res->seconds_read, res->seconds_sources,
 		res->seconds_package);
 }
 
@@ -249,6 +253,8 @@ static int build_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 		.srcdest = srcdest ? srcdest : "/var/cache/distfiles", .offline = b->offline,
 		.debian_sources = !b->no_debian && !b->offline, .work_base = b->workdir,
 		.shell = b->shell, .base_world = nbase ? base_v : NULL, .nbase_world = nbase,
+		.root_cache = !b->root_cache ? "/var/cache/pare/build-roots"
+			      : strcmp(b->root_cache, "none") ? b->root_cache : NULL,
 		.keep_work = b->keep, .jobs = b->jobs, .log_fd = cli->opts.verbosity > 1 ? 2 : -1,
 		.log = &cli->log,
 	};

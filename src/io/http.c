@@ -330,6 +330,8 @@ static void setup_handle(CURL *c, struct xfer *x, struct curl_slist *headers)
 {
 	handle_setup(c, x->req->url, true, headers, x);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max);
+	if (x->req->resume_from)
+		curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->req->resume_from);
 }
 
 static const char *curl_text(const struct xfer *x, CURLcode rc)
@@ -391,6 +393,8 @@ static int curl_failure(const struct xfer *x, CURLcode rc, bool *transient,
 				      curl_text(x, rc));
 	case CURLE_OPERATION_TIMEDOUT:
 		return pare_error_set(err, -ETIMEDOUT, "%s: timed out: %s", url, curl_text(x, rc));
+	case CURLE_RANGE_ERROR:
+		return pare_error_set(err, -ERANGE, "%s: cannot resume: %s", url, curl_text(x, rc));
 	case CURLE_COULDNT_CONNECT:
 		return pare_error_set(err, -ECONNREFUSED, "%s: %s", url, curl_text(x, rc));
 	case CURLE_UNSUPPORTED_PROTOCOL:
@@ -431,6 +435,9 @@ static int status_failure(const struct xfer *x, bool *transient, struct pare_err
 	}
 	if (s == 304 && (x->req->etag || x->req->if_modified_since > 0))
 		return 0;
+	if (s == 416 && x->req->resume_from)
+		return pare_error_set(err, -ERANGE, "%s: cannot resume from byte %llu: HTTP 416",
+				      url, (unsigned long long)x->req->resume_from);
 	*transient = s >= 500 || s == 429;
 	int code = (s == 404 || s == 410) ? -PARE_E_NOT_FOUND : -EIO;
 	if (s == 0)

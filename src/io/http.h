@@ -27,6 +27,10 @@
  * res->not_modified and writes nothing (get_file leaves the target as it
  * was).
  *
+ * Resuming: req->resume_from asks for the rest of a body a cut transfer
+ * left (pare_http_get() into a stream that appends); a server without
+ * ranges gives -ERANGE and the caller starts over (src/build/source.c).
+ *
  * Errors name the URL and the reason, e.g.
  * "http://127.0.0.1:8080/x86_64/APKINDEX.tar.gz: HTTP 404 Not Found" or
  * "...: Connection refused (after 3 attempts)".  Codes: -PARE_E_NOT_FOUND
@@ -94,6 +98,10 @@ struct pare_http_request {
 	const char *etag;          /* If-None-Match value, or NULL */
 	int64_t if_modified_since; /* unix seconds; <= 0: not sent */
 	const char *label;         /* progress label; NULL: the URL's last component */
+	uint64_t resume_from;      /* > 0: ask for the body from this byte on (Range); the
+				    * answer must be 206 (a server that sends the whole
+				    * body, or 416, fails with -ERANGE); max_bytes and
+				    * expect_size then count the rest only */
 };
 
 struct pare_http_result {

@@ -18,7 +18,7 @@ make_busybox_repo "$PARE" "$T" || { echo "cannot make the busybox repository"; e
 build() { # NAME [extra options]: build recipe T/r/NAME into T/out, log in T/NAME.log
 	n=$1; shift
 	(cd "$T" && "$PARE" --keys-dir "$T/keys" -X "$T/repo" build --srcdest "$T/srcdest" --work-dir "$T/work" \
-		--offline -o "$T/out" -k "$T/keys/t.rsa" "$@" "r/$n") >"$T/$n.log" 2>&1
+		--root-cache "$T/roots" --offline -o "$T/out" -k "$T/keys/t.rsa" "$@" "r/$n") >"$T/$n.log" 2>&1
 }
 recipe() { # NAME BODY: a recipe folder with the APKBUILD header + BODY
 	mkdir -p "$T/r/$1"
@@ -158,6 +158,31 @@ if timeout 60 sh -c "cd '$T' && '$PARE' --keys-dir '$T/keys' -X '$T/repo' build 
 	if [ -z "$left" ]; then ok "a left-over daemon is killed when the build ends"
 	else bad "daemon outlives the build: $left"; kill -9 $left 2>/dev/null; fi
 else bad "build with a daemon did not finish"; cat "$T/daemon.log"; fi
+
+# 11. a split function that takes no files but sets depends is a metapackage;
+#     a declared subpackage left empty is not written
+recipe meta 'subpackages="meta-all:_all meta-none:_none"
+package() { mkdir -p "$pkgdir"/usr/share/meta && echo x >"$pkgdir"/usr/share/meta/x; }
+_all() { depends="meta=1-r0"; }
+_none() { :; }'
+rm -rf "$T/out"
+if build meta && [ -f "$T/out/$(uname -m)/meta-all-1-r0.apk" ] &&
+	[ ! -e "$T/out/$(uname -m)/meta-none-1-r0.apk" ] &&
+	tar -xzOf "$T/out/$(uname -m)/meta-all-1-r0.apk" .PKGINFO 2>/dev/null | grep -qx 'depend = meta=1-r0'; then
+	ok "an empty split function with depends is a metapackage"
+else bad "metapackage"; cat "$T/meta.log"; fi
+
+# 12. the build root is kept by what it holds and reused, unchanged
+roots=$(ls "$T/roots")
+sum_root() { (cd "$T/roots/$roots" && find . -mindepth 1 -path ./proc -prune -o -path ./tmp -prune -o -path ./dev -prune \
+	-o -print0 | LC_ALL=C sort -z | xargs -0 stat -c '%n %s %a %u %Y' | sha256sum); }
+before=$(sum_root)
+rm -rf "$T/out"
+if [ "$(echo "$roots" | wc -w)" -eq 1 ] && build escape && grep -q "build root 1 packages in .*s reused" "$T/escape.log" &&
+	[ "$before" = "$(sum_root)" ]; then
+	ok "the build root is reused from the cache and left unchanged"
+else bad "root cache"; ls -la "$T/roots"; cat "$T/escape.log"; fi
+rm -rf "$T/roots"
 
 [ "$fails" -eq 0 ] && echo "all hostile build tests passed" && exit 0
 exit 1

@@ -148,6 +148,52 @@ static void test_ok(void **state)
 	server_stop(&s);
 }
 
+/* resume_from: "Range: bytes=N-" is sent; a 206 body is the rest */
+static void test_resume(void **state)
+{
+	(void)state;
+	struct server s;
+	struct fixture f;
+	server_start(&s, 1,
+		     "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 3-5/6\r\n"
+		     "Content-Length: 3\r\nConnection: close\r\n\r\ndef");
+	fixture_init(&f, 0);
+	snprintf(f.url, sizeof(f.url), "http://127.0.0.1:%d/x", s.port);
+	struct pare_http_request req = { .url = f.url, .resume_from = 3 };
+	assert_int_equal(pare_http_get(&f.h, &req, &f.out, &f.res, &f.err), 0);
+	assert_int_equal(f.body.len, 3);
+	assert_memory_equal(f.body.data, "def", 3);
+	assert_int_equal(f.res.status, 206);
+	assert_non_null(strstr(s.last_request, "Range: bytes=3-"));
+	fixture_release(&f);
+	server_stop(&s);
+}
+
+/* a server that ignores the range (200) or refuses it (416): -ERANGE,
+ * nothing written */
+static void test_resume_refused(void **state)
+{
+	(void)state;
+	static const char *const answers[] = {
+		"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nabcdef",
+		"HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */6\r\n"
+		"Content-Length: 0\r\nConnection: close\r\n\r\n",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		struct server s;
+		struct fixture f;
+		server_start(&s, 1, answers[i]);
+		fixture_init(&f, 2);
+		snprintf(f.url, sizeof(f.url), "http://127.0.0.1:%d/x", s.port);
+		struct pare_http_request req = { .url = f.url, .resume_from = 3 };
+		assert_int_equal(pare_http_get(&f.h, &req, &f.out, &f.res, &f.err), -ERANGE);
+		assert_int_equal(f.body.len, 0);
+		assert_non_null(strstr(f.err.msg, "resume"));
+		fixture_release(&f);
+		server_stop(&s);
+	}
+}
+
 static void test_404_not_retried(void **state)
 {
 	(void)state;
@@ -351,6 +397,8 @@ int main(void)
 		cmocka_unit_test(test_not_modified),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_not_http),
+		cmocka_unit_test(test_resume),
+		cmocka_unit_test(test_resume_refused),
 		cmocka_unit_test(test_default_deadline),
 		cmocka_unit_test(test_error_hides_password),
 	};

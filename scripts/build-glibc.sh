@@ -1,0 +1,57 @@
+#!/bin/sh
+# Build recipes/glibc (glibc 2.36 from source, split as sets/base.yaml splits
+# Debian's glibc) in pare's sandbox, outside the default test run: on two
+# cores the build takes the better part of an hour.  Prints the wall time and
+# compares the subpackage names with those the base set's import gives
+# Debian's glibc (the packages of origin glibc in the toolchain repository).
+#
+#   scripts/build-glibc.sh [-p PARE] [-o REPO]
+#
+# The toolchain repository: $PARE_BUILD_TOOL with keys in $PARE_BUILD_KEYS,
+# else imported here from sets/base.yaml + sets/build-base.yaml (cached per
+# pare binary in $PARE_CACHE, as the slow tests do).  Exit 0 only when the
+# build succeeds and the names are equal.
+set -eu
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+PARE=$SRC/build/src/cli/pare
+OUT=
+while [ $# -gt 0 ]; do
+	case $1 in
+	-p) PARE=$2; shift 2 ;;
+	-o) OUT=$2; shift 2 ;;
+	*) echo "usage: $0 [-p PARE] [-o REPO]" >&2; exit 2 ;;
+	esac
+done
+PARE=$(readlink -f "$PARE")
+. "$SRC/tests/build/toolchain.sh"
+build_toolchain "$PARE" "$SRC"
+T=$(mktemp -d /var/tmp/pare-glibc.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+[ -n "${KEEP:-}" ] && trap - EXIT # KEEP=1: keep the work folder (the build log)
+[ -n "$OUT" ] || OUT=$T/out
+key=$(ls "$PARE_BUILD_KEYS"/*.rsa | head -1)
+arch=$(uname -m)
+s=$(date +%s)
+if ! "$PARE" --keys-dir "$PARE_BUILD_KEYS" -X "$PARE_BUILD_TOOL" build --work-dir "$T" -o "$OUT" --root-cache "$PARE_BUILD_ROOTS" \
+	-k "$key" "$SRC/recipes/glibc" >"$T/build.log" 2>&1; then
+	tail -30 "$T/build.log"
+	trap - EXIT
+	echo "work folder kept: $T"
+	echo "glibc build FAILED after $(($(date +%s) - s))s"
+	exit 1
+fi
+e=$(date +%s)
+grep '^OK:' "$T/build.log"
+names() { tar -xzOf "$1" APKINDEX | awk -F: '/^P:/ { p = substr($0, 3) } /^o:glibc$/ { print p }' | sort -u; }
+# glibc-dbg: pare build splits debug symbols off every recipe; the base
+# set imports Debian's packages without them
+names "$OUT/$arch/APKINDEX.tar.gz" | grep -vx glibc-dbg >"$T/built"
+names "$PARE_BUILD_TOOL/$arch/APKINDEX.tar.gz" >"$T/base"
+echo "glibc 2.36 from source: $(wc -l <"$T/built") packages + glibc-dbg in $((e - s))s wall time"
+if diff -u "$T/base" "$T/built" >"$T/diff"; then
+	echo "subpackage names equal the base set's ($(wc -l <"$T/base") names)"
+else
+	echo "subpackage names differ from the base set's (- base set, + built):"
+	grep '^[-+][^-+]' "$T/diff"
+	exit 1
+fi
