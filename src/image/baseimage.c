@@ -14,6 +14,7 @@
 #include "apk/tar.h"
 #include "apk/version.h"
 #include "base/buf.h"
+#include "base/rootpath.h"
 #include "commit/extract.h"
 #include "image/layer.h"
 #include "image/layout_files.h"
@@ -242,14 +243,7 @@ static bool replace_any(void *ctx, const char *path, bool existing_dir)
 /* "./usr/bin" and "/usr/bin" are "usr/bin"; "." and "./" are nothing. */
 static struct pare_slice clean_name(struct pare_slice n)
 {
-	for (;;) {
-		if (n.len >= 2 && n.ptr[0] == '.' && n.ptr[1] == '/')
-			n = pare_slice_sub(n, 2, n.len - 2);
-		else if (n.len && n.ptr[0] == '/')
-			n = pare_slice_sub(n, 1, n.len - 1);
-		else
-			break;
-	}
+	n = pare_path_trim_lead(n);
 	while (n.len && n.ptr[n.len - 1] == '/')
 		n.len--;
 	return n.len == 1 && n.ptr[0] == '.' ? PARE_SLICE_NULL : n;
