@@ -27,7 +27,9 @@ struct pib_binary {
 /* A so: need of a binary (for the world and for messages). */
 struct pib_need {
 	const char *atom; /* "so:libc.so.6" */
-	const char *file; /* the binary's host path */
+	const char *file; /* the binary's host path (a runtime need: its reason) */
+	bool prunable;    /* a runtime need --prune=trace may still prune below
+			   * the package (the entrypoint's program: the tests run it) */
 };
 
 /* Per installed package: what the SBOM and the shares need. */

@@ -153,7 +153,8 @@ static int undo(struct pib_arch *a, const struct pare_prune_opts *po, struct par
 
 /* Packages never pruned: the config's keep-packages, and the packages the
  * runtime-need rules (needs.c: base layout, locales, zone files, CA
- * bundle) added, since a test may not exercise what they are for. */
+ * bundle) added, since a test may not exercise what they are for; not the
+ * entrypoint's package, whose program the tests run like any other. */
 static const char **keep_packages(struct pib_arch *a, size_t *n)
 {
 	const char **v = pare_arena_zalloc(&a->arena, (a->cfg->nkeep_packages + a->nneeds + 1) *
@@ -162,7 +163,7 @@ static const char **keep_packages(struct pib_arch *a, size_t *n)
 	for (size_t i = 0; v && i < a->cfg->nkeep_packages; i++)
 		v[(*n)++] = a->cfg->keep_packages[i];
 	for (size_t i = 0; v && i < a->nneeds; i++)
-		if (!strchr(a->needs[i].atom, ':'))
+		if (!strchr(a->needs[i].atom, ':') && !a->needs[i].prunable)
 			v[(*n)++] = a->needs[i].atom;
 	return v;
 }

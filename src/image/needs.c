@@ -91,7 +91,7 @@ int pib_need_add(struct pib_arch *a, const char *pkg, const char *reason, struct
 		return pare_error_set(err, -ENOMEM, "out of memory");
 	if (a->nneeds)
 		memcpy(nv, a->needs, a->nneeds * sizeof(*nv));
-	nv[a->nneeds++] = (struct pib_need){ atom, why };
+	nv[a->nneeds++] = (struct pib_need){ .atom = atom, .file = why };
 	a->needs = nv;
 	/* for the report: the result's own copies */
 	struct pare_image_build_image *img = a->img;
@@ -206,7 +206,10 @@ static int apply(struct pib_arch *a, const struct need_rule *r, struct pare_erro
 		if (!v)
 			return 0; /* (one the config names already stays one world entry) */
 		snprintf(why, sizeof(why), r->reason, a->cfg->entrypoint[0]);
-		return pib_need_add(a, v, why, err);
+		int rc = pib_need_add(a, v, why, err);
+		if (rc == 0 && a->nneeds && strcmp(a->needs[a->nneeds - 1].atom, v) == 0)
+			a->needs[a->nneeds - 1].prunable = true;
+		return rc;
 	case NEED_NSS:
 	case NEED_GCONV:
 		return 0; /* after the solve */
