@@ -530,7 +530,8 @@ static int merge_env(const struct pare_baseimage *b, const struct pare_image_con
 	if (!env)
 		return -ENOMEM;
 	size_t n = img->nenv;
-	memcpy(env, img->env, n * sizeof(*env));
+	if (n) /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(env, img->env, n * sizeof(*env));
 	for (size_t i = 0; i < b->nenv; i++) {
 		if (cfg_sets(cfg, b->env[i]))
 			continue;
@@ -555,8 +556,10 @@ static int merge_labels(const struct pare_baseimage *b, struct pare_arena *a,
 	if (!kv || !vol)
 		return -ENOMEM;
 	size_t n = img->nlabels, m = img->nvolumes;
-	memcpy(kv, img->labels, n * sizeof(*kv));
-	memcpy(vol, img->volumes, m * sizeof(*vol));
+	if (n)
+		memcpy(kv, img->labels, n * sizeof(*kv));
+	if (m)
+		memcpy(vol, img->volumes, m * sizeof(*vol));
 	for (size_t i = 0; i < b->nlabels; i++) {
 		size_t j = 0;
 		while (j < img->nlabels && strcmp(kv[j].key, b->labels[i].key))

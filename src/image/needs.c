@@ -71,6 +71,32 @@ static bool named(const struct pib_arch *a, const char *prefix)
 	return false;
 }
 
+/* Does a package the config names (NAME or NAME<op>VERSION) provide
+ * `cmd:` + the entrypoint's file name?  Then it brings the entrypoint, and
+ * the repositories' CONTENTS owner (maybe another build of the program)
+ * must not be added beside it. */
+static bool named_provides_cmd(const struct pib_arch *a, const char *entry)
+{
+	const char *base = strrchr(entry, '/');
+	char cmd[300];
+	if (!base || (size_t)snprintf(cmd, sizeof(cmd), "cmd:%s", base + 1) >= sizeof(cmd))
+		return false;
+	const struct pare_sname *c = pare_universe_find_name(a->u, pare_slice_from(cmd));
+	for (uint32_t i = 0; c && i < a->u->npkgs; i++) {
+		const struct pare_spkg *p = a->u->pkgs[i];
+		bool provides = false;
+		for (uint32_t k = 0; !provides && k < p->nprovides; k++)
+			provides = p->provides[k].name == c;
+		for (size_t j = 0; provides && j < a->cfg->npackages; j++) {
+			const char *want = a->cfg->packages[j];
+			size_t len = strcspn(want, "<>=~");
+			if (p->name->str.len == len && memcmp(p->name->str.ptr, want, len) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
 static const char *env(const struct pib_arch *a, const char *key)
 {
 	for (size_t i = 0; i < a->cfg->nenvironment; i++)
@@ -202,6 +228,8 @@ static int apply(struct pib_arch *a, const struct need_rule *r, struct pare_erro
 		return want(a, r->package, r->fallback, why, err);
 	case NEED_ENTRY:
 		v = a->cfg->nentrypoint ? a->cfg->entrypoint[0] : NULL;
+		if (v && named_provides_cmd(a, v))
+			return 0;
 		v = v && v[0] == '/' ? pib_contents_owner(a, v) : NULL;
 		if (!v)
 			return 0; /* (one the config names already stays one world entry) */
