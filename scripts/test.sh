@@ -16,8 +16,24 @@ setup() { # DIR ARGS...
 	fi
 }
 
-setup build --werror
-setup build-asan --werror -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+# shared/ (apk's conformance scenarios, real fixtures, extra fuzz corpora)
+# is not part of this repository: $PARE_SHARED_DIR, else ../shared beside
+# the source tree, else ../shared beside the repository this one was cloned
+# from (a clone in a temporary folder).
+find_shared() {
+	for d in "${PARE_SHARED_DIR:-}" ../shared \
+		"$(git config --get remote.origin.url 2>/dev/null || true)/../shared"; do
+		[ -n "$d" ] && [ -d "$d/conformance" ] && [ -d "$d/fixtures" ] &&
+			{ (cd "$d" && pwd); return 0; }
+	done
+	echo "test.sh: shared/ (conformance, fixtures) not found beside $(pwd) or its origin; set PARE_SHARED_DIR" >&2
+	return 1
+}
+shared=$(find_shared)
+
+setup build --werror -Dshared_dir="$shared"
+setup build-asan --werror -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug \
+	-Dshared_dir="$shared"
 
 status=0
 for dir in build build-asan; do
