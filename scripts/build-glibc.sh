@@ -2,8 +2,9 @@
 # Build recipes/glibc (glibc 2.36 from source, split as sets/base.yaml splits
 # Debian's glibc) in pare's sandbox, outside the default test run: on two
 # cores the build takes the better part of an hour.  Prints the wall time and
-# compares the subpackage names with those the base set's import gives
-# Debian's glibc (the packages of origin glibc in the toolchain repository).
+# compares the subpackage names, and the subpackage each file went to, with
+# those the base set's import gives Debian's glibc (the packages of origin
+# glibc in the toolchain repository).
 #
 #   scripts/build-glibc.sh [-p PARE] [-o REPO]
 #
@@ -12,6 +13,7 @@
 # pare binary in $PARE_CACHE, as the slow tests do).  Exit 0 only when the
 # build succeeds and the names are equal.
 set -eu
+export LC_ALL=C
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 PARE=$SRC/build/src/cli/pare
 OUT=
@@ -43,6 +45,16 @@ fi
 e=$(date +%s)
 grep '^OK:' "$T/build.log"
 names() { tar -xzOf "$1" APKINDEX | awk -F: '/^P:/ { p = substr($0, 3) } /^o:glibc$/ { print p }' | sort -u; }
+# files REPO: "path package" for every file of the packages of origin glibc
+files() {
+	tar -xzOf "$1/$arch/APKINDEX.tar.gz" APKINDEX |
+		awk -F: '/^P:/ { p = substr($0, 3) } /^V:/ { v = substr($0, 3) }
+			/^o:glibc$/ { print p, v }' | sort -u |
+		while read -r p v; do
+			tar -tzf "$1/$arch/$p-$v.apk" 2>/dev/null | grep -v -e '/$' -e '^\.' |
+				sed "s|\$| $p|"
+		done | sort
+}
 # glibc-dbg: pare build splits debug symbols off every recipe; the base
 # set imports Debian's packages without them
 names "$OUT/$arch/APKINDEX.tar.gz" | grep -vx glibc-dbg >"$T/built"
@@ -53,5 +65,18 @@ if diff -u "$T/base" "$T/built" >"$T/diff"; then
 else
 	echo "subpackage names differ from the base set's (- base set, + built):"
 	grep '^[-+][^-+]' "$T/diff"
+	exit 1
+fi
+# Split exactly as the base set: a file both have is in the same-named
+# subpackage in both.  Files only one side has (Debian's patches, the
+# locales Debian compiles at install time) are counted, not an error.
+files "$OUT" | grep -v ' glibc-dbg$' >"$T/built.files"
+files "$PARE_BUILD_TOOL" >"$T/base.files"
+join -j1 "$T/built.files" "$T/base.files" | awk '$2 != $3' >"$T/misplaced"
+echo "files: $(wc -l <"$T/built.files") built, $(wc -l <"$T/base.files") in the base set," \
+	"$(join -j1 "$T/built.files" "$T/base.files" | wc -l) in both, $(wc -l <"$T/misplaced") in another subpackage"
+if [ -s "$T/misplaced" ]; then
+	echo "in another subpackage than the base set's (path built base):"
+	head -20 "$T/misplaced"
 	exit 1
 fi
