@@ -71,7 +71,9 @@ const char pare_build_driver_sh[] =
 	"\tdbgdir=$pkgbase/$pkgname-dbg\n"
 	"\tfind \"$pkgbase\" -type f ! -path \"$dbgdir/*\" | LC_ALL=C sort >\"$meta/files\"\n"
 	"\twhile IFS= read -r f; do\n"
-	"\t\tcase $f in *.a) strip --strip-debug \"$f\"; continue;; esac\n"
+	/* an .a can be a linker script (glibc's libm.a): ar archives only */
+	"\t\tcase $f in *.a) [ \"$(head -c 7 \"$f\")\" != '!<arch>' ] ||\n"
+	"\t\t\tstrip --strip-debug \"$f\"; continue;; esac\n"
 	"\t\t[ \"$(od -An -tx1 -N4 \"$f\" | tr -d ' \\n')\" = 7f454c46 ] || continue\n"
 	"\t\tcase $(od -An -tx1 -j16 -N1 \"$f\" | tr -d ' \\n') in 02|03) ;; *) continue;; esac\n"
 	"\t\trel=${f#\"$pkgbase\"/*/}\n"
