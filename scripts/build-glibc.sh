@@ -80,3 +80,10 @@ if [ -s "$T/misplaced" ]; then
 	head -20 "$T/misplaced"
 	exit 1
 fi
+# The libraries run: a root of glibc-utils (and what it needs) from the
+# repository just built, getconf started in it by the loader it holds.
+"$PARE" --root "$T/root" --initdb --keys-dir "$PARE_BUILD_KEYS" -X "$OUT" --no-cache \
+	add glibc-utils >"$T/add.log" 2>&1 || { tail -3 "$T/add.log"; exit 1; }
+v=$(chroot "$T/root" /usr/bin/getconf GNU_LIBC_VERSION)
+echo "getconf GNU_LIBC_VERSION in a root of the built packages: $v"
+[ "$v" = "glibc 2.36" ]
