@@ -1,7 +1,7 @@
 #!/bin/sh
 # Build recipes/glibc (glibc 2.36 from source, split as sets/base.yaml splits
 # Debian's glibc) in pare's sandbox, outside the default test run: on two
-# cores the build takes the better part of an hour.  Prints the wall time and
+# cores the build takes about 8 minutes.  Prints the wall time and
 # compares the subpackage names, and the subpackage each file went to, with
 # those the base set's import gives Debian's glibc (the packages of origin
 # glibc in the toolchain repository).
