@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +125,35 @@ int pare_buf_append_escaped(struct pare_buf *b, struct pare_slice s)
 			r = pare_buf_append(b, p + i, n);
 		i += n ? n : 1;
 	}
+	return r;
+}
+
+static bool pct_plain(unsigned char c, const char *keep)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.' || c == '_' || c == '~' ||
+	       (keep && c && strchr(keep, c) != NULL);
+}
+
+int pare_buf_append_pct(struct pare_buf *b, struct pare_slice s, const char *keep,
+			unsigned flags)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t start = b->len;
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < s.len; i++) {
+		unsigned char c = (unsigned char)s.ptr[i];
+		if ((flags & PARE_PCT_LOWER) && c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if (pct_plain(c, keep)) {
+			r = pare_buf_putc(b, (char)c);
+		} else {
+			char enc[3] = { '%', hex[c >> 4], hex[c & 15] };
+			r = pare_buf_append(b, enc, 3);
+		}
+	}
+	if (r < 0)
+		pare_buf_truncate(b, start);
 	return r;
 }
 
