@@ -108,15 +108,18 @@ int pare_buf_appendf(struct pare_buf *b, const char *fmt, ...)
 	return 0;
 }
 
-int pare_buf_append_escaped(struct pare_buf *b, struct pare_slice s)
+/* text: tab and '\\' kept (a line of a script shown to people). */
+static int append_escaped(struct pare_buf *b, struct pare_slice s, bool text)
 {
 	const unsigned char *p = (const unsigned char *)s.ptr;
 	int r = 0;
 	for (size_t i = 0; i < s.len && r == 0;) {
 		unsigned char c = p[i];
 		size_t n = c >= 0x80 ? pare_utf8_seq_len(p + i, s.len - i) : 1;
-		if (c == '\\')
+		if (c == '\\' && !text)
 			r = pare_buf_append(b, "\\\\", 2);
+		else if (c == '\t' && text)
+			r = pare_buf_putc(b, '\t');
 		else if (n == 0 || c < 0x20 || c == 0x7f)
 			r = pare_buf_appendf(b, "\\x%02x", c);
 		else if (c == 0xc2 && p[i + 1] < 0xa0) /* n == 2: a C1 control */
@@ -126,6 +129,16 @@ int pare_buf_append_escaped(struct pare_buf *b, struct pare_slice s)
 		i += n ? n : 1;
 	}
 	return r;
+}
+
+int pare_buf_append_escaped(struct pare_buf *b, struct pare_slice s)
+{
+	return append_escaped(b, s, false);
+}
+
+int pare_buf_append_escaped_text(struct pare_buf *b, struct pare_slice s)
+{
+	return append_escaped(b, s, true);
 }
 
 static bool pct_plain(unsigned char c, const char *keep)

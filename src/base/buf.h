@@ -42,6 +42,9 @@ int pare_buf_appendf(struct pare_buf *b, const char *fmt, ...)
  * byte), and a backslash is doubled so that the text reads back
  * unambiguously. */
 int pare_buf_append_escaped(struct pare_buf *b, struct pare_slice s);
+/* The same for a line of text shown to people (a package script): tab and
+ * '\' stay as they are, so that the text reads as written. */
+int pare_buf_append_escaped_text(struct pare_buf *b, struct pare_slice s);
 /* Append s percent-encoded (RFC 3986): the unreserved characters
  * (A-Z a-z 0-9 - . _ ~) and those in keep (may be NULL) stay plain, every
  * other byte becomes "%XX" (upper-case hex).  flags PARE_PCT_LOWER folds

@@ -390,6 +390,14 @@ static void test_escaped(void **state)
 	pare_buf_init(&small, 3);
 	assert_int_not_equal(pare_buf_append_escaped(&small, pare_slice_from("\x01")), 0);
 	pare_buf_release(&small);
+	/* The text variant keeps tab and backslash, escapes the rest alike. */
+	struct pare_buf t;
+	pare_buf_init(&t, 100);
+	assert_int_equal(pare_buf_append_escaped_text(
+				 &t, pare_slice_from("\tcase \\${0} in\x1b\xc2\x9b\xff")),
+			 0);
+	assert_string_equal(t.data, "\tcase \\${0} in\\x1b\\xc2\\x9b\\xff");
+	pare_buf_release(&t);
 }
 
 static void test_pct(void **state)
