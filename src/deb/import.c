@@ -537,13 +537,6 @@ static int write_deb(struct imp *m, struct ideb *d, struct pare_error *err)
 
 /* ---- the run ---- */
 
-/* The host's (apk/arch.h), x86_64 when the table does not know it. */
-static const char *host_arch(void)
-{
-	const char *a = pare_arch_host();
-	return strcmp(a, "noarch") ? a : "x86_64";
-}
-
 static int setup(struct imp *m, struct pare_error *err)
 {
 	const struct pare_import_opts *o = m->o;
@@ -627,7 +620,7 @@ int pare_import_run(const struct pare_import_opts *o, struct pare_import_report 
 	if (r == 0)
 		r = jr;
 	if (!m.arch)
-		m.arch = host_arch();
+		m.arch = pare_arch_host(); /* no .deb named one; "noarch" if unknown */
 	rep->arch = m.arch;
 	for (size_t i = 0; r == 0 && i < m.ndebs; i++)
 		r = report_deb(&m, &m.debs[i]) < 0 ? pare_error_set(err, -ENOMEM, "out of memory") : 0;
