@@ -232,6 +232,7 @@ static int write_map(pid_t pid, const char *file, uint32_t base, struct pare_err
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	int n = snprintf(line, sizeof(line), "0 %u %u\n", base, PARE_SANDBOX_IDS);
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* one write(2), not pare_write_all: the kernel takes a map whole or not */
 	if (fd < 0 || write(fd, line, (size_t)n) != n) {
 		int e = errno;
 		if (fd >= 0)

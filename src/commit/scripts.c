@@ -63,6 +63,7 @@ static int write_map(const char *file, const char *text)
 	int fd = open(file, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
+	/* one write(2), not pare_write_all: the kernel takes a map whole or not */
 	ssize_t w = write(fd, text, strlen(text));
 	close(fd);
 	return w == (ssize_t)strlen(text) ? 0 : -1;

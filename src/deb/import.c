@@ -97,15 +97,9 @@ int imp_write_file(struct isub *s, const char *rel, const char *data, size_t len
 	int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
 		return pare_error_set(err, -errno, "%s: %s", p, strerror(errno));
-	size_t off = 0;
-	while (off < len) {
-		ssize_t k = write(fd, data + off, len - off);
-		if (k < 0) {
-			r = pare_error_set(err, -errno, "%s: %s", p, strerror(errno));
-			break;
-		}
-		off += (size_t)k;
-	}
+	r = pare_write_all(fd, data, len);
+	if (r < 0)
+		r = pare_error_set(err, r, "%s: %s", p, strerror(-r));
 	fchmod(fd, mode);
 	close(fd);
 	s->nfiles++;
@@ -148,12 +142,9 @@ static void read_licence(struct imp *m, struct ideb *d)
 	struct pare_buf text, lic;
 	pare_buf_init(&text, 1u << 20);
 	pare_buf_init(&lic, 1000);
-	char chunk[8192];
-	ssize_t k;
-	while ((k = read(fd, chunk, sizeof(chunk))) > 0 && pare_buf_append(&text, chunk, (size_t)k) == 0)
-		;
-	close(fd);
 	struct pare_error e = { 0 };
+	int k = pare_read_fd(fd, &text, p, &e);
+	close(fd);
 	if (k == 0 && pare_deb_copyright_licenses(pare_buf_slice(&text), licence_cb, &lic, &e) == 0 &&
 	    lic.len)
 		d->license = dup_slice(m, pare_buf_slice(&lic));

@@ -476,7 +476,7 @@ const char *imp_host_distro(struct imp *m)
 {
 	char text[8192], id[64], ver[64];
 	int fd = open("/etc/os-release", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+	ssize_t n = fd < 0 ? -1 : pare_read_some(fd, text, sizeof(text) - 1);
 	if (fd >= 0)
 		close(fd);
 	if (n <= 0)

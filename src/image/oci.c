@@ -13,6 +13,7 @@
 #include "base/rootpath.h"
 #include "image/oci_int.h"
 #include "io/atomic.h"
+#include "io/stream.h"
 
 /* ---- small formats ---- */
 
@@ -271,9 +272,9 @@ int pare_oci_copy_blob(struct pare_oci_layout *l, int src, const char *digest,
 	int r = pare_digest_init(&d, PARE_DIGEST_SHA256) < 0
 			? pare_error_set(err, -PARE_E_CRYPTO, "blob: SHA-256 failed") : 0;
 	char chunk[65536];
-	for (ssize_t n; r == 0 && (n = read(src, chunk, sizeof(chunk))) != 0;) {
+	for (ssize_t n; r == 0 && (n = pare_read_some(src, chunk, sizeof(chunk))) != 0;) {
 		if (n < 0)
-			r = pare_error_set(err, -errno, "blob %s: %s", digest, strerror(errno));
+			r = pare_error_set(err, (int)n, "blob %s: %s", digest, strerror((int)-n));
 		else if (pare_digest_update(&d, chunk, (size_t)n) < 0 ||
 			 pare_write_all(fd, chunk, (size_t)n) < 0)
 			r = pare_error_set(err, -EIO, "%s/blobs/sha256/%s: cannot write", l->path,

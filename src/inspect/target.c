@@ -148,13 +148,9 @@ static int copy_data(struct unpack *u, struct archive *a, int fd, const char *na
 			return pare_error_set(u->err, -PARE_E_TOO_BIG, "%s: more than %llu bytes "
 					      "unpacked, refused", u->layer,
 					      (unsigned long long)u->max_bytes);
-		for (char *p = buf; n > 0;) {
-			ssize_t w = write(fd, p, (size_t)n);
-			if (w < 0)
-				return pare_error_set(u->err, -errno, "%s: %s", name, strerror(errno));
-			p += w;
-			n -= w;
-		}
+		int w = pare_write_all(fd, buf, (size_t)n);
+		if (w < 0)
+			return pare_error_set(u->err, w, "%s: %s", name, strerror(-w));
 	}
 }
 

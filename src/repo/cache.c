@@ -149,11 +149,10 @@ int pare_repo_read_small(const char *path, char *out, size_t size)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ssize_t n = read(fd, out, size - 1);
-	int e = errno;
+	ssize_t n = pare_read_some(fd, out, size - 1);
 	close(fd);
 	if (n < 0)
-		return -e;
+		return (int)n;
 	out[n] = '\0';
 	char *nl = memchr(out, '\n', (size_t)n);
 	if (nl)
