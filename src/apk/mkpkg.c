@@ -601,20 +601,9 @@ static int open_data_tmp(const char *out_path)
 
 static int copy_fd(int fd, struct pare_ostream *out, struct pare_error *err)
 {
-	unsigned char buf[65536];
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return pare_error_set(err, -errno, "temporary data file: %s", strerror(errno));
-	for (;;) {
-		ssize_t n = pare_read_some(fd, buf, sizeof(buf));
-		if (n < 0)
-			return pare_error_set(err, (int)n, "temporary data file: %s",
-					      strerror((int)-n));
-		if (n == 0)
-			return 0;
-		int r = pare_ostream_write(out, buf, (size_t)n, err);
-		if (r < 0)
-			return r;
-	}
+	return pare_copy_fd(fd, out, UINT64_MAX, "temporary data file", err);
 }
 
 static int sign_control(const struct pare_mkpkg_opts *o, const struct pare_buf *control,

@@ -128,7 +128,7 @@ static int copy_into(const char *src, const struct pare_pkgent *e, struct pare_a
 	int fd = open(src, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return pare_error_set(err, -errno, "%s: %s", src, strerror(errno));
-	int r = pare_repo_copy_fd(fd, &f->out, size_bound(e), src, err);
+	int r = pare_copy_fd(fd, &f->out, size_bound(e), src, err);
 	close(fd);
 	return r;
 }

@@ -79,8 +79,28 @@ static void test_write_all_and_read_fd(void **state)
 	assert_int_equal(pare_read_fd(fd, &b, "data", &err), -PARE_E_TOO_BIG);
 	assert_non_null(strstr(err.msg, "data: larger than"));
 	pare_buf_release(&b);
+	/* the one fd-to-stream copy: exact bound, one byte over, bad fd */
+	struct pare_ostream os;
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	pare_buf_init(&b, n);
+	pare_buf_ostream_init(&os, &b);
+	assert_int_equal(pare_copy_fd(fd, &os, n, "data", &err), 0);
+	assert_int_equal(b.len, n);
+	assert_memory_equal(b.data, data, n);
+	pare_buf_release(&b);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	pare_buf_init(&b, n);
+	pare_buf_ostream_init(&os, &b);
+	assert_int_equal(pare_copy_fd(fd, &os, n - 1, "data", &err), -PARE_E_TOO_BIG);
+	assert_non_null(strstr(err.msg, "data: larger than 299999 bytes"));
+	pare_buf_release(&b);
 	close(fd);
 	assert_int_equal(pare_write_all(fd, data, 1), -EBADF);
+	pare_buf_init(&b, 10);
+	pare_buf_ostream_init(&os, &b);
+	assert_int_equal(pare_copy_fd(fd, &os, 10, "gone", &err), -EBADF);
+	assert_non_null(strstr(err.msg, "gone: "));
+	pare_buf_release(&b);
 	free(data);
 }
 
