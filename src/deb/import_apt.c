@@ -14,6 +14,7 @@
 #include "base/hashmap.h"
 #include "deb/deb.h"
 #include "deb/import_int.h"
+#include "io/child.h"
 #include "io/atomic.h"
 #include "io/stream.h"
 
@@ -68,9 +69,8 @@ static pid_t start(char *const argv[], const char *cwd, const char *const *env, 
 int imp_wait(pid_t pid)
 {
 	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return 128;
+	if (pare_wait_child(pid, &st) < 0)
+		return 128;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
