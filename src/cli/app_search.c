@@ -105,12 +105,8 @@ static int search_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 	const struct pare_pkgent **v = NULL;
 	size_t n = 0;
 	int status = 1;
-	if (pare_cli_repos_open(cli, &cr, false) < 0)
+	if (pare_cli_repos_open_sorted(cli, &cr, true, &v, &n) < 0)
 		goto out;
-	if (pare_cli_repos_sorted(&cr.repos, true, &v, &n) < 0) {
-		pare_cli_error(cli, "out of memory");
-		goto out;
-	}
 	json_t *arr = cli->opts.json ? json_array() : NULL;
 	for (size_t i = 0; i < n; i++) {
 		bool latest = i + 1 == n || !pare_slice_eq(v[i]->name, v[i + 1]->name);

@@ -205,3 +205,15 @@ json_t *pare_cli_pkgent_json(const struct pare_pkgent *e)
 	json_object_set_new(o, "installedSize", json_integer((json_int_t)e->installed_size));
 	return o;
 }
+
+int pare_cli_repos_open_sorted(struct pare_cli *cli, struct pare_cli_repos *cr, bool dedupe,
+			       const struct pare_pkgent ***out, size_t *n)
+{
+	int r = pare_cli_repos_open(cli, cr, false);
+	if (r < 0)
+		return r;
+	r = pare_cli_repos_sorted(&cr->repos, dedupe, out, n);
+	if (r < 0)
+		pare_cli_error(cli, "out of memory");
+	return r;
+}

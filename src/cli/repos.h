@@ -54,6 +54,10 @@ int pare_cli_script_timeout(const struct pare_cli *cli);
  * pointers are into the indexes. */
 int pare_cli_repos_sorted(const struct pare_repos *rs, bool dedupe,
 			  const struct pare_pkgent ***out, size_t *n);
+/* pare_cli_repos_open (no refresh) then pare_cli_repos_sorted, the error
+ * printed; close cr afterwards either way.  For list, search, policy. */
+int pare_cli_repos_open_sorted(struct pare_cli *cli, struct pare_cli_repos *cr, bool dedupe,
+			       const struct pare_pkgent ***out, size_t *n);
 
 /* The entry to use for name: the highest version from an untagged
  * repository, else from any; NULL when there is none. */

@@ -251,3 +251,22 @@ int pare_digest_fd(int fd, enum pare_digest_alg alg, struct pare_digest_value *o
 	pare_digest_release(&d);
 	return r;
 }
+
+static int tee_write(void *ctx, const void *p, size_t n, struct pare_error *err)
+{
+	struct pare_digest_tee *t = ctx;
+	if (pare_digest_update(&t->d, p, n) < 0)
+		return pare_error_set(err, -PARE_E_CRYPTO, "%s failed", pare_digest_name(t->d.alg));
+	t->bytes += n;
+	return t->next.write ? pare_ostream_write(&t->next, p, n, err) : 0;
+}
+
+int pare_digest_tee_init(struct pare_digest_tee *t, enum pare_digest_alg alg,
+			 const struct pare_ostream *next, struct pare_ostream *out)
+{
+	t->bytes = 0;
+	t->next = next ? *next : (struct pare_ostream){ 0 };
+	out->write = tee_write;
+	out->ctx = t;
+	return pare_digest_init(&t->d, alg);
+}

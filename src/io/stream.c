@@ -139,17 +139,12 @@ void pare_buf_ostream_init(struct pare_ostream *s, struct pare_buf *b)
 
 int pare_read_fd(int fd, struct pare_buf *b, const char *name, struct pare_error *err)
 {
-	char buf[65536];
-	for (;;) {
-		ssize_t n = pare_read_some(fd, buf, sizeof(buf));
-		if (n < 0)
-			return pare_error_set(err, (int)n, "%s: %s", name, strerror((int)-n));
-		if (n == 0)
-			return 0;
-		if (pare_buf_append(b, buf, (size_t)n) < 0)
-			return pare_error_set(err, -PARE_E_TOO_BIG, "%s: larger than %zu bytes", name,
-					      b->max);
-	}
+	struct pare_ostream os;
+	pare_buf_ostream_init(&os, b);
+	int r = pare_copy_fd(fd, &os, b->max - b->len, name, err);
+	if (r == -PARE_E_TOO_BIG) /* the buffer's bound, not what was left of it */
+		r = pare_error_set(err, r, "%s: larger than %zu bytes", name, b->max);
+	return r;
 }
 
 int pare_read_file(const char *path, struct pare_buf *b, struct pare_error *err)
@@ -160,4 +155,25 @@ int pare_read_file(const char *path, struct pare_buf *b, struct pare_error *err)
 	int r = pare_read_fd(fd, b, path, err);
 	close(fd);
 	return r;
+}
+
+int pare_copy_fd(int fd, struct pare_ostream *out, uint64_t max, const char *name,
+		 struct pare_error *err)
+{
+	char buf[65536];
+	uint64_t total = 0;
+	for (;;) {
+		ssize_t n = pare_read_some(fd, buf, sizeof(buf));
+		if (n < 0)
+			return pare_error_set(err, (int)n, "%s: %s", name, strerror((int)-n));
+		if (n == 0)
+			return 0;
+		if ((uint64_t)n > max - total)
+			return pare_error_set(err, -PARE_E_TOO_BIG, "%s: larger than %llu bytes", name,
+					      (unsigned long long)max);
+		total += (uint64_t)n;
+		int r = pare_ostream_write(out, buf, (size_t)n, err);
+		if (r < 0)
+			return r;
+	}
 }

@@ -10,6 +10,7 @@
 #define PARE_IO_STREAM_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "base/error.h"
@@ -78,5 +79,11 @@ int pare_read_fd(int fd, struct pare_buf *b, const char *name, struct pare_error
  * -errno. */
 ssize_t pare_read_some(int fd, void *buf, size_t n);
 int pare_write_all(int fd, const void *p, size_t n);
+
+/* Copy what is left to read from fd to out, at most max bytes
+ * ("NAME: larger than N bytes", -PARE_E_TOO_BIG beyond; read errors name
+ * `name`).  The one fd-to-stream copy loop. */
+int pare_copy_fd(int fd, struct pare_ostream *out, uint64_t max, const char *name,
+		 struct pare_error *err);
 
 #endif

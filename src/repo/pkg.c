@@ -14,33 +14,6 @@
 #include "io/url.h"
 #include "repo/repo_int.h"
 
-static bool url_safe(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       strchr("-._~+@:=,", c) != NULL;
-}
-
-/* Append s to out at *pos, percent-encoding when escape is set. */
-static bool put(char *out, size_t size, size_t *pos, struct pare_slice s, bool escape)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (size_t i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.ptr[i];
-		bool plain = !escape || url_safe((char)c);
-		if (*pos + (plain ? 1 : 3) >= size)
-			return false;
-		if (plain) {
-			out[(*pos)++] = (char)c;
-		} else {
-			out[(*pos)++] = '%';
-			out[(*pos)++] = hex[c >> 4];
-			out[(*pos)++] = hex[c & 15];
-		}
-	}
-	out[*pos] = '\0';
-	return true;
-}
-
 static const struct pare_repo *entry_repo(const struct pare_repos *rs,
 					  const struct pare_pkgent *e, struct pare_error *err)
 {
@@ -62,18 +35,28 @@ int pare_repos_pkg_url(const struct pare_repos *rs, const struct pare_pkgent *e,
 	int ret = pare_repo_pkg_cache_name(e, check, sizeof(check), err); /* checks the name */
 	if (ret < 0)
 		return ret;
-	bool http = r->kind == PARE_REPO_HTTP;
-	size_t pos = 0;
-	if (size)
+	/* Name and version percent-encoded in an HTTP URL; '+', '@', ':', '='
+	 * and ',' (common in versions and names) are allowed in a URL path. */
+	const char *keep = r->kind == PARE_REPO_HTTP ? "+@:=," : NULL;
+	struct pare_buf b;
+	pare_buf_init(&b, size ? size - 1 : 0);
+	ret = pare_buf_appendf(&b, "%s/%s/", r->base, rs->arch);
+	if (ret == 0)
+		ret = keep ? pare_buf_append_pct(&b, e->name, keep, 0)
+			   : pare_buf_append_slice(&b, e->name);
+	if (ret == 0)
+		ret = pare_buf_putc(&b, '-');
+	if (ret == 0)
+		ret = keep ? pare_buf_append_pct(&b, e->version, keep, 0)
+			   : pare_buf_append_slice(&b, e->version);
+	if (ret == 0)
+		ret = pare_buf_append_str(&b, ".apk");
+	if (ret == 0 && size)
+		memcpy(out, b.data, b.len + 1);
+	else if (size)
 		out[0] = '\0';
-	if (!put(out, size, &pos, pare_slice_from(r->base), false) ||
-	    !put(out, size, &pos, PARE_SLICE_LIT("/"), false) ||
-	    !put(out, size, &pos, pare_slice_from(rs->arch), false) ||
-	    !put(out, size, &pos, PARE_SLICE_LIT("/"), false) ||
-	    !put(out, size, &pos, e->name, http) ||
-	    !put(out, size, &pos, PARE_SLICE_LIT("-"), false) ||
-	    !put(out, size, &pos, e->version, http) ||
-	    !put(out, size, &pos, PARE_SLICE_LIT(".apk"), false))
+	pare_buf_release(&b);
+	if (ret < 0)
 		return pare_error_set(err, -ENAMETOOLONG, "%s: package URL too long", r->url);
 	return 0;
 }
@@ -145,7 +128,7 @@ static int copy_into(const char *src, const struct pare_pkgent *e, struct pare_a
 	int fd = open(src, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return pare_error_set(err, -errno, "%s: %s", src, strerror(errno));
-	int r = pare_repo_copy_fd(fd, &f->out, size_bound(e), src, err);
+	int r = pare_copy_fd(fd, &f->out, size_bound(e), src, err);
 	close(fd);
 	return r;
 }
