@@ -59,6 +59,7 @@
 
 /* Bounds for untrusted input. */
 #define PARE_INDEX_MAX_TEXT (256u << 20)   /* plain APKINDEX bytes */
+#define PARE_INDEX_MAX_FILE (256u << 20)   /* an index file as stored (read whole) */
 #define PARE_INDEX_MAX_DESCRIPTION 4096u   /* DESCRIPTION bytes */
 #define PARE_INDEX_MAX_LINE (1u << 20)     /* one "X:value" line */
 #define PARE_INDEX_MAX_ENTRIES (1u << 20)  /* records in one index */
@@ -235,6 +236,11 @@ struct pare_index_read_opts {
  * with allow_untrusted.  The index must be empty (just initialised). */
 int pare_index_read_file(struct pare_index *idx, const char *path,
 			 const struct pare_index_read_opts *opts, struct pare_error *err);
+/* Same, from what is left to read of fd (not closed; name for messages):
+ * read whole first (at most PARE_INDEX_MAX_FILE bytes), so that gzip
+ * members inflate in place (io/gzip.h). */
+int pare_index_read_fd(struct pare_index *idx, int fd, const char *name,
+		       const struct pare_index_read_opts *opts, struct pare_error *err);
 /* Same, from a stream (name for messages). */
 int pare_index_read(struct pare_index *idx, struct pare_istream *in, const char *name,
 		    const struct pare_index_read_opts *opts, struct pare_error *err);

@@ -30,6 +30,12 @@ static ssize_t sniff_read(void *ctx, void *buf, size_t n, struct pare_error *err
 	return pare_istream_read(s->inner, buf, n, err);
 }
 
+static bool sniff_view(void *ctx, const void **p, size_t *n)
+{
+	struct sniff_stream *s = ctx;
+	return s->ppos == s->npre && pare_istream_view(s->inner, p, n);
+}
+
 /* What the visitor collects while the signed file streams. */
 struct collect {
 	const char *name;
@@ -157,7 +163,7 @@ int pare_index_read(struct pare_index *idx, struct pare_istream *in, const char 
 {
 	static const struct pare_index_read_opts none;
 	struct sniff_stream s = { .inner = in };
-	struct pare_istream ss = { sniff_read, &s };
+	struct pare_istream ss = { sniff_read, &s, sniff_view };
 	if (!opts)
 		opts = &none;
 	if (!name)
@@ -175,16 +181,29 @@ int pare_index_read(struct pare_index *idx, struct pare_istream *in, const char 
 	return read_plain(idx, &ss, name, opts, err);
 }
 
+int pare_index_read_fd(struct pare_index *idx, int fd, const char *name,
+		       const struct pare_index_read_opts *opts, struct pare_error *err)
+{
+	struct pare_buf b;
+	pare_buf_init(&b, PARE_INDEX_MAX_FILE);
+	int r = pare_read_fd(fd, &b, name, err);
+	if (r == 0) {
+		struct pare_mem_istream m;
+		struct pare_istream s;
+		pare_mem_istream_init(&m, &s, b.data, b.len);
+		r = pare_index_read(idx, &s, name, opts, err);
+	}
+	pare_buf_release(&b);
+	return r;
+}
+
 int pare_index_read_file(struct pare_index *idx, const char *path,
 			 const struct pare_index_read_opts *opts, struct pare_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
-	struct pare_fd_stream f;
-	struct pare_istream s;
-	pare_fd_istream_init(&f, &s, fd, path);
-	int r = pare_index_read(idx, &s, path, opts, err);
+	int r = pare_index_read_fd(idx, fd, path, opts, err);
 	close(fd);
 	return r;
 }

@@ -611,6 +611,12 @@ static ssize_t peek_read(void *ctx, void *buf, size_t n, struct pare_error *err)
 	return pare_istream_read(p->inner, buf, n, err);
 }
 
+static bool peek_view(void *ctx, const void **v, size_t *n)
+{
+	struct peek_stream *p = ctx;
+	return p->pos == p->len && pare_istream_view(p->inner, v, n);
+}
+
 /* APK v3 files start with "ADBd"; say so instead of "corrupt gzip". */
 static int peek_format(struct peek_stream *p, const char *name, struct pare_error *err)
 {
@@ -643,7 +649,7 @@ int pare_pkg_read(struct pare_pkg *pkg, struct pare_istream *in, const char *nam
 	rd.opts = opts ? opts : &no_opts;
 	rd.v = v;
 	struct peek_stream peek = { .inner = in };
-	struct pare_istream peeked = { .read = peek_read, .ctx = &peek };
+	struct pare_istream peeked = { .read = peek_read, .ctx = &peek, .view = peek_view };
 	int r = peek_format(&peek, name, err);
 	if (r < 0)
 		return r;

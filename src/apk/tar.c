@@ -292,6 +292,7 @@ static ssize_t entry_stream_read(void *ctx, void *buf, size_t n, struct pare_err
 void pare_tar_entry_istream(struct pare_tar_reader *r, struct pare_istream *s)
 {
 	s->read = entry_stream_read;
+	s->view = NULL;
 	s->ctx = r;
 }
 

@@ -9,6 +9,7 @@
 #ifndef PARE_IO_STREAM_H
 #define PARE_IO_STREAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -17,7 +18,15 @@
 struct pare_istream {
 	ssize_t (*read)(void *ctx, void *buf, size_t n, struct pare_error *err);
 	void *ctx;
+	/* Optional (NULL: not offered): hand out everything left in the
+	 * stream in place, without copying, and consume it; false when the
+	 * stream cannot (yet), and nothing is consumed then.  The bytes stay
+	 * valid as long as the stream's source (a memory stream's buffer). */
+	bool (*view)(void *ctx, const void **p, size_t *n);
 };
+
+/* The rest of s in place (see view above); false when not offered. */
+bool pare_istream_view(struct pare_istream *s, const void **p, size_t *n);
 
 /* Write interface: write all n bytes or fail with a negative code. */
 struct pare_ostream {
@@ -43,6 +52,7 @@ int pare_istream_read_full(struct pare_istream *s, void *buf, size_t n, struct p
 int pare_istream_skip(struct pare_istream *s, size_t n, struct pare_error *err);
 
 /* A stream over memory the caller keeps alive. */
+/* A stream over memory the caller keeps; it offers view(). */
 struct pare_mem_istream {
 	const unsigned char *p;
 	size_t len, pos;
