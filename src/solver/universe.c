@@ -72,6 +72,15 @@ int pare_universe_reserve(struct pare_universe *u, size_t more)
 	if (more > UINT32_MAX - u->npkgs)
 		return -ENOMEM;
 	uint32_t want = u->npkgs + (uint32_t)more;
+	/* Alpine 3.17's index: 2.4 names per package (so:, cmd:, pc: provides
+	 * and dependencies), 0.4 distinct versions */
+	size_t names = (size_t)u->nnames + more * 5 / 2;
+	if (pare_map_reserve(&u->identities, u->identities.count + more) < 0 ||
+	    pare_map_reserve(&u->names_map, names) < 0 ||
+	    pare_map_reserve(&u->strings, u->strings.count + more / 3) < 0 ||
+	    (names < UINT32_MAX &&
+	     pare_sgrow((void **)&u->names, &u->names_cap, (uint32_t)names, sizeof(*u->names)) < 0))
+		return -ENOMEM;
 	if (want <= u->pkgs_cap)
 		return 0;
 	void *p = realloc(u->pkgs, (size_t)want * sizeof(*u->pkgs));

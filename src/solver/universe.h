@@ -144,8 +144,9 @@ struct pare_spkg_desc {
 };
 
 void pare_universe_init(struct pare_universe *u, struct pare_slice arch);
-/* Size the package array for `more` further packages (an index's count)
- * at once, instead of doubling while they are added.  -ENOMEM. */
+/* Size the package array and the maps for `more` further packages (an
+ * index's count) at once, instead of doubling while they are added.
+ * -ENOMEM. */
 int pare_universe_reserve(struct pare_universe *u, size_t more);
 void pare_universe_release(struct pare_universe *u);
 
