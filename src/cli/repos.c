@@ -131,6 +131,13 @@ static bool same_pkg(const struct pare_pkgent *a, const struct pare_pkgent *b)
 int pare_cli_repos_sorted(const struct pare_repos *rs, bool dedupe,
 			  const struct pare_pkgent ***out, size_t *n)
 {
+	return pare_cli_repos_sorted_if(rs, dedupe, NULL, NULL, out, n);
+}
+
+int pare_cli_repos_sorted_if(const struct pare_repos *rs, bool dedupe,
+			     bool (*keep)(void *ctx, const struct pare_pkgent *e), void *ctx,
+			     const struct pare_pkgent ***out, size_t *n)
+{
 	size_t total = 0, k = 0;
 	for (size_t i = 0; i < rs->n; i++)
 		if (rs->v[i].loaded)
@@ -140,7 +147,8 @@ int pare_cli_repos_sorted(const struct pare_repos *rs, bool dedupe,
 		return -ENOMEM;
 	for (size_t i = 0; i < rs->n; i++)
 		for (size_t j = 0; rs->v[i].loaded && j < rs->v[i].index.n; j++)
-			v[k++] = &rs->v[i].index.ents[j];
+			if (!keep || keep(ctx, &rs->v[i].index.ents[j]))
+				v[k++] = &rs->v[i].index.ents[j];
 	qsort(v, k, sizeof(*v), cmp_ent);
 	size_t m = 0;
 	for (size_t i = 0; i < k; i++)

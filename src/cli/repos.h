@@ -54,6 +54,10 @@ int pare_cli_script_timeout(const struct pare_cli *cli);
  * pointers are into the indexes. */
 int pare_cli_repos_sorted(const struct pare_repos *rs, bool dedupe,
 			  const struct pare_pkgent ***out, size_t *n);
+/* Same, of the entries keep() accepts (sorting only those). */
+int pare_cli_repos_sorted_if(const struct pare_repos *rs, bool dedupe,
+			     bool (*keep)(void *ctx, const struct pare_pkgent *e), void *ctx,
+			     const struct pare_pkgent ***out, size_t *n);
 
 /* The entry to use for name: the highest version from an untagged
  * repository, else from any; NULL when there is none. */
