@@ -126,7 +126,7 @@ void pare_index_release(struct pare_index *idx)
 		return;
 	for (struct text_node *t = idx->more_texts; t; t = t->next)
 		free(t->text);
-	free(idx->text);
+	free(idx->text_block ? idx->text_block : idx->text);
 	free(idx->ents);
 	pare_arena_release(&idx->arena);
 	pare_index_init(idx);

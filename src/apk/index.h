@@ -176,6 +176,9 @@ struct pare_index {
 	struct pare_arena arena;
 	char *text;                  /* the APKINDEX text (malloc, owned) or NULL */
 	size_t text_len;
+	char *text_block;            /* internal: the allocation (owned) text lies in
+				      * when it is not text itself (the index member
+				      * inflated whole), else NULL */
 	void *more_texts;            /* internal: texts of later parse_text calls */
 	struct pare_slice description; /* DESCRIPTION (text or arena); may be empty */
 	struct pare_pkgent *ents;    /* n entries (malloc, owned; may move on add) */

@@ -59,6 +59,9 @@ void pare_pkg_release(struct pare_pkg *pkg)
 		return;
 	pare_pkginfo_release(&pkg->info);
 	pare_arena_release(&pkg->arena);
+	free(pkg->index_buf);
+	pkg->index_buf = NULL;
+	pkg->index_buf_len = 0;
 }
 
 static void md_hook(void *ctx, const void *p, size_t n)
@@ -611,10 +614,10 @@ static ssize_t peek_read(void *ctx, void *buf, size_t n, struct pare_error *err)
 	return pare_istream_read(p->inner, buf, n, err);
 }
 
-static bool peek_view(void *ctx, const void **v, size_t *n)
+static bool peek_view(void *ctx, size_t max, const void **v, size_t *n)
 {
 	struct peek_stream *p = ctx;
-	return p->pos == p->len && pare_istream_view(p->inner, v, n);
+	return p->pos == p->len && pare_istream_view(p->inner, max, v, n);
 }
 
 /* APK v3 files start with "ADBd"; say so instead of "corrupt gzip". */
@@ -659,6 +662,8 @@ int pare_pkg_read(struct pare_pkg *pkg, struct pare_istream *in, const char *nam
 	pare_gz_istream(&rd.gz, &rd.gzs);
 	r = read_all(&rd, err);
 	pkg->file_size = rd.gz.offset;
+	if (r == 0 && pkg->kind == PARE_PKG_KIND_INDEX && rd.opts->keep_index)
+		pkg->index_buf = pare_gz_take_member(&rd.gz, &pkg->index_buf_len);
 	md_release(&rd);
 	if (rd.data_ready)
 		pare_digest_release(&rd.data);

@@ -191,7 +191,7 @@ static int gz_fill(struct pare_gz_reader *r, struct pare_error *err)
 		return 0;
 	const void *vp;
 	size_t vn;
-	if (r->vleft == 0 && pare_istream_view(r->src, &vp, &vn)) {
+	if (r->vleft == 0 && pare_istream_view(r->src, SIZE_MAX, &vp, &vn)) {
 		r->vp = vp;
 		r->vleft = vn;
 	}
@@ -274,14 +274,17 @@ static int gz_whole_member(struct pare_gz_reader *r, struct pare_error *err)
 		return pare_error_set(err, -ENOMEM, "out of memory");
 	uint64_t left = r->max_out - r->out;
 	size_t cap = left > GZ_WHOLE_MAX ? GZ_WHOLE_MAX : (size_t)left;
-	size_t want = r->mcap ? r->mcap : gz_whole_guess(r, cap);
+	/* each member from the guess (a signature member's cap is small) */
+	size_t want = gz_whole_guess(r, cap);
 	size_t in_used = 0, got = 0;
 	for (;;) {
 		if (want > r->mcap || !r->mbuf) {
-			unsigned char *p = realloc(r->mbuf, want ? want : 1);
-			if (!p)
+			/* a fresh block: nothing in the old one is kept (realloc
+			 * would copy it); one more byte for a NUL after the member */
+			free(r->mbuf);
+			r->mcap = 0;
+			if (!(r->mbuf = malloc(want + 1)))
 				return pare_error_set(err, -ENOMEM, "out of memory");
-			r->mbuf = p;
 			r->mcap = want;
 		}
 		size_t room = r->mcap < cap ? r->mcap : cap;
@@ -301,6 +304,7 @@ static int gz_whole_member(struct pare_gz_reader *r, struct pare_error *err)
 	if (r->check_crc)
 		r->crc = (uint32_t)libdeflate_crc32(r->crc, r->mbuf, got);
 	r->isize += (uint32_t)got;
+	r->mbuf[got] = '\0';
 	r->mpos = 0;
 	r->mlen = got;
 	r->phase = PH_TRAILER;
@@ -395,7 +399,9 @@ ssize_t pare_gz_read(struct pare_gz_reader *r, void *buf, size_t n, struct pare_
 	if (n == 0)
 		return 0;
 	if (r->opos == r->olen) {
-		if (n >= PARE_GZ_OUTBUF / 2)
+		/* the input in place: members are inflated whole and need
+		 * no second buffer (and its views stay possible) */
+		if (n >= PARE_GZ_OUTBUF / 2 || r->in_view)
 			return gz_read_direct(r, buf, n, err);
 		ssize_t got = gz_read_direct(r, r->obuf, sizeof(r->obuf), err);
 		if (got <= 0)
@@ -435,11 +441,36 @@ static ssize_t gz_stream_read(void *ctx, void *buf, size_t n, struct pare_error 
 	return pare_gz_read(ctx, buf, n, err);
 }
 
+/* In place from a member inflated whole (within the cap, as reads are). */
+static bool gz_stream_view(void *ctx, size_t max, const void **p, size_t *n)
+{
+	struct pare_gz_reader *r = ctx;
+	if (r->opos != r->olen || r->mpos >= r->mlen)
+		return false;
+	size_t k = r->mlen - r->mpos < max ? r->mlen - r->mpos : max;
+	if ((uint64_t)k > r->max_out - r->out)
+		return false; /* a read says why */
+	*p = r->mbuf + r->mpos;
+	*n = k;
+	r->mpos += k;
+	r->out += (uint64_t)k;
+	return true;
+}
+
 void pare_gz_istream(struct pare_gz_reader *r, struct pare_istream *s)
 {
 	s->read = gz_stream_read;
-	s->view = NULL;
+	s->view = gz_stream_view;
 	s->ctx = r;
+}
+
+void *pare_gz_take_member(struct pare_gz_reader *r, size_t *len)
+{
+	void *p = r->mbuf;
+	*len = p ? r->mlen : 0;
+	r->mbuf = NULL;
+	r->mcap = r->mpos = r->mlen = 0;
+	return p;
 }
 
 int pare_gz_writer_init(struct pare_gz_writer *w, struct pare_ostream *dst, int level,

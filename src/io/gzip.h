@@ -108,8 +108,13 @@ ssize_t pare_gz_read(struct pare_gz_reader *r, void *buf, size_t n, struct pare_
 /* Finish the current member (reading to its end) and start the next one:
  * 1 if a next member begins, 0 at the end of the input. */
 int pare_gz_next_member(struct pare_gz_reader *r, struct pare_error *err);
-/* A pare_istream over pare_gz_read. */
+/* A pare_istream over pare_gz_read; its view() hands out the bytes of a
+ * member inflated whole in place. */
 void pare_gz_istream(struct pare_gz_reader *r, struct pare_istream *s);
+/* Take the buffer of the last member inflated whole (malloc'ed, *len
+ * bytes and a NUL after them; free() it), or NULL: views into it stay
+ * valid in the caller's hands.  Call once the member was read. */
+void *pare_gz_take_member(struct pare_gz_reader *r, size_t *len);
 
 /* Writing gzip members (deterministic: no name, mtime 0, fixed level).
  * Each member is finished with pare_gz_finish_member(); the writer can

@@ -49,12 +49,12 @@ static ssize_t mem_read(void *ctx, void *buf, size_t n, struct pare_error *err)
 	return (ssize_t)n;
 }
 
-static bool mem_view(void *ctx, const void **p, size_t *n)
+static bool mem_view(void *ctx, size_t max, const void **p, size_t *n)
 {
 	struct pare_mem_istream *m = ctx;
 	*p = m->p + m->pos;
-	*n = m->len - m->pos;
-	m->pos = m->len;
+	*n = m->len - m->pos < max ? m->len - m->pos : max;
+	m->pos += *n;
 	return true;
 }
 
@@ -69,9 +69,9 @@ void pare_mem_istream_init(struct pare_mem_istream *m, struct pare_istream *s, c
 	s->view = mem_view;
 }
 
-bool pare_istream_view(struct pare_istream *s, const void **p, size_t *n)
+bool pare_istream_view(struct pare_istream *s, size_t max, const void **p, size_t *n)
 {
-	return s->view && s->view(s->ctx, p, n);
+	return s->view && s->view(s->ctx, max, p, n);
 }
 
 ssize_t pare_read_some(int fd, void *buf, size_t n)

@@ -18,15 +18,18 @@
 struct pare_istream {
 	ssize_t (*read)(void *ctx, void *buf, size_t n, struct pare_error *err);
 	void *ctx;
-	/* Optional (NULL: not offered): hand out everything left in the
-	 * stream in place, without copying, and consume it; false when the
-	 * stream cannot (yet), and nothing is consumed then.  The bytes stay
-	 * valid as long as the stream's source (a memory stream's buffer). */
-	bool (*view)(void *ctx, const void **p, size_t *n);
+	/* Optional (NULL: not offered): hand out the next bytes of the
+	 * stream in place, without copying, at most max (SIZE_MAX: all that
+	 * is left), and consume them; *n may be less than max (and 0 at the
+	 * end).  False when the stream cannot (yet): nothing is consumed
+	 * then.  The bytes stay valid as long as the stream's source (a
+	 * memory stream's buffer, a gzip member inflated whole). */
+	bool (*view)(void *ctx, size_t max, const void **p, size_t *n);
 };
 
-/* The rest of s in place (see view above); false when not offered. */
-bool pare_istream_view(struct pare_istream *s, const void **p, size_t *n);
+/* Up to max next bytes of s in place (see view above); false when not
+ * offered. */
+bool pare_istream_view(struct pare_istream *s, size_t max, const void **p, size_t *n);
 
 /* Write interface: write all n bytes or fail with a negative code. */
 struct pare_ostream {

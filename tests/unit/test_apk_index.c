@@ -104,6 +104,11 @@ static void test_fixtures_verify_and_parse(void **state)
 			assert_true(e->flags & PARE_PKGENT_HAS_SIZE);
 			assert_int_equal(e->repo, -1);
 		}
+#ifdef PARE_HAVE_LIBDEFLATE
+		/* parsed in place in the inflated member (no copy) */
+		assert_non_null(idx.text_block);
+		assert_true(idx.text > idx.text_block);
+#endif
 		assert_roundtrip(&idx);
 		pare_index_release(&idx);
 	}
