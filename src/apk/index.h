@@ -132,6 +132,9 @@ enum {
 	PARE_PKGENT_BAD_PROVIDES = 1 << 5,   /* p */
 	PARE_PKGENT_BAD_INSTALL_IF = 1 << 6, /* i */
 	PARE_PKGENT_BAD_REPLACES = 1 << 7,   /* r */
+	/* Read with PARE_INDEX_LAZY_DEPS: the lists hold their text only
+	 * (v NULL, n 0, no BAD_* flags yet) until pare_index_entry_deps(). */
+	PARE_PKGENT_DEPS_PENDING = 1 << 8,
 };
 
 /* One package as an index describes it. */
@@ -202,7 +205,22 @@ enum {
 	 * atom is skipped and the entry flagged PARE_PKGENT_BAD_*; real
 	 * indexes need this ("pc:jemalloc=5.3.0_" in Alpine 3.17). */
 	PARE_INDEX_STRICT = 1 << 0,
+	/* Keep D p i r as text only (PARE_PKGENT_DEPS_PENDING): for a reader
+	 * that needs the atoms of few entries (a search, a solve that builds
+	 * its own atoms with pare_pkgent_deps_tmp()).  Tolerant only: STRICT
+	 * with it is refused (-EINVAL). */
+	PARE_INDEX_LAZY_DEPS = 1 << 1,
 };
+
+/* Parse the lists of an entry read with PARE_INDEX_LAZY_DEPS into idx's
+ * arena, with the BAD_* flags an eager read sets; nothing when they are
+ * parsed already.  0 or -ENOMEM, -PARE_E_TOO_BIG. */
+int pare_index_entry_deps(struct pare_index *idx, struct pare_pkgent *e, struct pare_error *err);
+/* For one walk over entries (building a universe): *out becomes a copy of
+ * e whose lists are parsed into *buf (malloc'ed, grown, *cap atoms; free
+ * it after the walk) when e's are pending, else e as it is. */
+int pare_pkgent_deps_tmp(const struct pare_pkgent *e, struct pare_pkgent *out,
+			 struct pare_dep **buf, size_t *cap, struct pare_error *err);
 
 void pare_index_init(struct pare_index *idx);
 /* Free everything; idx is empty (as after init) afterwards.  NULL is fine. */

@@ -116,7 +116,7 @@ static int search_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 	const struct pare_pkgent **v = NULL;
 	size_t n = 0;
 	int status = 1;
-	if (pare_cli_repos_open(cli, &cr, false) < 0)
+	if (pare_cli_repos_open_lists(cli, &cr, false, true) < 0)
 		goto out;
 	s->argc = argc;
 	s->argv = argv;

@@ -85,9 +85,16 @@ void pare_cli_repo_config(struct pare_cli *cli, struct pare_repo_config *cfg)
 
 int pare_cli_repos_open(struct pare_cli *cli, struct pare_cli_repos *cr, bool refresh)
 {
+	return pare_cli_repos_open_lists(cli, cr, refresh, false);
+}
+
+int pare_cli_repos_open_lists(struct pare_cli *cli, struct pare_cli_repos *cr, bool refresh,
+			      bool lazy_deps)
+{
 	struct pare_error err = { 0 };
 	struct pare_repo_config cfg;
 	pare_cli_repo_config(cli, &cfg);
+	cfg.lazy_deps = lazy_deps;
 	memset(cr, 0, sizeof(*cr));
 	cr->keys.root.fd = -1;
 	int r = pare_cli_keys_open(cli, &cr->keys, &err);

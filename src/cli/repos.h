@@ -39,6 +39,10 @@ void pare_cli_repo_config(struct pare_cli *cli, struct pare_repo_config *cfg);
  * after printing why (the caller exits 1).  Always release with
  * pare_cli_repos_close(). */
 int pare_cli_repos_open(struct pare_cli *cli, struct pare_cli_repos *cr, bool refresh);
+/* Same; lazy_deps: the entries' dependency lists stay text (repo.h's
+ * lazy_deps), for an applet that reads none of them (search). */
+int pare_cli_repos_open_lists(struct pare_cli *cli, struct pare_cli_repos *cr, bool refresh,
+			      bool lazy_deps);
 void pare_cli_repos_close(struct pare_cli_repos *cr);
 
 /* The total_timeout_ms for struct pare_http_opts from --timeout (or

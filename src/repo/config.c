@@ -342,6 +342,7 @@ int pare_repos_init(struct pare_repos *rs, const struct pare_repo_config *cfg,
 	rs->allow_index_downgrade = cfg->allow_index_downgrade;
 	rs->index_max_age = cfg->index_max_age;
 	rs->no_network = cfg->no_network;
+	rs->lazy_deps = cfg->lazy_deps;
 	rs->index_max = cfg->index_max ? cfg->index_max : PARE_REPO_INDEX_MAX;
 	rs->http_opts = cfg->http;
 	rs->http_opts.log = cfg->log;

@@ -115,6 +115,9 @@ struct pare_repo_config {
 	const char *cache_dir;         /* NULL: <root>/etc/apk/cache */
 	bool no_cache;                 /* use a temporary cache, removed at release */
 	bool no_network;               /* --no-network: HTTP repositories only from the cache */
+	bool lazy_deps;                /* indexes read with PARE_INDEX_LAZY_DEPS: for callers
+					* that reach entries' lists only through
+					* pare_index_entry_deps() / pare_pkgent_deps_tmp() */
 	const char *tmp_dir;           /* where that goes; NULL: "/tmp" */
 	struct pare_keyring *keys;     /* trusted keys (borrowed); NULL: none */
 	bool allow_untrusted;
@@ -136,6 +139,7 @@ struct pare_repos {
 			      * (mkdir 0700, a random name) when first needed */
 	bool cache_made;     /* ... and it was made */
 	bool no_network;     /* never download (cached indexes only) */
+	bool lazy_deps;      /* see pare_repo_config */
 	struct pare_keyring *keys;
 	bool allow_untrusted;
 	bool allow_index_downgrade;

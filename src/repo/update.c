@@ -33,7 +33,8 @@ static int read_index_fd(struct pare_repos *rs, struct pare_repo *r, int fd, con
 	struct pare_index_read_opts o = {
 		.keys = rs->keys,
 		.allow_untrusted = rs->allow_untrusted,
-		.flags = 0, /* tolerant: a bad atom marks its entry, as apk */
+		/* tolerant: a bad atom marks its entry, as apk */
+		.flags = rs->lazy_deps ? PARE_INDEX_LAZY_DEPS : 0,
 	};
 	index_reset(r);
 	int ret = pare_index_read_fd(&r->index, fd, name, &o, err);
