@@ -59,12 +59,59 @@ void pare_universe_init(struct pare_universe *u, struct pare_slice arch)
 {
 	memset(u, 0, sizeof(*u));
 	pare_arena_init(&u->arena, 1 << 20, 0);
-	pare_map_init(&u->names_map);
 	pare_map_init(&u->strings);
 	pare_map_init(&u->identities);
 	u->tags[0] = pare_slice_from("");
 	u->ntags = 1;
 	u->arch = pare_arena_slice(&u->arena, arch);
+}
+
+/* ---- the name table */
+
+static uint32_t name_hash(struct pare_slice s)
+{
+	return (uint32_t)pare_hash_bytes(s.ptr, s.len);
+}
+
+/* The slot of s: its name's, or the empty one where it goes. */
+static struct pare_name_slot *name_slot(const struct pare_universe *u, struct pare_slice s,
+					uint32_t h)
+{
+	uint32_t mask = u->name_slots_cap - 1;
+	for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+		struct pare_name_slot *sl = &u->name_slots[i];
+		if (!sl->id1)
+			return sl;
+		if (sl->hash == h && pare_slice_eq(u->names[sl->id1 - 1]->str, s))
+			return sl;
+	}
+}
+
+/* Room for count names at load <= 1/2. */
+static int name_slots_reserve(struct pare_universe *u, size_t count)
+{
+	size_t cap = u->name_slots_cap ? u->name_slots_cap : 64;
+	if (count > UINT32_MAX / 4)
+		return -ENOMEM;
+	while (count * 2 > cap)
+		cap *= 2;
+	if (cap <= u->name_slots_cap)
+		return 0;
+	struct pare_name_slot *v = calloc(cap, sizeof(*v)), *old = u->name_slots;
+	if (!v)
+		return -ENOMEM;
+	uint32_t ocap = u->name_slots_cap;
+	u->name_slots = v;
+	u->name_slots_cap = (uint32_t)cap;
+	for (uint32_t i = 0; i < ocap; i++) /* the hashes are kept: no string is read */
+		if (old[i].id1) {
+			uint32_t mask = (uint32_t)cap - 1, k = old[i].hash & mask;
+			while (v[k].id1)
+				k = (k + 1) & mask;
+			v[k] = old[i];
+		}
+	free(old);
+	return 0;
 }
 
 int pare_universe_reserve(struct pare_universe *u, size_t more)
@@ -76,7 +123,7 @@ int pare_universe_reserve(struct pare_universe *u, size_t more)
 	 * and dependencies), 0.4 distinct versions */
 	size_t names = (size_t)u->nnames + more * 5 / 2;
 	if (pare_map_reserve(&u->identities, u->identities.count + more) < 0 ||
-	    pare_map_reserve(&u->names_map, names) < 0 ||
+	    name_slots_reserve(u, names) < 0 ||
 	    pare_map_reserve(&u->strings, u->strings.count + more / 3) < 0 ||
 	    (names < UINT32_MAX &&
 	     pare_sgrow((void **)&u->names, &u->names_cap, (uint32_t)names, sizeof(*u->names)) < 0))
@@ -107,7 +154,7 @@ void pare_universe_release(struct pare_universe *u)
 	free(u->rev_block);
 	free(u->names);
 	free(u->pkgs);
-	pare_map_release(&u->names_map);
+	free(u->name_slots);
 	pare_map_release(&u->strings);
 	pare_map_release(&u->identities);
 	pare_arena_release(&u->arena);
@@ -132,24 +179,34 @@ static struct pare_slice intern(struct pare_universe *u, struct pare_slice s)
 
 struct pare_sname *pare_universe_find_name(const struct pare_universe *u, struct pare_slice s)
 {
-	return pare_map_get(&u->names_map, s);
+	if (!u->name_slots_cap)
+		return NULL;
+	const struct pare_name_slot *sl = name_slot(u, s, name_hash(s));
+	return sl->id1 ? u->names[sl->id1 - 1] : NULL;
 }
 
 struct pare_sname *pare_universe_name(struct pare_universe *u, struct pare_slice s)
 {
-	struct pare_sname *n = pare_map_get(&u->names_map, s);
-	if (n)
-		return n;
-	if (pare_sgrow((void **)&u->names, &u->names_cap, u->nnames, sizeof(*u->names)) < 0)
+	if (((size_t)u->nnames + 1) * 2 > u->name_slots_cap &&
+	    name_slots_reserve(u, (size_t)u->nnames + 1) < 0)
 		return NULL;
-	n = pare_arena_zalloc(&u->arena, sizeof(*n));
+	uint32_t h = name_hash(s);
+	struct pare_name_slot *sl = name_slot(u, s, h);
+	if (sl->id1)
+		return u->names[sl->id1 - 1];
+	if (u->nnames == UINT32_MAX - 1 ||
+	    pare_sgrow((void **)&u->names, &u->names_cap, u->nnames, sizeof(*u->names)) < 0)
+		return NULL;
+	struct pare_sname *n = pare_arena_zalloc(&u->arena, sizeof(*n));
 	if (!n)
 		return NULL;
 	n->str = pare_arena_slice(&u->arena, s);
-	if (!n->str.ptr || pare_map_put(&u->names_map, n->str, n, NULL) < 0)
+	if (!n->str.ptr)
 		return NULL;
 	n->id = u->nnames;
 	u->names[u->nnames++] = n;
+	sl->hash = h;
+	sl->id1 = u->nnames;
 	return n;
 }
 

@@ -107,9 +107,17 @@ struct pare_srepo {
 	bool remote; /* fetched over the network: masked by no_network */
 };
 
+/* A slot of the name table: the name's hash (low 32 bits) and id + 1
+ * (0: empty).  8 bytes where a map slot takes 24: 12,000 names. */
+struct pare_name_slot {
+	uint32_t hash, id1;
+};
+
 struct pare_universe {
 	struct pare_arena arena;
-	struct pare_map names_map;   /* name text -> struct pare_sname * */
+	struct pare_name_slot *name_slots; /* name text -> names[id] (open addressing, load
+					    * <= 1/2, power-of-two capacity) */
+	uint32_t name_slots_cap;
 	struct pare_map strings;     /* interned strings (versions, arches); emptied by the
 				      * first finalize (later strings are shared anew) */
 	struct pare_map identities;  /* identity bytes (or name-version) -> pkg; dropped by
