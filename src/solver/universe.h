@@ -107,21 +107,21 @@ struct pare_srepo {
 	bool remote; /* fetched over the network: masked by no_network */
 };
 
-/* A slot of the name table: the name's hash (low 32 bits) and id + 1
- * (0: empty).  8 bytes where a map slot takes 24: 12,000 names. */
-struct pare_name_slot {
+/* A slot of the name and package tables: the key's hash (low 32 bits)
+ * and the id + 1 (0: empty).  8 bytes where a map slot takes 24. */
+struct pare_id_slot {
 	uint32_t hash, id1;
 };
 
 struct pare_universe {
 	struct pare_arena arena;
-	struct pare_name_slot *name_slots; /* name text -> names[id] (open addressing, load
-					    * <= 1/2, power-of-two capacity) */
+	struct pare_id_slot *name_slots; /* name text -> names[id] (open addressing, load
+					  * <= 1/2, power-of-two capacity) */
 	uint32_t name_slots_cap;
+	struct pare_id_slot *pkg_slots;  /* identity (or name and version) -> pkgs[id] */
+	uint32_t pkg_slots_cap;
 	struct pare_map strings;     /* interned strings (versions, arches); emptied by the
 				      * first finalize (later strings are shared anew) */
-	struct pare_map identities;  /* identity bytes (or name-version) -> pkg; dropped by
-				      * the first finalize, rebuilt by a later add */
 	struct pare_sname **names;
 	uint32_t nnames, names_cap;
 	struct pare_spkg **pkgs;
