@@ -258,7 +258,7 @@ static int dep_array(struct pare_universe *u, const struct pare_dep *src, size_t
 	*nout = 0;
 	if (n == 0)
 		return 0;
-	struct pare_sdep *a = pare_arena_zalloc(&u->arena, n * sizeof(*a));
+	struct pare_sdep *a = pare_arena_alloc(&u->arena, n * sizeof(*a)); /* each one set below */
 	if (!a)
 		return pare_error_set(err, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
@@ -276,7 +276,8 @@ static int fill_pkg(struct pare_universe *u, struct pare_spkg *p, const struct p
 {
 	p->name = pare_universe_name(u, d->name);
 	p->version = intern(u, d->version);
-	p->arch = intern(u, d->arch);
+	/* nearly every package has the universe's own */
+	p->arch = pare_slice_eq(d->arch, u->arch) && u->arch.len ? u->arch : intern(u, d->arch);
 	if (!p->name || !p->version.ptr || !p->arch.ptr)
 		return pare_error_set(err, -ENOMEM, "out of memory");
 	int r = dep_array(u, d->depends, d->ndepends, &p->depends, &p->ndepends, err);
