@@ -335,6 +335,8 @@ struct ent_parse {
 	uint64_t line;     /* line of the current field */
 	char order[PARE_INDEX_MAX_FIELDS];
 	size_t norder;
+	struct pare_slice orders[8]; /* recent distinct field orders (arena), shared */
+	size_t next_order;
 	struct pare_index_field unknown[PARE_INDEX_MAX_UNKNOWN];
 	size_t nunknown;
 };
@@ -471,16 +473,28 @@ static int ent_finish(struct ent_parse *ep, struct pare_pkgent *e, struct pare_e
 		return field_error(ep, 'P', -PARE_E_FORMAT, err, "invalid package name", e->name);
 	/* Versions are not validated: real indexes hold some that are not
 	 * valid ("0.99f7-r1" in Alpine 3.17); apk compares them anyway. */
-	char *order = pare_arena_alloc(a, ep->norder);
+	/* most records share one of a few field orders: one copy each */
+	struct pare_slice order = PARE_SLICE_NULL;
+	for (size_t i = 0; i < 8 && !order.ptr; i++)
+		if (ep->orders[i].len == ep->norder &&
+		    memcmp(ep->orders[i].ptr, ep->order, ep->norder) == 0)
+			order = ep->orders[i];
+	if (!order.ptr) {
+		char *o = pare_arena_alloc(a, ep->norder);
+		if (!o)
+			return pare_error_set(err, -ENOMEM, "out of memory");
+		memcpy(o, ep->order, ep->norder);
+		order = pare_slice_make(o, ep->norder);
+		ep->orders[ep->next_order++ % 8] = order;
+	}
 	struct pare_index_field *unk = NULL;
 	if (ep->nunknown)
 		unk = pare_arena_alloc(a, ep->nunknown * sizeof(*unk));
-	if (!order || (ep->nunknown && !unk))
+	if (ep->nunknown && !unk)
 		return pare_error_set(err, -ENOMEM, "out of memory");
-	memcpy(order, ep->order, ep->norder);
 	if (ep->nunknown)
 		memcpy(unk, ep->unknown, ep->nunknown * sizeof(*unk));
-	e->order = pare_slice_make(order, ep->norder);
+	e->order = order;
 	e->unknown = unk;
 	e->nunknown = (uint32_t)ep->nunknown;
 	return 0;
@@ -544,6 +558,8 @@ int pare_index_parse_slice(struct pare_index *idx, struct pare_slice text, const
 	ep->idx = idx;
 	ep->rr = &rr;
 	ep->flags = flags;
+	memset(ep->orders, 0, sizeof(ep->orders));
+	ep->next_order = 0;
 	size_t first = idx->n, guess = count_records(text);
 	int r = pare_index_reserve(idx, guess < PARE_INDEX_MAX_ENTRIES ? guess : 1, err);
 	while (r == 0 && pare_rec_next_record(&rr)) {
