@@ -39,7 +39,7 @@
 
 #define PARE_SOLVER_MAX_REPOS 63 /* repository bits in a uint64_t */
 #define PARE_SOLVER_MAX_TAGS 63  /* tag 0 is "untagged" */
-#define PARE_SOLVER_MAX_IDENTITY 64
+#define PARE_SOLVER_MAX_IDENTITY 32 /* SHA-256: apk checksums are Q1 (SHA-1) or Q2 */
 
 struct pare_sname;
 struct pare_spkg;
