@@ -312,6 +312,18 @@ static int gz_whole_member(struct pare_gz_reader *r, struct pare_error *err)
 }
 #endif
 
+/* The input in place and libdeflate: members are inflated whole and need
+ * no second buffer (and views into them stay possible). */
+static bool gz_whole_mode(const struct pare_gz_reader *r)
+{
+#ifdef PARE_HAVE_LIBDEFLATE
+	return r->in_view;
+#else
+	(void)r;
+	return false;
+#endif
+}
+
 /* Serve from the whole member's buffer. */
 static size_t gz_from_member(struct pare_gz_reader *r, void *buf, size_t n)
 {
@@ -399,9 +411,7 @@ ssize_t pare_gz_read(struct pare_gz_reader *r, void *buf, size_t n, struct pare_
 	if (n == 0)
 		return 0;
 	if (r->opos == r->olen) {
-		/* the input in place: members are inflated whole and need
-		 * no second buffer (and its views stay possible) */
-		if (n >= PARE_GZ_OUTBUF / 2 || r->in_view)
+		if (n >= PARE_GZ_OUTBUF / 2 || gz_whole_mode(r))
 			return gz_read_direct(r, buf, n, err);
 		ssize_t got = gz_read_direct(r, r->obuf, sizeof(r->obuf), err);
 		if (got <= 0)
