@@ -92,6 +92,11 @@ struct pare_pkg {
 	uint64_t nentries;               /* data entries */
 	uint64_t data_bytes;             /* sum of regular file sizes */
 	uint64_t file_size;              /* compressed bytes read */
+	/* Indexes read with opts.keep_index: the index member when it was
+	 * inflated whole (io/gzip.h), malloc'ed (freed by release unless
+	 * taken); index_entry's content views point into it. */
+	void *index_buf;
+	size_t index_buf_len;
 };
 
 /* Called for each data entry; `content` streams a regular file's bytes
@@ -117,6 +122,7 @@ struct pare_pkg_read_opts {
 	 * pkg.datahash_verified) check the data once, not twice.  A package
 	 * without a datahash still has every file checked. */
 	bool skip_file_sums;
+	bool keep_index;            /* see pare_pkg.index_buf */
 };
 
 void pare_pkg_init(struct pare_pkg *pkg);

@@ -428,7 +428,7 @@ static int data_entry(struct reader *rd, struct archive *a, struct archive_entry
 	if (!rd->visit)
 		return 0;
 	struct content c = { rd, a };
-	struct pare_istream s = { content_read, &c };
+	struct pare_istream s = { .read = content_read, .ctx = &c };
 	pare_error_clear(rd->err);
 	r = rd->visit(rd->ctx, ent, ent->type == PARE_DEB_FILE ? &s : NULL, rd->err);
 	if (r == 0)

@@ -115,6 +115,9 @@ struct pare_repo_config {
 	const char *cache_dir;         /* NULL: <root>/etc/apk/cache */
 	bool no_cache;                 /* use a temporary cache, removed at release */
 	bool no_network;               /* --no-network: HTTP repositories only from the cache */
+	bool lazy_deps;                /* indexes read with PARE_INDEX_LAZY_DEPS: for callers
+					* that reach entries' lists only through
+					* pare_index_entry_deps() / pare_pkgent_deps_tmp() */
 	const char *tmp_dir;           /* where that goes; NULL: "/tmp" */
 	struct pare_keyring *keys;     /* trusted keys (borrowed); NULL: none */
 	bool allow_untrusted;
@@ -132,8 +135,11 @@ struct pare_repos {
 	char *root;          /* owned copy */
 	char arch[PARE_REPO_ARCH_MAX];
 	char *cache_dir;     /* absolute path of the cache (may not exist yet) */
-	bool cache_temp;     /* cache_dir is a private temporary directory */
+	bool cache_temp;     /* cache_dir is a private temporary directory, made
+			      * (mkdir 0700, a random name) when first needed */
+	bool cache_made;     /* ... and it was made */
 	bool no_network;     /* never download (cached indexes only) */
+	bool lazy_deps;      /* see pare_repo_config */
 	struct pare_keyring *keys;
 	bool allow_untrusted;
 	bool allow_index_downgrade;

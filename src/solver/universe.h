@@ -39,7 +39,7 @@
 
 #define PARE_SOLVER_MAX_REPOS 63 /* repository bits in a uint64_t */
 #define PARE_SOLVER_MAX_TAGS 63  /* tag 0 is "untagged" */
-#define PARE_SOLVER_MAX_IDENTITY 64
+#define PARE_SOLVER_MAX_IDENTITY 32 /* SHA-256: apk checksums are Q1 (SHA-1) or Q2 */
 
 struct pare_sname;
 struct pare_spkg;
@@ -107,13 +107,21 @@ struct pare_srepo {
 	bool remote; /* fetched over the network: masked by no_network */
 };
 
+/* A slot of the name and package tables: the key's hash (low 32 bits)
+ * and the id + 1 (0: empty).  8 bytes where a map slot takes 24. */
+struct pare_id_slot {
+	uint32_t hash, id1;
+};
+
 struct pare_universe {
 	struct pare_arena arena;
-	struct pare_map names_map;   /* name text -> struct pare_sname * */
+	struct pare_id_slot *name_slots; /* name text -> names[id] (open addressing, load
+					  * <= 1/2, power-of-two capacity) */
+	uint32_t name_slots_cap;
+	struct pare_id_slot *pkg_slots;  /* identity (or name and version) -> pkgs[id] */
+	uint32_t pkg_slots_cap;
 	struct pare_map strings;     /* interned strings (versions, arches); emptied by the
 				      * first finalize (later strings are shared anew) */
-	struct pare_map identities;  /* identity bytes (or name-version) -> pkg; dropped by
-				      * the first finalize, rebuilt by a later add */
 	struct pare_sname **names;
 	uint32_t nnames, names_cap;
 	struct pare_spkg **pkgs;
@@ -144,8 +152,9 @@ struct pare_spkg_desc {
 };
 
 void pare_universe_init(struct pare_universe *u, struct pare_slice arch);
-/* Size the package array for `more` further packages (an index's count)
- * at once, instead of doubling while they are added.  -ENOMEM. */
+/* Size the package array and the maps for `more` further packages (an
+ * index's count) at once, instead of doubling while they are added.
+ * -ENOMEM. */
 int pare_universe_reserve(struct pare_universe *u, size_t more);
 void pare_universe_release(struct pare_universe *u);
 

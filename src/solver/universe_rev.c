@@ -148,10 +148,8 @@ static int carve_all(struct pare_universe *u, size_t nptrs, size_t nclaims)
 static int finalize_first(struct pare_universe *u)
 {
 	/* Not needed to solve, and the block below is the peak: the interned
-	 * strings' map starts again empty (only later atoms are shared), the
-	 * identity map is rebuilt if a package is added after all. */
+	 * strings' map starts again empty (only later atoms are shared). */
 	pare_map_release(&u->strings);
-	pare_map_release(&u->identities);
 	size_t nclaims, nptrs = count_all(u, &nclaims);
 	int r = carve_all(u, nptrs, nclaims);
 	for (; r == 0 && u->nindexed < u->npkgs; u->nindexed++)

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "repo/repo.h"
+#include "repo/repo_int.h"
 
 static char root[256];
 
@@ -156,7 +157,13 @@ static void test_no_cache_dir_removed(void **state)
 	char dir[512], file[600];
 	snprintf(dir, sizeof(dir), "%s", rs.cache_dir);
 	struct stat st;
+	/* made only when something is to be written in it, 0700 */
+	assert_int_equal(stat(dir, &st), -1);
+	assert_int_equal(pare_repo_cache_ensure(&rs, &err), 0);
+	assert_int_equal(pare_repo_cache_ensure(&rs, &err), 0);
+	assert_string_equal(rs.cache_dir, dir);
 	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
 	snprintf(file, sizeof(file), "%s/x", dir);
 	FILE *f = fopen(file, "w");
 	assert_non_null(f);
