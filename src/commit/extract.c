@@ -181,6 +181,21 @@ static int open_dir(struct pare_root *root, const char *path, size_t len)
 	return pare_root_openat(root, len ? buf : ".", O_PATH | O_DIRECTORY, 0, NULL);
 }
 
+/* Hand fd, an open descriptor of directory path[0..len), to the cache
+ * (which owns it from now on, or closes it on failure). */
+static int dircache_put(struct pare_extract_dircache *c, const char *path, size_t len, int fd)
+{
+	if (c->map.count >= PARE_EXTRACT_SHARED_DIRS)
+		pare_extract_dircache_drop(c);
+	struct pare_slice key = pare_arena_slice(&c->arena, pare_slice_make(path, len));
+	if ((!key.ptr && len) ||
+	    pare_map_put(&c->map, len ? key : PARE_SLICE_LIT(""), (void *)(intptr_t)(fd + 1), NULL) < 0) {
+		close(fd);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int pare_extract_dircache_get(struct pare_extract_dircache *c, struct pare_root *root,
 			      const char *path, size_t len, int *fd)
 {
@@ -189,17 +204,12 @@ int pare_extract_dircache_get(struct pare_extract_dircache *c, struct pare_root 
 		*fd = (int)((intptr_t)v - 1);
 		return 0;
 	}
-	if (c->map.count >= PARE_EXTRACT_SHARED_DIRS)
-		pare_extract_dircache_drop(c);
 	int r = open_dir(root, path, len);
 	if (r < 0)
 		return r;
-	struct pare_slice key = pare_arena_slice(&c->arena, pare_slice_make(path, len));
-	if ((!key.ptr && len) ||
-	    pare_map_put(&c->map, len ? key : PARE_SLICE_LIT(""), (void *)(intptr_t)(r + 1), NULL) < 0) {
-		close(r);
-		return -ENOMEM;
-	}
+	int e = dircache_put(c, path, len, r);
+	if (e < 0)
+		return e;
 	*fd = r;
 	return 0;
 }
@@ -242,39 +252,55 @@ void pare_extract_release(struct pare_extract *x)
 	x->copy_buf = NULL;
 }
 
-/* An O_PATH descriptor of directory path[0..len) inside the root, owned by
- * the cache (valid until the next call: it may be replaced). */
-static int get_dir(struct pare_extract *x, const char *path, size_t len, int *fd)
+/* The cached descriptor of directory path[0..len), or -1. */
+static int dir_cached(struct pare_extract *x, const char *path, size_t len)
 {
 	if (x->shared_dirs) {
-		int r = pare_extract_dircache_get(x->shared_dirs, x->root, path, len, fd);
-		if (r == 0)
-			x->dir_fd = *fd;
-		return r;
+		void *v = pare_map_get(&x->shared_dirs->map, pare_slice_make(path, len));
+		return v ? (int)((intptr_t)v - 1) : -1;
 	}
 	for (size_t i = 0; i < PARE_EXTRACT_DIR_CACHE; i++) {
 		struct pare_extract_dir *d = &x->dirs[i];
-		if (d->fd >= 0 && d->len == len && memcmp(d->path, path, len) == 0) {
-			*fd = x->dir_fd = d->fd;
-			return 0;
-		}
+		if (d->fd >= 0 && d->len == len && memcmp(d->path, path, len) == 0)
+			return d->fd;
 	}
+	return -1;
+}
+
+/* Hand fd, an open O_PATH descriptor of directory path[0..len) inside the
+ * root, to the cache (which owns it from now on, or closes it on failure;
+ * it may close other cached descriptors to make room). */
+static int dir_put(struct pare_extract *x, const char *path, size_t len, int fd)
+{
+	if (x->shared_dirs)
+		return dircache_put(x->shared_dirs, path, len, fd);
 	char *copy = malloc(len + 1);
-	if (!copy)
+	if (!copy) {
+		close(fd);
 		return -ENOMEM;
+	}
 	memcpy(copy, path, len);
 	copy[len] = '\0';
-	int r = pare_root_openat(x->root, len ? copy : ".", O_PATH | O_DIRECTORY, 0, NULL);
-	if (r < 0) {
-		free(copy);
-		return r;
-	}
 	struct pare_extract_dir *d = &x->dirs[x->dir_next++ % PARE_EXTRACT_DIR_CACHE];
 	if (d->fd >= 0)
 		close(d->fd);
 	free(d->path);
-	*d = (struct pare_extract_dir){ .path = copy, .len = len, .fd = r };
-	*fd = x->dir_fd = r;
+	*d = (struct pare_extract_dir){ .path = copy, .len = len, .fd = fd };
+	return 0;
+}
+
+/* An O_PATH descriptor of directory path[0..len) inside the root, owned by
+ * the cache (valid until the next call: it may be replaced). */
+static int get_dir(struct pare_extract *x, const char *path, size_t len, int *fd)
+{
+	int c = dir_cached(x, path, len);
+	if (c < 0) {
+		c = open_dir(x->root, path, len);
+		int r = c < 0 ? c : dir_put(x, path, len, c);
+		if (r < 0)
+			return r;
+	}
+	*fd = x->dir_fd = c;
 	return 0;
 }
 
@@ -372,6 +398,38 @@ static int move_aside(struct pare_extract *x, const char *path, size_t len, char
 	return 0;
 }
 
+/* The fast way to directory path[0..len) (the parent path[0..plen) is
+ * resolved and cached): one component below the parent's descriptor,
+ * not following a symlink, created (*created) when absent; the
+ * descriptor is cached.  A negative code leaves the case (a symlink, not
+ * a directory, a failed mkdir, a race) to the general path through the
+ * root, which tells the error. */
+static int open_child_dir(struct pare_extract *x, const char *path, size_t len, size_t plen,
+			  mode_t mode, bool *created)
+{
+	int fd = dir_cached(x, path, len), pfd;
+	if (fd >= 0)
+		return fd;
+	int r = get_dir(x, path, plen, &pfd);
+	if (r < 0)
+		return r;
+	const char *base = path + (plen ? plen + 1 : 0);
+	const int flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	/* mkdir first: on a fresh root most directories are new */
+	if (mkdirat(pfd, base, mode) == 0)
+		*created = true;
+	else if (errno != EEXIST)
+		return neg_errno();
+	fd = openat(pfd, base, flags);
+	if (fd < 0)
+		return neg_errno();
+	r = dir_put(x, path, len, fd);
+	if (r < 0)
+		return r;
+	x->dir_fd = fd;
+	return fd;
+}
+
 /* Make sure directory path[0..len) exists (its parents already do), and
  * track it.  `entry` is the package path being staged, for messages. */
 static int ensure_dir(struct pare_extract *x, const char *path, size_t len, mode_t mode,
@@ -396,10 +454,12 @@ static int ensure_dir(struct pare_extract *x, const char *path, size_t len, mode
 	bool created = false;
 	char *aside = NULL;
 	size_t plen = slash ? (size_t)(slash - buf) : 0;
-	int fd;
-	int got = get_dir(x, buf, len, &fd);
-	if (got < 0)
-		fd = got;
+	int fd = open_child_dir(x, buf, len, plen, mode, &created);
+	if (fd < 0) {
+		int got = get_dir(x, buf, len, &fd);
+		if (got < 0)
+			fd = got;
+	}
 	if (fd == -ENOTDIR && x->may_replace && x->may_replace(x->replace_ctx, buf, false)) {
 		int r = move_aside(x, buf, len, &aside, err);
 		if (r < 0)
@@ -417,7 +477,7 @@ static int ensure_dir(struct pare_extract *x, const char *path, size_t len, mode
 		else if (errno != EEXIST)
 			return xfail(x, err, neg_errno(), entry, "cannot create directory %s: %s", buf,
 				     strerror(errno));
-		got = get_dir(x, buf, len, &fd);
+		int got = get_dir(x, buf, len, &fd);
 		if (got < 0)
 			fd = got;
 	}
