@@ -23,6 +23,7 @@
 #define XATTR_PREFIX "SCHILY.xattr."
 #define XATTR_VALUE_MAX 65536
 #define TMP_TRIES 64
+#define ANON_MAX 128 /* O_TMPFILE temporaries held open per extractor */
 
 struct xattr_rec {
 	const char *name; /* NUL-terminated (arena) */
@@ -34,7 +35,7 @@ struct xattr_rec {
  * Invariants: path is normalised (no "", "." or ".." components, no
  * leading, trailing or doubled '/'), NUL-terminated and in the arena;
  * path[0..dirlen) is the parent (dirlen 0: the root); base is the last
- * component; tmp_live implies tmp != NULL. */
+ * component; tmp_live implies tmp != NULL; afd >= 0 implies !tmp_live. */
 struct pare_extract_node {
 	const char *path;
 	size_t len, dirlen, depth, index;
@@ -44,6 +45,8 @@ struct pare_extract_node {
 	bool is_entry;   /* named by the package, not only a parent */
 	bool created;    /* a directory the extractor made */
 	bool tmp_live;   /* the temporary exists */
+	int afd;         /* a regular file staged without a name (O_TMPFILE),
+			  * linked into place at commit, or -1 */
 	bool replaces_dir; /* a directory at path goes at commit */
 	bool meta_done;    /* owner, mode and times applied while staging */
 	char *aside;       /* the non-directory this directory replaced, moved
@@ -237,11 +240,24 @@ static void dir_cache_drop_own(struct pare_extract *x)
 	x->dir_fd = -1;
 }
 
+/* Close every unnamed temporary (its file goes with it). */
+static void close_anon(struct pare_extract *x)
+{
+	for (size_t i = 0; i < x->nnodes && x->nanon; i++) {
+		if (x->nodes[i]->afd >= 0) {
+			close(x->nodes[i]->afd);
+			x->nodes[i]->afd = -1;
+			x->nanon--;
+		}
+	}
+}
+
 void pare_extract_release(struct pare_extract *x)
 {
 	if (!x)
 		return;
 	dir_cache_drop_own(x);
+	close_anon(x);
 	free(x->nodes);
 	x->nodes = NULL;
 	x->nnodes = x->nodes_cap = 0;
@@ -357,6 +373,7 @@ static int node_new(struct pare_extract *x, const char *path, size_t len, char t
 	n->path = p;
 	n->len = len;
 	n->type = type;
+	n->afd = -1;
 	const char *slash = memrchr(p, '/', len);
 	n->dirlen = slash ? (size_t)(slash - p) : 0;
 	n->base = slash ? slash + 1 : p;
@@ -608,10 +625,12 @@ static void entry_times(const xnode *n, struct timespec ts[2])
 	ts[1] = ts[0];
 }
 
-/* Owner, mode, xattrs and times of a regular file's temporary, by fd. */
+/* Owner, mode, xattrs and times of a regular file's temporary, through
+ * its unnamed descriptor (n->afd) or reopened by name in pfd. */
 static int meta_file(struct pare_extract *x, xnode *n, int pfd, struct pare_error *err)
 {
-	int fd = openat(pfd, n->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	int fd = n->afd >= 0 ? n->afd
+			     : openat(pfd, n->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return xfail(x, err, neg_errno(), n->path, "cannot reopen temporary %s: %s", n->tmp,
 			     strerror(errno));
@@ -632,10 +651,11 @@ static int meta_file(struct pare_extract *x, xnode *n, int pfd, struct pare_erro
 	entry_times(n, ts);
 	if (r == 0 && futimens(fd, ts) < 0)
 		r = neg_errno(), what = "cannot set times";
-	close(fd);
+	if (fd != n->afd)
+		close(fd);
 	if (r < 0 && what)
 		return xfail(x, err, r, n->path, "%s: %s", what,
-			     r == -PARE_E_UNSAFE_PATH ? n->tmp : strerror(-r));
+			     r == -PARE_E_UNSAFE_PATH ? (n->tmp ? n->tmp : "(unnamed)") : strerror(-r));
 	return r;
 }
 
@@ -881,9 +901,9 @@ static int make_tmp(struct pare_extract *x, xnode *n, int pfd, struct make_req *
 
 /* Checks and tracking common to every non-directory entry: parents exist,
  * the path is new to the package, no directory sits at it.  Leaves the
- * parent's fd in *pfd (cached). */
+ * parent's fd in *pfd (cached); *absent: nothing is at the path. */
 static int stage_nondir(struct pare_extract *x, const char *path, size_t len,
-			const struct pare_tar_entry *e, xnode **out, int *pfd,
+			const struct pare_tar_entry *e, xnode **out, int *pfd, bool *absent,
 			struct pare_error *err)
 {
 	int r = ensure_parents(x, path, len, err);
@@ -907,8 +927,9 @@ static int stage_nondir(struct pare_extract *x, const char *path, size_t len,
 	 * (tracked above): nothing to look at on disk. */
 	const xnode *parent = dirlen ? pare_map_get(&x->paths, pare_slice_make(path, dirlen)) : NULL;
 	bool fresh_parent = parent && parent->created && parent->type == PARE_TAR_DIR;
-	if (!fresh_parent && fstatat(*pfd, slash ? slash + 1 : path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISDIR(st.st_mode)) {
+	int got = fresh_parent ? -1 : fstatat(*pfd, slash ? slash + 1 : path, &st, AT_SYMLINK_NOFOLLOW);
+	*absent = fresh_parent || (got < 0 && errno == ENOENT);
+	if (got == 0 && S_ISDIR(st.st_mode)) {
 		replaces = x->may_replace && x->may_replace(x->replace_ctx, path, true);
 		if (!replaces)
 			return xfail(x, err, -PARE_E_UNSAFE_PATH, path,
@@ -923,6 +944,85 @@ static int stage_nondir(struct pare_extract *x, const char *path, size_t len,
 	if (r < 0)
 		return r;
 	*out = n;
+	return 0;
+}
+
+/* Close n's unnamed temporary, if any (its file goes with it). */
+static void drop_anon(struct pare_extract *x, xnode *n)
+{
+	if (n->afd < 0)
+		return;
+	close(n->afd);
+	n->afd = -1;
+	x->nanon--;
+}
+
+/* Give n's unnamed temporary a temporary name in its directory pfd (a
+ * hard link needs a name to link to; or the final path is taken and a
+ * rename replaces it).  On success n has a tracked temporary like a named
+ * one and *fd is the descriptor (the caller closes it); otherwise a
+ * negative code and n is unchanged. */
+static int name_anon(struct pare_extract *x, xnode *n, int pfd, int *fd)
+{
+	char key[PARE_PATH_MAX + 128], name[PARE_EXTRACT_TMP_PREFIX_MAX + 40];
+	for (int tries = 0; tries < TMP_TRIES; tries++) {
+		int klen = make_tmp_name(x, n->path, n->dirlen, name, sizeof(name), key, sizeof(key));
+		if (klen < 0)
+			return klen;
+		if (linkat(n->afd, "", pfd, name, AT_EMPTY_PATH) < 0) {
+			if (errno == EEXIST)
+				continue;
+			return neg_errno();
+		}
+		n->tmp = pare_arena_strdup(&x->arena, pare_slice_from(name));
+		struct pare_slice k = pare_arena_slice(&x->arena, pare_slice_make(key, (size_t)klen));
+		if (!n->tmp || !k.ptr || pare_map_put(&x->temps, k, n, NULL) < 0) {
+			unlinkat(pfd, name, 0);
+			n->tmp = NULL;
+			return -ENOMEM;
+		}
+		n->tmp_live = true;
+		*fd = n->afd;
+		n->afd = -1;
+		x->nanon--;
+		return 0;
+	}
+	return -EEXIST;
+}
+
+/* Create n's regular file without a name (O_TMPFILE) in directory pfd,
+ * so that nothing of it is visible before the commit links it into place
+ * and a killed run leaves nothing behind: 0 with m->fd set, or 1 to use a
+ * named temporary instead (a file system without O_TMPFILE, linkat
+ * refusing AT_EMPTY_PATH without CAP_DAC_READ_SEARCH, ANON_MAX open).
+ * The first one of the process is named at once, to learn whether linkat
+ * works; it then goes on as a named temporary. */
+static int make_anon(struct pare_extract *x, xnode *n, int pfd, struct make_req *m)
+{
+	static int linkable; /* 1 linkat(AT_EMPTY_PATH) works, -1 not, 0 untried */
+	if (x->no_anon || linkable < 0 || x->nanon >= ANON_MAX)
+		return 1;
+	int fd = openat(pfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, m->perm);
+	if (fd < 0) {
+		x->no_anon = true;
+		return 1;
+	}
+	n->afd = fd;
+	x->nanon++;
+	if (linkable == 0) {
+		int r = name_anon(x, n, pfd, &m->fd);
+		if (r == 0) {
+			linkable = 1;
+			return 0;
+		}
+		drop_anon(x, n);
+		if (r == -ENOENT || r == -EPERM)
+			linkable = -1;
+		else
+			x->no_anon = true;
+		return 1;
+	}
+	m->fd = fd;
 	return 0;
 }
 
@@ -954,13 +1054,16 @@ static int stage_file(struct pare_extract *x, const char *path, size_t len,
 {
 	xnode *n = NULL;
 	int pfd = -1;
-	int r = stage_nondir(x, path, len, e, &n, &pfd, err);
+	bool absent;
+	int r = stage_nondir(x, path, len, e, &n, &pfd, &absent, err);
 	if (r < 0)
 		return r;
 	/* Created with its permission bits (the umask may take some: then
 	 * meta_staged sets them), never set-id ones before the commit. */
 	struct make_req m = { .type = PARE_TAR_REG, .fd = -1, .perm = (mode_t)(n->mode & 0777) };
-	r = make_tmp(x, n, pfd, &m, err);
+	r = absent ? make_anon(x, n, pfd, &m) : 1;
+	if (r == 1)
+		r = make_tmp(x, n, pfd, &m, err);
 	if (r < 0)
 		return r;
 	r = copy_content(x, n, m.fd, e, content, err);
@@ -969,10 +1072,12 @@ static int stage_file(struct pare_extract *x, const char *path, size_t len,
 		r = xfail(x, err, neg_errno(), path, "cannot stat temporary: %s", strerror(errno));
 	if (r == 0)
 		r = meta_staged(x, n, m.fd, &st, err);
-	if (close(m.fd) < 0 && r == 0)
+	if (n->afd < 0 && close(m.fd) < 0 && r == 0)
 		r = xfail(x, err, neg_errno(), path, "cannot write: %s", strerror(errno));
-	if (r < 0)
+	if (r < 0) {
+		drop_anon(x, n);
 		return r;
+	}
 	n->tmp_dev = st.st_dev;
 	n->tmp_ino = st.st_ino;
 	x->nfiles++;
@@ -989,7 +1094,8 @@ static int prepare_link(struct pare_extract *x, const char *path, const struct p
 	if (r < 0)
 		return r;
 	xnode *t = tlen ? pare_map_get(&x->paths, pare_slice_make(target, tlen)) : NULL;
-	if (!t || (t->type != PARE_TAR_REG && t->type != PARE_TAR_LINK) || !t->tmp_live)
+	if (!t || (t->type != PARE_TAR_REG && t->type != PARE_TAR_LINK) ||
+	    !(t->tmp_live || t->afd >= 0))
 		return xfail(x, err, -PARE_E_UNSAFE_PATH, path,
 			     "hard link to %s, which is not a regular file of this package",
 			     target[0] ? target : "(empty)");
@@ -1001,6 +1107,14 @@ static int prepare_link(struct pare_extract *x, const char *path, const struct p
 		return xfail(x, err, r, path, "cannot open directory of %s: %s", t->path,
 			     strerror(-r));
 	m->link_dir = r;
+	if (t->afd >= 0) { /* a link needs a name to link to */
+		int fd;
+		r = name_anon(x, t, m->link_dir, &fd);
+		if (r < 0)
+			return xfail(x, err, r, path, "cannot name the temporary of %s: %s", t->path,
+				     strerror(-r));
+		close(fd);
+	}
 	m->link_tmp = t->tmp;
 	return 0;
 }
@@ -1030,8 +1144,9 @@ static int stage_other(struct pare_extract *x, const char *path, size_t len,
 	}
 	xnode *n = NULL;
 	int pfd = -1;
+	bool absent;
 	if (r == 0)
-		r = stage_nondir(x, path, len, e, &n, &pfd, err);
+		r = stage_nondir(x, path, len, e, &n, &pfd, &absent, err);
 	/* The target is looked up after this path is tracked, so that a link
 	 * to itself finds no regular file. */
 	if (r == 0 && e->type == PARE_TAR_LINK)
@@ -1126,7 +1241,7 @@ static int commit_meta(struct pare_extract *x, struct pare_error *err)
 {
 	for (size_t i = 0; i < x->nnodes; i++) {
 		xnode *n = x->nodes[i];
-		if (!n->tmp_live || n->type == PARE_TAR_LINK || n->meta_done)
+		if (!(n->tmp_live || n->afd >= 0) || n->type == PARE_TAR_LINK || n->meta_done)
 			continue;
 		int pfd;
 		int r = get_dir(x, n->path, n->dirlen, &pfd);
@@ -1174,11 +1289,29 @@ static int remove_tree(int pfd, const char *name, unsigned depth)
 	return r;
 }
 
+/* Link n's unnamed temporary at its final path in pfd: 0 when done, 1
+ * when the path was taken (the temporary now has a name, to be renamed
+ * over it), or a negative code. */
+static int link_anon(struct pare_extract *x, xnode *n, int pfd)
+{
+	if (linkat(n->afd, "", pfd, n->base, AT_EMPTY_PATH) == 0) {
+		drop_anon(x, n);
+		return 0;
+	}
+	if (errno != EEXIST)
+		return neg_errno();
+	int fd, r = name_anon(x, n, pfd, &fd);
+	if (r < 0)
+		return r;
+	close(fd);
+	return 1;
+}
+
 static int commit_renames(struct pare_extract *x, bool symlinks, struct pare_error *err)
 {
 	for (size_t i = 0; i < x->nnodes; i++) {
 		xnode *n = x->nodes[i];
-		if (!n->tmp_live || (n->type == PARE_TAR_SYMLINK) != symlinks)
+		if (!(n->tmp_live || n->afd >= 0) || (n->type == PARE_TAR_SYMLINK) != symlinks)
 			continue;
 		int pfd;
 		int r = get_dir(x, n->path, n->dirlen, &pfd);
@@ -1193,6 +1326,12 @@ static int commit_renames(struct pare_extract *x, bool symlinks, struct pare_err
 			if ((r = get_dir(x, n->path, n->dirlen, &pfd)) < 0)
 				return xfail(x, err, r, n->path, "cannot open parent directory: %s",
 					     strerror(-r));
+		}
+		if (n->afd >= 0 && (r = link_anon(x, n, pfd)) <= 0) {
+			if (r < 0)
+				return xfail(x, err, r, n->path, "cannot link into place: %s",
+					     strerror(-r));
+			continue;
 		}
 		if (renameat(pfd, n->tmp, pfd, n->base) < 0)
 			return xfail(x, err, neg_errno(), n->path, "cannot rename %s into place: %s",
@@ -1292,6 +1431,7 @@ void pare_extract_abort(struct pare_extract *x)
 	if (!x || x->state == PARE_EXTRACT_DONE || x->state == PARE_EXTRACT_ABORTED)
 		return;
 	bool rmdirs = x->state != PARE_EXTRACT_COMMITTING;
+	close_anon(x);
 	/* Reverse creation order: what a directory holds goes before it. */
 	for (size_t i = x->nnodes; i-- > 0;) {
 		xnode *n = x->nodes[i];

@@ -666,6 +666,60 @@ static void test_abort_after_read(void **state)
 	pare_buf_release(&pkgbuf);
 }
 
+/* Regular files staged in a directory the package creates are invisible
+ * until the commit (unnamed temporaries where the file system has them);
+ * a file that appeared at a final path meanwhile is replaced; an abort
+ * leaves nothing. */
+static void test_files_invisible_until_commit(void **state)
+{
+	struct fx *f = *state;
+	static const struct tent ents[] = {
+		{ .name = "d/", .type = PARE_TAR_DIR },
+		{ .name = "d/a", .data = "a\n" },
+		{ .name = "d/b", .data = "b\n", .mode = 0600 },
+		{ .name = "d/c", .data = "c\n" },
+	};
+	for (int round = 0; round < 2; round++) {
+		struct pare_buf pkgbuf;
+		struct pare_root root;
+		struct pare_extract x;
+		struct pare_pkg_visitor v;
+		struct pare_pkg pkg;
+		struct pare_mem_istream m;
+		struct pare_istream s;
+		struct pare_error err = { 0 };
+		build_pkg(&pkgbuf, ents, 4);
+		assert_int_equal(pare_root_open(&root, f->root, NULL), 0);
+		root.mode = f->mode;
+		assert_int_equal(pare_extract_init(&x, &root, NULL, NULL), 0);
+		pare_extract_visitor(&x, &v);
+		pare_pkg_init(&pkg);
+		pare_mem_istream_init(&m, &s, pkgbuf.data, pkgbuf.len);
+		assert_int_equal(pare_pkg_read(&pkg, &s, "t.apk", NULL, &v, &err), 0);
+		assert_absent(rp(f, "d/a"));
+		assert_absent(rp(f, "d/b"));
+		assert_absent(rp(f, "d/c"));
+		if (round == 0) {
+			pare_extract_abort(&x);
+			assert_root_holds(f, 0);
+		} else {
+			FILE *fp = fopen(rp(f, "d/b"), "w"); /* behind the extractor's back */
+			assert_non_null(fp);
+			fputs("other\n", fp);
+			fclose(fp);
+			assert_int_equal(pare_extract_commit(&x, &err), 0);
+			assert_file(rp(f, "d/a"), "a\n", 0644);
+			assert_file(rp(f, "d/b"), "b\n", 0600);
+			assert_file(rp(f, "d/c"), "c\n", 0644);
+			assert_root_holds(f, 4);
+		}
+		pare_extract_release(&x);
+		pare_pkg_release(&pkg);
+		pare_root_release(&root);
+		pare_buf_release(&pkgbuf);
+	}
+}
+
 static void test_bad_prefix(void **state)
 {
 	struct fx *f = *state;
@@ -708,6 +762,7 @@ int main(void)
 		BOTH(test_device_allowed_as_root),
 		BOTH(test_entry_limit),
 		BOTH(test_abort_after_read),
+		BOTH(test_files_invisible_until_commit),
 		cmocka_unit_test_setup_teardown(test_bad_prefix, setup_openat2, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
