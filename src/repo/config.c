@@ -4,11 +4,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "apk/arch.h"
@@ -302,18 +304,28 @@ out:
 	return r;
 }
 
-/* The cache directory's path (not created here). */
+/* The cache directory's path (not created here).  Without a cache: a
+ * private directory under tmp_dir with an unguessable name, made by
+ * pare_repo_cache_ensure when something is to be cached (a local
+ * install never does: its packages are read in place). */
 static int set_cache_dir(struct pare_repos *rs, const struct pare_repo_config *cfg,
 			 struct pare_error *err)
 {
 	if (cfg->no_cache) {
 		const char *tmp = cfg->tmp_dir ? cfg->tmp_dir : "/tmp";
+		uint64_t salt;
+		rs->cache_temp = true;
+		char name[40];
+		if (getrandom(&salt, sizeof(salt), GRND_NONBLOCK) == sizeof(salt)) {
+			snprintf(name, sizeof(name), "pare-cache.%016" PRIx64, salt);
+			return strdupf(&rs->cache_dir, "%s/%s%s", tmp, name, "") < 0 ? -ENOMEM : 0;
+		}
 		if (strdupf(&rs->cache_dir, "%s/%s%s", tmp, "pare-cache.XXXXXX", "") < 0)
 			return -ENOMEM;
 		if (!mkdtemp(rs->cache_dir))
 			return pare_error_set(err, -errno, "%s: cannot create: %s", rs->cache_dir,
 					      strerror(errno));
-		rs->cache_temp = true;
+		rs->cache_made = true;
 		return 0;
 	}
 	const char *dir = cfg->cache_dir ? cfg->cache_dir : "etc/apk/cache";
@@ -364,7 +376,7 @@ void pare_repos_release(struct pare_repos *rs)
 	free(rs->v);
 	if (rs->http_ready)
 		pare_http_release(&rs->http);
-	if (rs->cache_temp && rs->cache_dir)
+	if (rs->cache_temp && rs->cache_made && rs->cache_dir)
 		pare_repo_remove_tree(rs->cache_dir);
 	free(rs->cache_dir);
 	free(rs->root);

@@ -132,7 +132,9 @@ struct pare_repos {
 	char *root;          /* owned copy */
 	char arch[PARE_REPO_ARCH_MAX];
 	char *cache_dir;     /* absolute path of the cache (may not exist yet) */
-	bool cache_temp;     /* cache_dir is a private temporary directory */
+	bool cache_temp;     /* cache_dir is a private temporary directory, made
+			      * (cache_made) only when something is cached */
+	bool cache_made;
 	bool no_network;     /* never download (cached indexes only) */
 	struct pare_keyring *keys;
 	bool allow_untrusted;

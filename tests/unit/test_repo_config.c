@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "repo/repo.h"
+#include "repo/repo_int.h"
 
 static char root[256];
 
@@ -156,11 +157,22 @@ static void test_no_cache_dir_removed(void **state)
 	char dir[512], file[600];
 	snprintf(dir, sizeof(dir), "%s", rs.cache_dir);
 	struct stat st;
+	/* made only when something is to be cached, private, once */
+	assert_int_equal(stat(dir, &st), -1);
+	assert_int_equal(pare_repo_cache_ensure(&rs, &err), 0);
+	assert_int_equal(pare_repo_cache_ensure(&rs, &err), 0);
 	assert_int_equal(stat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0700);
 	snprintf(file, sizeof(file), "%s/x", dir);
 	FILE *f = fopen(file, "w");
 	assert_non_null(f);
 	fclose(f);
+	pare_repos_release(&rs);
+	assert_int_equal(stat(dir, &st), -1);
+	/* never made: nothing to remove, nothing left */
+	assert_int_equal(pare_repos_init(&rs, &cfg, &err), 0);
+	snprintf(dir, sizeof(dir), "%s", rs.cache_dir);
 	pare_repos_release(&rs);
 	assert_int_equal(stat(dir, &st), -1);
 }
