@@ -103,17 +103,21 @@ static char *slice_cstr(struct pare_arena *a, struct pare_slice s)
 
 /* ---- obtaining and verifying a package ---- */
 
-static int obtain_file(struct txn *t, const struct pare_txn_change *c, char *out, size_t size,
-		       struct pare_error *err)
+/* The package file, opened (*fd; its path in out for messages). */
+static int open_file(struct txn *t, const struct pare_txn_change *c, char *out, size_t size,
+		     int *fd, struct pare_error *err)
 {
 	if (c->pkg_path) {
 		snprintf(out, size, "%s", c->pkg_path);
-		return 0;
+		*fd = open(out, O_RDONLY | O_CLOEXEC);
+		return *fd >= 0 ? 0
+				: pare_error_set(err, -errno, "%s: cannot open: %s", out,
+						 strerror(errno));
 	}
 	if (!t->o->repos)
 		return pare_error_set(err, -PARE_E_NOT_FOUND, "%.*s: no package file",
 				      (int)c->new_ent->name.len, c->new_ent->name.ptr);
-	return pare_repos_pkg_path(t->o->repos, c->new_ent, out, size, err);
+	return pare_repos_pkg_open(t->o->repos, c->new_ent, out, size, fd, err);
 }
 
 static int verify_pkg(struct txn *t, const struct pare_txn_change *c, const struct pare_pkg *pkg,
@@ -366,7 +370,8 @@ static int unpack(struct txn *t, const struct pare_txn_change *c, struct txn_sta
 		  struct pare_error *err)
 {
 	char path[PARE_PATH_MAX];
-	int r = obtain_file(t, c, path, sizeof(path), err);
+	int fd;
+	int r = open_file(t, c, path, sizeof(path), &fd, err);
 	if (r < 0)
 		return r;
 	struct pare_pkg_visitor v;
@@ -377,7 +382,8 @@ static int unpack(struct txn *t, const struct pare_txn_change *c, struct txn_sta
 	bool vouched = c->index_verified && c->new_ent->identity.alg == PARE_DIGEST_SHA1;
 	struct pare_pkg_read_opts ro = { .keys = vouched ? NULL : t->o->keys,
 					 .skip_file_sums = true };
-	r = pare_pkg_read_file(pkg, path, &ro, &v, err);
+	r = pare_pkg_read_fd(pkg, fd, path, &ro, &v, err);
+	close(fd);
 	if (r == 0)
 		r = verify_pkg(t, c, pkg, label, err);
 	if ((r == -PARE_E_INTEGRITY || r == -PARE_E_FORMAT || r == -PARE_E_TRUNCATED) &&

@@ -378,6 +378,9 @@ void pare_repos_release(struct pare_repos *rs)
 		pare_http_release(&rs->http);
 	if (rs->cache_temp && rs->cache_made && rs->cache_dir)
 		pare_repo_remove_tree(rs->cache_dir);
+	if (rs->pkg_dirfd1)
+		close(rs->pkg_dirfd1 - 1);
+	free(rs->pkg_dir);
 	free(rs->cache_dir);
 	free(rs->root);
 	memset(rs, 0, sizeof(*rs));
