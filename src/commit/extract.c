@@ -713,12 +713,22 @@ static int meta_other(struct pare_extract *x, xnode *n, int pfd, struct pare_err
 /* A directory at its final path: owner and mode where they differ, xattrs
  * (of n, or none), times.  Failures on directories that existed before
  * are tolerated when they are permission errors (1). */
-static int apply_dir(struct pare_root *root, const struct pare_extract_dirmeta *m,
-		     struct pare_extract *x, const xnode *n, struct pare_error *err)
+static int apply_dir(struct pare_root *root, struct pare_extract_dircache *dirs,
+		     const struct pare_extract_dirmeta *m, struct pare_extract *x, const xnode *n,
+		     struct pare_error *err)
 {
 	char path[PARE_PATH_MAX + 1];
 	snprintf(path, sizeof(path), "%.*s", (int)m->len, m->path);
-	int fd = pare_root_openat(root, path, O_RDONLY | O_DIRECTORY, 0, NULL);
+	/* One component below the parent's cached descriptor, when it is no
+	 * symlink; else (or with no cache) resolved through the root. */
+	const char *slash = strrchr(path, '/');
+	void *pv = dirs && slash ? pare_map_get(&dirs->map, pare_slice_make(path, (size_t)(slash - path)))
+				 : NULL;
+	int fd = pv ? openat((int)((intptr_t)pv - 1), slash + 1,
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+		    : -1;
+	if (fd < 0)
+		fd = pare_root_openat(root, path, O_RDONLY | O_DIRECTORY, 0, NULL);
 	if (!x && (fd == -ENOENT || fd == -ENOTDIR))
 		return 1; /* a later change of the transaction removed it */
 	struct stat st;
@@ -768,16 +778,16 @@ static int meta_dir(struct pare_extract *x, xnode *n, struct pare_error *err)
 		x->defer_dir(x->defer_ctx, &m);
 		return 0;
 	}
-	int r = apply_dir(x->root, &m, x, n, err);
+	int r = apply_dir(x->root, NULL, &m, x, n, err);
 	if (r == 1)
 		x->meta_warnings++;
 	return r < 0 ? r : 0;
 }
 
-int pare_extract_dir_apply(struct pare_root *root, const struct pare_extract_dirmeta *m,
-			   struct pare_error *err)
+int pare_extract_dir_apply(struct pare_root *root, struct pare_extract_dircache *dirs,
+			   const struct pare_extract_dirmeta *m, struct pare_error *err)
 {
-	return apply_dir(root, m, NULL, NULL, err);
+	return apply_dir(root, dirs, m, NULL, NULL, err);
 }
 
 /* ---- staging ---- */

@@ -216,9 +216,11 @@ void pare_extract_abort(struct pare_extract *x);
 /* Apply a deferred directory's metadata (owner and mode only where they
  * differ, then the times).  0, 1 when the directory is gone or not one any
  * more, or a permission error on a directory the package did not create
- * (tolerated, as for a commit), or a negative code. */
-int pare_extract_dir_apply(struct pare_root *root, const struct pare_extract_dirmeta *m,
-			   struct pare_error *err);
+ * (tolerated, as for a commit), or a negative code.  dirs (may be NULL):
+ * cached descriptors; the directory is opened below its parent's when
+ * that is cached. */
+int pare_extract_dir_apply(struct pare_root *root, struct pare_extract_dircache *dirs,
+			   const struct pare_extract_dirmeta *m, struct pare_error *err);
 /* Did the extractor create directory path (absent before this package)? */
 bool pare_extract_created_dir(const struct pare_extract *x, struct pare_slice path);
 void pare_extract_release(struct pare_extract *x);
