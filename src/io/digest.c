@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const EVP_MD *digest_md(enum pare_digest_alg alg)
+static const EVP_MD *digest_md_legacy(enum pare_digest_alg alg)
 {
 	switch (alg) {
 	case PARE_DIGEST_SHA1: return EVP_sha1();
@@ -14,6 +14,21 @@ static const EVP_MD *digest_md(enum pare_digest_alg alg)
 	case PARE_DIGEST_SHA512: return EVP_sha512();
 	default: return NULL;
 	}
+}
+
+/* The digest's implementation, fetched once per process and kept (an
+ * EVP_sha1() handed to EVP_DigestInit_ex is looked up in the provider
+ * store, under a lock, on every init: several per package read).  pare is
+ * single-threaded; a race on the first call would only fetch twice. */
+static const EVP_MD *digest_md(enum pare_digest_alg alg)
+{
+	static EVP_MD *fetched[PARE_DIGEST_SHA512 + 1];
+	const EVP_MD *legacy = digest_md_legacy(alg);
+	if (!legacy)
+		return NULL;
+	if (!fetched[alg])
+		fetched[alg] = EVP_MD_fetch(NULL, EVP_MD_get0_name(legacy), NULL);
+	return fetched[alg] ? fetched[alg] : legacy;
 }
 
 size_t pare_digest_size(enum pare_digest_alg alg)
