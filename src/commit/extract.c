@@ -724,15 +724,23 @@ static int apply_dir(struct pare_root *root, struct pare_extract_dircache *dirs,
 	const char *slash = strrchr(path, '/');
 	void *pv = dirs && slash ? pare_map_get(&dirs->map, pare_slice_make(path, (size_t)(slash - path)))
 				 : NULL;
-	int fd = pv ? openat((int)((intptr_t)pv - 1), slash + 1,
-			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-		    : -1;
+	int pfd = pv ? (int)((intptr_t)pv - 1) : -1;
+	struct stat st;
+	struct timespec ts[2] = { { .tv_sec = (time_t)m->mtime }, { .tv_sec = (time_t)m->mtime } };
+	/* Owner and mode already right (a directory the package created):
+	 * only the times, by name without following (what sits there is in
+	 * a resolved directory of the root, and only its times could change). */
+	if (pfd >= 0 && !n && fstatat(pfd, slash + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode) && (st.st_mode & 07777) == m->mode &&
+	    (!m->owners || (st.st_uid == m->uid && st.st_gid == m->gid)) &&
+	    utimensat(pfd, slash + 1, ts, AT_SYMLINK_NOFOLLOW) == 0)
+		return 0;
+	int fd = pfd >= 0 ? openat(pfd, slash + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+			  : -1;
 	if (fd < 0)
 		fd = pare_root_openat(root, path, O_RDONLY | O_DIRECTORY, 0, NULL);
 	if (!x && (fd == -ENOENT || fd == -ENOTDIR))
 		return 1; /* a later change of the transaction removed it */
-	struct stat st;
-	struct timespec ts[2] = { { .tv_sec = (time_t)m->mtime }, { .tv_sec = (time_t)m->mtime } };
 	int r = fd < 0 ? fd : 0;
 	const char *what = fd < 0 ? "cannot open" : NULL;
 	if (r == 0 && fstat(fd, &st) < 0)
