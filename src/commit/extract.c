@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -23,7 +24,7 @@
 #define XATTR_PREFIX "SCHILY.xattr."
 #define XATTR_VALUE_MAX 65536
 #define TMP_TRIES 64
-#define ANON_MAX 128 /* O_TMPFILE temporaries held open per extractor */
+#define ANON_MAX 128 /* O_TMPFILE temporaries held open per extractor, at most */
 
 struct xattr_rec {
 	const char *name; /* NUL-terminated (arena) */
@@ -1008,17 +1009,34 @@ static int name_anon(struct pare_extract *x, xnode *n, int pfd, int *fd)
 	return -EEXIST;
 }
 
+/* How many unnamed temporaries an extractor may hold open: ANON_MAX,
+ * less when the descriptor limit leaves too little room beside the
+ * shared directory cache (learnt once per process). */
+static size_t anon_max(void)
+{
+	static long cap = -1;
+	if (cap < 0) {
+		struct rlimit rl;
+		long room = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+				    ? (long)rl.rlim_cur - PARE_EXTRACT_SHARED_DIRS -
+					      PARE_EXTRACT_DIR_CACHE - 64
+				    : 2 * ANON_MAX;
+		cap = room / 2 < 0 ? 0 : room / 2 > ANON_MAX ? ANON_MAX : room / 2;
+	}
+	return (size_t)cap;
+}
+
 /* Create n's regular file without a name (O_TMPFILE) in directory pfd,
  * so that nothing of it is visible before the commit links it into place
  * and a killed run leaves nothing behind: 0 with m->fd set, or 1 to use a
  * named temporary instead (a file system without O_TMPFILE, linkat
- * refusing AT_EMPTY_PATH without CAP_DAC_READ_SEARCH, ANON_MAX open).
+ * refusing AT_EMPTY_PATH without CAP_DAC_READ_SEARCH, anon_max() open).
  * The first one of the process is named at once, to learn whether linkat
  * works; it then goes on as a named temporary. */
 static int make_anon(struct pare_extract *x, xnode *n, int pfd, struct make_req *m)
 {
 	static int linkable; /* 1 linkat(AT_EMPTY_PATH) works, -1 not, 0 untried */
-	if (x->no_anon || linkable < 0 || x->nanon >= ANON_MAX)
+	if (x->no_anon || linkable < 0 || x->nanon >= anon_max())
 		return 1;
 	int fd = openat(pfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, m->perm);
 	if (fd < 0) {
