@@ -192,8 +192,8 @@ static int dircache_put(struct pare_extract_dircache *c, const char *path, size_
 	if (c->map.count >= PARE_EXTRACT_SHARED_DIRS)
 		pare_extract_dircache_drop(c);
 	struct pare_slice key = pare_arena_slice(&c->arena, pare_slice_make(path, len));
-	if ((!key.ptr && len) ||
-	    pare_map_put(&c->map, len ? key : PARE_SLICE_LIT(""), (void *)(intptr_t)(fd + 1), NULL) < 0) {
+	void *v = (void *)(intptr_t)(fd + 1);
+	if ((!key.ptr && len) || pare_map_put(&c->map, len ? key : PARE_SLICE_LIT(""), v, NULL) < 0) {
 		close(fd);
 		return -ENOMEM;
 	}
@@ -656,7 +656,8 @@ static int meta_file(struct pare_extract *x, xnode *n, int pfd, struct pare_erro
 		close(fd);
 	if (r < 0 && what)
 		return xfail(x, err, r, n->path, "%s: %s", what,
-			     r == -PARE_E_UNSAFE_PATH ? (n->tmp ? n->tmp : "(unnamed)") : strerror(-r));
+			     r == -PARE_E_UNSAFE_PATH ? (n->tmp ? n->tmp : "(unnamed)")
+						       : strerror(-r));
 	return r;
 }
 
@@ -723,8 +724,9 @@ static int apply_dir(struct pare_root *root, struct pare_extract_dircache *dirs,
 	/* One component below the parent's cached descriptor, when it is no
 	 * symlink; else (or with no cache) resolved through the root. */
 	const char *slash = strrchr(path, '/');
-	void *pv = dirs && slash ? pare_map_get(&dirs->map, pare_slice_make(path, (size_t)(slash - path)))
-				 : NULL;
+	struct pare_slice parent = slash ? pare_slice_make(path, (size_t)(slash - path))
+					 : PARE_SLICE_NULL;
+	void *pv = dirs && slash ? pare_map_get(&dirs->map, parent) : NULL;
 	int pfd = pv ? (int)((intptr_t)pv - 1) : -1;
 	struct stat st;
 	struct timespec ts[2] = { { .tv_sec = (time_t)m->mtime }, { .tv_sec = (time_t)m->mtime } };
@@ -946,7 +948,8 @@ static int stage_nondir(struct pare_extract *x, const char *path, size_t len,
 	 * (tracked above): nothing to look at on disk. */
 	const xnode *parent = dirlen ? pare_map_get(&x->paths, pare_slice_make(path, dirlen)) : NULL;
 	bool fresh_parent = parent && parent->created && parent->type == PARE_TAR_DIR;
-	int got = fresh_parent ? -1 : fstatat(*pfd, slash ? slash + 1 : path, &st, AT_SYMLINK_NOFOLLOW);
+	const char *base = slash ? slash + 1 : path;
+	int got = fresh_parent ? -1 : fstatat(*pfd, base, &st, AT_SYMLINK_NOFOLLOW);
 	*absent = fresh_parent || (got < 0 && errno == ENOENT);
 	if (got == 0 && S_ISDIR(st.st_mode)) {
 		replaces = x->may_replace && x->may_replace(x->replace_ctx, path, true);
