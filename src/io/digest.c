@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,18 +17,28 @@ static const EVP_MD *digest_md_legacy(enum pare_digest_alg alg)
 	}
 }
 
-/* The digest's implementation, fetched once per process and kept (an
+/* The digest implementations, fetched once per process and kept (an
  * EVP_sha1() handed to EVP_DigestInit_ex is looked up in the provider
- * store, under a lock, on every init: several per package read).  pare is
- * single-threaded; a race on the first call would only fetch twice. */
+ * store, under a lock, on every init: several per package read).  Fetched
+ * under pthread_once: the installer reads packages on a second thread. */
+static EVP_MD *fetched[PARE_DIGEST_SHA512 + 1];
+static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
+
+static void fetch_all(void)
+{
+	for (int alg = 0; alg <= PARE_DIGEST_SHA512; alg++) {
+		const EVP_MD *legacy = digest_md_legacy((enum pare_digest_alg)alg);
+		if (legacy)
+			fetched[alg] = EVP_MD_fetch(NULL, EVP_MD_get0_name(legacy), NULL);
+	}
+}
+
 static const EVP_MD *digest_md(enum pare_digest_alg alg)
 {
-	static EVP_MD *fetched[PARE_DIGEST_SHA512 + 1];
 	const EVP_MD *legacy = digest_md_legacy(alg);
 	if (!legacy)
 		return NULL;
-	if (!fetched[alg])
-		fetched[alg] = EVP_MD_fetch(NULL, EVP_MD_get0_name(legacy), NULL);
+	pthread_once(&fetch_once, fetch_all);
 	return fetched[alg] ? fetched[alg] : legacy;
 }
 
