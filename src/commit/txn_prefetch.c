@@ -29,9 +29,9 @@
 
 #include "repo/repo.h"
 
-#define PF_SLOTS 16
-#define PF_PKG_MAX (16u << 20)
-#define PF_QUEUE_MAX (32u << 20)
+#define PF_SLOTS 8
+#define PF_PKG_MAX (1u << 20)
+#define PF_QUEUE_MAX (8u << 20)
 
 enum { PF_FREE, PF_QUEUED, PF_DONE };
 
@@ -211,7 +211,7 @@ static void pump(struct txn_prefetch *p)
 		s->declared = size;
 		txn_read_opts(p->t, c, &s->ro);
 		pare_pkg_init(&s->pkg);
-		pare_arena_init(&s->arena, 65536, 0);
+		pare_arena_init(&s->arena, 32768, 0);
 		memset(&s->err, 0, sizeof(s->err));
 		pthread_mutex_lock(&p->mu);
 		s->state = PF_QUEUED;
