@@ -122,7 +122,9 @@ def main():
         sys.stderr.write("usage: prefetch.py PARE\n")
         return 2
     pare = os.path.abspath(sys.argv[1])
-    work = tempfile.mkdtemp(prefix="pare-prefetch-")
+    # on tmpfs when there is one: each install ends with a syncfs of its file system
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    work = tempfile.mkdtemp(prefix="pare-prefetch-", dir=shm)
     try:
         canary = os.path.join(work, "canary")
         os.makedirs(canary)
