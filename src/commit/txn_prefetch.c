@@ -185,7 +185,6 @@ static void slot_clear(struct pf_slot *s)
 	s->too_big = false;
 	s->r = 0;
 	s->c = NULL;
-	s->state = PF_FREE;
 }
 
 /* Queue the next eligible changes while slots and the budget allow. */
@@ -243,7 +242,8 @@ static void pop_head(struct txn_prefetch *p)
 	struct pf_slot *s = &p->slots[p->head];
 	p->queued -= s->declared;
 	slot_clear(s);
-	pthread_mutex_lock(&p->mu);
+	pthread_mutex_lock(&p->mu); /* the reader reads states under mu */
+	s->state = PF_FREE;
 	p->head = (p->head + 1) % PF_SLOTS;
 	p->count--;
 	pthread_mutex_unlock(&p->mu);
@@ -363,7 +363,7 @@ void txn_prefetch_stop(struct txn_prefetch *p)
 	pthread_join(p->th, NULL);
 	for (size_t i = 0; i < PF_SLOTS; i++)
 		if (p->slots[i].state != PF_FREE)
-			slot_clear(&p->slots[i]);
+			slot_clear(&p->slots[i]); /* the reader is gone */
 	pthread_cond_destroy(&p->cv);
 	pthread_mutex_destroy(&p->open_mu);
 	pthread_mutex_destroy(&p->mu);
