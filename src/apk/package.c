@@ -678,12 +678,19 @@ int pare_pkg_read_file(struct pare_pkg *pkg, const char *path,
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return pare_error_set(err, -errno, "%s: cannot open: %s", path, strerror(errno));
-	struct pare_fd_stream fs;
-	struct pare_istream s;
-	pare_fd_istream_init(&fs, &s, fd, path);
-	int r = pare_pkg_read(pkg, &s, path, opts, v, err);
+	int r = pare_pkg_read_fd(pkg, fd, path, opts, v, err);
 	close(fd);
 	return r;
+}
+
+int pare_pkg_read_fd(struct pare_pkg *pkg, int fd, const char *name,
+		     const struct pare_pkg_read_opts *opts, const struct pare_pkg_visitor *v,
+		     struct pare_error *err)
+{
+	struct pare_fd_stream fs;
+	struct pare_istream s;
+	pare_fd_istream_init(&fs, &s, fd, name);
+	return pare_pkg_read(pkg, &s, name, opts, v, err);
 }
 
 int pare_pkg_file_values(const char *path, const char *const *keys, size_t n,

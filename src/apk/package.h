@@ -131,6 +131,11 @@ void pare_pkg_release(struct pare_pkg *pkg);
 int pare_pkg_read(struct pare_pkg *pkg, struct pare_istream *in, const char *name,
 		  const struct pare_pkg_read_opts *opts, const struct pare_pkg_visitor *v,
 		  struct pare_error *err);
+/* pare_pkg_read() from the open descriptor fd (not closed; name for
+ * messages). */
+int pare_pkg_read_fd(struct pare_pkg *pkg, int fd, const char *name,
+		     const struct pare_pkg_read_opts *opts, const struct pare_pkg_visitor *v,
+		     struct pare_error *err);
 /* Convenience: open path read-only and pare_pkg_read() it. */
 int pare_pkg_read_file(struct pare_pkg *pkg, const char *path,
 		       const struct pare_pkg_read_opts *opts, const struct pare_pkg_visitor *v,

@@ -203,6 +203,7 @@ static void keyring_zero(struct pare_keyring *k)
 	k->dir = NULL;
 	k->shown = NULL;
 	pare_map_init(&k->keys);
+	pthread_mutex_init(&k->lock, NULL);
 }
 
 /* The absolute name of base (a directory fd or AT_FDCWD) joined with a
@@ -300,6 +301,7 @@ void pare_keyring_release(struct pare_keyring *k)
 		close(k->dirfd);
 	free(k->dir);
 	free(k->shown);
+	pthread_mutex_destroy(&k->lock);
 	keyring_zero(k);
 }
 
@@ -462,7 +464,10 @@ int pare_keyring_verify(struct pare_keyring *k, struct pare_slice keyname,
 
 	struct cached_key *ck;
 	bool transient;
+	/* entries stay until the release: ck may be used unlocked */
+	pthread_mutex_lock(&k->lock);
 	int r = keyring_lookup(k, name, &ck, &transient);
+	pthread_mutex_unlock(&k->lock);
 	if (r == -ENOENT)
 		return pare_error_set(err, -PARE_E_UNTRUSTED,
 				      "no key %s in %s", shown, k->shown);

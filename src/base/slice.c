@@ -22,7 +22,14 @@ bool pare_slice_eq(struct pare_slice a, struct pare_slice b)
 
 bool pare_slice_eq_cstr(struct pare_slice a, const char *cstr)
 {
-	return pare_slice_eq(a, pare_slice_from(cstr));
+	/* No strlen: most calls (key tables) differ in the first byte. */
+	if (!cstr)
+		return a.len == 0;
+	size_t i = 0;
+	for (; i < a.len; i++)
+		if (cstr[i] == '\0' || cstr[i] != a.ptr[i])
+			return false;
+	return cstr[i] == '\0';
 }
 
 int pare_slice_cmp(struct pare_slice a, struct pare_slice b)

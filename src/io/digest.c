@@ -3,10 +3,11 @@
 
 #include <errno.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
-static const EVP_MD *digest_md(enum pare_digest_alg alg)
+static const EVP_MD *digest_md_legacy(enum pare_digest_alg alg)
 {
 	switch (alg) {
 	case PARE_DIGEST_SHA1: return EVP_sha1();
@@ -14,6 +15,31 @@ static const EVP_MD *digest_md(enum pare_digest_alg alg)
 	case PARE_DIGEST_SHA512: return EVP_sha512();
 	default: return NULL;
 	}
+}
+
+/* The digest implementations, fetched once per process and kept (an
+ * EVP_sha1() handed to EVP_DigestInit_ex is looked up in the provider
+ * store, under a lock, on every init: several per package read).  Fetched
+ * under pthread_once: the installer reads packages on a second thread. */
+static EVP_MD *fetched[PARE_DIGEST_SHA512 + 1];
+static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
+
+static void fetch_all(void)
+{
+	for (int alg = 0; alg <= PARE_DIGEST_SHA512; alg++) {
+		const EVP_MD *legacy = digest_md_legacy((enum pare_digest_alg)alg);
+		if (legacy)
+			fetched[alg] = EVP_MD_fetch(NULL, EVP_MD_get0_name(legacy), NULL);
+	}
+}
+
+static const EVP_MD *digest_md(enum pare_digest_alg alg)
+{
+	const EVP_MD *legacy = digest_md_legacy(alg);
+	if (!legacy)
+		return NULL;
+	pthread_once(&fetch_once, fetch_all);
+	return fetched[alg] ? fetched[alg] : legacy;
 }
 
 size_t pare_digest_size(enum pare_digest_alg alg)

@@ -112,6 +112,7 @@ int pare_repo_cache_ensure(struct pare_repos *rs, struct pare_error *err)
 		return pare_repo_mkdirs(rs->cache_dir, err);
 	if (rs->cache_made)
 		return 0;
+	/* Ours only when we make it: one that exists already is refused. */
 	if (mkdir(rs->cache_dir, 0700) < 0)
 		return pare_error_set(err, -errno, "%s: cannot create: %s", rs->cache_dir,
 				      strerror(errno));

@@ -4,11 +4,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "apk/arch.h"
@@ -375,8 +377,11 @@ void pare_repos_release(struct pare_repos *rs)
 	free(rs->v);
 	if (rs->http_ready)
 		pare_http_release(&rs->http);
-	if (rs->cache_made && rs->cache_dir)
+	if (rs->cache_temp && rs->cache_made && rs->cache_dir)
 		pare_repo_remove_tree(rs->cache_dir);
+	if (rs->pkg_dirfd1)
+		close(rs->pkg_dirfd1 - 1);
+	free(rs->pkg_dir);
 	free(rs->cache_dir);
 	free(rs->root);
 	memset(rs, 0, sizeof(*rs));

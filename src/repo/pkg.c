@@ -268,10 +268,29 @@ void pare_repos_forget_pkg(struct pare_repos *rs, const struct pare_pkgent *e)
 		unlink(path);
 }
 
+/* A local repository's package file (st of path) is a regular file of
+ * e's size. */
+static int check_local(const struct stat *st, const struct pare_pkgent *e, const char *path,
+		       struct pare_error *err)
+{
+	if (!S_ISREG(st->st_mode))
+		return pare_error_set(err, -PARE_E_FORMAT, "%s: not a regular file", path);
+	if ((e->flags & PARE_PKGENT_HAS_SIZE) && (uint64_t)st->st_size != e->size)
+		return pare_error_set(err, -PARE_E_INTEGRITY, "%s: size %llu, index says %llu",
+				      path, (unsigned long long)st->st_size,
+				      (unsigned long long)e->size);
+	return 0;
+}
+
+static bool is_local(const struct pare_repos *rs, const struct pare_pkgent *e)
+{
+	return e->repo >= 0 && (size_t)e->repo < rs->n && rs->v[e->repo].kind == PARE_REPO_LOCAL;
+}
+
 int pare_repos_pkg_path(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
 			size_t size, struct pare_error *err)
 {
-	if (e->repo < 0 || (size_t)e->repo >= rs->n || rs->v[e->repo].kind != PARE_REPO_LOCAL)
+	if (!is_local(rs, e))
 		return cached_copy(rs, e, out, size) ? 0 : cache_pkg(rs, e, out, size, false, err);
 	int r = pare_repos_pkg_url(rs, e, out, size, err);
 	if (r < 0)
@@ -279,11 +298,56 @@ int pare_repos_pkg_path(struct pare_repos *rs, const struct pare_pkgent *e, char
 	struct stat st;
 	if (stat(out, &st) < 0)
 		return pare_error_set(err, -errno, "%s: %s", out, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return pare_error_set(err, -PARE_E_FORMAT, "%s: not a regular file", out);
-	if ((e->flags & PARE_PKGENT_HAS_SIZE) && (uint64_t)st.st_size != e->size)
-		return pare_error_set(err, -PARE_E_INTEGRITY, "%s: size %llu, index says %llu",
-				      out, (unsigned long long)st.st_size,
-				      (unsigned long long)e->size);
+	return check_local(&st, e, out, err);
+}
+
+/* A descriptor of directory dir[0..len) (the last one asked for is kept,
+ * owned by rs), or a negative code. */
+static int pkg_dir_fd(struct pare_repos *rs, const char *dir, size_t len)
+{
+	if (rs->pkg_dirfd1 && strlen(rs->pkg_dir) == len && memcmp(rs->pkg_dir, dir, len) == 0)
+		return rs->pkg_dirfd1 - 1;
+	char *copy = strndup(dir, len);
+	if (!copy)
+		return -ENOMEM;
+	int fd = open(copy, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = -errno;
+		free(copy);
+		return e;
+	}
+	if (rs->pkg_dirfd1)
+		close(rs->pkg_dirfd1 - 1);
+	free(rs->pkg_dir);
+	rs->pkg_dir = copy;
+	rs->pkg_dirfd1 = fd + 1;
+	return fd;
+}
+
+int pare_repos_pkg_open(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
+			size_t size, int *fd, struct pare_error *err)
+{
+	*fd = -1;
+	bool local = is_local(rs, e);
+	int r = local ? pare_repos_pkg_url(rs, e, out, size, err)
+		      : pare_repos_pkg_path(rs, e, out, size, err);
+	if (r < 0)
+		return r;
+	const char *slash = local ? strrchr(out, '/') : NULL;
+	int dfd = slash && slash > out ? pkg_dir_fd(rs, out, (size_t)(slash - out)) : -1;
+	int f = dfd >= 0 ? openat(dfd, slash + 1, O_RDONLY | O_CLOEXEC)
+			 : open(out, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return pare_error_set(err, -errno, "%s: cannot open: %s", out, strerror(errno));
+	struct stat st;
+	if (local && fstat(f, &st) < 0)
+		r = pare_error_set(err, -errno, "%s: %s", out, strerror(errno));
+	else if (local)
+		r = check_local(&st, e, out, err);
+	if (r < 0) {
+		close(f);
+		return r;
+	}
+	*fd = f;
 	return 0;
 }
