@@ -134,6 +134,8 @@ struct pare_universe {
 	uint32_t ninstalled;
 	uint32_t nindexed;           /* packages already in the reverse maps */
 	void *rev_block;             /* the first finalize's reverse maps, sized exactly */
+	bool rev_heap;               /* some name's vector may be its own allocation (a
+				      * later finalize): release walks the names */
 	bool has_broken;             /* some index entry was BROKEN */
 };
 
