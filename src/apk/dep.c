@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "base/bytes16.h"
 
 /* Longest part of an atom quoted in an error message. */
 #define QUOTE_MAX 120
@@ -46,6 +47,12 @@ static bool take_word(struct pare_slice *s, struct pare_slice *word)
 	 * '!' (0x21), '<' '=' '>' (0x3c-0x3e), '@' (0x40), '~' (0x7e) */
 	static const uint64_t special_lo = 1ULL << 0x21 | 7ULL << 0x3c, special_hi = 1ULL | 1ULL << 0x3e;
 	size_t n = 0;
+	for (; n + 16 <= s->len; n += 16) { /* blocks of plain name bytes */
+		pare_v16 v = pare_v16_load(s->ptr + n);
+		if (pare_v16_any((v <= ' ') | (v >= 0x7f) | (v == '!') | ((v >= '<') & (v <= '>')) |
+				 (v == '@') | (v == '~')))
+			break;
+	}
 	for (; n < s->len; n++) {
 		unsigned char c = (unsigned char)s->ptr[n];
 		if (c <= ' ' || c >= 0x7f)
