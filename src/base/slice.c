@@ -99,7 +99,8 @@ bool pare_slice_to_u64(struct pare_slice s, uint64_t *out)
 		if (c < '0' || c > '9')
 			return false;
 		unsigned d = (unsigned)(c - '0');
-		if (v > (UINT64_MAX - d) / 10)
+		/* 19 digits never overflow: only longer numbers are checked */
+		if (i >= 19 && v > (UINT64_MAX - d) / 10)
 			return false;
 		v = v * 10 + d;
 	}
