@@ -11,35 +11,21 @@
 #include <unistd.h>
 
 #include "apk/index_internal.h"
+#include "base/bytes16.h"
 #include "apk/pkginfo.h"
 
 const char pare_index_field_order[] = "CPVASITULomtckDpir";
 
 /* ---- record reader */
 
-#define ONES 0x0101010101010101ULL
-#define HIGH 0x8080808080808080ULL
-
-/* High bit of each byte of x set iff that byte is below 0x20, and not
- * '\n' or '\t' (exact: no carries cross bytes). */
-static inline uint64_t bad_bytes8(uint64_t x)
-{
-	uint64_t low = ~(((x & ~HIGH) + 0x60 * ONES) | x) & HIGH;
-	uint64_t n = x ^ ('\n' * ONES), t = x ^ ('\t' * ONES);
-	uint64_t is_n = ~(((n & ~HIGH) + ~HIGH) | n) & HIGH;
-	uint64_t is_t = ~(((t & ~HIGH) + ~HIGH) | t) & HIGH;
-	return low & ~is_n & ~is_t;
-}
-
 /* Offset of the first control byte other than '\n' and '\t' in p[0..len),
- * or len.  Eight bytes at a time. */
+ * or len.  Sixteen bytes at a time. */
 static size_t find_control(const char *p, size_t len)
 {
 	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t x;
-		memcpy(&x, p + i, 8);
-		if (bad_bytes8(x))
+	for (; i + 16 <= len; i += 16) {
+		pare_v16 v = pare_v16_load(p + i);
+		if (pare_v16_any((v < 0x20) & (v != '\n') & (v != '\t')))
 			break;
 	}
 	for (; i < len; i++)
@@ -168,12 +154,14 @@ static bool next_atom(const char **pp, const char *end, struct pare_slice *atom)
 		p++;
 	if (p == end)
 		return false;
-	const char *q = memchr(p, ' ', (size_t)(end - p));
-	if (!q)
-		q = end;
-	const char *t = memchr(p, '\t', (size_t)(q - p));
-	if (t)
-		q = t;
+	const char *q = p; /* atoms are short: no memchr calls */
+	for (; end - q >= 16; q += 16) {
+		pare_v16 v = pare_v16_load(q);
+		if (pare_v16_any((v == ' ') | (v == '\t')))
+			break;
+	}
+	while (q < end && *q != ' ' && *q != '\t')
+		q++;
 	*atom = (struct pare_slice){ p, (size_t)(q - p) };
 	*pp = q;
 	return true;

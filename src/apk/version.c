@@ -166,8 +166,36 @@ static void tokenizer_init(struct tokenizer *t, struct pare_slice v)
 	*t = (struct tokenizer){ .s = v, .prev = TOK_END };
 }
 
+/* Digits, then ".digits" any number of times, then an optional "-r" and
+ * digits, and nothing else: "1.2.3-r0", most versions in an index.  Each
+ * such version is valid for the tokenizer below (NUM, NUM..., REV, END). */
+static bool plain_version(struct pare_slice v)
+{
+	size_t i = 0, n = v.len;
+	for (;;) {
+		size_t d = i;
+		while (i < n && is_digit(v.ptr[i]))
+			i++;
+		if (i == d)
+			return false;
+		if (i == n)
+			return true;
+		if (v.ptr[i] != '.')
+			break;
+		i++;
+	}
+	if (n - i < 3 || v.ptr[i] != '-' || v.ptr[i + 1] != 'r')
+		return false;
+	for (i += 2; i < n; i++)
+		if (!is_digit(v.ptr[i]))
+			return false;
+	return true;
+}
+
 bool pare_version_valid(struct pare_slice v)
 {
+	if (plain_version(v))
+		return true;
 	struct tokenizer t;
 	tokenizer_init(&t, v);
 	for (;;) {

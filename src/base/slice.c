@@ -10,16 +10,6 @@ struct pare_slice pare_slice_from(const char *cstr)
 	return (struct pare_slice){ cstr, strlen(cstr) };
 }
 
-struct pare_slice pare_slice_make(const char *ptr, size_t len)
-{
-	return (struct pare_slice){ ptr, ptr ? len : 0 };
-}
-
-bool pare_slice_eq(struct pare_slice a, struct pare_slice b)
-{
-	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
-}
-
 bool pare_slice_eq_cstr(struct pare_slice a, const char *cstr)
 {
 	/* No strlen: most calls (key tables) differ in the first byte. */
@@ -106,15 +96,6 @@ struct pare_slice pare_slice_trim(struct pare_slice s)
 	return s;
 }
 
-struct pare_slice pare_slice_sub(struct pare_slice s, size_t off, size_t len)
-{
-	if (off > s.len)
-		off = s.len;
-	if (len > s.len - off)
-		len = s.len - off;
-	return pare_slice_make(s.ptr ? s.ptr + off : NULL, len);
-}
-
 bool pare_slice_to_u64(struct pare_slice s, uint64_t *out)
 {
 	uint64_t v = 0;
@@ -125,7 +106,8 @@ bool pare_slice_to_u64(struct pare_slice s, uint64_t *out)
 		if (c < '0' || c > '9')
 			return false;
 		unsigned d = (unsigned)(c - '0');
-		if (v > (UINT64_MAX - d) / 10)
+		/* 19 digits never overflow: only longer numbers are checked */
+		if (i >= 19 && v > (UINT64_MAX - d) / 10)
 			return false;
 		v = v * 10 + d;
 	}

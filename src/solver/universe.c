@@ -141,7 +141,8 @@ void pare_universe_release(struct pare_universe *u)
 {
 	if (!u)
 		return;
-	for (uint32_t i = 0; i < u->nnames; i++) {
+	/* after one finalize every vector lies in rev_block: no walk */
+	for (uint32_t i = 0; u->rev_heap && i < u->nnames; i++) {
 		struct pare_sname *n = u->names[i];
 		pare_svec_release(&n->own);
 		pare_svec_release(&n->uprov);
@@ -196,12 +197,18 @@ struct pare_sname *pare_universe_name(struct pare_universe *u, struct pare_slice
 	if (u->nnames == UINT32_MAX - 1 ||
 	    pare_sgrow((void **)&u->names, &u->names_cap, u->nnames, sizeof(*u->names)) < 0)
 		return NULL;
-	struct pare_sname *n = pare_arena_zalloc(&u->arena, sizeof(*n));
+	/* the text right after the name: a lookup that hits reads one place */
+	if (s.len > SIZE_MAX - sizeof(struct pare_sname) - 1)
+		return NULL;
+	struct pare_sname *n = pare_arena_alloc(&u->arena, sizeof(*n) + s.len + 1);
 	if (!n)
 		return NULL;
-	n->str = pare_arena_slice(&u->arena, s);
-	if (!n->str.ptr)
-		return NULL;
+	memset(n, 0, sizeof(*n));
+	char *text = (char *)(n + 1);
+	if (s.len)
+		memcpy(text, s.ptr, s.len);
+	text[s.len] = '\0';
+	n->str = (struct pare_slice){ text, s.len };
 	n->id = u->nnames;
 	u->names[u->nnames++] = n;
 	sl->hash = h;

@@ -83,23 +83,24 @@ enum pare_spkg_flags {
 	PARE_SPKG_CACHED = 1 << 3,       /* in the local package cache */
 };
 
+/* (Members ordered so that no padding is needed: 176 bytes.) */
 struct pare_spkg {
 	uint32_t id;
+	uint32_t ndepends, nprovides, ninstall_if;
 	struct pare_sname *name;
 	struct pare_slice version; /* interned */
 	struct pare_slice arch;    /* interned; may be empty */
 	struct pare_sdep *depends, *provides, *install_if;
-	uint32_t ndepends, nprovides, ninstall_if;
 	struct pare_sname **replaces;
 	uint32_t nreplaces;
+	unsigned flags;            /* PARE_SPKG_* */
 	uint64_t installed_size, size, provider_priority;
 	uint64_t repos;            /* bit r: available from repository r */
-	unsigned flags;            /* PARE_SPKG_* */
-	uint8_t installed_tag;     /* tag recorded in the installed database */
 	uint32_t installed_order;  /* position in the installed database */
-	unsigned char identity[PARE_SOLVER_MAX_IDENTITY];
-	uint8_t identity_len;      /* 0: none */
 	uint32_t nfiles, ndirs;    /* installed files and directories (statistics) */
+	uint8_t installed_tag;     /* tag recorded in the installed database */
+	uint8_t identity_len;      /* 0: none */
+	unsigned char identity[PARE_SOLVER_MAX_IDENTITY];
 };
 
 struct pare_srepo {
@@ -134,6 +135,8 @@ struct pare_universe {
 	uint32_t ninstalled;
 	uint32_t nindexed;           /* packages already in the reverse maps */
 	void *rev_block;             /* the first finalize's reverse maps, sized exactly */
+	bool rev_heap;               /* some name's vector may be its own allocation (a
+				      * later finalize): release walks the names */
 	bool has_broken;             /* some index entry was BROKEN */
 };
 

@@ -162,6 +162,8 @@ int pare_universe_finalize(struct pare_universe *u, struct pare_error *err)
 	int r = 0;
 	if (u->nindexed == 0 && u->npkgs > 0 && !u->rev_block)
 		r = finalize_first(u);
+	if (r < 0 || u->nindexed < u->npkgs)
+		u->rev_heap = true; /* vectors may now grow out of the block */
 	for (; r == 0 && u->nindexed < u->npkgs; u->nindexed++)
 		r = index_pkg(u->pkgs[u->nindexed], false);
 	return r < 0 ? pare_error_set(err, -ENOMEM, "out of memory") : 0;

@@ -439,6 +439,28 @@ static void test_errors(void **state)
 		assert_int_equal(idx.n, 0);
 		pare_index_release(&idx);
 	}
+	/* control bytes are found wherever they lie in a sixteen-byte block;
+	 * a tab is allowed */
+	for (size_t len = 1; len <= 40; len++)
+		for (size_t at = 0; at < len; at++) {
+			char text[64] = "P:x\nV:1\nT:";
+			size_t h = strlen(text);
+			memset(text + h, 'd', len);
+			text[h + at] = '\t';
+			memcpy(text + h + len, "\n", 2);
+			struct pare_index ok;
+			pare_index_init(&ok);
+			assert_int_equal(pare_index_parse_slice(&ok, pare_slice_from(text), "t", 0, NULL), 0);
+			pare_index_release(&ok);
+			text[h + at] = '\x01';
+			struct pare_index bad;
+			struct pare_error e = { 0 };
+			pare_index_init(&bad);
+			assert_int_equal(pare_index_parse_slice(&bad, pare_slice_from(text), "t", 0, &e),
+					 -PARE_E_FORMAT);
+			assert_non_null(strstr(e.msg, "control character"));
+			pare_index_release(&bad);
+		}
 	/* strict vs tolerant dependency lists */
 	static const char bad_dep[] = "P:x\nV:1\nD:a b=1.0_ c\ni:x bad=\np:q\n";
 	struct pare_index idx;
