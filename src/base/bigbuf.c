@@ -5,8 +5,8 @@
 #include <sys/mman.h>
 
 /* Each buffer starts with a header: the mapping's length, 0 for malloc. */
-#define HDR 16
-#define HUGE (UINT64_C(2) << 20)
+#define HDR PARE_BIGBUF_HDR
+#define HUGE PARE_BIGBUF_HUGE
 #define MAP_FROM (UINT64_C(3) << 19) /* 1.5 MiB */
 
 void *pare_bigbuf_alloc(size_t n)

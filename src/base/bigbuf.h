@@ -14,6 +14,11 @@
 
 #include <stddef.h>
 
+/* The header before each buffer, and the size that fills one huge page
+ * exactly: pare_bigbuf_alloc(PARE_BIGBUF_HUGE - PARE_BIGBUF_HDR). */
+#define PARE_BIGBUF_HDR ((size_t)16)
+#define PARE_BIGBUF_HUGE ((size_t)2 << 20)
+
 /* n bytes (not zeroed), aligned to 16; NULL when out of memory. */
 void *pare_bigbuf_alloc(size_t n);
 void pare_bigbuf_free(void *p);
