@@ -14,7 +14,7 @@ void *pare_bigbuf_alloc(size_t n)
 	if (n > SIZE_MAX - HDR - 2 * HUGE)
 		return NULL;
 	size_t need = n + HDR;
-	if (need < MAP_FROM) {
+	if (need < MAP_FROM || !PARE_BIGBUF_MAPS) {
 		unsigned char *p = malloc(need);
 		if (!p)
 			return NULL;

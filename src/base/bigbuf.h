@@ -7,6 +7,9 @@
  * more resident); a larger one gets huge pages for its whole 2 MiB parts
  * and plain pages for the rest.  Smaller buffers come from malloc.
  *
+ * Under AddressSanitizer every buffer comes from malloc, so that reads and
+ * writes past one are still caught (PARE_BIGBUF_MAPS is 0 then).
+ *
  * Ownership: a pointer from pare_bigbuf_alloc is freed with
  * pare_bigbuf_free only (never free()); NULL is fine there. */
 #ifndef PARE_BASE_BIGBUF_H
@@ -18,6 +21,17 @@
  * exactly: pare_bigbuf_alloc(PARE_BIGBUF_HUGE - PARE_BIGBUF_HDR). */
 #define PARE_BIGBUF_HDR ((size_t)16)
 #define PARE_BIGBUF_HUGE ((size_t)2 << 20)
+
+#if defined(__SANITIZE_ADDRESS__)
+#define PARE_BIGBUF_MAPS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PARE_BIGBUF_MAPS 0
+#endif
+#endif
+#ifndef PARE_BIGBUF_MAPS
+#define PARE_BIGBUF_MAPS 1
+#endif
 
 /* n bytes (not zeroed), aligned to 16; NULL when out of memory. */
 void *pare_bigbuf_alloc(size_t n);
