@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "apk/index_internal.h"
+#include "base/bigbuf.h"
 #include "base/bytes16.h"
 #include "apk/pkginfo.h"
 
@@ -112,8 +113,11 @@ void pare_index_release(struct pare_index *idx)
 		return;
 	for (struct text_node *t = idx->more_texts; t; t = t->next)
 		free(t->text);
-	free(idx->text_block ? idx->text_block : idx->text);
-	free(idx->ents);
+	if (idx->text_block)
+		pare_bigbuf_free(idx->text_block);
+	else
+		free(idx->text);
+	pare_bigbuf_free(idx->ents);
 	pare_arena_release(&idx->arena);
 	pare_index_init(idx);
 }
@@ -136,9 +140,13 @@ int pare_index_reserve(struct pare_index *idx, size_t extra, struct pare_error *
 	size_t cap = extra > 1 ? idx->n + extra : idx->cap ? idx->cap : 16;
 	while (cap < idx->n + extra)
 		cap *= 2;
-	struct pare_pkgent *v = realloc(idx->ents, cap * sizeof(*v));
+	/* Alpine's 5004 entries take 2.2 MB: on huge pages (base/bigbuf.h) */
+	struct pare_pkgent *v = pare_bigbuf_alloc(cap * sizeof(*v));
 	if (!v)
 		return pare_error_set(err, -ENOMEM, "index: out of memory");
+	if (idx->n)
+		memcpy(v, idx->ents, idx->n * sizeof(*v));
+	pare_bigbuf_free(idx->ents);
 	idx->ents = v;
 	idx->cap = cap;
 	return 0;

@@ -181,10 +181,10 @@ struct pare_index {
 	size_t text_len;
 	char *text_block;            /* internal: the allocation (owned) text lies in
 				      * when it is not text itself (the index member
-				      * inflated whole), else NULL */
+				      * inflated whole, base/bigbuf.h), else NULL */
 	void *more_texts;            /* internal: texts of later parse_text calls */
 	struct pare_slice description; /* DESCRIPTION (text or arena); may be empty */
-	struct pare_pkgent *ents;    /* n entries (malloc, owned; may move on add) */
+	struct pare_pkgent *ents;    /* n entries (base/bigbuf.h, owned; may move on add) */
 	size_t n, cap;
 	/* Set by pare_index_read_file() for APKINDEX.tar.gz: */
 	bool signed_file;            /* it was an APKINDEX.tar.gz */

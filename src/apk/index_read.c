@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "apk/index.h"
+#include "base/bigbuf.h"
 
 /* A stream that first returns bytes already read (the sniffed magic). */
 struct sniff_stream {
@@ -142,7 +143,7 @@ static int read_signed(struct pare_index *idx, struct pare_istream *in, const ch
 			 : pare_error_set(err, -ENOMEM, "out of memory");
 	}
 	pare_buf_release(&c.text);
-	free(member);
+	pare_bigbuf_free(member);
 	return r;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/bigbuf.h"
 #include "io/gzip.h"
 
 /* Digests of one gzip member's compressed bytes.  The first member may be
@@ -59,7 +60,7 @@ void pare_pkg_release(struct pare_pkg *pkg)
 		return;
 	pare_pkginfo_release(&pkg->info);
 	pare_arena_release(&pkg->arena);
-	free(pkg->index_buf);
+	pare_bigbuf_free(pkg->index_buf);
 	pkg->index_buf = NULL;
 	pkg->index_buf_len = 0;
 }

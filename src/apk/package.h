@@ -93,8 +93,8 @@ struct pare_pkg {
 	uint64_t data_bytes;             /* sum of regular file sizes */
 	uint64_t file_size;              /* compressed bytes read */
 	/* Indexes read with opts.keep_index: the index member when it was
-	 * inflated whole (io/gzip.h), malloc'ed (freed by release unless
-	 * taken); index_entry's content views point into it. */
+	 * inflated whole (io/gzip.h), from pare_bigbuf_alloc (freed by
+	 * release unless taken; a taker frees it with pare_bigbuf_free); index_entry's content views point into it. */
 	void *index_buf;
 	size_t index_buf_len;
 };

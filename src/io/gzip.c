@@ -1,4 +1,5 @@
 #include "io/gzip.h"
+#include "base/bigbuf.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -147,7 +148,7 @@ void pare_gz_reader_release(struct pare_gz_reader *r)
 		libdeflate_free_decompressor(r->ld);
 #endif
 	r->ld = NULL;
-	free(r->mbuf);
+	pare_bigbuf_free(r->mbuf);
 	r->mbuf = NULL;
 	r->mcap = r->mpos = r->mlen = 0;
 }
@@ -281,9 +282,9 @@ static int gz_whole_member(struct pare_gz_reader *r, struct pare_error *err)
 		if (want > r->mcap || !r->mbuf) {
 			/* a fresh block: nothing in the old one is kept (realloc
 			 * would copy it); one more byte for a NUL after the member */
-			free(r->mbuf);
+			pare_bigbuf_free(r->mbuf);
 			r->mcap = 0;
-			if (!(r->mbuf = malloc(want + 1)))
+			if (!(r->mbuf = pare_bigbuf_alloc(want + 1)))
 				return pare_error_set(err, -ENOMEM, "out of memory");
 			r->mcap = want;
 		}

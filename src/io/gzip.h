@@ -111,8 +111,8 @@ int pare_gz_next_member(struct pare_gz_reader *r, struct pare_error *err);
 /* A pare_istream over pare_gz_read; its view() hands out the bytes of a
  * member inflated whole in place. */
 void pare_gz_istream(struct pare_gz_reader *r, struct pare_istream *s);
-/* Take the buffer of the last member inflated whole (malloc'ed, *len
- * bytes and a NUL after them; free() it), or NULL: views into it stay
+/* Take the buffer of the last member inflated whole (pare_bigbuf_alloc,
+ * *len bytes and a NUL after them; pare_bigbuf_free it), or NULL: views into it stay
  * valid in the caller's hands.  Call once the member was read. */
 void *pare_gz_take_member(struct pare_gz_reader *r, size_t *len);
 
