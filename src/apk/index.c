@@ -261,7 +261,8 @@ static int parse_lists(struct pare_pkgent *e, struct pare_dep *v, struct pare_er
 			return r;
 		l->v = got ? v : NULL;
 		l->n = (uint32_t)got;
-		v += got;
+		if (got) /* v is NULL when every list is empty */
+			v += got;
 		if (bad) {
 			e->flags |= pare_index_bad_flag(letters[i]);
 			if (letters[i] == 'i') { /* apk drops a partial install_if rule */
