@@ -253,6 +253,11 @@ static bool is_pre_release(const struct tok *k)
 int pare_version_compare_fuzzy(struct pare_slice a, struct pare_slice b,
 			       bool fuzzy)
 {
+	/* The same bytes make the same tokens, and every token compares equal
+	 * to itself (an invalid one ends in the same string comparison): the
+	 * '=' dependencies between a package and its subpackages. */
+	if (pare_slice_eq(a, b))
+		return PARE_VERSION_EQUAL;
 	struct tokenizer ta, tb;
 	tokenizer_init(&ta, a);
 	tokenizer_init(&tb, b);
