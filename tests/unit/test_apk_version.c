@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -249,6 +250,26 @@ static void test_op_parse(void **state)
 	parse_ok("<~1.0", L | F | E, "<~");
 	parse_ok(">~1.0", G | F | E, ">~");
 	parse_ok("><1.0", L | G, "><");
+
+	/* every run of one to three operator characters: an operator exactly
+	 * when it is one of the ten spellings */
+	static const char *const spellings[] = { "=", "<", ">", "<=", ">=", "~", "=~", "<~", ">~", "><" };
+	static const char alpha[] = "<>=~";
+	for (unsigned code = 0; code < 4 + 16 + 64; code++) {
+		char buf[8];
+		unsigned len = code < 4 ? 1 : code < 20 ? 2 : 3, x = code - (len == 1 ? 0 : len == 2 ? 4 : 20);
+		for (unsigned k = 0; k < len; k++, x /= 4)
+			buf[k] = alpha[x % 4];
+		buf[len] = '1';
+		buf[len + 1] = '\0';
+		bool want = false;
+		for (size_t i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++)
+			want |= strlen(spellings[i]) == len && memcmp(spellings[i], buf, len) == 0;
+		struct pare_slice s = S(buf);
+		unsigned op;
+		if ((pare_version_op_parse(&s, &op) == 0) != want || (want && s.len != 1))
+			fail_msg("operator %s", buf);
+	}
 
 	static const char *const bad[] = {
 		"", "1.0", "<<1", "==1", "=<1", "=>1", "<>1", "~~1", "<=~1", "!=1",
