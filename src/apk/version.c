@@ -253,6 +253,11 @@ static bool is_pre_release(const struct tok *k)
 int pare_version_compare_fuzzy(struct pare_slice a, struct pare_slice b,
 			       bool fuzzy)
 {
+	/* The same bytes make the same tokens, and every token compares equal
+	 * to itself (an invalid one ends in the same string comparison): the
+	 * '=' dependencies between a package and its subpackages. */
+	if (pare_slice_eq(a, b))
+		return PARE_VERSION_EQUAL;
 	struct tokenizer ta, tb;
 	tokenizer_init(&ta, a);
 	tokenizer_init(&tb, b);
@@ -323,9 +328,12 @@ int pare_version_op_parse(struct pare_slice *s, unsigned *op)
 	size_t n = 0;
 	while (n < s->len && is_op_char(s->ptr[n]))
 		n++;
-	struct pare_slice text = pare_slice_sub(*s, 0, n);
-	for (size_t i = 0; n && i < sizeof(ops) / sizeof(ops[0]); i++) {
-		if (pare_slice_eq_cstr(text, ops[i].text)) {
+	/* every operator is one or two characters: compared in place (an
+	 * index's dependencies parse one per versioned atom) */
+	const char *p = s->ptr;
+	for (size_t i = 0; (n == 1 || n == 2) && i < sizeof(ops) / sizeof(ops[0]); i++) {
+		const char *t = ops[i].text;
+		if (t[0] == p[0] && (n == 1 ? t[1] == '\0' : t[1] == p[1] && t[2] == '\0')) {
 			*op = ops[i].mask;
 			*s = pare_slice_sub(*s, n, s->len - n);
 			return 0;

@@ -30,7 +30,8 @@ static inline struct pare_slice pare_slice_make(const char *ptr, size_t len)
 }
 static inline bool pare_slice_eq(struct pare_slice a, struct pare_slice b)
 {
-	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+	/* the same bytes (interned strings) need no comparison */
+	return a.len == b.len && (a.len == 0 || a.ptr == b.ptr || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 bool pare_slice_eq_cstr(struct pare_slice a, const char *cstr);
 int pare_slice_cmp(struct pare_slice a, struct pare_slice b);

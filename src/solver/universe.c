@@ -408,9 +408,11 @@ int pare_universe_add(struct pare_universe *u, const struct pare_spkg_desc *d,
 
 bool pare_spkg_arch_ok(const struct pare_universe *u, const struct pare_spkg *p)
 {
-	if (p->arch.len == 0 || u->arch.len == 0 || pare_slice_eq_cstr(p->arch, "noarch"))
+	/* The universe's own architecture first: most packages carry it, and
+	 * usually as the universe's very slice. */
+	if (p->arch.len == 0 || u->arch.len == 0 || pare_slice_eq(p->arch, u->arch))
 		return true;
-	return pare_slice_eq(p->arch, u->arch);
+	return pare_slice_eq(p->arch, pare_slice_make("noarch", 6));
 }
 
 /* A checksum pin "name><Q1...": the package's identity, decoded. */
