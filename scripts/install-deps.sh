@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="build-essential meson ninja-build pkg-config scdoc clang \
-  zlib1g-dev libssl-dev libcurl4-openssl-dev libelf-dev libarchive-dev \
+  zlib1g-dev libdeflate-dev libssl-dev libcurl4-openssl-dev libelf-dev libarchive-dev \
   libfyaml-dev libjansson-dev libcmocka-dev \
   skopeo umoci runc \
   python3 python3-cryptography openssl gzip bc nginx-light \

@@ -3,16 +3,10 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "base/bytes16.h"
 
 /* Longest part of an atom quoted in an error message. */
 #define QUOTE_MAX 120
-
-/* Characters that end a name or tag: '@' starts the tag, the others an
- * operator. */
-static bool is_delim(char c)
-{
-	return c == '@' || c == '<' || c == '>' || c == '=' || c == '~';
-}
 
 static bool is_base64(char c)
 {
@@ -37,25 +31,44 @@ static int dep_error(struct pare_error *err, struct pare_slice atom,
 			      atom.len > n ? "..." : "", why);
 }
 
+/* What a byte is to a name or tag: 0 a name character (printable ASCII
+ * other than space, '!' and the delimiters), 1 a delimiter ('@' '<' '='
+ * '>' '~'), 2 no name character ('!' only marks a conflict in front of
+ * the name, space, control and non-ASCII bytes). */
+static const unsigned char name_class[256] = {
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0,
+	1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
+
 /* Take the run of s up to the first delimiter; false if it has a char
- * that no name or tag may contain (name characters: printable ASCII other
- * than space and '!', which only marks a conflict in front of the name). */
+ * that no name or tag may contain. */
 static bool take_word(struct pare_slice *s, struct pare_slice *word)
 {
-	/* printable non-space bytes with a bit here are not name characters:
-	 * '!' (0x21), '<' '=' '>' (0x3c-0x3e), '@' (0x40), '~' (0x7e) */
-	static const uint64_t special_lo = 1ULL << 0x21 | 7ULL << 0x3c, special_hi = 1ULL | 1ULL << 0x3e;
 	size_t n = 0;
-	for (; n < s->len; n++) {
-		unsigned char c = (unsigned char)s->ptr[n];
-		if (c <= ' ' || c >= 0x7f)
-			return false;
-		if (!((c < 64 ? special_lo >> c : special_hi >> (c - 64)) & 1))
-			continue;
-		if (is_delim((char)c))
+	for (; n + 16 <= s->len; n += 16) { /* blocks of plain name bytes */
+		pare_v16 v = pare_v16_load(s->ptr + n);
+		if (pare_v16_any((v <= ' ') | (v >= 0x7f) | (v == '!') | ((v >= '<') & (v <= '>')) |
+				 (v == '@') | (v == '~')))
 			break;
-		return false; /* '!' */
 	}
+	while (n < s->len && name_class[(unsigned char)s->ptr[n]] == 0)
+		n++;
+	if (n < s->len && name_class[(unsigned char)s->ptr[n]] == 2)
+		return false;
 	*word = pare_slice_sub(*s, 0, n);
 	*s = pare_slice_sub(*s, n, s->len - n);
 	return true;

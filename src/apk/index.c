@@ -11,35 +11,22 @@
 #include <unistd.h>
 
 #include "apk/index_internal.h"
+#include "base/bigbuf.h"
+#include "base/bytes16.h"
 #include "apk/pkginfo.h"
 
 const char pare_index_field_order[] = "CPVASITULomtckDpir";
 
 /* ---- record reader */
 
-#define ONES 0x0101010101010101ULL
-#define HIGH 0x8080808080808080ULL
-
-/* High bit of each byte of x set iff that byte is below 0x20, and not
- * '\n' or '\t' (exact: no carries cross bytes). */
-static inline uint64_t bad_bytes8(uint64_t x)
-{
-	uint64_t low = ~(((x & ~HIGH) + 0x60 * ONES) | x) & HIGH;
-	uint64_t n = x ^ ('\n' * ONES), t = x ^ ('\t' * ONES);
-	uint64_t is_n = ~(((n & ~HIGH) + ~HIGH) | n) & HIGH;
-	uint64_t is_t = ~(((t & ~HIGH) + ~HIGH) | t) & HIGH;
-	return low & ~is_n & ~is_t;
-}
-
 /* Offset of the first control byte other than '\n' and '\t' in p[0..len),
- * or len.  Eight bytes at a time. */
+ * or len.  Sixteen bytes at a time. */
 static size_t find_control(const char *p, size_t len)
 {
 	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t x;
-		memcpy(&x, p + i, 8);
-		if (bad_bytes8(x))
+	for (; i + 16 <= len; i += 16) {
+		pare_v16 v = pare_v16_load(p + i);
+		if (pare_v16_any((v < 0x20) & (v != '\n') & (v != '\t')))
 			break;
 	}
 	for (; i < len; i++)
@@ -126,8 +113,11 @@ void pare_index_release(struct pare_index *idx)
 		return;
 	for (struct text_node *t = idx->more_texts; t; t = t->next)
 		free(t->text);
-	free(idx->text);
-	free(idx->ents);
+	if (idx->text_block)
+		pare_bigbuf_free(idx->text_block);
+	else
+		free(idx->text);
+	pare_bigbuf_free(idx->ents);
 	pare_arena_release(&idx->arena);
 	pare_index_init(idx);
 }
@@ -150,9 +140,13 @@ int pare_index_reserve(struct pare_index *idx, size_t extra, struct pare_error *
 	size_t cap = extra > 1 ? idx->n + extra : idx->cap ? idx->cap : 16;
 	while (cap < idx->n + extra)
 		cap *= 2;
-	struct pare_pkgent *v = realloc(idx->ents, cap * sizeof(*v));
+	/* Alpine's 5004 entries take 2.2 MB: on huge pages (base/bigbuf.h) */
+	struct pare_pkgent *v = pare_bigbuf_alloc(cap * sizeof(*v));
 	if (!v)
 		return pare_error_set(err, -ENOMEM, "index: out of memory");
+	if (idx->n)
+		memcpy(v, idx->ents, idx->n * sizeof(*v));
+	pare_bigbuf_free(idx->ents);
 	idx->ents = v;
 	idx->cap = cap;
 	return 0;
@@ -168,42 +162,59 @@ static bool next_atom(const char **pp, const char *end, struct pare_slice *atom)
 		p++;
 	if (p == end)
 		return false;
-	const char *q = memchr(p, ' ', (size_t)(end - p));
-	if (!q)
-		q = end;
-	const char *t = memchr(p, '\t', (size_t)(q - p));
-	if (t)
-		q = t;
+	const char *q = p; /* atoms are short: no memchr calls */
+	for (; end - q >= 16; q += 16) {
+		pare_v16 v = pare_v16_load(q);
+		if (pare_v16_any((v == ' ') | (v == '\t')))
+			break;
+	}
+	while (q < end && *q != ' ' && *q != '\t')
+		q++;
 	*atom = (struct pare_slice){ p, (size_t)(q - p) };
 	*pp = q;
 	return true;
 }
 
+/* Atoms are at least one byte plus a separator: at most this many. */
+static size_t atoms_max(struct pare_slice text)
+{
+	return (text.len + 1) / 2;
+}
+
+/* The atoms of text into v (room for atoms_max(text)); *got of them. */
+static int parse_atoms(struct pare_slice text, bool tolerant, bool *bad, struct pare_dep *v,
+		       size_t *got, struct pare_error *err)
+{
+	const char *p = text.ptr, *end = text.len ? text.ptr + text.len : text.ptr;
+	struct pare_slice atom;
+	int r = 0;
+	*got = 0;
+	*bad = false;
+	while (r == 0 && next_atom(&p, end, &atom)) {
+		if (*got == PARE_INDEX_MAX_DEPS)
+			r = pare_error_set(err, -PARE_E_TOO_BIG, "more than %u atoms", PARE_INDEX_MAX_DEPS);
+		else if (pare_dep_parse(atom, &v[*got], tolerant ? NULL : err) == 0)
+			(*got)++;
+		else if (tolerant)
+			*bad = true;
+		else
+			r = -PARE_E_INVALID_DEP;
+	}
+	return r;
+}
+
 int pare_index_deplist_parse(struct pare_arena *a, struct pare_slice text, bool tolerant,
 			     bool *bad, struct pare_deplist *out, struct pare_error *err)
 {
-	/* Atoms are at least one byte plus a separator: (len + 1) / 2 bound. */
-	size_t cap = (text.len + 1) / 2, got = 0;
+	size_t cap = atoms_max(text), got = 0;
 	struct pare_dep local[64], *v = local;
-	const char *p = text.ptr, *end = text.len ? text.ptr + text.len : text.ptr;
-	struct pare_slice atom;
 	out->v = NULL;
 	out->n = 0;
 	out->text = text;
 	*bad = false;
 	if (cap > 64 && !(v = malloc(cap * sizeof(*v))))
 		return pare_error_set(err, -ENOMEM, "out of memory");
-	int r = 0;
-	while (r == 0 && next_atom(&p, end, &atom)) {
-		if (got == PARE_INDEX_MAX_DEPS)
-			r = pare_error_set(err, -PARE_E_TOO_BIG, "more than %u atoms", PARE_INDEX_MAX_DEPS);
-		else if (pare_dep_parse(atom, &v[got], tolerant ? NULL : err) == 0)
-			got++;
-		else if (tolerant)
-			*bad = true;
-		else
-			r = -PARE_E_INVALID_DEP;
-	}
+	int r = parse_atoms(text, tolerant, bad, v, &got, err);
 	if (r == 0 && got) {
 		out->v = pare_arena_alloc(a, got * sizeof(*v));
 		if (out->v) {
@@ -228,6 +239,89 @@ uint32_t pare_index_bad_flag(char c)
 	}
 }
 
+/* ---- lists kept as text (PARE_INDEX_LAZY_DEPS) */
+
+static struct pare_deplist *entry_list(struct pare_pkgent *e, size_t i)
+{
+	struct pare_deplist *l[] = { &e->depends, &e->provides, &e->install_if, &e->replaces };
+	return l[i];
+}
+
+/* Parse e's four lists (pending) into v (room for all their atoms), set
+ * the lists' v/n and the BAD_* flags, as add_deps does. */
+static int parse_lists(struct pare_pkgent *e, struct pare_dep *v, struct pare_error *err)
+{
+	static const char letters[] = "Dpir";
+	for (size_t i = 0; i < 4; i++) {
+		struct pare_deplist *l = entry_list(e, i);
+		bool bad;
+		size_t got;
+		int r = parse_atoms(l->text, true, &bad, v, &got, err);
+		if (r < 0)
+			return r;
+		l->v = got ? v : NULL;
+		l->n = (uint32_t)got;
+		if (got) /* v is NULL when every list is empty */
+			v += got;
+		if (bad) {
+			e->flags |= pare_index_bad_flag(letters[i]);
+			if (letters[i] == 'i') { /* apk drops a partial install_if rule */
+				l->v = NULL;
+				l->n = 0;
+			}
+		}
+	}
+	e->flags &= ~(uint32_t)PARE_PKGENT_DEPS_PENDING;
+	return 0;
+}
+
+static size_t lists_max(const struct pare_pkgent *e)
+{
+	return atoms_max(e->depends.text) + atoms_max(e->provides.text) +
+	       atoms_max(e->install_if.text) + atoms_max(e->replaces.text);
+}
+
+int pare_index_entry_deps(struct pare_index *idx, struct pare_pkgent *e, struct pare_error *err)
+{
+	if (!(e->flags & PARE_PKGENT_DEPS_PENDING))
+		return 0;
+	struct pare_dep *tmp = NULL;
+	size_t cap = 0;
+	struct pare_pkgent out;
+	int r = pare_pkgent_deps_tmp(e, &out, &tmp, &cap, err);
+	for (size_t i = 0; r == 0 && i < 4; i++) { /* each list into the arena, exactly */
+		struct pare_deplist *l = entry_list(&out, i);
+		struct pare_dep *v = l->n ? pare_arena_alloc(&idx->arena, l->n * sizeof(*v)) : NULL;
+		if (l->n && !v)
+			r = pare_error_set(err, -ENOMEM, "out of memory");
+		else if (l->n)
+			memcpy(v, l->v, l->n * sizeof(*v));
+		l->v = v;
+	}
+	if (r == 0)
+		*e = out;
+	free(tmp);
+	return r;
+}
+
+int pare_pkgent_deps_tmp(const struct pare_pkgent *e, struct pare_pkgent *out,
+			 struct pare_dep **buf, size_t *cap, struct pare_error *err)
+{
+	*out = *e;
+	if (!(e->flags & PARE_PKGENT_DEPS_PENDING))
+		return 0;
+	size_t need = lists_max(e);
+	if (need > *cap) {
+		size_t n = need > 2 * *cap ? need : 2 * *cap;
+		struct pare_dep *v = realloc(*buf, n * sizeof(*v));
+		if (!v)
+			return pare_error_set(err, -ENOMEM, "out of memory");
+		*buf = v;
+		*cap = n;
+	}
+	return parse_lists(out, *buf, err);
+}
+
 /* ---- one record into one entry */
 
 struct ent_parse {
@@ -238,6 +332,8 @@ struct ent_parse {
 	uint64_t line;     /* line of the current field */
 	char order[PARE_INDEX_MAX_FIELDS];
 	size_t norder;
+	struct pare_slice orders[8]; /* recent distinct field orders (arena), shared */
+	size_t next_order;
 	struct pare_index_field unknown[PARE_INDEX_MAX_UNKNOWN];
 	size_t nunknown;
 };
@@ -286,6 +382,11 @@ static int add_deps(struct ent_parse *ep, char c, struct pare_slice v, struct pa
 		memcpy(j + l->text.len + 1, v.ptr, v.len);
 		v = pare_slice_make(j, n);
 	} else if (l->text.len) {
+		return 0;
+	}
+	if (ep->flags & PARE_INDEX_LAZY_DEPS) {
+		l->text = v;
+		e->flags |= PARE_PKGENT_DEPS_PENDING;
 		return 0;
 	}
 	bool bad;
@@ -369,16 +470,28 @@ static int ent_finish(struct ent_parse *ep, struct pare_pkgent *e, struct pare_e
 		return field_error(ep, 'P', -PARE_E_FORMAT, err, "invalid package name", e->name);
 	/* Versions are not validated: real indexes hold some that are not
 	 * valid ("0.99f7-r1" in Alpine 3.17); apk compares them anyway. */
-	char *order = pare_arena_alloc(a, ep->norder);
+	/* most records share one of a few field orders: one copy each */
+	struct pare_slice order = PARE_SLICE_NULL;
+	for (size_t i = 0; i < 8 && !order.ptr; i++)
+		if (ep->orders[i].len == ep->norder &&
+		    memcmp(ep->orders[i].ptr, ep->order, ep->norder) == 0)
+			order = ep->orders[i];
+	if (!order.ptr) {
+		char *o = pare_arena_alloc(a, ep->norder);
+		if (!o)
+			return pare_error_set(err, -ENOMEM, "out of memory");
+		memcpy(o, ep->order, ep->norder);
+		order = pare_slice_make(o, ep->norder);
+		ep->orders[ep->next_order++ % 8] = order;
+	}
 	struct pare_index_field *unk = NULL;
 	if (ep->nunknown)
 		unk = pare_arena_alloc(a, ep->nunknown * sizeof(*unk));
-	if (!order || (ep->nunknown && !unk))
+	if (ep->nunknown && !unk)
 		return pare_error_set(err, -ENOMEM, "out of memory");
-	memcpy(order, ep->order, ep->norder);
 	if (ep->nunknown)
 		memcpy(unk, ep->unknown, ep->nunknown * sizeof(*unk));
-	e->order = pare_slice_make(order, ep->norder);
+	e->order = order;
 	e->unknown = unk;
 	e->nunknown = (uint32_t)ep->nunknown;
 	return 0;
@@ -428,6 +541,9 @@ static size_t count_records(struct pare_slice t)
 int pare_index_parse_slice(struct pare_index *idx, struct pare_slice text, const char *name,
 			   unsigned flags, struct pare_error *err)
 {
+	if ((flags & PARE_INDEX_LAZY_DEPS) && (flags & PARE_INDEX_STRICT))
+		return pare_error_set(err, -EINVAL, "%s: lazy lists cannot be strict",
+				      name ? name : "index");
 	if (text.len > PARE_INDEX_MAX_TEXT)
 		return pare_error_set(err, -PARE_E_TOO_BIG, "%s: index text larger than %u bytes",
 				      name ? name : "index", PARE_INDEX_MAX_TEXT);
@@ -439,6 +555,8 @@ int pare_index_parse_slice(struct pare_index *idx, struct pare_slice text, const
 	ep->idx = idx;
 	ep->rr = &rr;
 	ep->flags = flags;
+	memset(ep->orders, 0, sizeof(ep->orders));
+	ep->next_order = 0;
 	size_t first = idx->n, guess = count_records(text);
 	int r = pare_index_reserve(idx, guess < PARE_INDEX_MAX_ENTRIES ? guess : 1, err);
 	while (r == 0 && pare_rec_next_record(&rr)) {

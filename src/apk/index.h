@@ -59,6 +59,7 @@
 
 /* Bounds for untrusted input. */
 #define PARE_INDEX_MAX_TEXT (256u << 20)   /* plain APKINDEX bytes */
+#define PARE_INDEX_MAX_FILE (256u << 20)   /* an index file as stored (read whole) */
 #define PARE_INDEX_MAX_DESCRIPTION 4096u   /* DESCRIPTION bytes */
 #define PARE_INDEX_MAX_LINE (1u << 20)     /* one "X:value" line */
 #define PARE_INDEX_MAX_ENTRIES (1u << 20)  /* records in one index */
@@ -131,6 +132,9 @@ enum {
 	PARE_PKGENT_BAD_PROVIDES = 1 << 5,   /* p */
 	PARE_PKGENT_BAD_INSTALL_IF = 1 << 6, /* i */
 	PARE_PKGENT_BAD_REPLACES = 1 << 7,   /* r */
+	/* Read with PARE_INDEX_LAZY_DEPS: the lists hold their text only
+	 * (v NULL, n 0, no BAD_* flags yet) until pare_index_entry_deps(). */
+	PARE_PKGENT_DEPS_PENDING = 1 << 8,
 };
 
 /* One package as an index describes it. */
@@ -175,9 +179,12 @@ struct pare_index {
 	struct pare_arena arena;
 	char *text;                  /* the APKINDEX text (malloc, owned) or NULL */
 	size_t text_len;
+	char *text_block;            /* internal: the allocation (owned) text lies in
+				      * when it is not text itself (the index member
+				      * inflated whole, base/bigbuf.h), else NULL */
 	void *more_texts;            /* internal: texts of later parse_text calls */
 	struct pare_slice description; /* DESCRIPTION (text or arena); may be empty */
-	struct pare_pkgent *ents;    /* n entries (malloc, owned; may move on add) */
+	struct pare_pkgent *ents;    /* n entries (base/bigbuf.h, owned; may move on add) */
 	size_t n, cap;
 	/* Set by pare_index_read_file() for APKINDEX.tar.gz: */
 	bool signed_file;            /* it was an APKINDEX.tar.gz */
@@ -198,7 +205,22 @@ enum {
 	 * atom is skipped and the entry flagged PARE_PKGENT_BAD_*; real
 	 * indexes need this ("pc:jemalloc=5.3.0_" in Alpine 3.17). */
 	PARE_INDEX_STRICT = 1 << 0,
+	/* Keep D p i r as text only (PARE_PKGENT_DEPS_PENDING): for a reader
+	 * that needs the atoms of few entries (a search, a solve that builds
+	 * its own atoms with pare_pkgent_deps_tmp()).  Tolerant only: STRICT
+	 * with it is refused (-EINVAL). */
+	PARE_INDEX_LAZY_DEPS = 1 << 1,
 };
+
+/* Parse the lists of an entry read with PARE_INDEX_LAZY_DEPS into idx's
+ * arena, with the BAD_* flags an eager read sets; nothing when they are
+ * parsed already.  0 or -ENOMEM, -PARE_E_TOO_BIG. */
+int pare_index_entry_deps(struct pare_index *idx, struct pare_pkgent *e, struct pare_error *err);
+/* For one walk over entries (building a universe): *out becomes a copy of
+ * e whose lists are parsed into *buf (malloc'ed, grown, *cap atoms; free
+ * it after the walk) when e's are pending, else e as it is. */
+int pare_pkgent_deps_tmp(const struct pare_pkgent *e, struct pare_pkgent *out,
+			 struct pare_dep **buf, size_t *cap, struct pare_error *err);
 
 void pare_index_init(struct pare_index *idx);
 /* Free everything; idx is empty (as after init) afterwards.  NULL is fine. */
@@ -235,6 +257,11 @@ struct pare_index_read_opts {
  * with allow_untrusted.  The index must be empty (just initialised). */
 int pare_index_read_file(struct pare_index *idx, const char *path,
 			 const struct pare_index_read_opts *opts, struct pare_error *err);
+/* Same, from what is left to read of fd (not closed; name for messages):
+ * read whole first (at most PARE_INDEX_MAX_FILE bytes), so that gzip
+ * members inflate in place (io/gzip.h). */
+int pare_index_read_fd(struct pare_index *idx, int fd, const char *name,
+		       const struct pare_index_read_opts *opts, struct pare_error *err);
 /* Same, from a stream (name for messages). */
 int pare_index_read(struct pare_index *idx, struct pare_istream *in, const char *name,
 		    const struct pare_index_read_opts *opts, struct pare_error *err);

@@ -10,6 +10,7 @@
 
 #include "apk/index.h"
 #include "apk/index_internal.h"
+#include "base/bigbuf.h"
 #include "apk/pkginfo.h"
 
 static bool has_newline(struct pare_slice s)
@@ -250,10 +251,10 @@ int pare_index_sort(struct pare_index *idx)
 	if (idx->n < 2)
 		return 0;
 	size_t *pos = malloc(idx->n * sizeof(*pos));
-	struct pare_pkgent *out = malloc(idx->cap * sizeof(*out));
+	struct pare_pkgent *out = pare_bigbuf_alloc(idx->cap * sizeof(*out));
 	if (!pos || !out) {
 		free(pos);
-		free(out);
+		pare_bigbuf_free(out);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < idx->n; i++)
@@ -262,7 +263,7 @@ int pare_index_sort(struct pare_index *idx)
 	for (size_t i = 0; i < idx->n; i++)
 		out[i] = idx->ents[pos[i]];
 	free(pos);
-	free(idx->ents);
+	pare_bigbuf_free(idx->ents);
 	idx->ents = out;
 	return 0;
 }

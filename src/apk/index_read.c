@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "apk/index.h"
+#include "base/bigbuf.h"
 
 /* A stream that first returns bytes already read (the sniffed magic). */
 struct sniff_stream {
@@ -30,12 +31,22 @@ static ssize_t sniff_read(void *ctx, void *buf, size_t n, struct pare_error *err
 	return pare_istream_read(s->inner, buf, n, err);
 }
 
+static bool sniff_view(void *ctx, size_t max, const void **p, size_t *n)
+{
+	struct sniff_stream *s = ctx;
+	return s->ppos == s->npre && pare_istream_view(s->inner, max, p, n);
+}
+
 /* What the visitor collects while the signed file streams. */
 struct collect {
 	const char *name;
 	struct pare_buf desc, text;
 	bool have_desc, have_text;
 	int64_t build_time;
+	/* APKINDEX in place, in the member the package reader keeps
+	 * (pare_pkg.index_buf), instead of text */
+	const char *view;
+	size_t view_len;
 };
 
 static int collect_entry(void *ctx, const struct pare_tar_entry *e, struct pare_istream *content,
@@ -54,10 +65,20 @@ static int collect_entry(void *ctx, const struct pare_tar_entry *e, struct pare_
 	if (e->size > b->max)
 		return pare_error_set(err, -PARE_E_TOO_BIG, "%s: %.*s larger than %zu bytes", c->name,
 				      (int)e->name.len, e->name.ptr, b->max);
+	const void *p = NULL;
+	size_t got = 0;
+	if (is_text && pare_istream_view(content, (size_t)e->size, &p, &got) &&
+	    got == e->size) {
+		c->view = p;
+		c->view_len = got;
+		return 0;
+	}
 	int r = pare_buf_reserve(b, (size_t)e->size);
 	if (r < 0)
 		return pare_error_set(err, r, "%s: out of memory", c->name);
-	r = pare_istream_read_full(content, b->data, (size_t)e->size, err);
+	if (got)
+		memcpy(b->data, p, got);
+	r = pare_istream_read_full(content, b->data + got, (size_t)e->size - got, err);
 	if (r < 0)
 		return r;
 	b->len = (size_t)e->size;
@@ -86,7 +107,7 @@ static int read_signed(struct pare_index *idx, struct pare_istream *in, const ch
 {
 	struct collect c = { .name = name };
 	struct pare_pkg pkg;
-	struct pare_pkg_read_opts po = { .keys = opts->keys };
+	struct pare_pkg_read_opts po = { .keys = opts->keys, .keep_index = true };
 	struct pare_pkg_visitor v = { .index_entry = collect_entry, .ctx = &c };
 	pare_buf_init(&c.desc, PARE_INDEX_MAX_DESCRIPTION);
 	pare_buf_init(&c.text, PARE_INDEX_MAX_TEXT);
@@ -95,19 +116,34 @@ static int read_signed(struct pare_index *idx, struct pare_istream *in, const ch
 	if (r == 0)
 		r = trust_check(idx, &pkg, name, opts, err);
 	idx->build_time = c.build_time;
+	/* APKINDEX in place: the index owns the member holding it */
+	char *member = pkg.index_buf;
+	size_t mlen = pkg.index_buf_len;
+	pkg.index_buf = NULL;
 	pare_pkg_release(&pkg);
+	if (r == 0 && c.view && !(member && c.view >= member && c.view_len <= mlen &&
+				  (size_t)(c.view - member) <= mlen - c.view_len))
+		r = pare_error_set(err, -EIO, "%s: APKINDEX outside its member", name);
 	if (r == 0 && !c.have_text)
 		r = pare_error_set(err, -PARE_E_FORMAT, "%s: no APKINDEX in the index", name);
 	if (r == 0)
 		r = pare_index_set_description(idx, pare_buf_slice(&c.desc), err);
 	pare_buf_release(&c.desc);
-	if (r == 0) {
+	if (r == 0 && c.view) {
+		idx->text_block = member;
+		idx->text = (char *)c.view;
+		idx->text_len = c.view_len;
+		member = NULL;
+		r = pare_index_parse_slice(idx, pare_slice_make(c.view, c.view_len), name,
+					   opts->flags, err);
+	} else if (r == 0) {
 		size_t len;
 		char *text = pare_buf_detach(&c.text, &len);
 		r = text ? pare_index_parse_text(idx, text, len, name, opts->flags, err)
 			 : pare_error_set(err, -ENOMEM, "out of memory");
 	}
 	pare_buf_release(&c.text);
+	pare_bigbuf_free(member);
 	return r;
 }
 
@@ -157,7 +193,7 @@ int pare_index_read(struct pare_index *idx, struct pare_istream *in, const char 
 {
 	static const struct pare_index_read_opts none;
 	struct sniff_stream s = { .inner = in };
-	struct pare_istream ss = { sniff_read, &s };
+	struct pare_istream ss = { sniff_read, &s, sniff_view };
 	if (!opts)
 		opts = &none;
 	if (!name)
@@ -175,16 +211,29 @@ int pare_index_read(struct pare_index *idx, struct pare_istream *in, const char 
 	return read_plain(idx, &ss, name, opts, err);
 }
 
+int pare_index_read_fd(struct pare_index *idx, int fd, const char *name,
+		       const struct pare_index_read_opts *opts, struct pare_error *err)
+{
+	struct pare_buf b;
+	pare_buf_init(&b, PARE_INDEX_MAX_FILE);
+	int r = pare_read_fd(fd, &b, name, err);
+	if (r == 0) {
+		struct pare_mem_istream m;
+		struct pare_istream s;
+		pare_mem_istream_init(&m, &s, b.data, b.len);
+		r = pare_index_read(idx, &s, name, opts, err);
+	}
+	pare_buf_release(&b);
+	return r;
+}
+
 int pare_index_read_file(struct pare_index *idx, const char *path,
 			 const struct pare_index_read_opts *opts, struct pare_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
-	struct pare_fd_stream f;
-	struct pare_istream s;
-	pare_fd_istream_init(&f, &s, fd, path);
-	int r = pare_index_read(idx, &s, path, opts, err);
+	int r = pare_index_read_fd(idx, fd, path, opts, err);
 	close(fd);
 	return r;
 }

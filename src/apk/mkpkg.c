@@ -19,6 +19,7 @@
 #include "base/hashmap.h"
 #include "io/atomic.h"
 #include "io/gzip.h"
+#include "io/stream.h"
 
 struct mk_entry {
 	const char *path;      /* relative, no trailing '/' (arena) */
@@ -312,9 +313,9 @@ static int copy_file(struct mk_writer *w, int fd, const struct mk_entry *e,
 	unsigned char buf[65536];
 	uint64_t left = (uint64_t)e->st.st_size;
 	while (left > 0) {
-		ssize_t n = read(fd, buf, left < sizeof(buf) ? (size_t)left : sizeof(buf));
+		ssize_t n = pare_read_some(fd, buf, left < sizeof(buf) ? (size_t)left : sizeof(buf));
 		if (n <= 0)
-			return pare_error_set(err, n < 0 ? -errno : -PARE_E_TRUNCATED,
+			return pare_error_set(err, n < 0 ? (int)n : -PARE_E_TRUNCATED,
 					      "%s: changed while being packaged", e->path);
 		int r = pare_tar_write_data(&w->tar, buf, (size_t)n, err);
 		if (r < 0)
@@ -600,19 +601,9 @@ static int open_data_tmp(const char *out_path)
 
 static int copy_fd(int fd, struct pare_ostream *out, struct pare_error *err)
 {
-	unsigned char buf[65536];
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return pare_error_set(err, -errno, "temporary data file: %s", strerror(errno));
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n < 0)
-			return pare_error_set(err, -errno, "temporary data file: %s", strerror(errno));
-		if (n == 0)
-			return 0;
-		int r = pare_ostream_write(out, buf, (size_t)n, err);
-		if (r < 0)
-			return r;
-	}
+	return pare_copy_fd(fd, out, UINT64_MAX, "temporary data file", err);
 }
 
 static int sign_control(const struct pare_mkpkg_opts *o, const struct pare_buf *control,

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/bigbuf.h"
 #include "io/gzip.h"
 
 /* Digests of one gzip member's compressed bytes.  The first member may be
@@ -59,6 +60,9 @@ void pare_pkg_release(struct pare_pkg *pkg)
 		return;
 	pare_pkginfo_release(&pkg->info);
 	pare_arena_release(&pkg->arena);
+	pare_bigbuf_free(pkg->index_buf);
+	pkg->index_buf = NULL;
+	pkg->index_buf_len = 0;
 }
 
 static void md_hook(void *ctx, const void *p, size_t n)
@@ -611,6 +615,12 @@ static ssize_t peek_read(void *ctx, void *buf, size_t n, struct pare_error *err)
 	return pare_istream_read(p->inner, buf, n, err);
 }
 
+static bool peek_view(void *ctx, size_t max, const void **v, size_t *n)
+{
+	struct peek_stream *p = ctx;
+	return p->pos == p->len && pare_istream_view(p->inner, max, v, n);
+}
+
 /* APK v3 files start with "ADBd"; say so instead of "corrupt gzip". */
 static int peek_format(struct peek_stream *p, const char *name, struct pare_error *err)
 {
@@ -643,7 +653,7 @@ int pare_pkg_read(struct pare_pkg *pkg, struct pare_istream *in, const char *nam
 	rd.opts = opts ? opts : &no_opts;
 	rd.v = v;
 	struct peek_stream peek = { .inner = in };
-	struct pare_istream peeked = { .read = peek_read, .ctx = &peek };
+	struct pare_istream peeked = { .read = peek_read, .ctx = &peek, .view = peek_view };
 	int r = peek_format(&peek, name, err);
 	if (r < 0)
 		return r;
@@ -653,6 +663,8 @@ int pare_pkg_read(struct pare_pkg *pkg, struct pare_istream *in, const char *nam
 	pare_gz_istream(&rd.gz, &rd.gzs);
 	r = read_all(&rd, err);
 	pkg->file_size = rd.gz.offset;
+	if (r == 0 && pkg->kind == PARE_PKG_KIND_INDEX && rd.opts->keep_index)
+		pkg->index_buf = pare_gz_take_member(&rd.gz, &pkg->index_buf_len);
 	md_release(&rd);
 	if (rd.data_ready)
 		pare_digest_release(&rd.data);
@@ -667,12 +679,19 @@ int pare_pkg_read_file(struct pare_pkg *pkg, const char *path,
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return pare_error_set(err, -errno, "%s: cannot open: %s", path, strerror(errno));
-	struct pare_fd_stream fs;
-	struct pare_istream s;
-	pare_fd_istream_init(&fs, &s, fd, path);
-	int r = pare_pkg_read(pkg, &s, path, opts, v, err);
+	int r = pare_pkg_read_fd(pkg, fd, path, opts, v, err);
 	close(fd);
 	return r;
+}
+
+int pare_pkg_read_fd(struct pare_pkg *pkg, int fd, const char *name,
+		     const struct pare_pkg_read_opts *opts, const struct pare_pkg_visitor *v,
+		     struct pare_error *err)
+{
+	struct pare_fd_stream fs;
+	struct pare_istream s;
+	pare_fd_istream_init(&fs, &s, fd, name);
+	return pare_pkg_read(pkg, &s, name, opts, v, err);
 }
 
 int pare_pkg_file_values(const char *path, const char *const *keys, size_t n,

@@ -92,6 +92,11 @@ struct pare_pkg {
 	uint64_t nentries;               /* data entries */
 	uint64_t data_bytes;             /* sum of regular file sizes */
 	uint64_t file_size;              /* compressed bytes read */
+	/* Indexes read with opts.keep_index: the index member when it was
+	 * inflated whole (io/gzip.h), from pare_bigbuf_alloc (freed by
+	 * release unless taken; a taker frees it with pare_bigbuf_free); index_entry's content views point into it. */
+	void *index_buf;
+	size_t index_buf_len;
 };
 
 /* Called for each data entry; `content` streams a regular file's bytes
@@ -117,6 +122,7 @@ struct pare_pkg_read_opts {
 	 * pkg.datahash_verified) check the data once, not twice.  A package
 	 * without a datahash still has every file checked. */
 	bool skip_file_sums;
+	bool keep_index;            /* see pare_pkg.index_buf */
 };
 
 void pare_pkg_init(struct pare_pkg *pkg);
@@ -125,6 +131,11 @@ void pare_pkg_release(struct pare_pkg *pkg);
 int pare_pkg_read(struct pare_pkg *pkg, struct pare_istream *in, const char *name,
 		  const struct pare_pkg_read_opts *opts, const struct pare_pkg_visitor *v,
 		  struct pare_error *err);
+/* pare_pkg_read() from the open descriptor fd (not closed; name for
+ * messages). */
+int pare_pkg_read_fd(struct pare_pkg *pkg, int fd, const char *name,
+		     const struct pare_pkg_read_opts *opts, const struct pare_pkg_visitor *v,
+		     struct pare_error *err);
 /* Convenience: open path read-only and pare_pkg_read() it. */
 int pare_pkg_read_file(struct pare_pkg *pkg, const char *path,
 		       const struct pare_pkg_read_opts *opts, const struct pare_pkg_visitor *v,

@@ -99,6 +99,19 @@ static bool is_alnum(char c)
 	       (c >= '0' && c <= '9');
 }
 
+/* The bytes a name may hold after its first: letters, digits and
+ * ". _ + -" (one load a byte; names are checked for every index entry). */
+static const unsigned char name_byte[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 bool pare_pkginfo_name_valid(struct pare_slice name)
 {
 	/* A leading '.' is how apk names virtual packages (apk add -t
@@ -107,13 +120,10 @@ bool pare_pkginfo_name_valid(struct pare_slice name)
 	if (name.len == 0 || name.len > PARE_PKGINFO_MAX_NAME ||
 	    !(is_alnum(name.ptr[0]) || dot) || (dot && (name.len == 1 || name.ptr[1] == '.')))
 		return false;
-	for (size_t i = 1; i < name.len; i++) {
-		char c = name.ptr[i];
-		if (!is_alnum(c) && c != '.' && c != '_' && c != '+' &&
-		    c != '-')
-			return false;
-	}
-	return true;
+	unsigned char all = 1;
+	for (size_t i = 1; i < name.len; i++)
+		all &= name_byte[(unsigned char)name.ptr[i]];
+	return all;
 }
 
 static bool key_valid(struct pare_slice key)

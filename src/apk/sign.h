@@ -25,6 +25,7 @@
 #ifndef PARE_APK_SIGN_H
 #define PARE_APK_SIGN_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "base/buf.h"
@@ -82,6 +83,8 @@ struct pare_keyring {
 	char *shown;            /* the directory for messages: absolute when the
 				 * base (cwd, root) can be named, else dir */
 	struct pare_map keys;   /* name -> cached key (owned) */
+	pthread_mutex_t lock;   /* guards keys: the installer verifies packages
+				 * on a second thread (commit/txn_prefetch.c) */
 };
 
 /* Open the keys directory `dir` (relative to the working directory or

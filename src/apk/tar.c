@@ -289,9 +289,25 @@ static ssize_t entry_stream_read(void *ctx, void *buf, size_t n, struct pare_err
 	return pare_tar_read(ctx, buf, n, err);
 }
 
+/* The entry's data in place, when the stream below offers it. */
+static bool entry_stream_view(void *ctx, size_t max, const void **p, size_t *n)
+{
+	struct pare_tar_reader *r = ctx;
+	if (r->failed || r->state != ST_ENTRY)
+		return false;
+	if (max > r->data_left)
+		max = (size_t)r->data_left;
+	if (!pare_istream_view(&r->in, max, p, n))
+		return false;
+	r->data_left -= *n;
+	r->offset += *n;
+	return true;
+}
+
 void pare_tar_entry_istream(struct pare_tar_reader *r, struct pare_istream *s)
 {
 	s->read = entry_stream_read;
+	s->view = entry_stream_view;
 	s->ctx = r;
 }
 

@@ -166,8 +166,36 @@ static void tokenizer_init(struct tokenizer *t, struct pare_slice v)
 	*t = (struct tokenizer){ .s = v, .prev = TOK_END };
 }
 
+/* Digits, then ".digits" any number of times, then an optional "-r" and
+ * digits, and nothing else: "1.2.3-r0", most versions in an index.  Each
+ * such version is valid for the tokenizer below (NUM, NUM..., REV, END). */
+static bool plain_version(struct pare_slice v)
+{
+	size_t i = 0, n = v.len;
+	for (;;) {
+		size_t d = i;
+		while (i < n && is_digit(v.ptr[i]))
+			i++;
+		if (i == d)
+			return false;
+		if (i == n)
+			return true;
+		if (v.ptr[i] != '.')
+			break;
+		i++;
+	}
+	if (n - i < 3 || v.ptr[i] != '-' || v.ptr[i + 1] != 'r')
+		return false;
+	for (i += 2; i < n; i++)
+		if (!is_digit(v.ptr[i]))
+			return false;
+	return true;
+}
+
 bool pare_version_valid(struct pare_slice v)
 {
+	if (plain_version(v))
+		return true;
 	struct tokenizer t;
 	tokenizer_init(&t, v);
 	for (;;) {
@@ -225,6 +253,11 @@ static bool is_pre_release(const struct tok *k)
 int pare_version_compare_fuzzy(struct pare_slice a, struct pare_slice b,
 			       bool fuzzy)
 {
+	/* The same bytes make the same tokens, and every token compares equal
+	 * to itself (an invalid one ends in the same string comparison): the
+	 * '=' dependencies between a package and its subpackages. */
+	if (pare_slice_eq(a, b))
+		return PARE_VERSION_EQUAL;
 	struct tokenizer ta, tb;
 	tokenizer_init(&ta, a);
 	tokenizer_init(&tb, b);
@@ -295,9 +328,12 @@ int pare_version_op_parse(struct pare_slice *s, unsigned *op)
 	size_t n = 0;
 	while (n < s->len && is_op_char(s->ptr[n]))
 		n++;
-	struct pare_slice text = pare_slice_sub(*s, 0, n);
-	for (size_t i = 0; n && i < sizeof(ops) / sizeof(ops[0]); i++) {
-		if (pare_slice_eq_cstr(text, ops[i].text)) {
+	/* every operator is one or two characters: compared in place (an
+	 * index's dependencies parse one per versioned atom) */
+	const char *p = s->ptr;
+	for (size_t i = 0; (n == 1 || n == 2) && i < sizeof(ops) / sizeof(ops[0]); i++) {
+		const char *t = ops[i].text;
+		if (t[0] == p[0] && (n == 1 ? t[1] == '\0' : t[1] == p[1] && t[2] == '\0')) {
 			*op = ops[i].mask;
 			*s = pare_slice_sub(*s, n, s->len - n);
 			return 0;

@@ -1,4 +1,5 @@
 #include "base/arena.h"
+#include "base/bigbuf.h"
 
 #include <stdalign.h>
 #include <stdint.h>
@@ -29,7 +30,7 @@ void pare_arena_release(struct pare_arena *a)
 	struct pare_arena_chunk *c = a->head;
 	while (c) {
 		struct pare_arena_chunk *next = c->next;
-		free(c);
+		pare_bigbuf_free(c);
 		c = next;
 	}
 	a->head = NULL;
@@ -41,7 +42,7 @@ static struct pare_arena_chunk *arena_new_chunk(struct pare_arena *a, size_t n)
 	size_t size = n > a->chunk_size ? n : a->chunk_size;
 	if (size > SIZE_MAX - sizeof(struct pare_arena_chunk))
 		return NULL;
-	struct pare_arena_chunk *c = malloc(sizeof(*c) + size);
+	struct pare_arena_chunk *c = pare_bigbuf_alloc(sizeof(*c) + size);
 	if (!c)
 		return NULL;
 	c->size = size;
@@ -56,6 +57,19 @@ static struct pare_arena_chunk *arena_new_chunk(struct pare_arena *a, size_t n)
 		a->head = c;
 	}
 	return c;
+}
+
+int pare_arena_reserve_huge(struct pare_arena *a)
+{
+	size_t size = PARE_BIGBUF_HUGE - PARE_BIGBUF_HDR - sizeof(struct pare_arena_chunk);
+	struct pare_arena_chunk *c = pare_bigbuf_alloc(sizeof(*c) + size);
+	if (!c)
+		return -1;
+	c->size = size;
+	c->used = 0;
+	c->next = a->head;
+	a->head = c;
+	return 0;
 }
 
 void *pare_arena_alloc(struct pare_arena *a, size_t n)

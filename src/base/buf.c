@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,15 +108,18 @@ int pare_buf_appendf(struct pare_buf *b, const char *fmt, ...)
 	return 0;
 }
 
-int pare_buf_append_escaped(struct pare_buf *b, struct pare_slice s)
+/* text: tab and '\\' kept (a line of a script shown to people). */
+static int append_escaped(struct pare_buf *b, struct pare_slice s, bool text)
 {
 	const unsigned char *p = (const unsigned char *)s.ptr;
 	int r = 0;
 	for (size_t i = 0; i < s.len && r == 0;) {
 		unsigned char c = p[i];
 		size_t n = c >= 0x80 ? pare_utf8_seq_len(p + i, s.len - i) : 1;
-		if (c == '\\')
+		if (c == '\\' && !text)
 			r = pare_buf_append(b, "\\\\", 2);
+		else if (c == '\t' && text)
+			r = pare_buf_putc(b, '\t');
 		else if (n == 0 || c < 0x20 || c == 0x7f)
 			r = pare_buf_appendf(b, "\\x%02x", c);
 		else if (c == 0xc2 && p[i + 1] < 0xa0) /* n == 2: a C1 control */
@@ -124,6 +128,45 @@ int pare_buf_append_escaped(struct pare_buf *b, struct pare_slice s)
 			r = pare_buf_append(b, p + i, n);
 		i += n ? n : 1;
 	}
+	return r;
+}
+
+int pare_buf_append_escaped(struct pare_buf *b, struct pare_slice s)
+{
+	return append_escaped(b, s, false);
+}
+
+int pare_buf_append_escaped_text(struct pare_buf *b, struct pare_slice s)
+{
+	return append_escaped(b, s, true);
+}
+
+static bool pct_plain(unsigned char c, const char *keep)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.' || c == '_' || c == '~' ||
+	       (keep && c && strchr(keep, c) != NULL);
+}
+
+int pare_buf_append_pct(struct pare_buf *b, struct pare_slice s, const char *keep,
+			unsigned flags)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t start = b->len;
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < s.len; i++) {
+		unsigned char c = (unsigned char)s.ptr[i];
+		if ((flags & PARE_PCT_LOWER) && c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if (pct_plain(c, keep)) {
+			r = pare_buf_putc(b, (char)c);
+		} else {
+			char enc[3] = { '%', hex[c >> 4], hex[c & 15] };
+			r = pare_buf_append(b, enc, 3);
+		}
+	}
+	if (r < 0)
+		pare_buf_truncate(b, start);
 	return r;
 }
 

@@ -42,6 +42,18 @@ int pare_buf_appendf(struct pare_buf *b, const char *fmt, ...)
  * byte), and a backslash is doubled so that the text reads back
  * unambiguously. */
 int pare_buf_append_escaped(struct pare_buf *b, struct pare_slice s);
+/* The same for a line of text shown to people (a package script): tab and
+ * '\' stay as they are, so that the text reads as written. */
+int pare_buf_append_escaped_text(struct pare_buf *b, struct pare_slice s);
+/* Append s percent-encoded (RFC 3986): the unreserved characters
+ * (A-Z a-z 0-9 - . _ ~) and those in keep (may be NULL) stay plain, every
+ * other byte becomes "%XX" (upper-case hex).  flags PARE_PCT_LOWER folds
+ * A-Z to a-z first (package URL names).  The one percent-encoder: purls
+ * (keep NULL) and repository package URLs (keep "+@:=,").  On failure the
+ * buffer is as it was. */
+#define PARE_PCT_LOWER 1u
+int pare_buf_append_pct(struct pare_buf *b, struct pare_slice s, const char *keep,
+			unsigned flags);
 /* Shorten to len (<= current len). */
 void pare_buf_truncate(struct pare_buf *b, size_t len);
 struct pare_slice pare_buf_slice(const struct pare_buf *b);

@@ -71,9 +71,8 @@ void *pare_map_get(const struct pare_map *m, struct pare_slice key)
 	return s->hash ? s->value : NULL;
 }
 
-static int map_grow(struct pare_map *m)
+static int map_resize(struct pare_map *m, size_t cap)
 {
-	size_t cap = m->cap ? m->cap * 2 : 16;
 	if (cap < m->cap || cap > SIZE_MAX / sizeof(struct pare_map_slot) || cap > UINT32_MAX)
 		return -ENOMEM;
 	struct pare_map_slot *slots = calloc(cap, sizeof(*slots));
@@ -89,6 +88,21 @@ static int map_grow(struct pare_map *m)
 	}
 	free(old.slots);
 	return 0;
+}
+
+static int map_grow(struct pare_map *m)
+{
+	return map_resize(m, m->cap ? m->cap * 2 : 16);
+}
+
+int pare_map_reserve(struct pare_map *m, size_t count)
+{
+	size_t cap = m->cap ? m->cap : 16;
+	if (count > SIZE_MAX / 4)
+		return -ENOMEM;
+	while (count * 2 > cap)
+		cap *= 2;
+	return cap > m->cap ? map_resize(m, cap) : 0;
 }
 
 int pare_map_put(struct pare_map *m, struct pare_slice key, void *value, void **old)

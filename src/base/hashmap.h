@@ -36,6 +36,9 @@ void pare_map_init(struct pare_map *m);
 void pare_map_release(struct pare_map *m);
 /* NULL when absent. */
 void *pare_map_get(const struct pare_map *m, struct pare_slice key);
+/* Make room for `count` keys in all (one allocation instead of doubling
+ * while they are added).  -ENOMEM. */
+int pare_map_reserve(struct pare_map *m, size_t count);
 /* Insert or replace; *old (if not NULL) receives the previous value or NULL. */
 int pare_map_put(struct pare_map *m, struct pare_slice key, void *value, void **old);
 /* Iterate: start with *pos = 0; returns false at the end. */

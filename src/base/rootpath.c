@@ -409,3 +409,14 @@ struct pare_slice pare_path_trim_lead(struct pare_slice n)
 			return n;
 	}
 }
+
+struct pare_slice pare_path_trim_entry(struct pare_slice n)
+{
+	while (n.len >= 2 && n.ptr[0] == '.' && n.ptr[1] == '/')
+		n = pare_slice_sub(n, 2, n.len - 2);
+	while (n.len && n.ptr[n.len - 1] == '/')
+		n.len--;
+	if (pare_slice_eq_cstr(n, "."))
+		n.len = 0;
+	return n;
+}

@@ -69,4 +69,12 @@ int pare_path_normalise(struct pare_slice name, char *out, size_t *len, struct p
  * checked.  "./usr/bin/x", "/usr/bin/x" and "usr/bin/x" are the same. */
 struct pare_slice pare_path_trim_lead(struct pare_slice name);
 
+/* The one trimming of an archive member name before it is checked for
+ * writing (pare_path_check_name): leading "./" dropped (repeatedly),
+ * trailing '/' dropped, and "", "." and a name of only '/' give "" (the
+ * root itself, as tar and umoci write it).  Unlike pare_path_trim_lead a
+ * leading '/' is kept otherwise, so that an absolute name is still refused
+ * by the check.  Nothing is checked here. */
+struct pare_slice pare_path_trim_entry(struct pare_slice name);
+
 #endif

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct pare_slice {
 	const char *ptr;
@@ -22,8 +23,16 @@ struct pare_slice {
 #define PARE_SLICE_LIT(s) ((struct pare_slice){ (s), sizeof(s) - 1 })
 
 struct pare_slice pare_slice_from(const char *cstr);
-struct pare_slice pare_slice_make(const char *ptr, size_t len);
-bool pare_slice_eq(struct pare_slice a, struct pare_slice b);
+/* The three below are inline: parsers call them for every atom and field. */
+static inline struct pare_slice pare_slice_make(const char *ptr, size_t len)
+{
+	return (struct pare_slice){ ptr, ptr ? len : 0 };
+}
+static inline bool pare_slice_eq(struct pare_slice a, struct pare_slice b)
+{
+	/* the same bytes (interned strings) need no comparison */
+	return a.len == b.len && (a.len == 0 || a.ptr == b.ptr || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
 bool pare_slice_eq_cstr(struct pare_slice a, const char *cstr);
 int pare_slice_cmp(struct pare_slice a, struct pare_slice b);
 bool pare_slice_starts_with(struct pare_slice s, struct pare_slice prefix);
@@ -36,7 +45,15 @@ bool pare_slice_split(struct pare_slice *s, char sep, struct pare_slice *head);
 /* Take the next token separated by runs of spaces/tabs; false at end. */
 bool pare_slice_next_word(struct pare_slice *s, struct pare_slice *word);
 struct pare_slice pare_slice_trim(struct pare_slice s);
-struct pare_slice pare_slice_sub(struct pare_slice s, size_t off, size_t len);
+/* s[off, off + len), both clamped to s. */
+static inline struct pare_slice pare_slice_sub(struct pare_slice s, size_t off, size_t len)
+{
+	if (off > s.len)
+		off = s.len;
+	if (len > s.len - off)
+		len = s.len - off;
+	return pare_slice_make(s.ptr ? s.ptr + off : NULL, len);
+}
 /* Strict unsigned decimal parse of the whole slice; false on empty,
  * non-digit or overflow. */
 bool pare_slice_to_u64(struct pare_slice s, uint64_t *out);

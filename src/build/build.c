@@ -21,6 +21,7 @@
 #include "build/sandbox.h"
 #include "build/source.h"
 #include "io/atomic.h"
+#include "io/stream.h"
 
 void pare_build_result_init(struct pare_build_result *res)
 {
@@ -62,15 +63,10 @@ int pbi_make_work(const struct pare_build_opts *o, char *dir, size_t n,
 int pbi_write_file(const char *path, const char *text, struct pare_error *err)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	size_t len = strlen(text);
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		return pare_error_set(err, -e, "%s: %s", path, strerror(e));
-	}
-	close(fd);
-	return 0;
+	int r = fd < 0 ? -errno : pare_write_all(fd, text, strlen(text));
+	if (fd >= 0)
+		close(fd);
+	return r < 0 ? pare_error_set(err, r, "%s: %s", path, strerror(-r)) : 0;
 }
 
 /* Mount points of the sandbox inside root (created as host root). */
@@ -125,21 +121,7 @@ static int read_dump(const char *path, struct pare_buf *b, struct pare_error *er
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
-	char chunk[8192];
-	int r = 0;
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n <= 0) {
-			if (n < 0)
-				r = pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
-			break;
-		}
-		if (pare_buf_append(b, chunk, (size_t)n) < 0) {
-			r = pare_error_set(err, -PARE_E_TOO_BIG, "%s: larger than %u bytes", path,
-					   PARE_RECIPE_MAX_DUMP);
-			break;
-		}
-	}
+	int r = pare_read_fd(fd, b, path, err);
 	close(fd);
 	return r;
 }

@@ -18,6 +18,7 @@
 #include "base/rootpath.h"
 #include "build/source.h"
 #include "build/tree.h"
+#include "io/child.h"
 
 static int apt_source(const char *dir, const char *name, const char *apt_get)
 {
@@ -36,8 +37,8 @@ static int apt_source(const char *dir, const char *name, const char *apt_get)
 	if (r != 0)
 		return -r;
 	int st = 0;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	if (pare_wait_child(pid, &st) < 0)
+		return -EIO;
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
 }
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/rootpath.h"
+#include "io/child.h"
 #include "io/stream.h"
 
 /* Report a failed step through the error pipe and leave. */
@@ -176,7 +177,7 @@ static void pid1(const struct pare_sandbox_opts *o, const struct sync *sy)
 	}
 	close(efd);
 	int st = 0, result = 127;
-	for (;;) {
+	for (;;) { /* the init's reaper: any child, until none is left */
 		pid_t p = waitpid(-1, &st, 0);
 		if (p < 0 && errno == EINTR)
 			continue;
@@ -221,8 +222,7 @@ static void child(const struct pare_sandbox_opts *o, const struct sync *sy, int 
 	close(sy->ready_wr);
 	close(sy->go_rd);
 	int st = 0;
-	while (waitpid(p, &st, 0) < 0 && errno == EINTR)
-		;
+	pare_wait_child(p, &st);
 	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 
@@ -232,6 +232,7 @@ static int write_map(pid_t pid, const char *file, uint32_t base, struct pare_err
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	int n = snprintf(line, sizeof(line), "0 %u %u\n", base, PARE_SANDBOX_IDS);
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* one write(2), not pare_write_all: the kernel takes a map whole or not */
 	if (fd < 0 || write(fd, line, (size_t)n) != n) {
 		int e = errno;
 		if (fd >= 0)
@@ -255,8 +256,7 @@ static int collect(pid_t pid, int efd, int r, int *status, struct pare_error *er
 	msg[n > 0 ? n : 0] = '\0';
 	close(efd);
 	int st = 0;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	pare_wait_child(pid, &st);
 	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	if (r == 0 && n > 0)
 		r = pare_error_set(err, -PARE_E_UNSUPPORTED, "sandbox: %s", msg);

@@ -15,40 +15,25 @@
 #include "io/digest.h"
 #include "io/stream.h"
 
+/* sha512 of what is left in in (at most max bytes), copied to out when
+ * out >= 0; hex gets the digest. */
 static int hash_fd_copy(int in, int out, uint64_t max, char hex[129], struct pare_error *err,
 			const char *name)
 {
-	struct pare_digest d;
-	int r = pare_digest_init(&d, PARE_DIGEST_SHA512);
+	struct pare_fd_stream fs;
+	struct pare_ostream to_file, tee_out;
+	struct pare_digest_tee t;
+	if (out >= 0)
+		pare_fd_ostream_init(&fs, &to_file, out, name);
+	int r = pare_digest_tee_init(&t, PARE_DIGEST_SHA512, out >= 0 ? &to_file : NULL, &tee_out);
 	if (r < 0)
-		return pare_error_set(err, r, "%s: sha512", name);
-	char buf[16384];
-	uint64_t total = 0;
-	for (;;) {
-		ssize_t n = pare_read_some(in, buf, sizeof(buf));
-		if (n < 0) {
-			r = pare_error_set(err, (int)n, "%s: read: %s", name, strerror((int)-n));
-			break;
-		}
-		if (n == 0)
-			break;
-		total += (uint64_t)n;
-		if (total > max) {
-			r = pare_error_set(err, -PARE_E_TOO_BIG, "%s: larger than %llu bytes", name,
-					   (unsigned long long)max);
-			break;
-		}
-		pare_digest_update(&d, buf, (size_t)n);
-		int w = out >= 0 ? pare_write_all(out, buf, (size_t)n) : 0;
-		if (w < 0)
-			r = pare_error_set(err, w, "%s: write: %s", name, strerror(-w));
-		if (r < 0)
-			break;
-	}
+		r = pare_error_set(err, r, "%s: sha512", name);
+	if (r == 0)
+		r = pare_copy_fd(in, &tee_out, max, name, err);
 	struct pare_digest_value v;
-	if (r == 0 && pare_digest_final(&d, &v) == 0)
+	if (r == 0 && pare_digest_final(&t.d, &v) == 0)
 		pare_hex_encode(v.bytes, v.len, hex);
-	pare_digest_release(&d);
+	pare_digest_release(&t.d);
 	return r;
 }
 

@@ -139,28 +139,23 @@ static int link_entry(struct unpack *u, struct archive_entry *e, const char *nam
 	return r;
 }
 
-static const char *clean_name(const char *p)
-{
-	while (p[0] == '.' && p[1] == '/')
-		p += 2;
-	return p;
-}
-
 static int entry(struct unpack *u, struct archive_entry *e, struct pare_error *err)
 {
 	const char *raw = archive_entry_pathname(e);
 	if (!raw)
 		return fail(u, "", err, -PARE_E_FORMAT, "entry without a name");
 	char name[PARE_PATH_MAX];
-	snprintf(name, sizeof(name), "%s", clean_name(raw));
-	size_t n = strlen(name);
-	while (n > 1 && name[n - 1] == '/')
-		name[--n] = '\0';
-	if (!*name || !strcmp(name, "."))
-		return 0;
-	int r = pare_path_check_name(pare_slice_from(name), err);
+	struct pare_slice t = pare_path_trim_entry(pare_slice_from(raw));
+	if (t.len == 0)
+		return 0; /* the root itself */
+	int r = pare_path_check_name(t, err);
+	if (r == 0 && t.len >= sizeof(name))
+		r = pare_error_set(err, -PARE_E_UNSAFE_PATH, "path name longer than %zu bytes",
+				   sizeof(name) - 1);
 	if (r < 0)
 		return pare_error_prefix(err, r, "%s: ", u->archive);
+	memcpy(name, t.ptr, t.len);
+	name[t.len] = '\0';
 	mode_t mode = archive_entry_perm(e) & 0777;
 	if (archive_entry_hardlink(e))
 		return link_entry(u, e, name, true, err);

@@ -215,25 +215,23 @@ static char *dep_text(const struct pare_dep *d)
 
 /* ---- text output ------------------------------------------------------- */
 
-/* Control characters (tab excepted) as \xNN, so one item stays on one line
- * whatever the archive holds; with `backslash`, '\' as "\\" too, so that
- * names read back unambiguously. */
-static void put_bytes(FILE *f, struct pare_slice s, bool backslash)
+/* A name or field as one line (pare_buf_append_escaped: controls, tab,
+ * C1 and bytes outside UTF-8 as \xNN, '\' doubled), so that one item stays
+ * on one line and reads back unambiguously whatever the archive holds;
+ * with text, a script line (tab and '\' kept). */
+static void put_line(FILE *f, struct pare_slice s, bool text)
 {
-	for (size_t i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.ptr[i];
-		if (c == '\\' && backslash)
-			fputs("\\\\", f);
-		else if ((c < 0x20 && c != '\t') || c == 0x7f)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
+	struct pare_buf b;
+	pare_buf_init(&b, 4 * s.len + 1);
+	int r = text ? pare_buf_append_escaped_text(&b, s) : pare_buf_append_escaped(&b, s);
+	if (r == 0)
+		fwrite(b.data ? b.data : "", 1, b.len, f);
+	pare_buf_release(&b);
 }
 
 static void put_escaped(FILE *f, struct pare_slice s)
 {
-	put_bytes(f, s, true);
+	put_line(f, s, false);
 }
 
 static void put_field(FILE *f, const char *label, struct pare_slice value)
@@ -378,7 +376,7 @@ static void text_script_body(FILE *f, struct pare_slice body)
 	while (body.len) {
 		pare_slice_split(&body, '\n', &line);
 		fputs("    | ", f);
-		put_bytes(f, line, false);
+		put_line(f, line, true);
 		fputc('\n', f);
 	}
 }
@@ -445,7 +443,7 @@ static void text_dump(struct pare_cli *cli, const char *path, const struct pare_
 /* ---- JSON output -------------------------------------------------------- */
 
 /* A JSON string for bytes that may not be UTF-8: as is when they are,
- * else with every byte >= 0x80 written as \xNN (and '\\' as "\\\\"). */
+ * else through the one escaper (pare_buf_append_escaped). */
 static json_t *jstr(struct pare_slice s)
 {
 	json_t *j = json_stringn(s.ptr ? s.ptr : "", s.len);
@@ -453,16 +451,8 @@ static json_t *jstr(struct pare_slice s)
 		return j;
 	struct pare_buf b;
 	pare_buf_init(&b, 4 * s.len + 1);
-	for (size_t i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.ptr[i];
-		if (c == '\\')
-			pare_buf_append_str(&b, "\\\\");
-		else if (c >= 0x80)
-			pare_buf_appendf(&b, "\\x%02x", c);
-		else
-			pare_buf_putc(&b, (char)c);
-	}
-	j = json_stringn(b.data ? b.data : "", b.len);
+	if (pare_buf_append_escaped(&b, s) == 0)
+		j = json_stringn(b.data ? b.data : "", b.len);
 	pare_buf_release(&b);
 	return j;
 }

@@ -148,12 +148,8 @@ static int list_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 	if (l->installed || l->upgradable || l->orphaned)
 		return list_installed(l, cli, argc, argv);
 	json_t *arr = cli->opts.json ? json_array() : NULL;
-	if (pare_cli_repos_open(cli, &cr, false) < 0)
+	if (pare_cli_repos_open_sorted(cli, &cr, true, &v, &n) < 0)
 		goto out;
-	if (pare_cli_repos_sorted(&cr.repos, true, &v, &n) < 0) {
-		pare_cli_error(cli, "out of memory");
-		goto out;
-	}
 	for (size_t i = 0; i < n; i++)
 		if (list_match(l, v[i], argc, argv))
 			list_print(cli, v[i], arr, false);

@@ -63,12 +63,8 @@ static int policy_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 	const struct pare_pkgent **v = NULL;
 	size_t n = 0;
 	int status = 1;
-	if (pare_cli_repos_open(cli, &cr, false) < 0)
+	if (pare_cli_repos_open_sorted(cli, &cr, false, &v, &n) < 0)
 		goto out;
-	if (pare_cli_repos_sorted(&cr.repos, false, &v, &n) < 0) {
-		pare_cli_error(cli, "out of memory");
-		goto out;
-	}
 	json_t *doc = cli->opts.json ? json_object() : NULL;
 	for (int i = 0; i < argc; i++) {
 		if (doc)

@@ -13,6 +13,8 @@ enum { S_ALL = 1, S_DESC, S_EXACT, S_ORIGIN };
 
 struct search_ctx {
 	bool all, desc, exact, origin;
+	int argc;   /* the patterns, for name_kept */
+	char **argv;
 };
 
 static const struct pare_option search_options[] = {
@@ -86,6 +88,15 @@ static bool matches(const struct search_ctx *s, const struct pare_pkgent *e, int
 	return false;
 }
 
+/* Without --description only names match: the other names need no
+ * sorting (every version of a matching name is kept, so "latest" is as
+ * over all entries). */
+static bool name_kept(void *ctx, const struct pare_pkgent *e)
+{
+	const struct search_ctx *s = ctx;
+	return matches(s, e, s->argc, s->argv);
+}
+
 static void print_one(struct pare_cli *cli, const struct search_ctx *s,
 		      const struct pare_pkgent *e)
 {
@@ -105,9 +116,11 @@ static int search_run(void *ctx, struct pare_cli *cli, int argc, char **argv)
 	const struct pare_pkgent **v = NULL;
 	size_t n = 0;
 	int status = 1;
-	if (pare_cli_repos_open(cli, &cr, false) < 0)
+	if (pare_cli_repos_open_lists(cli, &cr, false, true) < 0)
 		goto out;
-	if (pare_cli_repos_sorted(&cr.repos, true, &v, &n) < 0) {
+	s->argc = argc;
+	s->argv = argv;
+	if (pare_cli_repos_sorted_if(&cr.repos, true, s->desc ? NULL : name_kept, s, &v, &n) < 0) {
 		pare_cli_error(cli, "out of memory");
 		goto out;
 	}

@@ -91,6 +91,8 @@ int pare_cli_session_open(struct pare_cli *cli, struct pare_session *s, bool loc
 		.test_cache = g->test_cache,
 	};
 	pare_cli_repo_config(cli, &o.repo);
+	/* the universe parses the lists itself; a commit, what it installs */
+	o.repo.lazy_deps = true;
 	struct pare_error err = { 0 };
 	int r = pare_session_open(s, &o, &err);
 	if (r < 0) {

@@ -85,9 +85,16 @@ void pare_cli_repo_config(struct pare_cli *cli, struct pare_repo_config *cfg)
 
 int pare_cli_repos_open(struct pare_cli *cli, struct pare_cli_repos *cr, bool refresh)
 {
+	return pare_cli_repos_open_lists(cli, cr, refresh, false);
+}
+
+int pare_cli_repos_open_lists(struct pare_cli *cli, struct pare_cli_repos *cr, bool refresh,
+			      bool lazy_deps)
+{
 	struct pare_error err = { 0 };
 	struct pare_repo_config cfg;
 	pare_cli_repo_config(cli, &cfg);
+	cfg.lazy_deps = lazy_deps;
 	memset(cr, 0, sizeof(*cr));
 	cr->keys.root.fd = -1;
 	int r = pare_cli_keys_open(cli, &cr->keys, &err);
@@ -131,6 +138,13 @@ static bool same_pkg(const struct pare_pkgent *a, const struct pare_pkgent *b)
 int pare_cli_repos_sorted(const struct pare_repos *rs, bool dedupe,
 			  const struct pare_pkgent ***out, size_t *n)
 {
+	return pare_cli_repos_sorted_if(rs, dedupe, NULL, NULL, out, n);
+}
+
+int pare_cli_repos_sorted_if(const struct pare_repos *rs, bool dedupe,
+			     bool (*keep)(void *ctx, const struct pare_pkgent *e), void *ctx,
+			     const struct pare_pkgent ***out, size_t *n)
+{
 	size_t total = 0, k = 0;
 	for (size_t i = 0; i < rs->n; i++)
 		if (rs->v[i].loaded)
@@ -140,7 +154,8 @@ int pare_cli_repos_sorted(const struct pare_repos *rs, bool dedupe,
 		return -ENOMEM;
 	for (size_t i = 0; i < rs->n; i++)
 		for (size_t j = 0; rs->v[i].loaded && j < rs->v[i].index.n; j++)
-			v[k++] = &rs->v[i].index.ents[j];
+			if (!keep || keep(ctx, &rs->v[i].index.ents[j]))
+				v[k++] = &rs->v[i].index.ents[j];
 	qsort(v, k, sizeof(*v), cmp_ent);
 	size_t m = 0;
 	for (size_t i = 0; i < k; i++)
@@ -204,4 +219,16 @@ json_t *pare_cli_pkgent_json(const struct pare_pkgent *e)
 	json_object_set_new(o, "size", json_integer((json_int_t)e->size));
 	json_object_set_new(o, "installedSize", json_integer((json_int_t)e->installed_size));
 	return o;
+}
+
+int pare_cli_repos_open_sorted(struct pare_cli *cli, struct pare_cli_repos *cr, bool dedupe,
+			       const struct pare_pkgent ***out, size_t *n)
+{
+	int r = pare_cli_repos_open(cli, cr, false);
+	if (r < 0)
+		return r;
+	r = pare_cli_repos_sorted(&cr->repos, dedupe, out, n);
+	if (r < 0)
+		pare_cli_error(cli, "out of memory");
+	return r;
 }

@@ -39,6 +39,10 @@ void pare_cli_repo_config(struct pare_cli *cli, struct pare_repo_config *cfg);
  * after printing why (the caller exits 1).  Always release with
  * pare_cli_repos_close(). */
 int pare_cli_repos_open(struct pare_cli *cli, struct pare_cli_repos *cr, bool refresh);
+/* Same; lazy_deps: the entries' dependency lists stay text (repo.h's
+ * lazy_deps), for an applet that reads none of them (search). */
+int pare_cli_repos_open_lists(struct pare_cli *cli, struct pare_cli_repos *cr, bool refresh,
+			      bool lazy_deps);
 void pare_cli_repos_close(struct pare_cli_repos *cr);
 
 /* The total_timeout_ms for struct pare_http_opts from --timeout (or
@@ -54,6 +58,14 @@ int pare_cli_script_timeout(const struct pare_cli *cli);
  * pointers are into the indexes. */
 int pare_cli_repos_sorted(const struct pare_repos *rs, bool dedupe,
 			  const struct pare_pkgent ***out, size_t *n);
+/* pare_cli_repos_open (no refresh) then pare_cli_repos_sorted, the error
+ * printed; close cr afterwards either way.  For list, search, policy. */
+int pare_cli_repos_open_sorted(struct pare_cli *cli, struct pare_cli_repos *cr, bool dedupe,
+			       const struct pare_pkgent ***out, size_t *n);
+/* Same, of the entries keep() accepts (sorting only those). */
+int pare_cli_repos_sorted_if(const struct pare_repos *rs, bool dedupe,
+			     bool (*keep)(void *ctx, const struct pare_pkgent *e), void *ctx,
+			     const struct pare_pkgent ***out, size_t *n);
 
 /* The entry to use for name: the highest version from an untagged
  * repository, else from any; NULL when there is none. */

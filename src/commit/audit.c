@@ -43,7 +43,7 @@ static void remember(struct audit *a, struct pare_map *m, struct pare_slice p)
 static int content_digest(int dirfd, const char *name, const struct stat *st,
 			  enum pare_digest_alg alg, struct pare_digest_value *out)
 {
-	char buf[65536];
+	char buf[PARE_PATH_MAX + 1];
 	if (S_ISLNK(st->st_mode)) {
 		ssize_t n = readlinkat(dirfd, name, buf, sizeof(buf));
 		return n < 0 ? -errno : pare_digest_buffer(alg, buf, (size_t)n, out);
@@ -51,17 +51,7 @@ static int content_digest(int dirfd, const char *name, const struct stat *st,
 	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	struct pare_digest d;
-	int r = pare_digest_init(&d, alg);
-	for (ssize_t got; r == 0 && (got = read(fd, buf, sizeof(buf))) != 0;) {
-		if (got < 0)
-			r = -errno;
-		else
-			r = pare_digest_update(&d, buf, (size_t)got);
-	}
-	if (r == 0)
-		r = pare_digest_final(&d, out);
-	pare_digest_release(&d);
+	int r = pare_digest_fd(fd, alg, out);
 	close(fd);
 	return r;
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -23,6 +24,7 @@
 #define XATTR_PREFIX "SCHILY.xattr."
 #define XATTR_VALUE_MAX 65536
 #define TMP_TRIES 64
+#define ANON_MAX 128 /* O_TMPFILE temporaries held open per extractor, at most */
 
 struct xattr_rec {
 	const char *name; /* NUL-terminated (arena) */
@@ -34,7 +36,7 @@ struct xattr_rec {
  * Invariants: path is normalised (no "", "." or ".." components, no
  * leading, trailing or doubled '/'), NUL-terminated and in the arena;
  * path[0..dirlen) is the parent (dirlen 0: the root); base is the last
- * component; tmp_live implies tmp != NULL. */
+ * component; tmp_live implies tmp != NULL; afd >= 0 implies !tmp_live. */
 struct pare_extract_node {
 	const char *path;
 	size_t len, dirlen, depth, index;
@@ -44,6 +46,8 @@ struct pare_extract_node {
 	bool is_entry;   /* named by the package, not only a parent */
 	bool created;    /* a directory the extractor made */
 	bool tmp_live;   /* the temporary exists */
+	int afd;         /* a regular file staged without a name (O_TMPFILE),
+			  * linked into place at commit, or -1 */
 	bool replaces_dir; /* a directory at path goes at commit */
 	bool meta_done;    /* owner, mode and times applied while staging */
 	char *aside;       /* the non-directory this directory replaced, moved
@@ -181,6 +185,21 @@ static int open_dir(struct pare_root *root, const char *path, size_t len)
 	return pare_root_openat(root, len ? buf : ".", O_PATH | O_DIRECTORY, 0, NULL);
 }
 
+/* Hand fd, an open descriptor of directory path[0..len), to the cache
+ * (which owns it from now on, or closes it on failure). */
+static int dircache_put(struct pare_extract_dircache *c, const char *path, size_t len, int fd)
+{
+	if (c->map.count >= PARE_EXTRACT_SHARED_DIRS)
+		pare_extract_dircache_drop(c);
+	struct pare_slice key = pare_arena_slice(&c->arena, pare_slice_make(path, len));
+	void *v = (void *)(intptr_t)(fd + 1);
+	if ((!key.ptr && len) || pare_map_put(&c->map, len ? key : PARE_SLICE_LIT(""), v, NULL) < 0) {
+		close(fd);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int pare_extract_dircache_get(struct pare_extract_dircache *c, struct pare_root *root,
 			      const char *path, size_t len, int *fd)
 {
@@ -189,17 +208,12 @@ int pare_extract_dircache_get(struct pare_extract_dircache *c, struct pare_root 
 		*fd = (int)((intptr_t)v - 1);
 		return 0;
 	}
-	if (c->map.count >= PARE_EXTRACT_SHARED_DIRS)
-		pare_extract_dircache_drop(c);
 	int r = open_dir(root, path, len);
 	if (r < 0)
 		return r;
-	struct pare_slice key = pare_arena_slice(&c->arena, pare_slice_make(path, len));
-	if ((!key.ptr && len) ||
-	    pare_map_put(&c->map, len ? key : PARE_SLICE_LIT(""), (void *)(intptr_t)(r + 1), NULL) < 0) {
-		close(r);
-		return -ENOMEM;
-	}
+	int e = dircache_put(c, path, len, r);
+	if (e < 0)
+		return e;
 	*fd = r;
 	return 0;
 }
@@ -227,11 +241,24 @@ static void dir_cache_drop_own(struct pare_extract *x)
 	x->dir_fd = -1;
 }
 
+/* Close every unnamed temporary (its file goes with it). */
+static void close_anon(struct pare_extract *x)
+{
+	for (size_t i = 0; i < x->nnodes && x->nanon; i++) {
+		if (x->nodes[i]->afd >= 0) {
+			close(x->nodes[i]->afd);
+			x->nodes[i]->afd = -1;
+			x->nanon--;
+		}
+	}
+}
+
 void pare_extract_release(struct pare_extract *x)
 {
 	if (!x)
 		return;
 	dir_cache_drop_own(x);
+	close_anon(x);
 	free(x->nodes);
 	x->nodes = NULL;
 	x->nnodes = x->nodes_cap = 0;
@@ -242,39 +269,55 @@ void pare_extract_release(struct pare_extract *x)
 	x->copy_buf = NULL;
 }
 
-/* An O_PATH descriptor of directory path[0..len) inside the root, owned by
- * the cache (valid until the next call: it may be replaced). */
-static int get_dir(struct pare_extract *x, const char *path, size_t len, int *fd)
+/* The cached descriptor of directory path[0..len), or -1. */
+static int dir_cached(struct pare_extract *x, const char *path, size_t len)
 {
 	if (x->shared_dirs) {
-		int r = pare_extract_dircache_get(x->shared_dirs, x->root, path, len, fd);
-		if (r == 0)
-			x->dir_fd = *fd;
-		return r;
+		void *v = pare_map_get(&x->shared_dirs->map, pare_slice_make(path, len));
+		return v ? (int)((intptr_t)v - 1) : -1;
 	}
 	for (size_t i = 0; i < PARE_EXTRACT_DIR_CACHE; i++) {
 		struct pare_extract_dir *d = &x->dirs[i];
-		if (d->fd >= 0 && d->len == len && memcmp(d->path, path, len) == 0) {
-			*fd = x->dir_fd = d->fd;
-			return 0;
-		}
+		if (d->fd >= 0 && d->len == len && memcmp(d->path, path, len) == 0)
+			return d->fd;
 	}
+	return -1;
+}
+
+/* Hand fd, an open O_PATH descriptor of directory path[0..len) inside the
+ * root, to the cache (which owns it from now on, or closes it on failure;
+ * it may close other cached descriptors to make room). */
+static int dir_put(struct pare_extract *x, const char *path, size_t len, int fd)
+{
+	if (x->shared_dirs)
+		return dircache_put(x->shared_dirs, path, len, fd);
 	char *copy = malloc(len + 1);
-	if (!copy)
+	if (!copy) {
+		close(fd);
 		return -ENOMEM;
+	}
 	memcpy(copy, path, len);
 	copy[len] = '\0';
-	int r = pare_root_openat(x->root, len ? copy : ".", O_PATH | O_DIRECTORY, 0, NULL);
-	if (r < 0) {
-		free(copy);
-		return r;
-	}
 	struct pare_extract_dir *d = &x->dirs[x->dir_next++ % PARE_EXTRACT_DIR_CACHE];
 	if (d->fd >= 0)
 		close(d->fd);
 	free(d->path);
-	*d = (struct pare_extract_dir){ .path = copy, .len = len, .fd = r };
-	*fd = x->dir_fd = r;
+	*d = (struct pare_extract_dir){ .path = copy, .len = len, .fd = fd };
+	return 0;
+}
+
+/* An O_PATH descriptor of directory path[0..len) inside the root, owned by
+ * the cache (valid until the next call: it may be replaced). */
+static int get_dir(struct pare_extract *x, const char *path, size_t len, int *fd)
+{
+	int c = dir_cached(x, path, len);
+	if (c < 0) {
+		c = open_dir(x->root, path, len);
+		int r = c < 0 ? c : dir_put(x, path, len, c);
+		if (r < 0)
+			return r;
+	}
+	*fd = x->dir_fd = c;
 	return 0;
 }
 
@@ -331,6 +374,7 @@ static int node_new(struct pare_extract *x, const char *path, size_t len, char t
 	n->path = p;
 	n->len = len;
 	n->type = type;
+	n->afd = -1;
 	const char *slash = memrchr(p, '/', len);
 	n->dirlen = slash ? (size_t)(slash - p) : 0;
 	n->base = slash ? slash + 1 : p;
@@ -372,6 +416,38 @@ static int move_aside(struct pare_extract *x, const char *path, size_t len, char
 	return 0;
 }
 
+/* The fast way to directory path[0..len) (the parent path[0..plen) is
+ * resolved and cached): one component below the parent's descriptor,
+ * not following a symlink, created (*created) when absent; the
+ * descriptor is cached.  A negative code leaves the case (a symlink, not
+ * a directory, a failed mkdir, a race) to the general path through the
+ * root, which tells the error. */
+static int open_child_dir(struct pare_extract *x, const char *path, size_t len, size_t plen,
+			  mode_t mode, bool *created)
+{
+	int fd = dir_cached(x, path, len), pfd;
+	if (fd >= 0)
+		return fd;
+	int r = get_dir(x, path, plen, &pfd);
+	if (r < 0)
+		return r;
+	const char *base = path + (plen ? plen + 1 : 0);
+	const int flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	/* mkdir first: on a fresh root most directories are new */
+	if (mkdirat(pfd, base, mode) == 0)
+		*created = true;
+	else if (errno != EEXIST)
+		return neg_errno();
+	fd = openat(pfd, base, flags);
+	if (fd < 0)
+		return neg_errno();
+	r = dir_put(x, path, len, fd);
+	if (r < 0)
+		return r;
+	x->dir_fd = fd;
+	return fd;
+}
+
 /* Make sure directory path[0..len) exists (its parents already do), and
  * track it.  `entry` is the package path being staged, for messages. */
 static int ensure_dir(struct pare_extract *x, const char *path, size_t len, mode_t mode,
@@ -396,10 +472,12 @@ static int ensure_dir(struct pare_extract *x, const char *path, size_t len, mode
 	bool created = false;
 	char *aside = NULL;
 	size_t plen = slash ? (size_t)(slash - buf) : 0;
-	int fd;
-	int got = get_dir(x, buf, len, &fd);
-	if (got < 0)
-		fd = got;
+	int fd = open_child_dir(x, buf, len, plen, mode, &created);
+	if (fd < 0) {
+		int got = get_dir(x, buf, len, &fd);
+		if (got < 0)
+			fd = got;
+	}
 	if (fd == -ENOTDIR && x->may_replace && x->may_replace(x->replace_ctx, buf, false)) {
 		int r = move_aside(x, buf, len, &aside, err);
 		if (r < 0)
@@ -417,7 +495,7 @@ static int ensure_dir(struct pare_extract *x, const char *path, size_t len, mode
 		else if (errno != EEXIST)
 			return xfail(x, err, neg_errno(), entry, "cannot create directory %s: %s", buf,
 				     strerror(errno));
-		got = get_dir(x, buf, len, &fd);
+		int got = get_dir(x, buf, len, &fd);
 		if (got < 0)
 			fd = got;
 	}
@@ -548,10 +626,12 @@ static void entry_times(const xnode *n, struct timespec ts[2])
 	ts[1] = ts[0];
 }
 
-/* Owner, mode, xattrs and times of a regular file's temporary, by fd. */
+/* Owner, mode, xattrs and times of a regular file's temporary, through
+ * its unnamed descriptor (n->afd) or reopened by name in pfd. */
 static int meta_file(struct pare_extract *x, xnode *n, int pfd, struct pare_error *err)
 {
-	int fd = openat(pfd, n->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	int fd = n->afd >= 0 ? n->afd
+			     : openat(pfd, n->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return xfail(x, err, neg_errno(), n->path, "cannot reopen temporary %s: %s", n->tmp,
 			     strerror(errno));
@@ -572,10 +652,12 @@ static int meta_file(struct pare_extract *x, xnode *n, int pfd, struct pare_erro
 	entry_times(n, ts);
 	if (r == 0 && futimens(fd, ts) < 0)
 		r = neg_errno(), what = "cannot set times";
-	close(fd);
+	if (fd != n->afd)
+		close(fd);
 	if (r < 0 && what)
 		return xfail(x, err, r, n->path, "%s: %s", what,
-			     r == -PARE_E_UNSAFE_PATH ? n->tmp : strerror(-r));
+			     r == -PARE_E_UNSAFE_PATH ? (n->tmp ? n->tmp : "(unnamed)")
+						       : strerror(-r));
 	return r;
 }
 
@@ -633,16 +715,35 @@ static int meta_other(struct pare_extract *x, xnode *n, int pfd, struct pare_err
 /* A directory at its final path: owner and mode where they differ, xattrs
  * (of n, or none), times.  Failures on directories that existed before
  * are tolerated when they are permission errors (1). */
-static int apply_dir(struct pare_root *root, const struct pare_extract_dirmeta *m,
-		     struct pare_extract *x, const xnode *n, struct pare_error *err)
+static int apply_dir(struct pare_root *root, struct pare_extract_dircache *dirs,
+		     const struct pare_extract_dirmeta *m, struct pare_extract *x, const xnode *n,
+		     struct pare_error *err)
 {
 	char path[PARE_PATH_MAX + 1];
 	snprintf(path, sizeof(path), "%.*s", (int)m->len, m->path);
-	int fd = pare_root_openat(root, path, O_RDONLY | O_DIRECTORY, 0, NULL);
-	if (!x && (fd == -ENOENT || fd == -ENOTDIR))
-		return 1; /* a later change of the transaction removed it */
+	/* One component below the parent's cached descriptor, when it is no
+	 * symlink; else (or with no cache) resolved through the root. */
+	const char *slash = strrchr(path, '/');
+	struct pare_slice parent = slash ? pare_slice_make(path, (size_t)(slash - path))
+					 : PARE_SLICE_NULL;
+	void *pv = dirs && slash ? pare_map_get(&dirs->map, parent) : NULL;
+	int pfd = pv ? (int)((intptr_t)pv - 1) : -1;
 	struct stat st;
 	struct timespec ts[2] = { { .tv_sec = (time_t)m->mtime }, { .tv_sec = (time_t)m->mtime } };
+	/* Owner and mode already right (a directory the package created):
+	 * only the times, by name without following (what sits there is in
+	 * a resolved directory of the root, and only its times could change). */
+	if (pfd >= 0 && !n && fstatat(pfd, slash + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode) && (st.st_mode & 07777) == m->mode &&
+	    (!m->owners || (st.st_uid == m->uid && st.st_gid == m->gid)) &&
+	    utimensat(pfd, slash + 1, ts, AT_SYMLINK_NOFOLLOW) == 0)
+		return 0;
+	int fd = pfd >= 0 ? openat(pfd, slash + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+			  : -1;
+	if (fd < 0)
+		fd = pare_root_openat(root, path, O_RDONLY | O_DIRECTORY, 0, NULL);
+	if (!x && (fd == -ENOENT || fd == -ENOTDIR))
+		return 1; /* a later change of the transaction removed it */
 	int r = fd < 0 ? fd : 0;
 	const char *what = fd < 0 ? "cannot open" : NULL;
 	if (r == 0 && fstat(fd, &st) < 0)
@@ -688,16 +789,16 @@ static int meta_dir(struct pare_extract *x, xnode *n, struct pare_error *err)
 		x->defer_dir(x->defer_ctx, &m);
 		return 0;
 	}
-	int r = apply_dir(x->root, &m, x, n, err);
+	int r = apply_dir(x->root, NULL, &m, x, n, err);
 	if (r == 1)
 		x->meta_warnings++;
 	return r < 0 ? r : 0;
 }
 
-int pare_extract_dir_apply(struct pare_root *root, const struct pare_extract_dirmeta *m,
-			   struct pare_error *err)
+int pare_extract_dir_apply(struct pare_root *root, struct pare_extract_dircache *dirs,
+			   const struct pare_extract_dirmeta *m, struct pare_error *err)
 {
-	return apply_dir(root, m, NULL, NULL, err);
+	return apply_dir(root, dirs, m, NULL, NULL, err);
 }
 
 /* ---- staging ---- */
@@ -821,9 +922,9 @@ static int make_tmp(struct pare_extract *x, xnode *n, int pfd, struct make_req *
 
 /* Checks and tracking common to every non-directory entry: parents exist,
  * the path is new to the package, no directory sits at it.  Leaves the
- * parent's fd in *pfd (cached). */
+ * parent's fd in *pfd (cached); *absent: nothing is at the path. */
 static int stage_nondir(struct pare_extract *x, const char *path, size_t len,
-			const struct pare_tar_entry *e, xnode **out, int *pfd,
+			const struct pare_tar_entry *e, xnode **out, int *pfd, bool *absent,
 			struct pare_error *err)
 {
 	int r = ensure_parents(x, path, len, err);
@@ -847,8 +948,10 @@ static int stage_nondir(struct pare_extract *x, const char *path, size_t len,
 	 * (tracked above): nothing to look at on disk. */
 	const xnode *parent = dirlen ? pare_map_get(&x->paths, pare_slice_make(path, dirlen)) : NULL;
 	bool fresh_parent = parent && parent->created && parent->type == PARE_TAR_DIR;
-	if (!fresh_parent && fstatat(*pfd, slash ? slash + 1 : path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISDIR(st.st_mode)) {
+	const char *base = slash ? slash + 1 : path;
+	int got = fresh_parent ? -1 : fstatat(*pfd, base, &st, AT_SYMLINK_NOFOLLOW);
+	*absent = fresh_parent || (got < 0 && errno == ENOENT);
+	if (got == 0 && S_ISDIR(st.st_mode)) {
 		replaces = x->may_replace && x->may_replace(x->replace_ctx, path, true);
 		if (!replaces)
 			return xfail(x, err, -PARE_E_UNSAFE_PATH, path,
@@ -863,6 +966,102 @@ static int stage_nondir(struct pare_extract *x, const char *path, size_t len,
 	if (r < 0)
 		return r;
 	*out = n;
+	return 0;
+}
+
+/* Close n's unnamed temporary, if any (its file goes with it). */
+static void drop_anon(struct pare_extract *x, xnode *n)
+{
+	if (n->afd < 0)
+		return;
+	close(n->afd);
+	n->afd = -1;
+	x->nanon--;
+}
+
+/* Give n's unnamed temporary a temporary name in its directory pfd (a
+ * hard link needs a name to link to; or the final path is taken and a
+ * rename replaces it).  On success n has a tracked temporary like a named
+ * one and *fd is the descriptor (the caller closes it); otherwise a
+ * negative code and n is unchanged. */
+static int name_anon(struct pare_extract *x, xnode *n, int pfd, int *fd)
+{
+	char key[PARE_PATH_MAX + 128], name[PARE_EXTRACT_TMP_PREFIX_MAX + 40];
+	for (int tries = 0; tries < TMP_TRIES; tries++) {
+		int klen = make_tmp_name(x, n->path, n->dirlen, name, sizeof(name), key, sizeof(key));
+		if (klen < 0)
+			return klen;
+		if (linkat(n->afd, "", pfd, name, AT_EMPTY_PATH) < 0) {
+			if (errno == EEXIST)
+				continue;
+			return neg_errno();
+		}
+		n->tmp = pare_arena_strdup(&x->arena, pare_slice_from(name));
+		struct pare_slice k = pare_arena_slice(&x->arena, pare_slice_make(key, (size_t)klen));
+		if (!n->tmp || !k.ptr || pare_map_put(&x->temps, k, n, NULL) < 0) {
+			unlinkat(pfd, name, 0);
+			n->tmp = NULL;
+			return -ENOMEM;
+		}
+		n->tmp_live = true;
+		*fd = n->afd;
+		n->afd = -1;
+		x->nanon--;
+		return 0;
+	}
+	return -EEXIST;
+}
+
+/* How many unnamed temporaries an extractor may hold open: ANON_MAX,
+ * less when the descriptor limit leaves too little room beside the
+ * shared directory cache (learnt once per process). */
+static size_t anon_max(void)
+{
+	static long cap = -1;
+	if (cap < 0) {
+		struct rlimit rl;
+		long room = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+				    ? (long)rl.rlim_cur - PARE_EXTRACT_SHARED_DIRS -
+					      PARE_EXTRACT_DIR_CACHE - 64
+				    : 2 * ANON_MAX;
+		cap = room / 2 < 0 ? 0 : room / 2 > ANON_MAX ? ANON_MAX : room / 2;
+	}
+	return (size_t)cap;
+}
+
+/* Create n's regular file without a name (O_TMPFILE) in directory pfd,
+ * so that nothing of it is visible before the commit links it into place
+ * and a killed run leaves nothing behind: 0 with m->fd set, or 1 to use a
+ * named temporary instead (a file system without O_TMPFILE, linkat
+ * refusing AT_EMPTY_PATH without CAP_DAC_READ_SEARCH, anon_max() open).
+ * The first one of the process is named at once, to learn whether linkat
+ * works; it then goes on as a named temporary. */
+static int make_anon(struct pare_extract *x, xnode *n, int pfd, struct make_req *m)
+{
+	static int linkable; /* 1 linkat(AT_EMPTY_PATH) works, -1 not, 0 untried */
+	if (x->no_anon || linkable < 0 || x->nanon >= anon_max())
+		return 1;
+	int fd = openat(pfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, m->perm);
+	if (fd < 0) {
+		x->no_anon = true;
+		return 1;
+	}
+	n->afd = fd;
+	x->nanon++;
+	if (linkable == 0) {
+		int r = name_anon(x, n, pfd, &m->fd);
+		if (r == 0) {
+			linkable = 1;
+			return 0;
+		}
+		drop_anon(x, n);
+		if (r == -ENOENT || r == -EPERM)
+			linkable = -1;
+		else
+			x->no_anon = true;
+		return 1;
+	}
+	m->fd = fd;
 	return 0;
 }
 
@@ -894,13 +1093,16 @@ static int stage_file(struct pare_extract *x, const char *path, size_t len,
 {
 	xnode *n = NULL;
 	int pfd = -1;
-	int r = stage_nondir(x, path, len, e, &n, &pfd, err);
+	bool absent;
+	int r = stage_nondir(x, path, len, e, &n, &pfd, &absent, err);
 	if (r < 0)
 		return r;
 	/* Created with its permission bits (the umask may take some: then
 	 * meta_staged sets them), never set-id ones before the commit. */
 	struct make_req m = { .type = PARE_TAR_REG, .fd = -1, .perm = (mode_t)(n->mode & 0777) };
-	r = make_tmp(x, n, pfd, &m, err);
+	r = absent ? make_anon(x, n, pfd, &m) : 1;
+	if (r == 1)
+		r = make_tmp(x, n, pfd, &m, err);
 	if (r < 0)
 		return r;
 	r = copy_content(x, n, m.fd, e, content, err);
@@ -909,10 +1111,12 @@ static int stage_file(struct pare_extract *x, const char *path, size_t len,
 		r = xfail(x, err, neg_errno(), path, "cannot stat temporary: %s", strerror(errno));
 	if (r == 0)
 		r = meta_staged(x, n, m.fd, &st, err);
-	if (close(m.fd) < 0 && r == 0)
+	if (n->afd < 0 && close(m.fd) < 0 && r == 0)
 		r = xfail(x, err, neg_errno(), path, "cannot write: %s", strerror(errno));
-	if (r < 0)
+	if (r < 0) {
+		drop_anon(x, n);
 		return r;
+	}
 	n->tmp_dev = st.st_dev;
 	n->tmp_ino = st.st_ino;
 	x->nfiles++;
@@ -929,7 +1133,8 @@ static int prepare_link(struct pare_extract *x, const char *path, const struct p
 	if (r < 0)
 		return r;
 	xnode *t = tlen ? pare_map_get(&x->paths, pare_slice_make(target, tlen)) : NULL;
-	if (!t || (t->type != PARE_TAR_REG && t->type != PARE_TAR_LINK) || !t->tmp_live)
+	if (!t || (t->type != PARE_TAR_REG && t->type != PARE_TAR_LINK) ||
+	    !(t->tmp_live || t->afd >= 0))
 		return xfail(x, err, -PARE_E_UNSAFE_PATH, path,
 			     "hard link to %s, which is not a regular file of this package",
 			     target[0] ? target : "(empty)");
@@ -941,6 +1146,14 @@ static int prepare_link(struct pare_extract *x, const char *path, const struct p
 		return xfail(x, err, r, path, "cannot open directory of %s: %s", t->path,
 			     strerror(-r));
 	m->link_dir = r;
+	if (t->afd >= 0) { /* a link needs a name to link to */
+		int fd;
+		r = name_anon(x, t, m->link_dir, &fd);
+		if (r < 0)
+			return xfail(x, err, r, path, "cannot name the temporary of %s: %s", t->path,
+				     strerror(-r));
+		close(fd);
+	}
 	m->link_tmp = t->tmp;
 	return 0;
 }
@@ -970,8 +1183,9 @@ static int stage_other(struct pare_extract *x, const char *path, size_t len,
 	}
 	xnode *n = NULL;
 	int pfd = -1;
+	bool absent;
 	if (r == 0)
-		r = stage_nondir(x, path, len, e, &n, &pfd, err);
+		r = stage_nondir(x, path, len, e, &n, &pfd, &absent, err);
 	/* The target is looked up after this path is tracked, so that a link
 	 * to itself finds no regular file. */
 	if (r == 0 && e->type == PARE_TAR_LINK)
@@ -1066,7 +1280,7 @@ static int commit_meta(struct pare_extract *x, struct pare_error *err)
 {
 	for (size_t i = 0; i < x->nnodes; i++) {
 		xnode *n = x->nodes[i];
-		if (!n->tmp_live || n->type == PARE_TAR_LINK || n->meta_done)
+		if (!(n->tmp_live || n->afd >= 0) || n->type == PARE_TAR_LINK || n->meta_done)
 			continue;
 		int pfd;
 		int r = get_dir(x, n->path, n->dirlen, &pfd);
@@ -1114,11 +1328,29 @@ static int remove_tree(int pfd, const char *name, unsigned depth)
 	return r;
 }
 
+/* Link n's unnamed temporary at its final path in pfd: 0 when done, 1
+ * when the path was taken (the temporary now has a name, to be renamed
+ * over it), or a negative code. */
+static int link_anon(struct pare_extract *x, xnode *n, int pfd)
+{
+	if (linkat(n->afd, "", pfd, n->base, AT_EMPTY_PATH) == 0) {
+		drop_anon(x, n);
+		return 0;
+	}
+	if (errno != EEXIST)
+		return neg_errno();
+	int fd, r = name_anon(x, n, pfd, &fd);
+	if (r < 0)
+		return r;
+	close(fd);
+	return 1;
+}
+
 static int commit_renames(struct pare_extract *x, bool symlinks, struct pare_error *err)
 {
 	for (size_t i = 0; i < x->nnodes; i++) {
 		xnode *n = x->nodes[i];
-		if (!n->tmp_live || (n->type == PARE_TAR_SYMLINK) != symlinks)
+		if (!(n->tmp_live || n->afd >= 0) || (n->type == PARE_TAR_SYMLINK) != symlinks)
 			continue;
 		int pfd;
 		int r = get_dir(x, n->path, n->dirlen, &pfd);
@@ -1133,6 +1365,12 @@ static int commit_renames(struct pare_extract *x, bool symlinks, struct pare_err
 			if ((r = get_dir(x, n->path, n->dirlen, &pfd)) < 0)
 				return xfail(x, err, r, n->path, "cannot open parent directory: %s",
 					     strerror(-r));
+		}
+		if (n->afd >= 0 && (r = link_anon(x, n, pfd)) <= 0) {
+			if (r < 0)
+				return xfail(x, err, r, n->path, "cannot link into place: %s",
+					     strerror(-r));
+			continue;
 		}
 		if (renameat(pfd, n->tmp, pfd, n->base) < 0)
 			return xfail(x, err, neg_errno(), n->path, "cannot rename %s into place: %s",
@@ -1232,6 +1470,7 @@ void pare_extract_abort(struct pare_extract *x)
 	if (!x || x->state == PARE_EXTRACT_DONE || x->state == PARE_EXTRACT_ABORTED)
 		return;
 	bool rmdirs = x->state != PARE_EXTRACT_COMMITTING;
+	close_anon(x);
 	/* Reverse creation order: what a directory holds goes before it. */
 	for (size_t i = x->nnodes; i-- > 0;) {
 		xnode *n = x->nodes[i];

@@ -17,7 +17,12 @@
  *   - regular files are written to a temporary name in their final
  *     directory ("<tmp_prefix><16 random hex><counter hex>", created with
  *     O_CREAT|O_EXCL|O_NOFOLLOW with the entry's permission bits, never
- *     set-id ones, retried on EEXIST); symlinks,
+ *     set-id ones, retried on EEXIST) -- or, when nothing is at the final
+ *     path, without a name (O_TMPFILE, up to 128 held open per package,
+ *     where the file system and linkat(AT_EMPTY_PATH) allow it): then a
+ *     killed run leaves nothing behind, and the commit links the file in
+ *     place (or, should the path have been taken meanwhile, links it to a
+ *     temporary name and renames that); symlinks,
  *     fifos and (when allowed) device nodes are made under such a name too;
  *     hard links are linkat(2) to the temporary of an earlier regular file
  *     (or hard link) of the same package, and to nothing else.
@@ -36,8 +41,8 @@
  *      SCHILY.xattr.* records), then mtime (atime = mtime).  A regular
  *      file without set-id bits or xattrs had this done through its own
  *      descriptor when it was written (still under its temporary name);
- *   2. rename regular files, hard links and special files into place, in
- *      package order; then symlinks;
+ *   2. rename (or link, see above) regular files, hard links and special
+ *      files into place, in package order; then symlinks;
  *   3. package directories: owner, mode, xattrs, mtime, deepest first (or
  *      handed to opts.defer_dir).
  * An error in step 2 or 3 stops the commit; what was renamed stays, the
@@ -185,6 +190,8 @@ struct pare_extract {
 	size_t dir_next;
 	int dir_fd;
 	unsigned char *copy_buf;          /* content copy buffer */
+	size_t nanon;                     /* unnamed (O_TMPFILE) temporaries open */
+	bool no_anon;                     /* the file system has none: named only */
 	/* Statistics. */
 	uint64_t nfiles, ndirs, nlinks, nsymlinks, nspecial;
 	uint64_t bytes;                   /* regular file bytes written */
@@ -209,9 +216,11 @@ void pare_extract_abort(struct pare_extract *x);
 /* Apply a deferred directory's metadata (owner and mode only where they
  * differ, then the times).  0, 1 when the directory is gone or not one any
  * more, or a permission error on a directory the package did not create
- * (tolerated, as for a commit), or a negative code. */
-int pare_extract_dir_apply(struct pare_root *root, const struct pare_extract_dirmeta *m,
-			   struct pare_error *err);
+ * (tolerated, as for a commit), or a negative code.  dirs (may be NULL):
+ * cached descriptors; the directory is opened below its parent's when
+ * that is cached. */
+int pare_extract_dir_apply(struct pare_root *root, struct pare_extract_dircache *dirs,
+			   const struct pare_extract_dirmeta *m, struct pare_error *err);
 /* Did the extractor create directory path (absent before this package)? */
 bool pare_extract_created_dir(const struct pare_extract *x, struct pare_slice path);
 void pare_extract_release(struct pare_extract *x);

@@ -3,6 +3,7 @@
  * group; a script still running at its deadline is killed with its whole
  * process group, so it never holds the database lock forever. */
 #include "commit/transaction.h"
+#include "io/child.h"
 #include "io/stream.h"
 
 #include <errno.h>
@@ -63,6 +64,7 @@ static int write_map(const char *file, const char *text)
 	int fd = open(file, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
+	/* one write(2), not pare_write_all: the kernel takes a map whole or not */
 	ssize_t w = write(fd, text, strlen(text));
 	close(fd);
 	return w == (ssize_t)strlen(text) ? 0 : -1;
@@ -245,11 +247,10 @@ static int spawn(struct pare_root *root, const char *label, const char *exec_pat
 	}
 	close(out[0]);
 	struct child_fail f;
-	ssize_t got = read(ep[0], &f, sizeof(f));
+	ssize_t got = pare_read_some(ep[0], &f, sizeof(f));
 	close(ep[0]);
 	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	pare_wait_child(pid, &status);
 	if (!in_time) {
 		pare_error_set(err, -ETIMEDOUT, "%s: script still running after %d s: killed with "
 			       "its process group (--script-timeout)", label, timeout_s);

@@ -86,8 +86,10 @@ static int run_script(struct txn *t, const char *pkgver, int type, struct pare_s
 	pare_log_info(t->o->log, "Executing %s", label);
 	const char *args[2] = { v1, v2 };
 	struct pare_error err = { 0 };
+	txn_prefetch_pause(t->pf, true); /* the script's fork sees one busy thread */
 	int r = pare_txn_run_script(t->o->root, label, body, args, v2 ? 2 : 1,
 				    t->o->script_timeout, t->o->log, &err);
+	txn_prefetch_pause(t->pf, false);
 	if (r == 0)
 		return 0;
 	pare_log_error(t->o->log, "%s", err.msg);
@@ -103,17 +105,32 @@ static char *slice_cstr(struct pare_arena *a, struct pare_slice s)
 
 /* ---- obtaining and verifying a package ---- */
 
-static int obtain_file(struct txn *t, const struct pare_txn_change *c, char *out, size_t size,
-		       struct pare_error *err)
+int txn_open_pkg(struct txn *t, const struct pare_txn_change *c, char *out, size_t size, int *fd,
+		 struct pare_error *err)
 {
 	if (c->pkg_path) {
 		snprintf(out, size, "%s", c->pkg_path);
-		return 0;
+		*fd = open(out, O_RDONLY | O_CLOEXEC);
+		return *fd >= 0 ? 0
+				: pare_error_set(err, -errno, "%s: cannot open: %s", out,
+						 strerror(errno));
 	}
 	if (!t->o->repos)
 		return pare_error_set(err, -PARE_E_NOT_FOUND, "%.*s: no package file",
 				      (int)c->new_ent->name.len, c->new_ent->name.ptr);
-	return pare_repos_pkg_path(t->o->repos, c->new_ent, out, size, err);
+	return pare_repos_pkg_open(t->o->repos, c->new_ent, out, size, fd, err);
+}
+
+void txn_read_opts(const struct txn *t, const struct pare_txn_change *c,
+		   struct pare_pkg_read_opts *ro)
+{
+	/* A package named by a signed index entry is vouched for by its
+	 * identity (the control member's SHA-1, checked in verify_pkg): no
+	 * second RSA verification, as apk does. */
+	bool vouched = c->index_verified && c->new_ent->identity.alg == PARE_DIGEST_SHA1;
+	memset(ro, 0, sizeof(*ro));
+	ro->keys = vouched ? NULL : t->o->keys;
+	ro->skip_file_sums = true;
 }
 
 static int verify_pkg(struct txn *t, const struct pare_txn_change *c, const struct pare_pkg *pkg,
@@ -366,18 +383,19 @@ static int unpack(struct txn *t, const struct pare_txn_change *c, struct txn_sta
 		  struct pare_error *err)
 {
 	char path[PARE_PATH_MAX];
-	int r = obtain_file(t, c, path, sizeof(path), err);
-	if (r < 0)
-		return r;
+	int r;
 	struct pare_pkg_visitor v;
 	txn_stage_visitor(st, &v);
-	/* A package named by a signed index entry is vouched for by its
-	 * identity (the control member's SHA-1, checked in verify_pkg): no
-	 * second RSA verification, as apk does. */
-	bool vouched = c->index_verified && c->new_ent->identity.alg == PARE_DIGEST_SHA1;
-	struct pare_pkg_read_opts ro = { .keys = vouched ? NULL : t->o->keys,
-					 .skip_file_sums = true };
-	r = pare_pkg_read_file(pkg, path, &ro, &v, err);
+	if (!txn_prefetch_take(t->pf, c, pkg, &v, path, sizeof(path), &r, err)) {
+		int fd;
+		r = txn_prefetch_open(t->pf, t, c, path, sizeof(path), &fd, err);
+		if (r < 0)
+			return r;
+		struct pare_pkg_read_opts ro;
+		txn_read_opts(t, c, &ro);
+		r = pare_pkg_read_fd(pkg, fd, path, &ro, &v, err);
+		close(fd);
+	}
 	if (r == 0)
 		r = verify_pkg(t, c, pkg, label, err);
 	if ((r == -PARE_E_INTEGRITY || r == -PARE_E_FORMAT || r == -PARE_E_TRUNCATED) &&
@@ -715,6 +733,7 @@ int pare_txn_commit(const struct pare_txn_opts *o, struct pare_db_installed *db,
 		txn_release(&t);
 		return first;
 	}
+	t.pf = txn_prefetch_start(&t, changes, n);
 	for (size_t i = 0; i < n; i++) {
 		if (o->on_change)
 			o->on_change(o->ctx, i, n, &changes[i]);
@@ -725,6 +744,8 @@ int pare_txn_commit(const struct pare_txn_opts *o, struct pare_db_installed *db,
 		else
 			res->done++;
 	}
+	txn_prefetch_stop(t.pf);
+	t.pf = NULL;
 	txn_apply_dirs(&t);
 	if (n)
 		run_triggers(&t);

@@ -13,7 +13,7 @@
  *      identity against the entry's C:, the datahash (which covers every
  *      file; a package without one has each file's checksum checked)
  *      while each data entry is checked and staged under a
- *      temporary name (commit/extract.h).  Checks per entry: a file owned
+ *      temporary name or none (commit/extract.h).  Checks per entry: a file owned
  *      by another installed package is refused unless the new package
  *      replaces it (r:), both have the same origin, the owner leaves in
  *      this transaction, or force_overwrite; a path that passes through a

@@ -247,7 +247,7 @@ void txn_apply_dirs(struct txn *t)
 	qsort(all, n, sizeof(*all), deepest_first);
 	for (size_t i = 0; i < n; i++) {
 		struct pare_error e = { 0 };
-		if (pare_extract_dir_apply(t->o->root, all[i], &e) < 0) {
+		if (pare_extract_dir_apply(t->o->root, &t->dirfds, all[i], &e) < 0) {
 			t->res->errors++;
 			pare_log_error(t->o->log, "%s", e.msg);
 		}

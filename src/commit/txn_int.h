@@ -40,6 +40,7 @@ struct txn {
 	struct pare_buf jentry;   /* the entry being built */
 	bool scripts_dirty, triggers_dirty;
 	uint64_t progress_done, progress_total;
+	struct txn_prefetch *pf;  /* packages read ahead (txn_prefetch.c), or NULL */
 };
 
 /* One data entry of the package being staged, as the database records it. */
@@ -142,5 +143,33 @@ int txn_journal_apply(struct pare_db_installed *db, struct pare_slice text, stru
 /* triggers.c: run the triggers that fire; returns how many failed, their
  * packages in failed_pkgs[0..min(returned, max)). */
 size_t txn_run_triggers(struct txn *t, struct pare_db_pkg **failed_pkgs, size_t max);
+
+/* The package file of an install, opened (*fd; its path in out for
+ * messages), and the options its reader uses (transaction.c). */
+int txn_open_pkg(struct txn *t, const struct pare_txn_change *c, char *out, size_t size, int *fd,
+		 struct pare_error *err);
+void txn_read_opts(const struct txn *t, const struct pare_txn_change *c,
+		   struct pare_pkg_read_opts *ro);
+
+/* Reading ahead (txn_prefetch.c): a second thread reads and verifies the
+ * next few installs' package files (local ones only) into memory while the
+ * main thread stages the current one; it has no effect outside memory.
+ * start returns NULL when there is nothing to overlap or no thread (then
+ * every package is read in place).  take: when c was read ahead, its
+ * entries are replayed to v, the reader's result is moved into pkg (its
+ * previous content released), *r is the reader's or the visitor's first
+ * error (err filled) and true is returned; false: the caller reads it.
+ * pause(true) waits until the reader is idle and keeps it so (around a
+ * fork); stop joins it and frees everything.  All are no-ops on NULL. */
+struct txn_prefetch *txn_prefetch_start(struct txn *t, const struct pare_txn_change *changes,
+					size_t n);
+bool txn_prefetch_take(struct txn_prefetch *p, const struct pare_txn_change *c,
+		       struct pare_pkg *pkg, const struct pare_pkg_visitor *v, char *path,
+		       size_t size, int *r, struct pare_error *err);
+/* txn_open_pkg, serialised with the reader's opens (p may be NULL). */
+int txn_prefetch_open(struct txn_prefetch *p, struct txn *t, const struct pare_txn_change *c,
+		      char *out, size_t size, int *fd, struct pare_error *err);
+void txn_prefetch_pause(struct txn_prefetch *p, bool pause);
+void txn_prefetch_stop(struct txn_prefetch *p);
 
 #endif

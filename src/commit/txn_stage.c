@@ -146,6 +146,9 @@ int txn_resolve_dir(struct txn_stage *s, struct pare_slice dir, const struct txn
 	if (n < 0 || (size_t)n >= sizeof(cand))
 		return pare_error_set(err, -ENAMETOOLONG, "%.*s: path too long", (int)dir.len,
 				      dir.ptr);
+	/* A directory this package's extractor created is no symlink. */
+	if (pare_extract_created_dir(&s->x, dir))
+		return dir_put(s, dir, pare_slice_from(cand), out, err);
 	int pfd;
 	struct stat st;
 	bool link = pare_extract_dircache_get(&s->t->dirfds, s->t->o->root, pd->resolved.ptr,

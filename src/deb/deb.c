@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/hashmap.h"
+#include "base/rootpath.h"
 #include "io/archive_lazy.h"
 
 #define READ_BLOCK (64u << 10)
@@ -87,19 +88,6 @@ static int fail_archive(struct reader *rd, struct archive *a, const char *doing)
 
 /* ---- Names. */
 
-/* Strip "./" prefixes and trailing slashes; the result may be empty. */
-static struct pare_slice normalise(const char *raw)
-{
-	struct pare_slice s = pare_slice_from(raw);
-	while (s.len >= 2 && s.ptr[0] == '.' && s.ptr[1] == '/')
-		s = pare_slice_sub(s, 2, s.len - 2);
-	while (s.len && s.ptr[s.len - 1] == '/')
-		s.len--;
-	if (pare_slice_eq_cstr(s, "."))
-		s.len = 0;
-	return s;
-}
-
 /* Check the entry name raw (what = "" for an entry, or e.g. "hard link
  * target" for a name inside an entry). */
 static int check_name(struct reader *rd, const char *raw, const char *what,
@@ -110,7 +98,7 @@ static int check_name(struct reader *rd, const char *raw, const char *what,
 	if (strlen(raw) > PARE_PATH_MAX)
 		return fail(rd, -PARE_E_UNSAFE_PATH, "%sentry name longer than %d bytes", what,
 			    PARE_PATH_MAX);
-	*out = normalise(raw);
+	*out = pare_path_trim_entry(pare_slice_from(raw)); /* "": the root */
 	if (out->len == 0)
 		return 0;
 	struct pare_error e;
@@ -440,7 +428,7 @@ static int data_entry(struct reader *rd, struct archive *a, struct archive_entry
 	if (!rd->visit)
 		return 0;
 	struct content c = { rd, a };
-	struct pare_istream s = { content_read, &c };
+	struct pare_istream s = { .read = content_read, .ctx = &c };
 	pare_error_clear(rd->err);
 	r = rd->visit(rd->ctx, ent, ent->type == PARE_DEB_FILE ? &s : NULL, rd->err);
 	if (r == 0)

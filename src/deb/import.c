@@ -97,15 +97,9 @@ int imp_write_file(struct isub *s, const char *rel, const char *data, size_t len
 	int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
 		return pare_error_set(err, -errno, "%s: %s", p, strerror(errno));
-	size_t off = 0;
-	while (off < len) {
-		ssize_t k = write(fd, data + off, len - off);
-		if (k < 0) {
-			r = pare_error_set(err, -errno, "%s: %s", p, strerror(errno));
-			break;
-		}
-		off += (size_t)k;
-	}
+	r = pare_write_all(fd, data, len);
+	if (r < 0)
+		r = pare_error_set(err, r, "%s: %s", p, strerror(-r));
 	fchmod(fd, mode);
 	close(fd);
 	s->nfiles++;
@@ -148,12 +142,9 @@ static void read_licence(struct imp *m, struct ideb *d)
 	struct pare_buf text, lic;
 	pare_buf_init(&text, 1u << 20);
 	pare_buf_init(&lic, 1000);
-	char chunk[8192];
-	ssize_t k;
-	while ((k = read(fd, chunk, sizeof(chunk))) > 0 && pare_buf_append(&text, chunk, (size_t)k) == 0)
-		;
-	close(fd);
 	struct pare_error e = { 0 };
+	int k = pare_read_fd(fd, &text, p, &e);
+	close(fd);
 	if (k == 0 && pare_deb_copyright_licenses(pare_buf_slice(&text), licence_cb, &lic, &e) == 0 &&
 	    lic.len)
 		d->license = dup_slice(m, pare_buf_slice(&lic));
@@ -537,13 +528,6 @@ static int write_deb(struct imp *m, struct ideb *d, struct pare_error *err)
 
 /* ---- the run ---- */
 
-/* The host's (apk/arch.h), x86_64 when the table does not know it. */
-static const char *host_arch(void)
-{
-	const char *a = pare_arch_host();
-	return strcmp(a, "noarch") ? a : "x86_64";
-}
-
 static int setup(struct imp *m, struct pare_error *err)
 {
 	const struct pare_import_opts *o = m->o;
@@ -627,7 +611,7 @@ int pare_import_run(const struct pare_import_opts *o, struct pare_import_report 
 	if (r == 0)
 		r = jr;
 	if (!m.arch)
-		m.arch = host_arch();
+		m.arch = pare_arch_host(); /* no .deb named one; "noarch" if unknown */
 	rep->arch = m.arch;
 	for (size_t i = 0; r == 0 && i < m.ndebs; i++)
 		r = report_deb(&m, &m.debs[i]) < 0 ? pare_error_set(err, -ENOMEM, "out of memory") : 0;

@@ -14,6 +14,7 @@
 #include "base/hashmap.h"
 #include "deb/deb.h"
 #include "deb/import_int.h"
+#include "io/child.h"
 #include "io/atomic.h"
 #include "io/stream.h"
 
@@ -68,9 +69,8 @@ static pid_t start(char *const argv[], const char *cwd, const char *const *env, 
 int imp_wait(pid_t pid)
 {
 	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return 128;
+	if (pare_wait_child(pid, &st) < 0)
+		return 128;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
@@ -476,7 +476,7 @@ const char *imp_host_distro(struct imp *m)
 {
 	char text[8192], id[64], ver[64];
 	int fd = open("/etc/os-release", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+	ssize_t n = fd < 0 ? -1 : pare_read_some(fd, text, sizeof(text) - 1);
 	if (fd >= 0)
 		close(fd);
 	if (n <= 0)

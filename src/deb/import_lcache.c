@@ -38,15 +38,15 @@ static int copy_file(const char *from, const char *to)
 		return 0;
 	int in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), r = 0;
 	int out = in < 0 ? -1 : open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	char buf[65536];
-	ssize_t k;
-	size_t total = 0;
-	while (out >= 0 && r == 0 && (k = read(in, buf, sizeof(buf))) > 0) {
-		total += (size_t)k;
-		r = total > LCACHE_MAX_FILE ? -PARE_E_TOO_BIG : pare_write_all(out, buf, (size_t)k);
-	}
 	if (in < 0 || out < 0)
 		r = -errno;
+	if (r == 0) {
+		struct pare_fd_stream fs;
+		struct pare_ostream os;
+		struct pare_error e = { 0 };
+		pare_fd_ostream_init(&fs, &os, out, to);
+		r = pare_copy_fd(in, &os, LCACHE_MAX_FILE, from, &e);
+	}
 	if (in >= 0)
 		close(in);
 	if (out >= 0 && close(out) < 0 && r == 0)

@@ -19,7 +19,6 @@ struct sctx {
 	const char *name;
 	struct pare_error *err;
 	bool rules_only; /* loaded through another set's rules: (packages only) */
-	size_t pkgs_from; /* s->pkgs index where this file's packages: map starts */
 };
 
 /* rules: files nest at most this deep (a set naming itself stops here). */
@@ -144,8 +143,7 @@ static int get_splits(struct sctx *x, const struct ynode *v, struct pare_imports
 	int r = want(x, v, YN_MAP, "split");
 	if (r < 0)
 		return r;
-	if (p->splits) /* a second key would count on past the new array */
-		return fail(x, v, "%s given twice in one package", "split");
+	/* one "split" key per package: the tree refuses a second one */
 	p->splits = pare_arena_zalloc(&x->s->arena, (v->n / 2 + 1) * sizeof(*p->splits));
 	if (!p->splits)
 		return -ENOMEM;
@@ -177,8 +175,6 @@ static int get_alts(struct sctx *x, const struct ynode *v, struct pare_importset
 	int r = want(x, v, YN_SEQ, "alternatives");
 	if (r < 0)
 		return r;
-	if (p->alts)
-		return fail(x, v, "%s given twice in one package", "alternatives");
 	p->alts = pare_arena_zalloc(&x->s->arena, (v->n + 1) * sizeof(*p->alts));
 	if (!p->alts)
 		return -ENOMEM;
@@ -225,11 +221,7 @@ static int add_pkg(struct sctx *x, const struct ynode *k, const struct ynode *v)
 	struct pare_importset_pkg *p = &s->pkgs[s->npkgs];
 	memset(p, 0, sizeof(*p));
 	int r = get_name(x, k, "a package name", &p->deb);
-	/* the same name twice in one map: the second's rules would be
-	 * silently ignored (the first wins) */
-	for (size_t i = x->pkgs_from; r == 0 && i < s->npkgs; i++)
-		if (!strcmp(s->pkgs[i].deb, p->deb))
-			r = fail(x, k, "package '%s' given twice", p->deb);
+	/* the same name twice in one map is refused by the tree (yaml_int.h) */
 	if (r == 0 && v->kind == YN_SCALAR && v->text.len == 0)
 		v = NULL; /* "pkg:" with no rules */
 	if (r == 0 && v)
@@ -298,7 +290,6 @@ static int top_key(struct sctx *x, const struct ynode *k, const struct ynode *v)
 		return fail(x, k, "unknown key '%s'", k->text.ptr);
 	if ((r = want(x, v, YN_MAP, "packages")) < 0)
 		return r;
-	x->pkgs_from = x->s->npkgs;
 	for (const struct ynode *kk = v->first; kk && r == 0; kk = kk->next->next)
 		r = add_pkg(x, kk, kk->next);
 	return r;

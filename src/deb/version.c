@@ -347,46 +347,29 @@ int pare_deb_version_to_apk(struct pare_slice v, struct pare_buf *out, struct pa
 
 /* ---- Package URLs and architectures. */
 
-/* purl: percent-encode everything but unreserved characters. */
-static int put_encoded(struct pare_buf *out, struct pare_slice s, bool lower)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	int r = 0;
-	for (size_t i = 0; r == 0 && i < s.len; i++) {
-		unsigned char c = (unsigned char)s.ptr[i];
-		if (lower && c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if (is_alnum((char)c) || c == '.' || c == '-' || c == '_' || c == '~') {
-			r = pare_buf_putc(out, (char)c);
-		} else {
-			char enc[3] = { '%', hex[c >> 4], hex[c & 15] };
-			r = pare_buf_append(out, enc, 3);
-		}
-	}
-	return r;
-}
-
+/* purl components: everything but the unreserved characters percent-encoded
+ * (the one encoder, base/buf.h); names lower-cased as purl's deb type asks. */
 int pare_deb_purl(struct pare_slice namespace_, struct pare_slice name, struct pare_slice version,
 		  struct pare_slice arch, struct pare_buf *out)
 {
 	size_t start = out->len;
 	int r = pare_buf_append_str(out, "pkg:deb/");
 	if (r == 0 && namespace_.len) {
-		r = put_encoded(out, namespace_, true);
+		r = pare_buf_append_pct(out, namespace_, NULL, PARE_PCT_LOWER);
 		if (r == 0)
 			r = pare_buf_putc(out, '/');
 	}
 	if (r == 0)
-		r = put_encoded(out, name, true);
+		r = pare_buf_append_pct(out, name, NULL, PARE_PCT_LOWER);
 	if (r == 0 && version.len) {
 		r = pare_buf_putc(out, '@');
 		if (r == 0)
-			r = put_encoded(out, version, false);
+			r = pare_buf_append_pct(out, version, NULL, 0);
 	}
 	if (r == 0 && arch.len) {
 		r = pare_buf_append_str(out, "?arch=");
 		if (r == 0)
-			r = put_encoded(out, arch, false);
+			r = pare_buf_append_pct(out, arch, NULL, 0);
 	}
 	if (r < 0)
 		pare_buf_truncate(out, start);
@@ -399,7 +382,7 @@ int pare_deb_purl_qualifier(struct pare_buf *out, const char *key, struct pare_s
 	bool first = !out->data || !memchr(out->data, '?', out->len);
 	int r = pare_buf_appendf(out, "%c%s=", first ? '?' : '&', key);
 	if (r == 0)
-		r = put_encoded(out, value, false);
+		r = pare_buf_append_pct(out, value, NULL, 0);
 	if (r < 0)
 		pare_buf_truncate(out, start);
 	return r;

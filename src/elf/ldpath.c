@@ -16,6 +16,11 @@
 #define CONF_MAX_DEPTH 16
 #define CONF_MAX_MATCHES 4096
 
+/* glibc's ABI profiles, keyed by the ELF header.  Not the package
+ * architecture table (apk/arch.h): a profile is what the header says, so it
+ * includes ABIs no package architecture names (x32, aarch64_be, big-endian
+ * ppc64) and has one ARM entry (class and machine cannot tell Debian's
+ * armel from armhf); test_elf_loader.c checks the triplets agree. */
 static const struct pare_ld_arch arches[] = {
 	{ ELFCLASS64, ELFDATA2LSB, EM_X86_64, "x86_64", "x86_64-linux-gnu",
 	  "/lib64/ld-linux-x86-64.so.2", "x86_64", "lib64" },

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Display names for any e_machine a file may carry (also machines pare
+ * never installs for), so not the package architecture table (apk/arch.h). */
 static const struct {
 	uint16_t machine;
 	const char *name;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/rootpath.h"
 #include "elf/elf.h"
 
 #define SCA_MAX_DEPTH 64
@@ -31,16 +32,10 @@ void pare_sca_release(struct pare_sca *s)
 	pare_sca_init(s);
 }
 
+/* Leading "./" and '/' dropped (pare_path_trim_lead; still NUL-ended). */
 static const char *norm_path(const char *p)
 {
-	for (;;) {
-		if (p[0] == '/')
-			p++;
-		else if (p[0] == '.' && p[1] == '/')
-			p += 2;
-		else
-			return p;
-	}
+	return pare_path_trim_lead(pare_slice_from(p)).ptr;
 }
 
 static const char *base_name(const char *p)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "image/build_int.h"
+#include "io/stream.h"
 
 #define PIB_MAX_CONTENTS (512u << 20)
 
@@ -26,10 +27,8 @@ static const char *lookup(struct pib_arch *a, const char *index_url, const char 
 		return NULL;
 	struct pare_buf b;
 	pare_buf_init(&b, PIB_MAX_CONTENTS);
-	char chunk[65536];
-	ssize_t k;
-	while ((k = read(fd, chunk, sizeof(chunk))) > 0 && pare_buf_append(&b, chunk, (size_t)k) == 0)
-		;
+	struct pare_error e = { 0 };
+	pare_read_fd(fd, &b, file, &e); /* what was read is searched, as before */
 	close(fd);
 	const char *owner = NULL;
 	struct pare_slice text = pare_buf_slice(&b), line;

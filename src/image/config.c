@@ -10,7 +10,6 @@
 #include "apk/arch.h"
 #include "apk/dep.h"
 #include "base/buf.h"
-#include "base/hashmap.h"
 #include "image/yaml_int.h"
 #include "io/stream.h"
 #include "io/url.h"
@@ -155,8 +154,9 @@ static int unknown_key(struct cctx *x, const struct ynode *k, const struct key_r
 	return fail_at(x, k, -PARE_E_FORMAT, "unknown key '%s' in %s", k->text.ptr, where);
 }
 
+/* Keys are unique in a map (the tree refuses a duplicate, yaml_int.h). */
 static int one_pair(struct cctx *x, const struct ynode *k, const struct ynode *v,
-		    const struct key_rule *rules, void *obj, uint32_t *seen, const char *where)
+		    const struct key_rule *rules, void *obj, const char *where)
 {
 	if (k->kind != YN_SCALAR)
 		return fail_at(x, k, -PARE_E_FORMAT, "keys in %s must be strings", where);
@@ -165,10 +165,6 @@ static int one_pair(struct cctx *x, const struct ynode *k, const struct ynode *v
 		i++;
 	if (!rules[i].name)
 		return unknown_key(x, k, rules, where);
-	if (*seen & (1u << i))
-		return fail_at(x, k, -PARE_E_FORMAT, "duplicate key '%s' in %s", rules[i].name,
-			       where);
-	*seen |= 1u << i;
 	if (!rules[i].fn)
 		return fail_at(x, k, -PARE_E_UNSUPPORTED, "'%s' is not supported by pare",
 			       rules[i].name);
@@ -178,10 +174,9 @@ static int one_pair(struct cctx *x, const struct ynode *k, const struct ynode *v
 static int walk_map(struct cctx *x, const struct ynode *m, const struct key_rule *rules,
 		    void *obj, const char *where)
 {
-	uint32_t seen = 0;
 	int r = want(x, m, YN_MAP, where);
 	for (const struct ynode *k = m->first; r == 0 && k; k = k->next->next)
-		r = one_pair(x, k, k->next, rules, obj, &seen, where);
+		r = one_pair(x, k, k->next, rules, obj, where);
 	return r;
 }
 
@@ -226,34 +221,27 @@ static int str_list(struct cctx *x, const struct ynode *v, const char *what, con
 	return r;
 }
 
-/* Map of strings to strings, keys unique, file order kept. */
+/* Map of strings to strings, file order kept (keys are unique: the tree
+ * refuses a duplicate). */
 static int kv_map(struct cctx *x, const struct ynode *v, const char *what,
 		  struct pare_image_kv **arr, size_t *n)
 {
 	int r = want(x, v, YN_MAP, what);
-	struct pare_map seen;
 	if (r < 0)
 		return r;
 	*arr = alloc_items(x, v->n / 2, sizeof(**arr));
 	if (!*arr)
 		return -ENOMEM;
-	pare_map_init(&seen);
 	*n = 0;
 	for (const struct ynode *k = v->first; r == 0 && k; k = k->next->next) {
 		const struct ynode *val = k->next;
 		r = get_nonempty(x, k, what, &(*arr)[*n].key);
-		if (r == 0 && pare_map_get(&seen, k->text))
-			r = fail_at(x, k, -PARE_E_FORMAT, "duplicate key '%s' in '%s'", k->text.ptr,
-				    what);
 		if (r == 0 && val->kind != YN_SCALAR)
 			r = fail_at(x, val, -PARE_E_FORMAT, "'%s.%s' must be a string, not %s",
 				    what, k->text.ptr, kind_name(val));
 		if (r == 0)
-			r = pare_map_put(&seen, k->text, (void *)k, NULL);
-		if (r == 0)
 			(*arr)[(*n)++].value = is_null(val) ? "" : val->text.ptr;
 	}
-	pare_map_release(&seen);
 	return r;
 }
 

@@ -22,12 +22,6 @@
 #define DIR_MAX_ENTRIES 1000000u
 
 /* Hashing stream in front of the gzip writer: SHA-256 of the tar bytes. */
-struct tee {
-	struct pare_ostream next;
-	struct pare_digest sha;
-	uint64_t bytes;
-};
-
 struct lw {
 	const struct pare_layer_opts *o;
 	struct pare_tar_writer tar;
@@ -40,15 +34,6 @@ struct lw {
 };
 
 /* ---- streams ---- */
-
-static int tee_write(void *ctx, const void *p, size_t n, struct pare_error *err)
-{
-	struct tee *t = ctx;
-	if (pare_digest_update(&t->sha, p, n) < 0)
-		return pare_error_set(err, -PARE_E_CRYPTO, "layer: SHA-256 failed");
-	t->bytes += n;
-	return pare_ostream_write(&t->next, p, n, err);
-}
 
 struct gzsum {
 	struct pare_digest sha;
@@ -471,10 +456,10 @@ static int run_layer(struct lw *w, struct pare_gz_writer *gz)
 	return r;
 }
 
-static int finish_info(struct tee *t, struct gzsum *g, struct pare_gz_writer *gz,
+static int finish_info(struct pare_digest_tee *t, struct gzsum *g, struct pare_gz_writer *gz,
 		       struct lw *w, struct pare_layer_info *info)
 {
-	if (g->failed || pare_digest_final(&t->sha, &info->diff_id) < 0 ||
+	if (g->failed || pare_digest_final(&t->d, &info->diff_id) < 0 ||
 	    pare_digest_final(&g->sha, &info->digest) < 0)
 		return pare_error_set(w->err, -PARE_E_CRYPTO, "layer: SHA-256 failed");
 	info->size = gz->written;
@@ -487,10 +472,10 @@ int pare_layer_write(const struct pare_layer_opts *o, struct pare_ostream *out,
 		     struct pare_layer_info *info, struct pare_error *err)
 {
 	struct lw w = { .o = o, .err = err };
-	struct tee t = { 0 };
+	struct pare_digest_tee t = { 0 }; /* the tar stream: diff_id and size */
 	struct gzsum g = { 0 };
 	struct pare_gz_writer *gz = malloc(sizeof(*gz));
-	struct pare_ostream gz_out, tee_out = { tee_write, &t };
+	struct pare_ostream gz_out, tee_out;
 	memset(info, 0, sizeof(*info));
 	if (!gz)
 		return -ENOMEM;
@@ -501,15 +486,15 @@ int pare_layer_write(const struct pare_layer_opts *o, struct pare_ostream *out,
 	pare_buf_init(&w.path, PARE_PATH_MAX);
 	int r = pare_gz_writer_init(gz, out, o->level ? o->level : PARE_LAYER_DEFAULT_LEVEL, err);
 	bool gz_ready = r == 0;
-	if (r == 0 && (pare_digest_init(&t.sha, PARE_DIGEST_SHA256) < 0 ||
-		       pare_digest_init(&g.sha, PARE_DIGEST_SHA256) < 0))
-		r = pare_error_set(err, -PARE_E_CRYPTO, "layer: SHA-256 failed");
 	if (r == 0) {
 		pare_gz_writer_set_hook(gz, gz_hook, &g);
 		pare_gz_ostream(gz, &gz_out);
-		t.next = gz_out;
-		r = pare_tar_writer_init(&w.tar, &tee_out);
+		if (pare_digest_tee_init(&t, PARE_DIGEST_SHA256, &gz_out, &tee_out) < 0 ||
+		    pare_digest_init(&g.sha, PARE_DIGEST_SHA256) < 0)
+			r = pare_error_set(err, -PARE_E_CRYPTO, "layer: SHA-256 failed");
 	}
+	if (r == 0)
+		r = pare_tar_writer_init(&w.tar, &tee_out);
 	if (r == 0)
 		r = run_layer(&w, gz);
 	if (r == 0)
@@ -518,7 +503,7 @@ int pare_layer_write(const struct pare_layer_opts *o, struct pare_ostream *out,
 	if (gz_ready)
 		pare_gz_writer_release(gz);
 	free(gz);
-	pare_digest_release(&t.sha);
+	pare_digest_release(&t.d);
 	pare_digest_release(&g.sha);
 	pare_buf_release(&w.path);
 	pare_map_release(&w.links);

@@ -13,6 +13,7 @@
 #include "base/rootpath.h"
 #include "image/oci_int.h"
 #include "io/atomic.h"
+#include "io/stream.h"
 
 /* ---- small formats ---- */
 
@@ -267,22 +268,21 @@ int pare_oci_copy_blob(struct pare_oci_layout *l, int src, const char *digest,
 	int fd = blob_tmp(l, tmp, err);
 	if (fd < 0)
 		return fd;
-	struct pare_digest d;
-	int r = pare_digest_init(&d, PARE_DIGEST_SHA256) < 0
+	char rname[96], wname[PARE_PATH_MAX];
+	snprintf(rname, sizeof(rname), "blob %s", digest);
+	snprintf(wname, sizeof(wname), "%s/blobs/sha256/%s", l->path, tmp);
+	struct pare_fd_stream fs;
+	struct pare_ostream to_file, out;
+	struct pare_digest_tee t;
+	pare_fd_ostream_init(&fs, &to_file, fd, wname);
+	int r = pare_digest_tee_init(&t, PARE_DIGEST_SHA256, &to_file, &out) < 0
 			? pare_error_set(err, -PARE_E_CRYPTO, "blob: SHA-256 failed") : 0;
-	char chunk[65536];
-	for (ssize_t n; r == 0 && (n = read(src, chunk, sizeof(chunk))) != 0;) {
-		if (n < 0)
-			r = pare_error_set(err, -errno, "blob %s: %s", digest, strerror(errno));
-		else if (pare_digest_update(&d, chunk, (size_t)n) < 0 ||
-			 pare_write_all(fd, chunk, (size_t)n) < 0)
-			r = pare_error_set(err, -EIO, "%s/blobs/sha256/%s: cannot write", l->path,
-					   tmp);
-	}
+	if (r == 0)
+		r = pare_copy_fd(src, &out, UINT64_MAX, rname, err);
 	struct pare_digest_value v;
-	if (r == 0 && pare_digest_final(&d, &v) == 0)
+	if (r == 0 && pare_digest_final(&t.d, &v) == 0)
 		pare_oci_digest_string(&v, got);
-	pare_digest_release(&d);
+	pare_digest_release(&t.d);
 	if (r == 0 && strcmp(got, digest))
 		r = pare_error_set(err, -PARE_E_INTEGRITY, "blob %s: its content has digest %s",
 				   digest, got);

@@ -61,18 +61,6 @@ static const char *make_id(struct sb *s, const char *prefix, const char *text)
 	return id ? id : "SPDXRef-invalid";
 }
 
-int pare_sbom_purl_escape(struct pare_buf *b, const char *s)
-{
-	int r = 0;
-	for (const unsigned char *p = (const unsigned char *)s; r == 0 && *p; p++) {
-		bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			     (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_' ||
-			     *p == '~';
-		r = plain ? pare_buf_putc(b, (char)*p) : pare_buf_appendf(b, "%%%02X", *p);
-	}
-	return r;
-}
-
 static json_t *purl_ref_one(struct sb *s, const char *purl)
 {
 	json_t *ref = json_object();
@@ -129,9 +117,10 @@ static json_t *oci_package(struct sb *s, const char *id, const char *digest, con
 	jb_set(&s->b, p, "downloadLocation", jb_str(&s->b, NOASSERTION));
 	jb_set(&s->b, p, "supplier", jb_str(&s->b, supplier(s, &sup)));
 	jb_set(&s->b, p, "primaryPackagePurpose", jb_str(&s->b, "CONTAINER"));
+	const char *image = s->o->image_name ? s->o->image_name : "image";
 	int r = pare_buf_append_str(&b, "pkg:oci/");
 	if (r == 0)
-		r = pare_sbom_purl_escape(&b, s->o->image_name ? s->o->image_name : "image");
+		r = pare_buf_append_pct(&b, pare_slice_from(image), NULL, 0);
 	if (r == 0)
 		r = pare_buf_appendf(&b, "@%s?", digest);
 	if (r == 0 && s->o->arch)
@@ -139,7 +128,7 @@ static json_t *oci_package(struct sb *s, const char *id, const char *digest, con
 	if (r == 0)
 		r = pare_buf_append_str(&b, "mediaType=");
 	if (r == 0)
-		r = pare_sbom_purl_escape(&b, media_type);
+		r = pare_buf_append_pct(&b, pare_slice_from(media_type), NULL, 0);
 	if (r == 0)
 		r = pare_buf_append_str(&b, "&os=linux");
 	if (r < 0 && s->b.rc == 0)
@@ -193,19 +182,19 @@ int pare_sbom_apk_purl(const struct pare_sbom_opts *o, const struct pare_sbom_pa
 	pare_buf_reset(b);
 	int r = pare_buf_append_str(b, "pkg:apk/");
 	if (r == 0)
-		r = pare_sbom_purl_escape(b, ns);
+		r = pare_buf_append_pct(b, pare_slice_from(ns), NULL, 0);
 	if (r == 0)
 		r = pare_buf_putc(b, '/');
 	if (r == 0)
-		r = pare_sbom_purl_escape(b, pk->name);
+		r = pare_buf_append_pct(b, pare_slice_from(pk->name), NULL, 0);
 	if (r == 0)
 		r = pare_buf_putc(b, '@');
 	if (r == 0)
-		r = pare_sbom_purl_escape(b, pk->version);
+		r = pare_buf_append_pct(b, pare_slice_from(pk->version), NULL, 0);
 	if (r == 0 && pk->arch) {
 		r = pare_buf_append_str(b, "?arch=");
 		if (r == 0)
-			r = pare_sbom_purl_escape(b, pk->arch);
+			r = pare_buf_append_pct(b, pare_slice_from(pk->arch), NULL, 0);
 	}
 	return r;
 }

@@ -44,7 +44,7 @@ static json_t *image_component(struct cdx *c)
 	snprintf(ref, sizeof(ref), "image:%s", c->o->image_digest);
 	int r = pare_buf_append_str(&b, "pkg:oci/");
 	if (r == 0)
-		r = pare_sbom_purl_escape(&b, name);
+		r = pare_buf_append_pct(&b, pare_slice_from(name), NULL, 0);
 	if (r == 0)
 		r = pare_buf_append_str(&b, "@sha256%3A");
 	if (r == 0)

@@ -6,8 +6,6 @@
 #include "base/buf.h"
 #include "image/sbom.h"
 
-/* Append s percent-encoded for a purl component (unreserved kept). */
-int pare_sbom_purl_escape(struct pare_buf *b, const char *s);
 /* b = "pkg:apk/<namespace>/<name>@<version>[?arch=<arch>]" (reset first). */
 int pare_sbom_apk_purl(const struct pare_sbom_opts *o, const struct pare_sbom_package *pk,
 		       struct pare_buf *b);

@@ -5,12 +5,17 @@
 #include <libfyaml.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "base/hashmap.h"
 #include "image/config.h"
 
 struct yparse {
 	struct pare_arena *a;
 	const char *name;
 	struct ynode *stack[PARE_IMAGE_CONFIG_MAX_DEPTH + 1];
+	/* keys[i]: the scalar keys seen so far in the map stack[i] (when it
+	 * is one), text -> key node */
+	struct pare_map keys[PARE_IMAGE_CONFIG_MAX_DEPTH + 1];
 	size_t depth;
 	size_t nodes;
 	size_t docs;
@@ -60,6 +65,31 @@ static int add_node(struct yparse *p, struct fy_event *ev, enum ynode_kind kind,
 	return 0;
 }
 
+/* A scalar key must be new in its map: a second one would silently
+ * replace (or be dropped for) the first, whoever reads the tree. */
+static int check_key(struct yparse *p, struct ynode *nd)
+{
+	if (p->depth == 0)
+		return 0;
+	struct ynode *parent = p->stack[p->depth - 1];
+	if (parent->kind != YN_MAP || parent->n % 2 == 0) /* not a key, a value */
+		return 0;
+	struct pare_map *m = &p->keys[p->depth - 1];
+	const struct ynode *first = pare_map_get(m, nd->text);
+	if (!first)
+		return pare_map_put(m, nd->text, nd, NULL);
+	struct pare_buf b;
+	pare_buf_init(&b, 256);
+	pare_buf_append_escaped(&b, nd->text.len > 60 ? pare_slice_make(nd->text.ptr, 60)
+						      : nd->text);
+	int r = pare_error_set(p->err, -PARE_E_FORMAT,
+			       "%s:%u:%u: duplicate key \"%s%s\" (first on line %u)", p->name,
+			       nd->line, nd->col, b.data ? b.data : "",
+			       nd->text.len > 60 ? "..." : "", first->line);
+	pare_buf_release(&b);
+	return r;
+}
+
 static int on_scalar(struct yparse *p, struct fy_event *ev)
 {
 	struct ynode *nd;
@@ -83,7 +113,7 @@ static int on_scalar(struct yparse *p, struct fy_event *ev)
 	/* libfyaml marks quoted scalars after the quote: point at the quote */
 	if ((st == FYSS_SINGLE_QUOTED || st == FYSS_DOUBLE_QUOTED) && nd->col > 1)
 		nd->col--;
-	return 0;
+	return check_key(p, nd);
 }
 
 static int on_start(struct yparse *p, struct fy_event *ev, enum ynode_kind kind)
@@ -94,6 +124,7 @@ static int on_start(struct yparse *p, struct fy_event *ev, enum ynode_kind kind)
 		return r;
 	if (p->depth >= PARE_IMAGE_CONFIG_MAX_DEPTH)
 		return yfail(p, -PARE_E_TOO_BIG, nd->line, nd->col, "nesting is too deep");
+	pare_map_release(&p->keys[p->depth]); /* the map that was here before */
 	p->stack[p->depth++] = nd;
 	return 0;
 }
@@ -185,6 +216,8 @@ int pare_yaml_parse(struct pare_arena *a, const char *name, struct pare_slice te
 {
 	struct yparse p = { .a = a, .name = name, .err = err };
 	*root = NULL;
+	for (size_t i = 0; i <= PARE_IMAGE_CONFIG_MAX_DEPTH; i++)
+		pare_map_init(&p.keys[i]);
 	if (text.len && memchr(text.ptr, '\0', text.len))
 		return pare_error_set(err, -PARE_E_FORMAT, "%s: contains a NUL byte", name);
 	/* YAML is UTF-8 here; refusing anything else up front also keeps
@@ -229,6 +262,8 @@ int pare_yaml_parse(struct pare_arena *a, const char *name, struct pare_slice te
 		r = -ENOMEM;
 	if (r == 0)
 		r = run_parser(&p, fyp, diag);
+	for (size_t i = 0; i <= PARE_IMAGE_CONFIG_MAX_DEPTH; i++)
+		pare_map_release(&p.keys[i]);
 	fy_parser_destroy(fyp);
 	/* turning collection off frees the collected errors (libfyaml 0.7
 	 * does not free them when the diag goes away) */

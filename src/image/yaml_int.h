@@ -4,7 +4,9 @@
  * The tree keeps only what the config schema needs: mappings (pairs of
  * key, value), sequences and scalars (text, and whether it was plain, i.e.
  * unquoted, so that `uid: "10"` can be told from `uid: 10`).  Aliases, more
- * than one document, and anything past the bounds in config.h are refused.
+ * than one document, and anything past the bounds in config.h are refused,
+ * and so is a scalar key given twice in one map ("NAME:LINE:COL: duplicate
+ * key "x" (first on line N)"), so readers of the tree never check that.
  *
  * Ownership: nodes and scalar text live in the arena given to the parser.
  */

@@ -13,8 +13,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/buf.h"
 #include "image/yaml_int.h"
 #include "inspect/inspect.h"
+#include "io/stream.h"
 
 void pare_insp_policy_init(struct pare_insp_policy *p)
 {
@@ -134,15 +136,11 @@ int pare_insp_policy_parse(struct pare_insp_policy *p, const char *name, struct 
 
 int pare_insp_policy_load(struct pare_insp_policy *p, const char *path, struct pare_error *err)
 {
-	FILE *f = fopen(path, "rbe");
-	if (!f)
-		return pare_error_set(err, -errno, "%s: %s", path, strerror(errno));
-	char *buf = malloc(PARE_INSP_MAX_POLICY + 1);
-	size_t n = buf ? fread(buf, 1, PARE_INSP_MAX_POLICY + 1, f) : 0;
-	fclose(f);
-	if (!buf)
-		return -ENOMEM;
-	int rc = pare_insp_policy_parse(p, path, pare_slice_make(buf, n), err);
-	free(buf);
+	struct pare_buf b;
+	pare_buf_init(&b, PARE_INSP_MAX_POLICY);
+	int rc = pare_read_file(path, &b, err);
+	if (rc == 0)
+		rc = pare_insp_policy_parse(p, path, pare_buf_slice(&b), err);
+	pare_buf_release(&b);
 	return rc;
 }

@@ -148,13 +148,9 @@ static int copy_data(struct unpack *u, struct archive *a, int fd, const char *na
 			return pare_error_set(u->err, -PARE_E_TOO_BIG, "%s: more than %llu bytes "
 					      "unpacked, refused", u->layer,
 					      (unsigned long long)u->max_bytes);
-		for (char *p = buf; n > 0;) {
-			ssize_t w = write(fd, p, (size_t)n);
-			if (w < 0)
-				return pare_error_set(u->err, -errno, "%s: %s", name, strerror(errno));
-			p += w;
-			n -= w;
-		}
+		int w = pare_write_all(fd, buf, (size_t)n);
+		if (w < 0)
+			return pare_error_set(u->err, w, "%s: %s", name, strerror(-w));
 	}
 }
 
@@ -244,21 +240,15 @@ static int apply_entry(struct unpack *u, struct archive *a, struct archive_entry
 	if (++u->files > u->max_files)
 		return pare_error_set(u->err, -PARE_E_TOO_BIG, "%s: more than %llu entries, refused",
 				      u->layer, (unsigned long long)u->max_files);
-	if (raw[0] == '/' && raw[strspn(raw, "/")] == '\0')
-		return 0; /* "/": the root itself, as umoci writes it */
-	if (raw[0] == '/')
+	struct pare_slice t = pare_path_trim_entry(pare_slice_from(raw));
+	if (t.len == 0)
+		return 0; /* "/", "./": the root itself, as umoci writes it */
+	if (t.ptr[0] == '/')
 		return refuse(u, raw, "is an absolute name");
-	while (raw[0] == '.' && raw[1] == '/')
-		raw += 2;
-	size_t n = strlen(raw);
-	while (n > 0 && raw[n - 1] == '/')
-		n--;
-	if (n == 0 || (n == 1 && raw[0] == '.'))
-		return 0; /* the root itself */
-	if (n >= sizeof(name))
+	if (t.len >= sizeof(name))
 		return refuse(u, raw, "is too long");
-	memcpy(name, raw, n);
-	name[n] = '\0';
+	memcpy(name, t.ptr, t.len);
+	name[t.len] = '\0';
 	if (pare_path_check_name(pare_slice_from(name), &e2) < 0)
 		return refuse(u, name, strstr(e2.msg, "..") ? "climbs out with '..'" : e2.msg);
 	const char *base = strrchr(name, '/');

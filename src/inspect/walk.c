@@ -12,6 +12,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "apk/arch.h"
 #include "base/buf.h"
 #include "elf/elf.h"
 #include "elf/loader.h"
@@ -571,22 +572,34 @@ const struct pi_file *pi_find_program(const struct pare_insp_ctx *c, const char 
 	return NULL;
 }
 
+/* The multiarch directories of every architecture in the one table
+ * (apk/arch.h), then the generic ones. */
 static const char *const lib_dirs[] = {
-	"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu",
-	"/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib",
-	NULL,
+	"/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib", NULL,
 };
+
+static const struct pi_file *find_lib_in(const struct pare_insp_ctx *c, const char *dir,
+					 const char *name)
+{
+	char buf[PARE_PATH_MAX];
+	snprintf(buf, sizeof(buf), "%s/%s", dir, name);
+	const struct pi_file *f = pi_resolve(c, buf, NULL);
+	return f && S_ISREG(f->mode) ? f : NULL;
+}
 
 const struct pi_file *pi_find_lib(const struct pare_insp_ctx *c, const char *name)
 {
-	char buf[PARE_PATH_MAX];
-	for (size_t i = 0; lib_dirs[i]; i++) {
-		snprintf(buf, sizeof(buf), "%s/%s", lib_dirs[i], name);
-		const struct pi_file *f = pi_resolve(c, buf, NULL);
-		if (f && S_ISREG(f->mode))
-			return f;
+	char dir[64];
+	size_t n;
+	const struct pare_arch *t = pare_arch_table(&n);
+	const struct pi_file *f = NULL;
+	for (size_t i = 0; !f && i < 2 * n; i++) {
+		snprintf(dir, sizeof(dir), "%s/%s", i % 2 ? "/usr/lib" : "/lib", t[i / 2].triplet);
+		f = find_lib_in(c, dir, name);
 	}
-	return NULL;
+	for (size_t i = 0; !f && lib_dirs[i]; i++)
+		f = find_lib_in(c, lib_dirs[i], name);
+	return f;
 }
 
 bool pi_any_under(const struct pare_insp_ctx *c, const char *dir, const char *stem)

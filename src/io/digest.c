@@ -3,10 +3,11 @@
 
 #include <errno.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
-static const EVP_MD *digest_md(enum pare_digest_alg alg)
+static const EVP_MD *digest_md_legacy(enum pare_digest_alg alg)
 {
 	switch (alg) {
 	case PARE_DIGEST_SHA1: return EVP_sha1();
@@ -14,6 +15,31 @@ static const EVP_MD *digest_md(enum pare_digest_alg alg)
 	case PARE_DIGEST_SHA512: return EVP_sha512();
 	default: return NULL;
 	}
+}
+
+/* The digest implementations, fetched once per process and kept (an
+ * EVP_sha1() handed to EVP_DigestInit_ex is looked up in the provider
+ * store, under a lock, on every init: several per package read).  Fetched
+ * under pthread_once: the installer reads packages on a second thread. */
+static EVP_MD *fetched[PARE_DIGEST_SHA512 + 1];
+static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
+
+static void fetch_all(void)
+{
+	for (int alg = 0; alg <= PARE_DIGEST_SHA512; alg++) {
+		const EVP_MD *legacy = digest_md_legacy((enum pare_digest_alg)alg);
+		if (legacy)
+			fetched[alg] = EVP_MD_fetch(NULL, EVP_MD_get0_name(legacy), NULL);
+	}
+}
+
+static const EVP_MD *digest_md(enum pare_digest_alg alg)
+{
+	const EVP_MD *legacy = digest_md_legacy(alg);
+	if (!legacy)
+		return NULL;
+	pthread_once(&fetch_once, fetch_all);
+	return fetched[alg] ? fetched[alg] : legacy;
 }
 
 size_t pare_digest_size(enum pare_digest_alg alg)
@@ -146,28 +172,25 @@ size_t pare_base64_encode(const unsigned char *p, size_t len, char *out)
 	return o;
 }
 
-/* Decoding table: 0..63, or -1 for bytes outside the alphabet (built
- * from b64 once per call site would be slower; a constant table is
- * simplest).  Index loads decode a checksum per package. */
-static const signed char b64_table[256] = {
-	['A'] = 0,  ['B'] = 1,  ['C'] = 2,  ['D'] = 3,  ['E'] = 4,  ['F'] = 5,  ['G'] = 6,
-	['H'] = 7,  ['I'] = 8,  ['J'] = 9,  ['K'] = 10, ['L'] = 11, ['M'] = 12, ['N'] = 13,
-	['O'] = 14, ['P'] = 15, ['Q'] = 16, ['R'] = 17, ['S'] = 18, ['T'] = 19, ['U'] = 20,
-	['V'] = 21, ['W'] = 22, ['X'] = 23, ['Y'] = 24, ['Z'] = 25, ['a'] = 26, ['b'] = 27,
-	['c'] = 28, ['d'] = 29, ['e'] = 30, ['f'] = 31, ['g'] = 32, ['h'] = 33, ['i'] = 34,
-	['j'] = 35, ['k'] = 36, ['l'] = 37, ['m'] = 38, ['n'] = 39, ['o'] = 40, ['p'] = 41,
-	['q'] = 42, ['r'] = 43, ['s'] = 44, ['t'] = 45, ['u'] = 46, ['v'] = 47, ['w'] = 48,
-	['x'] = 49, ['y'] = 50, ['z'] = 51, ['0'] = 52, ['1'] = 53, ['2'] = 54, ['3'] = 55,
-	['4'] = 56, ['5'] = 57, ['6'] = 58, ['7'] = 59, ['8'] = 60, ['9'] = 61, ['+'] = 62,
-	['/'] = 63,
+/* Decoding table: a byte's value plus one, 0 for bytes outside the
+ * alphabet (what a designated initializer leaves), so that one load and
+ * one decrement give 0..63 or -1.  Index loads decode a checksum per
+ * package. */
+static const unsigned char b64_table[256] = {
+	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7, ['H'] = 8,
+	['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15,
+	['P'] = 16, ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22,
+	['W'] = 23, ['X'] = 24, ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29,
+	['d'] = 30, ['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36,
+	['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42, ['q'] = 43,
+	['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48, ['w'] = 49, ['x'] = 50,
+	['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57,
+	['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
 };
 
 static int b64_value(char c)
 {
-	/* 'A' maps to 0 like every byte the table does not name: tell them
-	 * apart. */
-	int v = b64_table[(unsigned char)c];
-	return v == 0 && c != 'A' ? -1 : v;
+	return (int)b64_table[(unsigned char)c] - 1;
 }
 
 int pare_base64_decode(const char *in, size_t inlen, unsigned char *out, size_t outmax)
@@ -250,4 +273,23 @@ int pare_digest_fd(int fd, enum pare_digest_alg alg, struct pare_digest_value *o
 		r = pare_digest_final(&d, out);
 	pare_digest_release(&d);
 	return r;
+}
+
+static int tee_write(void *ctx, const void *p, size_t n, struct pare_error *err)
+{
+	struct pare_digest_tee *t = ctx;
+	if (pare_digest_update(&t->d, p, n) < 0)
+		return pare_error_set(err, -PARE_E_CRYPTO, "%s failed", pare_digest_name(t->d.alg));
+	t->bytes += n;
+	return t->next.write ? pare_ostream_write(&t->next, p, n, err) : 0;
+}
+
+int pare_digest_tee_init(struct pare_digest_tee *t, enum pare_digest_alg alg,
+			 const struct pare_ostream *next, struct pare_ostream *out)
+{
+	t->bytes = 0;
+	t->next = next ? *next : (struct pare_ostream){ 0 };
+	out->write = tee_write;
+	out->ctx = t;
+	return pare_digest_init(&t->d, alg);
 }

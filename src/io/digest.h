@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "io/stream.h"
 
 enum pare_digest_alg {
 	PARE_DIGEST_NONE = 0,
@@ -41,6 +42,17 @@ void pare_digest_release(struct pare_digest *d);
 /* Digest of what is left to read from fd (read to its end, EINTR
  * retried; fd is not closed).  Returns 0, -errno or -PARE_E_CRYPTO. */
 int pare_digest_fd(int fd, enum pare_digest_alg alg, struct pare_digest_value *out);
+/* An output stream (*out) that digests and counts what passes through it
+ * on its way to next (NULL: digest and count only).  The one "hash while
+ * copying" stream; final the digest with pare_digest_final(&t->d, ...)
+ * and release it with pare_digest_release(&t->d). */
+struct pare_digest_tee {
+	struct pare_digest d;
+	uint64_t bytes;
+	struct pare_ostream next;
+};
+int pare_digest_tee_init(struct pare_digest_tee *t, enum pare_digest_alg alg,
+			 const struct pare_ostream *next, struct pare_ostream *out);
 /* One-shot. */
 int pare_digest_buffer(enum pare_digest_alg alg, const void *p, size_t n,
 		       struct pare_digest_value *out);

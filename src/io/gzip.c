@@ -1,7 +1,13 @@
 #include "io/gzip.h"
+#include "base/bigbuf.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+
+#ifdef PARE_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 
 int pare_gz_reader_init(struct pare_gz_reader *r, struct pare_istream *src, const char *name,
 			struct pare_error *err)
@@ -131,10 +137,20 @@ static int gz_frame(struct pare_gz_reader *r, struct pare_error *err)
 
 void pare_gz_reader_release(struct pare_gz_reader *r)
 {
-	if (r && r->zs_ready) {
+	if (!r)
+		return;
+	if (r->zs_ready) {
 		inflateEnd(&r->zs);
 		r->zs_ready = false;
 	}
+#ifdef PARE_HAVE_LIBDEFLATE
+	if (r->ld)
+		libdeflate_free_decompressor(r->ld);
+#endif
+	r->ld = NULL;
+	pare_bigbuf_free(r->mbuf);
+	r->mbuf = NULL;
+	r->mcap = r->mpos = r->mlen = 0;
 }
 
 void pare_gz_set_hook(struct pare_gz_reader *r, pare_gz_input_hook hook, void *ctx)
@@ -159,10 +175,35 @@ void pare_gz_set_multi(struct pare_gz_reader *r, bool multi)
 	r->multi = multi;
 }
 
+/* The next piece of the source's view into zlib's input. */
+static void gz_feed_view(struct pare_gz_reader *r)
+{
+	size_t k = r->vleft > UINT32_MAX ? UINT32_MAX : r->vleft;
+	r->zs.next_in = (unsigned char *)r->vp;
+	r->zs.avail_in = (uInt)k;
+	r->vp += k;
+	r->vleft -= k;
+	r->in_view = true;
+}
+
 static int gz_fill(struct pare_gz_reader *r, struct pare_error *err)
 {
 	if (r->zs.avail_in > 0 || r->src_eof)
 		return 0;
+	const void *vp;
+	size_t vn;
+	if (r->vleft == 0 && pare_istream_view(r->src, SIZE_MAX, &vp, &vn)) {
+		r->vp = vp;
+		r->vleft = vn;
+	}
+	if (r->vleft) {
+		gz_feed_view(r);
+		return 0;
+	}
+	if (r->in_view) { /* the view was the rest */
+		r->src_eof = true;
+		return 0;
+	}
 	ssize_t n = pare_istream_read(r->src, r->in, sizeof(r->in), err);
 	if (n < 0)
 		return (int)n;
@@ -184,6 +225,8 @@ static void gz_start_member(struct pare_gz_reader *r)
 	r->tlen = 0;
 	r->crc = (uint32_t)crc32(0L, Z_NULL, 0);
 	r->isize = 0;
+	r->deflate_started = false;
+	r->mpos = r->mlen = 0;
 }
 
 /* Whether input remains after the current member (reading more if needed). */
@@ -195,9 +238,107 @@ static int gz_more_input(struct pare_gz_reader *r, struct pare_error *err)
 	return r->zs.avail_in > 0;
 }
 
+static int gz_corrupt(struct pare_gz_reader *r, const char *why, struct pare_error *err)
+{
+	return pare_error_set(err, -PARE_E_FORMAT, "corrupt gzip data near offset %llu: %s",
+			      (unsigned long long)r->offset, why);
+}
+
+#ifdef PARE_HAVE_LIBDEFLATE
+#define GZ_WHOLE_FIRST_MAX (64u << 20)
+#define GZ_WHOLE_MAX (1u << 30) /* larger members stream through zlib */
+
+/* The first size of the member buffer: the ISIZE the input's last four
+ * bytes claim (the last member's, the one that counts for an index), at
+ * least 64 KiB, at most GZ_WHOLE_FIRST_MAX and the cap. */
+static size_t gz_whole_guess(const struct pare_gz_reader *r, size_t cap)
+{
+	size_t g = 65536;
+	if (r->zs.avail_in >= 4) {
+		const unsigned char *e = r->zs.next_in + r->zs.avail_in - 4;
+		size_t isize = (size_t)e[0] | (size_t)e[1] << 8 | (size_t)e[2] << 16 |
+			       (size_t)e[3] << 24;
+		if (isize > g)
+			g = isize < GZ_WHOLE_FIRST_MAX ? isize : GZ_WHOLE_FIRST_MAX;
+	}
+	return g < cap ? g : cap;
+}
+
+/* Inflate the current member's deflate data whole into mbuf (the input is
+ * all in zs.next_in: the source's view): 1 when done, 0 when it does not
+ * fit under the cap (or GZ_WHOLE_MAX) or does not decode: nothing was
+ * consumed and zlib streams the member instead, with its limit (which the
+ * caller may raise midway) and its messages.  Negative: out of memory. */
+static int gz_whole_member(struct pare_gz_reader *r, struct pare_error *err)
+{
+	if (!r->ld && !(r->ld = libdeflate_alloc_decompressor()))
+		return pare_error_set(err, -ENOMEM, "out of memory");
+	uint64_t left = r->max_out - r->out;
+	size_t cap = left > GZ_WHOLE_MAX ? GZ_WHOLE_MAX : (size_t)left;
+	/* each member from the guess (a signature member's cap is small) */
+	size_t want = gz_whole_guess(r, cap);
+	size_t in_used = 0, got = 0;
+	for (;;) {
+		if (want > r->mcap || !r->mbuf) {
+			/* a fresh block: nothing in the old one is kept (realloc
+			 * would copy it); one more byte for a NUL after the member */
+			pare_bigbuf_free(r->mbuf);
+			r->mcap = 0;
+			if (!(r->mbuf = pare_bigbuf_alloc(want + 1)))
+				return pare_error_set(err, -ENOMEM, "out of memory");
+			r->mcap = want;
+		}
+		size_t room = r->mcap < cap ? r->mcap : cap;
+		enum libdeflate_result res = libdeflate_deflate_decompress_ex(
+			r->ld, r->zs.next_in, r->zs.avail_in, r->mbuf, room, &in_used, &got);
+		if (res == LIBDEFLATE_SUCCESS)
+			break;
+		if (res != LIBDEFLATE_INSUFFICIENT_SPACE || room >= cap)
+			return 0;
+		want = room > cap / 2 ? cap : room * 2;
+	}
+	if (r->hook && in_used)
+		r->hook(r->hook_ctx, r->zs.next_in, in_used);
+	r->offset += in_used;
+	r->zs.next_in += in_used;
+	r->zs.avail_in -= (uInt)in_used;
+	if (r->check_crc)
+		r->crc = (uint32_t)libdeflate_crc32(r->crc, r->mbuf, got);
+	r->isize += (uint32_t)got;
+	r->mbuf[got] = '\0';
+	r->mpos = 0;
+	r->mlen = got;
+	r->phase = PH_TRAILER;
+	return 1;
+}
+#endif
+
+/* The input in place and libdeflate: members are inflated whole and need
+ * no second buffer (and views into them stay possible). */
+static bool gz_whole_mode(const struct pare_gz_reader *r)
+{
+#ifdef PARE_HAVE_LIBDEFLATE
+	return r->in_view;
+#else
+	(void)r;
+	return false;
+#endif
+}
+
+/* Serve from the whole member's buffer. */
+static size_t gz_from_member(struct pare_gz_reader *r, void *buf, size_t n)
+{
+	size_t k = r->mlen - r->mpos < n ? r->mlen - r->mpos : n;
+	memcpy(buf, r->mbuf + r->mpos, k);
+	r->mpos += k;
+	return k;
+}
+
 static ssize_t gz_inflate_some(struct pare_gz_reader *r, void *buf, size_t n,
 			       struct pare_error *err)
 {
+	if (r->mpos < r->mlen)
+		return (ssize_t)gz_from_member(r, buf, n);
 	int rc = gz_fill(r, err);
 	if (rc < 0)
 		return rc;
@@ -207,6 +348,17 @@ static ssize_t gz_inflate_some(struct pare_gz_reader *r, void *buf, size_t n,
 				      (unsigned long long)r->offset);
 	if (r->phase != PH_DEFLATE)
 		return (rc = gz_frame(r, err)) < 0 ? rc : 0;
+#ifdef PARE_HAVE_LIBDEFLATE
+	/* The whole rest is here (vleft 0): the member at once. */
+	if (!r->deflate_started && r->in_view && r->vleft == 0) {
+		r->deflate_started = true;
+		if ((rc = gz_whole_member(r, err)) < 0)
+			return rc;
+		if (rc > 0)
+			return (ssize_t)gz_from_member(r, buf, n);
+	}
+#endif
+	r->deflate_started = true;
 	uInt before = r->zs.avail_in;
 	r->zs.next_out = buf;
 	r->zs.avail_out = (uInt)(n > UINT32_MAX ? UINT32_MAX : n);
@@ -223,9 +375,7 @@ static ssize_t gz_inflate_some(struct pare_gz_reader *r, void *buf, size_t n,
 	if (zr == Z_STREAM_END)
 		r->phase = PH_TRAILER;
 	else if (zr != Z_OK && zr != Z_BUF_ERROR)
-		return pare_error_set(err, -PARE_E_FORMAT, "corrupt gzip data near offset %llu: %s",
-				      (unsigned long long)r->offset,
-				      r->zs.msg ? r->zs.msg : "inflate failed");
+		return gz_corrupt(r, r->zs.msg ? r->zs.msg : "inflate failed", err);
 	return (ssize_t)got;
 }
 
@@ -262,7 +412,7 @@ ssize_t pare_gz_read(struct pare_gz_reader *r, void *buf, size_t n, struct pare_
 	if (n == 0)
 		return 0;
 	if (r->opos == r->olen) {
-		if (n >= PARE_GZ_OUTBUF / 2)
+		if (n >= PARE_GZ_OUTBUF / 2 || gz_whole_mode(r))
 			return gz_read_direct(r, buf, n, err);
 		ssize_t got = gz_read_direct(r, r->obuf, sizeof(r->obuf), err);
 		if (got <= 0)
@@ -302,10 +452,36 @@ static ssize_t gz_stream_read(void *ctx, void *buf, size_t n, struct pare_error 
 	return pare_gz_read(ctx, buf, n, err);
 }
 
+/* In place from a member inflated whole (within the cap, as reads are). */
+static bool gz_stream_view(void *ctx, size_t max, const void **p, size_t *n)
+{
+	struct pare_gz_reader *r = ctx;
+	if (r->opos != r->olen || r->mpos >= r->mlen)
+		return false;
+	size_t k = r->mlen - r->mpos < max ? r->mlen - r->mpos : max;
+	if ((uint64_t)k > r->max_out - r->out)
+		return false; /* a read says why */
+	*p = r->mbuf + r->mpos;
+	*n = k;
+	r->mpos += k;
+	r->out += (uint64_t)k;
+	return true;
+}
+
 void pare_gz_istream(struct pare_gz_reader *r, struct pare_istream *s)
 {
 	s->read = gz_stream_read;
+	s->view = gz_stream_view;
 	s->ctx = r;
+}
+
+void *pare_gz_take_member(struct pare_gz_reader *r, size_t *len)
+{
+	void *p = r->mbuf;
+	*len = p ? r->mlen : 0;
+	r->mbuf = NULL;
+	r->mcap = r->mpos = r->mlen = 0;
+	return p;
 }
 
 int pare_gz_writer_init(struct pare_gz_writer *w, struct pare_ostream *dst, int level,

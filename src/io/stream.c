@@ -2,7 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -47,6 +49,15 @@ static ssize_t mem_read(void *ctx, void *buf, size_t n, struct pare_error *err)
 	return (ssize_t)n;
 }
 
+static bool mem_view(void *ctx, size_t max, const void **p, size_t *n)
+{
+	struct pare_mem_istream *m = ctx;
+	*p = m->p + m->pos;
+	*n = m->len - m->pos < max ? m->len - m->pos : max;
+	m->pos += *n;
+	return true;
+}
+
 void pare_mem_istream_init(struct pare_mem_istream *m, struct pare_istream *s, const void *p,
 			   size_t len)
 {
@@ -55,6 +66,12 @@ void pare_mem_istream_init(struct pare_mem_istream *m, struct pare_istream *s, c
 	m->pos = 0;
 	s->read = mem_read;
 	s->ctx = m;
+	s->view = mem_view;
+}
+
+bool pare_istream_view(struct pare_istream *s, size_t max, const void **p, size_t *n)
+{
+	return s->view && s->view(s->ctx, max, p, n);
 }
 
 ssize_t pare_read_some(int fd, void *buf, size_t n)
@@ -110,6 +127,7 @@ void pare_fd_istream_init(struct pare_fd_stream *f, struct pare_istream *s, int 
 	f->fd = fd;
 	f->name = name;
 	s->read = fd_read;
+	s->view = NULL;
 	s->ctx = f;
 }
 
@@ -139,16 +157,31 @@ void pare_buf_ostream_init(struct pare_ostream *s, struct pare_buf *b)
 
 int pare_read_fd(int fd, struct pare_buf *b, const char *name, struct pare_error *err)
 {
-	char buf[65536];
+	/* Straight into b: a regular file's size (+1 to see its end) first. */
+	struct stat st;
+	size_t want = 65536;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+	    (uint64_t)st.st_size < b->max)
+		want = (size_t)st.st_size + 1;
 	for (;;) {
-		ssize_t n = pare_read_some(fd, buf, sizeof(buf));
+		size_t room = b->max - b->len;
+		char probe;
+		if (room > want)
+			room = want;
+		if (room && pare_buf_reserve(b, room) < 0)
+			return pare_error_set(err, -ENOMEM, "%s: out of memory", name);
+		ssize_t n = pare_read_some(fd, room ? b->data + b->len : &probe, room ? room : 1);
 		if (n < 0)
 			return pare_error_set(err, (int)n, "%s: %s", name, strerror((int)-n));
 		if (n == 0)
 			return 0;
-		if (pare_buf_append(b, buf, (size_t)n) < 0)
+		if (!room)
 			return pare_error_set(err, -PARE_E_TOO_BIG, "%s: larger than %zu bytes", name,
 					      b->max);
+		b->len += (size_t)n;
+		b->data[b->len] = '\0';
+		/* the rest of the room reserve() made, else another 64 KiB */
+		want = b->cap - b->len - 1 >= 4096 ? b->cap - b->len - 1 : 65536;
 	}
 }
 
@@ -160,4 +193,25 @@ int pare_read_file(const char *path, struct pare_buf *b, struct pare_error *err)
 	int r = pare_read_fd(fd, b, path, err);
 	close(fd);
 	return r;
+}
+
+int pare_copy_fd(int fd, struct pare_ostream *out, uint64_t max, const char *name,
+		 struct pare_error *err)
+{
+	char buf[65536];
+	uint64_t total = 0;
+	for (;;) {
+		ssize_t n = pare_read_some(fd, buf, sizeof(buf));
+		if (n < 0)
+			return pare_error_set(err, (int)n, "%s: %s", name, strerror((int)-n));
+		if (n == 0)
+			return 0;
+		if ((uint64_t)n > max - total)
+			return pare_error_set(err, -PARE_E_TOO_BIG, "%s: larger than %llu bytes", name,
+					      (unsigned long long)max);
+		total += (uint64_t)n;
+		int r = pare_ostream_write(out, buf, (size_t)n, err);
+		if (r < 0)
+			return r;
+	}
 }

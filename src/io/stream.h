@@ -9,7 +9,9 @@
 #ifndef PARE_IO_STREAM_H
 #define PARE_IO_STREAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "base/error.h"
@@ -17,7 +19,18 @@
 struct pare_istream {
 	ssize_t (*read)(void *ctx, void *buf, size_t n, struct pare_error *err);
 	void *ctx;
+	/* Optional (NULL: not offered): hand out the next bytes of the
+	 * stream in place, without copying, at most max (SIZE_MAX: all that
+	 * is left), and consume them; *n may be less than max (and 0 at the
+	 * end).  False when the stream cannot (yet): nothing is consumed
+	 * then.  The bytes stay valid as long as the stream's source (a
+	 * memory stream's buffer, a gzip member inflated whole). */
+	bool (*view)(void *ctx, size_t max, const void **p, size_t *n);
 };
+
+/* Up to max next bytes of s in place (see view above); false when not
+ * offered. */
+bool pare_istream_view(struct pare_istream *s, size_t max, const void **p, size_t *n);
 
 /* Write interface: write all n bytes or fail with a negative code. */
 struct pare_ostream {
@@ -43,6 +56,7 @@ int pare_istream_read_full(struct pare_istream *s, void *buf, size_t n, struct p
 int pare_istream_skip(struct pare_istream *s, size_t n, struct pare_error *err);
 
 /* A stream over memory the caller keeps alive. */
+/* A stream over memory the caller keeps; it offers view(). */
 struct pare_mem_istream {
 	const unsigned char *p;
 	size_t len, pos;
@@ -78,5 +92,11 @@ int pare_read_fd(int fd, struct pare_buf *b, const char *name, struct pare_error
  * -errno. */
 ssize_t pare_read_some(int fd, void *buf, size_t n);
 int pare_write_all(int fd, const void *p, size_t n);
+
+/* Copy what is left to read from fd to out, at most max bytes
+ * ("NAME: larger than N bytes", -PARE_E_TOO_BIG beyond; read errors name
+ * `name`).  The one fd-to-stream copy loop. */
+int pare_copy_fd(int fd, struct pare_ostream *out, uint64_t max, const char *name,
+		 struct pare_error *err);
 
 #endif

@@ -108,7 +108,16 @@ int pare_repo_mkdirs(const char *dir, struct pare_error *err)
 
 int pare_repo_cache_ensure(struct pare_repos *rs, struct pare_error *err)
 {
-	return pare_repo_mkdirs(rs->cache_dir, err);
+	if (!rs->cache_temp)
+		return pare_repo_mkdirs(rs->cache_dir, err);
+	if (rs->cache_made)
+		return 0;
+	/* Ours only when we make it: one that exists already is refused. */
+	if (mkdir(rs->cache_dir, 0700) < 0)
+		return pare_error_set(err, -errno, "%s: cannot create: %s", rs->cache_dir,
+				      strerror(errno));
+	rs->cache_made = true;
+	return 0;
 }
 
 int pare_repo_http(struct pare_repos *rs, struct pare_http **h, struct pare_error *err)
@@ -123,37 +132,15 @@ int pare_repo_http(struct pare_repos *rs, struct pare_http **h, struct pare_erro
 	return 0;
 }
 
-int pare_repo_copy_fd(int fd, struct pare_ostream *out, uint64_t max, const char *name,
-		      struct pare_error *err)
-{
-	char buf[65536];
-	uint64_t total = 0;
-	for (;;) {
-		ssize_t n = pare_read_some(fd, buf, sizeof(buf));
-		if (n < 0)
-			return pare_error_set(err, (int)n, "%s: %s", name, strerror((int)-n));
-		if (n == 0)
-			return 0;
-		if ((uint64_t)n > max - total)
-			return pare_error_set(err, -PARE_E_TOO_BIG, "%s: larger than %llu bytes", name,
-					      (unsigned long long)max);
-		total += (uint64_t)n;
-		int r = pare_ostream_write(out, buf, (size_t)n, err);
-		if (r < 0)
-			return r;
-	}
-}
-
 int pare_repo_read_small(const char *path, char *out, size_t size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ssize_t n = read(fd, out, size - 1);
-	int e = errno;
+	ssize_t n = pare_read_some(fd, out, size - 1);
 	close(fd);
 	if (n < 0)
-		return -e;
+		return (int)n;
 	out[n] = '\0';
 	char *nl = memchr(out, '\n', (size_t)n);
 	if (nl)

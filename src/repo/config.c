@@ -4,11 +4,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "apk/arch.h"
@@ -302,17 +304,27 @@ out:
 	return r;
 }
 
-/* The cache directory's path (not created here). */
+/* The cache directory's path (not created here: a --no-cache run that
+ * reads local repositories only makes no directory at all). */
 static int set_cache_dir(struct pare_repos *rs, const struct pare_repo_config *cfg,
 			 struct pare_error *err)
 {
 	if (cfg->no_cache) {
+		/* mkdtemp's name, chosen now so that paths under it do not
+		 * change; pare_repo_cache_ensure() makes it (0700, never an
+		 * existing one) */
+		static const char set[] =
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+		unsigned char rnd[12];
+		char name[sizeof(rnd) + 1];
+		if (getentropy(rnd, sizeof(rnd)) < 0)
+			return pare_error_set(err, -errno, "getentropy: %s", strerror(errno));
+		for (size_t i = 0; i < sizeof(rnd); i++)
+			name[i] = set[rnd[i] % (sizeof(set) - 1)];
+		name[sizeof(rnd)] = '\0';
 		const char *tmp = cfg->tmp_dir ? cfg->tmp_dir : "/tmp";
-		if (strdupf(&rs->cache_dir, "%s/%s%s", tmp, "pare-cache.XXXXXX", "") < 0)
+		if (strdupf(&rs->cache_dir, "%s/pare-cache.%s%s", tmp, name, "") < 0)
 			return -ENOMEM;
-		if (!mkdtemp(rs->cache_dir))
-			return pare_error_set(err, -errno, "%s: cannot create: %s", rs->cache_dir,
-					      strerror(errno));
 		rs->cache_temp = true;
 		return 0;
 	}
@@ -332,6 +344,7 @@ int pare_repos_init(struct pare_repos *rs, const struct pare_repo_config *cfg,
 	rs->allow_index_downgrade = cfg->allow_index_downgrade;
 	rs->index_max_age = cfg->index_max_age;
 	rs->no_network = cfg->no_network;
+	rs->lazy_deps = cfg->lazy_deps;
 	rs->index_max = cfg->index_max ? cfg->index_max : PARE_REPO_INDEX_MAX;
 	rs->http_opts = cfg->http;
 	rs->http_opts.log = cfg->log;
@@ -364,8 +377,11 @@ void pare_repos_release(struct pare_repos *rs)
 	free(rs->v);
 	if (rs->http_ready)
 		pare_http_release(&rs->http);
-	if (rs->cache_temp && rs->cache_dir)
+	if (rs->cache_temp && rs->cache_made && rs->cache_dir)
 		pare_repo_remove_tree(rs->cache_dir);
+	if (rs->pkg_dirfd1)
+		close(rs->pkg_dirfd1 - 1);
+	free(rs->pkg_dir);
 	free(rs->cache_dir);
 	free(rs->root);
 	memset(rs, 0, sizeof(*rs));

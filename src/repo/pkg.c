@@ -14,33 +14,6 @@
 #include "io/url.h"
 #include "repo/repo_int.h"
 
-static bool url_safe(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       strchr("-._~+@:=,", c) != NULL;
-}
-
-/* Append s to out at *pos, percent-encoding when escape is set. */
-static bool put(char *out, size_t size, size_t *pos, struct pare_slice s, bool escape)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (size_t i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.ptr[i];
-		bool plain = !escape || url_safe((char)c);
-		if (*pos + (plain ? 1 : 3) >= size)
-			return false;
-		if (plain) {
-			out[(*pos)++] = (char)c;
-		} else {
-			out[(*pos)++] = '%';
-			out[(*pos)++] = hex[c >> 4];
-			out[(*pos)++] = hex[c & 15];
-		}
-	}
-	out[*pos] = '\0';
-	return true;
-}
-
 static const struct pare_repo *entry_repo(const struct pare_repos *rs,
 					  const struct pare_pkgent *e, struct pare_error *err)
 {
@@ -62,18 +35,28 @@ int pare_repos_pkg_url(const struct pare_repos *rs, const struct pare_pkgent *e,
 	int ret = pare_repo_pkg_cache_name(e, check, sizeof(check), err); /* checks the name */
 	if (ret < 0)
 		return ret;
-	bool http = r->kind == PARE_REPO_HTTP;
-	size_t pos = 0;
-	if (size)
+	/* Name and version percent-encoded in an HTTP URL; '+', '@', ':', '='
+	 * and ',' (common in versions and names) are allowed in a URL path. */
+	const char *keep = r->kind == PARE_REPO_HTTP ? "+@:=," : NULL;
+	struct pare_buf b;
+	pare_buf_init(&b, size ? size - 1 : 0);
+	ret = pare_buf_appendf(&b, "%s/%s/", r->base, rs->arch);
+	if (ret == 0)
+		ret = keep ? pare_buf_append_pct(&b, e->name, keep, 0)
+			   : pare_buf_append_slice(&b, e->name);
+	if (ret == 0)
+		ret = pare_buf_putc(&b, '-');
+	if (ret == 0)
+		ret = keep ? pare_buf_append_pct(&b, e->version, keep, 0)
+			   : pare_buf_append_slice(&b, e->version);
+	if (ret == 0)
+		ret = pare_buf_append_str(&b, ".apk");
+	if (ret == 0 && size)
+		memcpy(out, b.data, b.len + 1);
+	else if (size)
 		out[0] = '\0';
-	if (!put(out, size, &pos, pare_slice_from(r->base), false) ||
-	    !put(out, size, &pos, PARE_SLICE_LIT("/"), false) ||
-	    !put(out, size, &pos, pare_slice_from(rs->arch), false) ||
-	    !put(out, size, &pos, PARE_SLICE_LIT("/"), false) ||
-	    !put(out, size, &pos, e->name, http) ||
-	    !put(out, size, &pos, PARE_SLICE_LIT("-"), false) ||
-	    !put(out, size, &pos, e->version, http) ||
-	    !put(out, size, &pos, PARE_SLICE_LIT(".apk"), false))
+	pare_buf_release(&b);
+	if (ret < 0)
 		return pare_error_set(err, -ENAMETOOLONG, "%s: package URL too long", r->url);
 	return 0;
 }
@@ -145,7 +128,7 @@ static int copy_into(const char *src, const struct pare_pkgent *e, struct pare_a
 	int fd = open(src, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return pare_error_set(err, -errno, "%s: %s", src, strerror(errno));
-	int r = pare_repo_copy_fd(fd, &f->out, size_bound(e), src, err);
+	int r = pare_copy_fd(fd, &f->out, size_bound(e), src, err);
 	close(fd);
 	return r;
 }
@@ -285,10 +268,29 @@ void pare_repos_forget_pkg(struct pare_repos *rs, const struct pare_pkgent *e)
 		unlink(path);
 }
 
+/* A local repository's package file (st of path) is a regular file of
+ * e's size. */
+static int check_local(const struct stat *st, const struct pare_pkgent *e, const char *path,
+		       struct pare_error *err)
+{
+	if (!S_ISREG(st->st_mode))
+		return pare_error_set(err, -PARE_E_FORMAT, "%s: not a regular file", path);
+	if ((e->flags & PARE_PKGENT_HAS_SIZE) && (uint64_t)st->st_size != e->size)
+		return pare_error_set(err, -PARE_E_INTEGRITY, "%s: size %llu, index says %llu",
+				      path, (unsigned long long)st->st_size,
+				      (unsigned long long)e->size);
+	return 0;
+}
+
+static bool is_local(const struct pare_repos *rs, const struct pare_pkgent *e)
+{
+	return e->repo >= 0 && (size_t)e->repo < rs->n && rs->v[e->repo].kind == PARE_REPO_LOCAL;
+}
+
 int pare_repos_pkg_path(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
 			size_t size, struct pare_error *err)
 {
-	if (e->repo < 0 || (size_t)e->repo >= rs->n || rs->v[e->repo].kind != PARE_REPO_LOCAL)
+	if (!is_local(rs, e))
 		return cached_copy(rs, e, out, size) ? 0 : cache_pkg(rs, e, out, size, false, err);
 	int r = pare_repos_pkg_url(rs, e, out, size, err);
 	if (r < 0)
@@ -296,11 +298,56 @@ int pare_repos_pkg_path(struct pare_repos *rs, const struct pare_pkgent *e, char
 	struct stat st;
 	if (stat(out, &st) < 0)
 		return pare_error_set(err, -errno, "%s: %s", out, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return pare_error_set(err, -PARE_E_FORMAT, "%s: not a regular file", out);
-	if ((e->flags & PARE_PKGENT_HAS_SIZE) && (uint64_t)st.st_size != e->size)
-		return pare_error_set(err, -PARE_E_INTEGRITY, "%s: size %llu, index says %llu",
-				      out, (unsigned long long)st.st_size,
-				      (unsigned long long)e->size);
+	return check_local(&st, e, out, err);
+}
+
+/* A descriptor of directory dir[0..len) (the last one asked for is kept,
+ * owned by rs), or a negative code. */
+static int pkg_dir_fd(struct pare_repos *rs, const char *dir, size_t len)
+{
+	if (rs->pkg_dirfd1 && strlen(rs->pkg_dir) == len && memcmp(rs->pkg_dir, dir, len) == 0)
+		return rs->pkg_dirfd1 - 1;
+	char *copy = strndup(dir, len);
+	if (!copy)
+		return -ENOMEM;
+	int fd = open(copy, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = -errno;
+		free(copy);
+		return e;
+	}
+	if (rs->pkg_dirfd1)
+		close(rs->pkg_dirfd1 - 1);
+	free(rs->pkg_dir);
+	rs->pkg_dir = copy;
+	rs->pkg_dirfd1 = fd + 1;
+	return fd;
+}
+
+int pare_repos_pkg_open(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
+			size_t size, int *fd, struct pare_error *err)
+{
+	*fd = -1;
+	bool local = is_local(rs, e);
+	int r = local ? pare_repos_pkg_url(rs, e, out, size, err)
+		      : pare_repos_pkg_path(rs, e, out, size, err);
+	if (r < 0)
+		return r;
+	const char *slash = local ? strrchr(out, '/') : NULL;
+	int dfd = slash && slash > out ? pkg_dir_fd(rs, out, (size_t)(slash - out)) : -1;
+	int f = dfd >= 0 ? openat(dfd, slash + 1, O_RDONLY | O_CLOEXEC)
+			 : open(out, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return pare_error_set(err, -errno, "%s: cannot open: %s", out, strerror(errno));
+	struct stat st;
+	if (local && fstat(f, &st) < 0)
+		r = pare_error_set(err, -errno, "%s: %s", out, strerror(errno));
+	else if (local)
+		r = check_local(&st, e, out, err);
+	if (r < 0) {
+		close(f);
+		return r;
+	}
+	*fd = f;
 	return 0;
 }

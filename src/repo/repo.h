@@ -115,6 +115,9 @@ struct pare_repo_config {
 	const char *cache_dir;         /* NULL: <root>/etc/apk/cache */
 	bool no_cache;                 /* use a temporary cache, removed at release */
 	bool no_network;               /* --no-network: HTTP repositories only from the cache */
+	bool lazy_deps;                /* indexes read with PARE_INDEX_LAZY_DEPS: for callers
+					* that reach entries' lists only through
+					* pare_index_entry_deps() / pare_pkgent_deps_tmp() */
 	const char *tmp_dir;           /* where that goes; NULL: "/tmp" */
 	struct pare_keyring *keys;     /* trusted keys (borrowed); NULL: none */
 	bool allow_untrusted;
@@ -132,8 +135,13 @@ struct pare_repos {
 	char *root;          /* owned copy */
 	char arch[PARE_REPO_ARCH_MAX];
 	char *cache_dir;     /* absolute path of the cache (may not exist yet) */
-	bool cache_temp;     /* cache_dir is a private temporary directory */
+	bool cache_temp;     /* cache_dir is a private temporary directory, made
+			      * (mkdir 0700, a random name) when first needed */
+	bool cache_made;     /* ... and it was made */
+	char *pkg_dir;       /* the directory pare_repos_pkg_open last opened a */
+	int pkg_dirfd1;      /* package in, and its descriptor + 1 (0: none) */
 	bool no_network;     /* never download (cached indexes only) */
+	bool lazy_deps;      /* see pare_repo_config */
 	struct pare_keyring *keys;
 	bool allow_untrusted;
 	bool allow_index_downgrade;
@@ -204,6 +212,12 @@ int pare_repos_cache_pkg(struct pare_repos *rs, const struct pare_pkgent *e, cha
  * pare_repos_forget_pkg so that the next run fetches it again. */
 int pare_repos_pkg_path(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
 			size_t size, struct pare_error *err);
+/* pare_repos_pkg_path, opened: *fd (the caller closes it) reads the file
+ * out names, checked to be a regular file of e's size.  In a local
+ * repository the file is opened by its name below a kept descriptor of
+ * its directory, not by a walk of the whole path. */
+int pare_repos_pkg_open(struct pare_repos *rs, const struct pare_pkgent *e, char *out,
+			size_t size, int *fd, struct pare_error *err);
 void pare_repos_forget_pkg(struct pare_repos *rs, const struct pare_pkgent *e);
 /* Is a copy of e's package (of the right size) in the cache? */
 bool pare_repos_pkg_cached(const struct pare_repos *rs, const struct pare_pkgent *e);

@@ -20,9 +20,6 @@ int pare_repo_cache_ensure(struct pare_repos *rs, struct pare_error *err);
 int pare_repo_http(struct pare_repos *rs, struct pare_http **h, struct pare_error *err);
 /* "DIR/NAME" into out; -ENAMETOOLONG if it does not fit. */
 int pare_repo_join(char *out, size_t size, const char *dir, const char *name);
-/* Copy at most max bytes from fd to out (-PARE_E_TOO_BIG beyond). */
-int pare_repo_copy_fd(int fd, struct pare_ostream *out, uint64_t max, const char *name,
-		      struct pare_error *err);
 /* Read a small text file (ETag sidecar): 0 with out filled (no newline),
  * or a negative code. */
 int pare_repo_read_small(const char *path, char *out, size_t size);

@@ -30,16 +30,14 @@ static void mark_entries(struct pare_repo *r, int num)
 static int read_index_fd(struct pare_repos *rs, struct pare_repo *r, int fd, const char *name,
 			 struct pare_error *err)
 {
-	struct pare_fd_stream fs;
-	struct pare_istream in;
 	struct pare_index_read_opts o = {
 		.keys = rs->keys,
 		.allow_untrusted = rs->allow_untrusted,
-		.flags = 0, /* tolerant: a bad atom marks its entry, as apk */
+		/* tolerant: a bad atom marks its entry, as apk */
+		.flags = rs->lazy_deps ? PARE_INDEX_LAZY_DEPS : 0,
 	};
 	index_reset(r);
-	pare_fd_istream_init(&fs, &in, fd, name);
-	int ret = pare_index_read(&r->index, &in, name, &o, err);
+	int ret = pare_index_read_fd(&r->index, fd, name, &o, err);
 	if (ret == 0)
 		ret = pare_repo_check_fresh(rs, r, err);
 	if (ret < 0)

@@ -140,8 +140,12 @@ static int map_item(struct pare_session *s, const struct pare_session_commit_opt
 				      (int)it->new_name.len, it->new_name.ptr,
 				      (int)it->new_version.len, it->new_version.ptr);
 	int repo = c->new_ent->repo;
-	c->index_verified = s->repos_open && repo >= 0 && (size_t)repo < s->repos.n &&
-			    s->repos.v[repo].index.trust == 0;
+	bool in_repos = s->repos_open && repo >= 0 && (size_t)repo < s->repos.n;
+	c->index_verified = in_repos && s->repos.v[repo].index.trust == 0;
+	/* lists kept as text (repo.lazy_deps) are parsed for what is committed */
+	if (in_repos && (c->new_ent->flags & PARE_PKGENT_DEPS_PENDING))
+		return pare_index_entry_deps(&s->repos.v[repo].index,
+					     (struct pare_pkgent *)c->new_ent, err);
 	return 0;
 }
 

@@ -187,14 +187,19 @@ static int add_index(struct pare_session *s, const struct pare_index *idx,
 	int r = pare_universe_reserve(&s->u, idx->n);
 	if (r < 0)
 		return pare_error_set(err, r, "out of memory");
+	struct pare_dep *atoms = NULL; /* lists kept as text: parsed here, for the universe */
+	size_t natoms = 0;
 	for (size_t i = 0; r == 0 && i < idx->n; i++) {
 		const struct pare_pkgent *e = &idx->ents[i];
+		struct pare_pkgent tmp;
 		if (o && o->skip && o->skip(o->skip_ctx, e))
 			continue;
+		if ((r = pare_pkgent_deps_tmp(e, &tmp, &atoms, &natoms, err)) < 0)
+			break;
 		struct pare_spkg_desc d;
 		struct pare_spkg *p = NULL;
-		pare_spkg_desc_from_pkgent(&d, e);
-		if (e->flags & PARE_PKGENT_BAD_PROVIDES)
+		pare_spkg_desc_from_pkgent(&d, &tmp);
+		if (tmp.flags & PARE_PKGENT_BAD_PROVIDES)
 			s->degraded = true;
 		r = pare_universe_add(&s->u, &d, src, repo, &p, err);
 		if (r == 0 && remember && p && remember_entry(s, p, e) < 0)
@@ -204,6 +209,7 @@ static int add_index(struct pare_session *s, const struct pare_index *idx,
 		    pare_repos_pkg_cached(&s->repos, e))
 			p->flags |= PARE_SPKG_CACHED;
 	}
+	free(atoms);
 	return r;
 }
 

@@ -39,7 +39,7 @@
 
 #define PARE_SOLVER_MAX_REPOS 63 /* repository bits in a uint64_t */
 #define PARE_SOLVER_MAX_TAGS 63  /* tag 0 is "untagged" */
-#define PARE_SOLVER_MAX_IDENTITY 64
+#define PARE_SOLVER_MAX_IDENTITY 32 /* SHA-256: apk checksums are Q1 (SHA-1) or Q2 */
 
 struct pare_sname;
 struct pare_spkg;
@@ -83,23 +83,24 @@ enum pare_spkg_flags {
 	PARE_SPKG_CACHED = 1 << 3,       /* in the local package cache */
 };
 
+/* (Members ordered so that no padding is needed: 176 bytes.) */
 struct pare_spkg {
 	uint32_t id;
+	uint32_t ndepends, nprovides, ninstall_if;
 	struct pare_sname *name;
 	struct pare_slice version; /* interned */
 	struct pare_slice arch;    /* interned; may be empty */
 	struct pare_sdep *depends, *provides, *install_if;
-	uint32_t ndepends, nprovides, ninstall_if;
 	struct pare_sname **replaces;
 	uint32_t nreplaces;
+	unsigned flags;            /* PARE_SPKG_* */
 	uint64_t installed_size, size, provider_priority;
 	uint64_t repos;            /* bit r: available from repository r */
-	unsigned flags;            /* PARE_SPKG_* */
-	uint8_t installed_tag;     /* tag recorded in the installed database */
 	uint32_t installed_order;  /* position in the installed database */
-	unsigned char identity[PARE_SOLVER_MAX_IDENTITY];
-	uint8_t identity_len;      /* 0: none */
 	uint32_t nfiles, ndirs;    /* installed files and directories (statistics) */
+	uint8_t installed_tag;     /* tag recorded in the installed database */
+	uint8_t identity_len;      /* 0: none */
+	unsigned char identity[PARE_SOLVER_MAX_IDENTITY];
 };
 
 struct pare_srepo {
@@ -107,13 +108,21 @@ struct pare_srepo {
 	bool remote; /* fetched over the network: masked by no_network */
 };
 
+/* A slot of the name and package tables: the key's hash (low 32 bits)
+ * and the id + 1 (0: empty).  8 bytes where a map slot takes 24. */
+struct pare_id_slot {
+	uint32_t hash, id1;
+};
+
 struct pare_universe {
 	struct pare_arena arena;
-	struct pare_map names_map;   /* name text -> struct pare_sname * */
+	struct pare_id_slot *name_slots; /* name text -> names[id] (open addressing, load
+					  * <= 1/2, power-of-two capacity) */
+	uint32_t name_slots_cap;
+	struct pare_id_slot *pkg_slots;  /* identity (or name and version) -> pkgs[id] */
+	uint32_t pkg_slots_cap;
 	struct pare_map strings;     /* interned strings (versions, arches); emptied by the
 				      * first finalize (later strings are shared anew) */
-	struct pare_map identities;  /* identity bytes (or name-version) -> pkg; dropped by
-				      * the first finalize, rebuilt by a later add */
 	struct pare_sname **names;
 	uint32_t nnames, names_cap;
 	struct pare_spkg **pkgs;
@@ -126,6 +135,8 @@ struct pare_universe {
 	uint32_t ninstalled;
 	uint32_t nindexed;           /* packages already in the reverse maps */
 	void *rev_block;             /* the first finalize's reverse maps, sized exactly */
+	bool rev_heap;               /* some name's vector may be its own allocation (a
+				      * later finalize): release walks the names */
 	bool has_broken;             /* some index entry was BROKEN */
 };
 
@@ -144,8 +155,9 @@ struct pare_spkg_desc {
 };
 
 void pare_universe_init(struct pare_universe *u, struct pare_slice arch);
-/* Size the package array for `more` further packages (an index's count)
- * at once, instead of doubling while they are added.  -ENOMEM. */
+/* Size the package array and the maps for `more` further packages (an
+ * index's count) at once, instead of doubling while they are added.
+ * -ENOMEM. */
 int pare_universe_reserve(struct pare_universe *u, size_t more);
 void pare_universe_release(struct pare_universe *u);
 

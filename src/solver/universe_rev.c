@@ -148,10 +148,8 @@ static int carve_all(struct pare_universe *u, size_t nptrs, size_t nclaims)
 static int finalize_first(struct pare_universe *u)
 {
 	/* Not needed to solve, and the block below is the peak: the interned
-	 * strings' map starts again empty (only later atoms are shared), the
-	 * identity map is rebuilt if a package is added after all. */
+	 * strings' map starts again empty (only later atoms are shared). */
 	pare_map_release(&u->strings);
-	pare_map_release(&u->identities);
 	size_t nclaims, nptrs = count_all(u, &nclaims);
 	int r = carve_all(u, nptrs, nclaims);
 	for (; r == 0 && u->nindexed < u->npkgs; u->nindexed++)
@@ -164,6 +162,8 @@ int pare_universe_finalize(struct pare_universe *u, struct pare_error *err)
 	int r = 0;
 	if (u->nindexed == 0 && u->npkgs > 0 && !u->rev_block)
 		r = finalize_first(u);
+	if (r < 0 || u->nindexed < u->npkgs)
+		u->rev_heap = true; /* vectors may now grow out of the block */
 	for (; r == 0 && u->nindexed < u->npkgs; u->nindexed++)
 		r = index_pkg(u->pkgs[u->nindexed], false);
 	return r < 0 ? pare_error_set(err, -ENOMEM, "out of memory") : 0;

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "apk/dep.h"
+#include "apk/version.h"
 
 #define S(x) pare_slice_from(x)
 
@@ -155,6 +156,50 @@ static void test_not_nul_terminated(void **state)
 	assert_slice(d.version, "1");
 	assert_int_equal(pare_dep_parse(pare_slice_make(buf, 4), &d, NULL),
 			 -PARE_E_INVALID_DEP);
+}
+
+/* Names scanned sixteen bytes at a time: a byte that ends or spoils the
+ * name is found wherever it lies in a block, and a version too. */
+static void test_long_names(void **state)
+{
+	(void)state;
+	char buf[64];
+	for (size_t len = 1; len <= 40; len++)
+		for (size_t at = 0; at <= len; at++) {
+			static const char stops[] = { ' ', '!', 0x7f, '\x80', '=', '@', '~', '<', '>' };
+			for (size_t k = 0; k < sizeof(stops); k++) {
+				memset(buf, 'n', len);
+				buf[at] = stops[k];
+				memcpy(buf + len + 1, "1", 1);
+				buf[len] = '=';
+				struct pare_dep d;
+				int r = pare_dep_parse(pare_slice_make(buf, len + 2), &d, NULL);
+				char c = stops[k];
+				if (c == '!' && at == 0 && len > 1) {
+					assert_int_equal(r, 0); /* the conflict mark */
+					assert_true(d.conflict);
+					continue;
+				}
+				if (at == len || c == '=' || c == '<' || c == '>' || c == '~' || c == '@') {
+					/* a delimiter: the name ends there */
+					if (at == 0 && at < len) {
+						assert_int_not_equal(r, 0);
+						continue;
+					}
+					if (r == 0)
+						assert_int_equal(d.name.len, at);
+				} else {
+					assert_int_equal(r, -PARE_E_INVALID_DEP); /* bad name byte */
+				}
+			}
+		}
+	/* plain and other versions agree with the full grammar */
+	static const char *const ok[] = { "1", "1.2.3", "10.0-r12", "1.2a", "1_rc1-r0", "1.2~ab" };
+	static const char *const bad[] = { "", ".1", "1.", "1-r", "1-x0", "1..2", "1.2-r0a-r1", "a1" };
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		assert_true(pare_version_valid(pare_slice_from(ok[i])));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(pare_version_valid(pare_slice_from(bad[i])));
 }
 
 static void test_format_roundtrip(void **state)
@@ -311,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_parse_conflict_tag_checksum),
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_not_nul_terminated),
+		cmocka_unit_test(test_long_names),
 		cmocka_unit_test(test_format_roundtrip),
 		cmocka_unit_test(test_format_bounds),
 		cmocka_unit_test(test_list),

@@ -2,6 +2,7 @@
  * completely; a tampered index is refused as a whole; text round trips
  * byte for byte; entries made from package files match what melange
  * wrote; written indexes (signed) read back; the record reader's rules. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -104,6 +105,11 @@ static void test_fixtures_verify_and_parse(void **state)
 			assert_true(e->flags & PARE_PKGENT_HAS_SIZE);
 			assert_int_equal(e->repo, -1);
 		}
+#ifdef PARE_HAVE_LIBDEFLATE
+		/* parsed in place in the inflated member (no copy) */
+		assert_non_null(idx.text_block);
+		assert_true(idx.text > idx.text_block);
+#endif
 		assert_roundtrip(&idx);
 		pare_index_release(&idx);
 	}
@@ -433,6 +439,28 @@ static void test_errors(void **state)
 		assert_int_equal(idx.n, 0);
 		pare_index_release(&idx);
 	}
+	/* control bytes are found wherever they lie in a sixteen-byte block;
+	 * a tab is allowed */
+	for (size_t len = 1; len <= 40; len++)
+		for (size_t at = 0; at < len; at++) {
+			char text[64] = "P:x\nV:1\nT:";
+			size_t h = strlen(text);
+			memset(text + h, 'd', len);
+			text[h + at] = '\t';
+			memcpy(text + h + len, "\n", 2);
+			struct pare_index ok;
+			pare_index_init(&ok);
+			assert_int_equal(pare_index_parse_slice(&ok, pare_slice_from(text), "t", 0, NULL), 0);
+			pare_index_release(&ok);
+			text[h + at] = '\x01';
+			struct pare_index bad;
+			struct pare_error e = { 0 };
+			pare_index_init(&bad);
+			assert_int_equal(pare_index_parse_slice(&bad, pare_slice_from(text), "t", 0, &e),
+					 -PARE_E_FORMAT);
+			assert_non_null(strstr(e.msg, "control character"));
+			pare_index_release(&bad);
+		}
 	/* strict vs tolerant dependency lists */
 	static const char bad_dep[] = "P:x\nV:1\nD:a b=1.0_ c\ni:x bad=\np:q\n";
 	struct pare_index idx;
@@ -578,6 +606,64 @@ static void test_write_signed(void **state)
 
 /* An empty slice may have a NULL pointer (an empty buffer): parsing it
  * must not do arithmetic on it (UBSan). */
+static void assert_lists_equal(const struct pare_pkgent *a, const struct pare_pkgent *b)
+{
+	const struct pare_deplist *la[] = { &a->depends, &a->provides, &a->install_if, &a->replaces };
+	const struct pare_deplist *lb[] = { &b->depends, &b->provides, &b->install_if, &b->replaces };
+	assert_int_equal(a->flags & ~(uint32_t)PARE_PKGENT_DEPS_PENDING, b->flags);
+	for (size_t l = 0; l < 4; l++) {
+		assert_int_equal(la[l]->n, lb[l]->n);
+		assert_true(pare_slice_eq(la[l]->text, lb[l]->text));
+		for (uint32_t i = 0; i < la[l]->n; i++) {
+			const struct pare_dep *x = &la[l]->v[i], *y = &lb[l]->v[i];
+			assert_true(pare_slice_eq(x->name, y->name));
+			assert_true(pare_slice_eq(x->version, y->version));
+			assert_true(pare_slice_eq(x->tag, y->tag));
+			assert_int_equal(x->op, y->op);
+			assert_int_equal(x->conflict, y->conflict);
+			assert_int_equal(x->checksum, y->checksum);
+		}
+	}
+}
+
+/* Lists kept as text (PARE_INDEX_LAZY_DEPS) parse, one walk's scratch or
+ * into the index, to what an eager read gives, flags included (Alpine's
+ * index has a BAD provide); strict and lazy together are refused. */
+static void test_lazy_deps(void **state)
+{
+	(void)state;
+	static const char text[] = "P:a\nV:1\nD:b>=2 !c pc:x=5.3.0_ so:y\np:q=1 cmd:r\n"
+				   "i:b a\nr:old\n\nP:b\nV:2\ni:a !!bad\nD:\n";
+	struct pare_index eager, lazy;
+	struct pare_error err = { 0 };
+	struct pare_dep *buf = NULL;
+	size_t cap = 0;
+	pare_index_init(&eager);
+	pare_index_init(&lazy);
+	struct pare_slice s = pare_slice_make(text, sizeof(text) - 1);
+	assert_int_equal(pare_index_parse_slice(&eager, s, "t", 0, &err), 0);
+	assert_int_equal(pare_index_parse_slice(&lazy, s, "t", PARE_INDEX_LAZY_DEPS, &err), 0);
+	assert_int_equal(pare_index_parse_slice(&lazy, s, "t", PARE_INDEX_LAZY_DEPS |
+						PARE_INDEX_STRICT, &err), -EINVAL);
+	assert_int_equal(lazy.n, eager.n);
+	for (size_t i = 0; i < lazy.n; i++) {
+		struct pare_pkgent tmp;
+		assert_true(lazy.ents[i].flags & PARE_PKGENT_DEPS_PENDING);
+		assert_int_equal(lazy.ents[i].depends.n, 0);
+		assert_int_equal(pare_pkgent_deps_tmp(&lazy.ents[i], &tmp, &buf, &cap, &err), 0);
+		assert_lists_equal(&tmp, &eager.ents[i]);
+		assert_int_equal(pare_index_entry_deps(&lazy, &lazy.ents[i], &err), 0);
+		assert_lists_equal(&lazy.ents[i], &eager.ents[i]);
+		assert_int_equal(pare_index_entry_deps(&lazy, &lazy.ents[i], &err), 0);
+	}
+	assert_true(eager.ents[0].flags & PARE_PKGENT_BAD_DEPENDS);
+	assert_true(eager.ents[1].flags & PARE_PKGENT_BAD_INSTALL_IF);
+	assert_int_equal(eager.ents[1].install_if.n, 0);
+	free(buf);
+	pare_index_release(&eager);
+	pare_index_release(&lazy);
+}
+
 static void test_empty_null_slice(void **state)
 {
 	(void)state;
@@ -601,6 +687,7 @@ int main(void)
 		cmocka_unit_test(test_entries_from_packages),
 		cmocka_unit_test(test_write_signed),
 		cmocka_unit_test(test_empty_null_slice),
+		cmocka_unit_test(test_lazy_deps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -894,10 +894,30 @@ static void test_release(void **state)
 	assert_false(pare_pkginfo_name_valid(S("")));
 }
 
+/* Every byte after the first, at the middle and the end of a name, is
+ * accepted exactly when it is a letter, a digit or one of ". _ + -". */
+static void test_name_bytes(void **state)
+{
+	(void)state;
+	for (int c = 0; c < 256; c++) {
+		bool want = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' || c == '-';
+		char mid[3] = { 'a', (char)c, 'b' }, end[2] = { 'a', (char)c };
+		if (pare_pkginfo_name_valid(pare_slice_make(mid, 3)) != want ||
+		    pare_pkginfo_name_valid(pare_slice_make(end, 2)) != want)
+			fail_msg("byte %d", c);
+	}
+	char longest[PARE_PKGINFO_MAX_NAME + 1];
+	memset(longest, 'x', sizeof(longest));
+	assert_true(pare_pkginfo_name_valid(pare_slice_make(longest, PARE_PKGINFO_MAX_NAME)));
+	assert_false(pare_pkginfo_name_valid(pare_slice_make(longest, PARE_PKGINFO_MAX_NAME + 1)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_alpine_baselayout),
+		cmocka_unit_test(test_name_bytes),
 		cmocka_unit_test(test_wolfi_hello),
 		cmocka_unit_test(test_melange_replayout),
 		cmocka_unit_test(test_license_repeated),

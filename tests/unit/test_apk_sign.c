@@ -384,6 +384,67 @@ static void test_bad_signature_bytes(void **state)
 	pare_buf_release(&sig);
 }
 
+/* Public key files in forms other than the plain PEM block the keyring
+ * reads itself: OpenSSL's reader still judges them, with the same result. */
+static void read_file(const char *path, char *data, size_t cap, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	*len = fread(data, 1, cap, f);
+	fclose(f);
+}
+
+static void test_pubkey_forms(void **state)
+{
+	(void)state;
+	struct pare_buf sig;
+	struct pare_error err = { 0 };
+	sign_text(path_in("a.rsa"), PARE_DIGEST_SHA256, "x", &sig);
+	char pem[8192], alt[16384];
+	size_t len, n = 0;
+	read_file(path_in("a.rsa.pub"), pem, sizeof(pem), &len);
+	/* CRLF line ends (read in place) */
+	for (size_t i = 0; i < len; i++) {
+		if (pem[i] == '\n')
+			alt[n++] = '\r';
+		alt[n++] = pem[i];
+	}
+	write_file(path_in("keys/crlf.rsa.pub"), alt, n);
+	assert_int_equal(verify_text(path_in("keys"), "crlf.rsa.pub", PARE_DIGEST_SHA256, "x",
+				     sig.data, sig.len, &err),
+			 0);
+	/* text before the block (OpenSSL's reader skips it) */
+	n = (size_t)snprintf(alt, sizeof(alt), "a comment\n%.*s", (int)len, pem);
+	write_file(path_in("keys/comment.rsa.pub"), alt, n);
+	assert_int_equal(verify_text(path_in("keys"), "comment.rsa.pub", PARE_DIGEST_SHA256, "x",
+				     sig.data, sig.len, &err),
+			 0);
+	/* a damaged body: neither reader takes it */
+	memcpy(alt, pem, len);
+	alt[40] = alt[40] == 'A' ? 'B' : 'A';
+	alt[41] = '*';
+	write_file(path_in("keys/damaged.rsa.pub"), alt, len);
+	assert_int_equal(verify_text(path_in("keys"), "damaged.rsa.pub", PARE_DIGEST_SHA256, "x",
+				     sig.data, sig.len, &err),
+			 -PARE_E_BAD_SIGNATURE);
+	assert_msg_has(&err, "not a PEM public key");
+	/* an EC key in the same "PUBLIC KEY" form: refused as not RSA */
+	EVP_PKEY *ec = EVP_EC_gen("P-256");
+	assert_non_null(ec);
+	BIO *bio = BIO_new(BIO_s_mem());
+	assert_int_equal(PEM_write_bio_PUBKEY(bio, ec), 1);
+	char *data;
+	long dl = BIO_get_mem_data(bio, &data);
+	write_file(path_in("keys/ec.rsa.pub"), data, (size_t)dl);
+	BIO_free(bio);
+	EVP_PKEY_free(ec);
+	assert_int_equal(verify_text(path_in("keys"), "ec.rsa.pub", PARE_DIGEST_SHA256, "x",
+				     sig.data, sig.len, &err),
+			 -PARE_E_BAD_SIGNATURE);
+	assert_msg_has(&err, "not an RSA key");
+	pare_buf_release(&sig);
+}
+
 static void test_bad_key_files(void **state)
 {
 	(void)state;
@@ -846,6 +907,7 @@ int main(void)
 		cmocka_unit_test(test_keygen_refuses_overwrite),
 		cmocka_unit_test(test_privkey_load_formats),
 		cmocka_unit_test(test_write_public),
+		cmocka_unit_test(test_pubkey_forms),
 		cmocka_unit_test(test_real_fixtures),
 		cmocka_unit_test(test_real_alpine_tamper),
 	};

@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -159,6 +161,34 @@ static bool match(const char *a, unsigned op, const char *b)
 	return pare_version_match(S(a), op, S(b));
 }
 
+/* Identical bytes compare equal without the tokenizer (the shortcut for
+ * '=' dependencies): every operator then matches exactly when it allows
+ * equality, for valid, invalid and fraction-like versions alike, and
+ * copies at other addresses behave as the same string. */
+static void test_identical_strings(void **state)
+{
+	(void)state;
+	static const char *const vs[] = { "1.0-r0", "1.01", "0.1_alpha1_pre2~1234abcd-r5",
+					  "1.0_foo", "abc", "", "1.0bc", "007" };
+	static const unsigned ops[] = {
+		PARE_VERSION_EQUAL, PARE_VERSION_LESS, PARE_VERSION_GREATER,
+		PARE_VERSION_LESS | PARE_VERSION_EQUAL, PARE_VERSION_GREATER | PARE_VERSION_EQUAL,
+		PARE_VERSION_FUZZY | PARE_VERSION_EQUAL,
+		PARE_VERSION_FUZZY | PARE_VERSION_EQUAL | PARE_VERSION_LESS,
+		PARE_VERSION_CHECKSUM,
+	};
+	for (size_t i = 0; i < sizeof(vs) / sizeof(vs[0]); i++) {
+		char copy[64];
+		snprintf(copy, sizeof(copy), "%s", vs[i]);
+		assert_int_equal(cmp(vs[i], copy), PARE_VERSION_EQUAL);
+		for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {
+			bool want = ops[k] != PARE_VERSION_CHECKSUM && (ops[k] & PARE_VERSION_EQUAL);
+			if (match(vs[i], ops[k], copy) != want)
+				fail_msg("%s op %u %s", vs[i], ops[k], copy);
+		}
+	}
+}
+
 static void test_fuzzy(void **state)
 {
 	(void)state;
@@ -221,6 +251,26 @@ static void test_op_parse(void **state)
 	parse_ok(">~1.0", G | F | E, ">~");
 	parse_ok("><1.0", L | G, "><");
 
+	/* every run of one to three operator characters: an operator exactly
+	 * when it is one of the ten spellings */
+	static const char *const spellings[] = { "=", "<", ">", "<=", ">=", "~", "=~", "<~", ">~", "><" };
+	static const char alpha[] = "<>=~";
+	for (unsigned code = 0; code < 4 + 16 + 64; code++) {
+		char buf[8];
+		unsigned len = code < 4 ? 1 : code < 20 ? 2 : 3, x = code - (len == 1 ? 0 : len == 2 ? 4 : 20);
+		for (unsigned k = 0; k < len; k++, x /= 4)
+			buf[k] = alpha[x % 4];
+		buf[len] = '1';
+		buf[len + 1] = '\0';
+		bool want = false;
+		for (size_t i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++)
+			want |= strlen(spellings[i]) == len && memcmp(spellings[i], buf, len) == 0;
+		struct pare_slice s = S(buf);
+		unsigned op;
+		if ((pare_version_op_parse(&s, &op) == 0) != want || (want && s.len != 1))
+			fail_msg("operator %s", buf);
+	}
+
 	static const char *const bad[] = {
 		"", "1.0", "<<1", "==1", "=<1", "=>1", "<>1", "~~1", "<=~1", "!=1",
 	};
@@ -250,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_falls_back_to_strings),
 		cmocka_unit_test(test_fuzzy),
 		cmocka_unit_test(test_match_ops),
+		cmocka_unit_test(test_identical_strings),
 		cmocka_unit_test(test_op_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

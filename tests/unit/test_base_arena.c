@@ -183,6 +183,32 @@ static void test_huge_fails(void **state)
 	pare_arena_release(&a);
 }
 
+/* A chunk that fills one huge page: the next allocations come from it
+ * (one after another), anything bigger still works, release frees all. */
+static void test_reserve_huge(void **state)
+{
+	(void)state;
+	struct pare_arena a;
+	pare_arena_init(&a, 4096, 0);
+	unsigned char *small = pare_arena_alloc(&a, 100);
+	assert_aligned(small);
+	assert_int_equal(pare_arena_reserve_huge(&a), 0);
+	unsigned char *p = pare_arena_alloc(&a, 1000), *q = pare_arena_alloc(&a, 1000);
+	assert_aligned(p);
+	assert_ptr_equal(q, p + ((1000 + ALIGN - 1) & ~(ALIGN - 1)));
+	/* nearly 2 MiB fits in the reserved chunk */
+	unsigned char *big = pare_arena_alloc(&a, (size_t)1900 * 1024);
+	assert_aligned(big);
+	memset(big, 0xab, (size_t)1900 * 1024);
+	assert_ptr_equal(big, q + ((1000 + ALIGN - 1) & ~(ALIGN - 1)));
+	unsigned char *more = pare_arena_alloc(&a, (size_t)3 << 20);
+	assert_aligned(more);
+	memset(more, 1, (size_t)3 << 20);
+	assert_int_equal(big[0], 0xab);
+	pare_arena_release(&a);
+	assert_null(a.head);
+}
+
 static void test_limit(void **state)
 {
 	(void)state;
@@ -270,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_distinct_and_stable), cmocka_unit_test(test_zero_size),
 		cmocka_unit_test(test_zalloc),		  cmocka_unit_test(test_big_allocations),
 		cmocka_unit_test(test_huge_fails),	  cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_reserve_huge),
 		cmocka_unit_test(test_strdup_and_slice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -390,6 +390,53 @@ static void test_escaped(void **state)
 	pare_buf_init(&small, 3);
 	assert_int_not_equal(pare_buf_append_escaped(&small, pare_slice_from("\x01")), 0);
 	pare_buf_release(&small);
+	/* The text variant keeps tab and backslash, escapes the rest alike. */
+	struct pare_buf t;
+	pare_buf_init(&t, 100);
+	assert_int_equal(pare_buf_append_escaped_text(
+				 &t, pare_slice_from("\tcase \\${0} in\x1b\xc2\x9b\xff")),
+			 0);
+	assert_string_equal(t.data, "\tcase \\${0} in\\x1b\\xc2\\x9b\\xff");
+	pare_buf_release(&t);
+}
+
+static void test_pct(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *keep;
+		unsigned flags;
+		const char *out;
+	} cases[] = {
+		{ "AZaz09-._~", NULL, 0, "AZaz09-._~" },          /* unreserved kept */
+		{ "1:2.3+dfsg-1", NULL, 0, "1%3A2.3%2Bdfsg-1" },   /* purl version */
+		{ "LibFoo", NULL, PARE_PCT_LOWER, "libfoo" },
+		{ "A B/\xff", NULL, PARE_PCT_LOWER, "a%20b%2F%FF" }, /* hex stays upper */
+		{ "g++@1:2=3,4/x", "+@:=,", 0, "g++@1:2=3,4%2Fx" }, /* URL path */
+		{ "", NULL, 0, "" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pare_buf b;
+		pare_buf_init(&b, 100);
+		assert_int_equal(pare_buf_append_pct(&b, pare_slice_from(cases[i].in), cases[i].keep,
+						     cases[i].flags), 0);
+		assert_string_equal(b.data ? b.data : "", cases[i].out);
+		pare_buf_release(&b);
+	}
+	/* A NUL byte inside the slice is encoded, never kept by keep. */
+	struct pare_buf z;
+	pare_buf_init(&z, 100);
+	assert_int_equal(pare_buf_append_pct(&z, pare_slice_make("a\0b", 3), "+", 0), 0);
+	assert_string_equal(z.data, "a%00b");
+	pare_buf_release(&z);
+	/* Too big: the buffer is left as it was. */
+	struct pare_buf small;
+	pare_buf_init(&small, 6);
+	assert_int_equal(pare_buf_append_str(&small, "ab"), 0);
+	assert_int_not_equal(pare_buf_append_pct(&small, pare_slice_from("c d"), NULL, 0), 0);
+	assert_int_equal(small.len, 2);
+	assert_string_equal(small.data, "ab");
+	pare_buf_release(&small);
 }
 
 static void test_detach_empty(void **state)
@@ -454,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_detach),
 		cmocka_unit_test(test_detach_empty),
 		cmocka_unit_test(test_escaped),
+		cmocka_unit_test(test_pct),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

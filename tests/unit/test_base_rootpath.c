@@ -1084,6 +1084,32 @@ static void test_trim_lead(void **state)
 	}
 }
 
+/* Member names before the write check: "./" and trailing '/' go, the root
+ * itself is "", and an absolute name stays absolute for the check. */
+static void test_trim_entry(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{ "./usr/bin/x", "usr/bin/x" }, { "././usr/", "usr" },
+		{ "usr/lib//", "usr/lib" },     { "./", "" },
+		{ ".", "" },                    { "/", "" },
+		{ "///", "" },                  { "", "" },
+		{ "/etc/x/", "/etc/x" },        { ".//etc", "/etc" },
+		{ "./../x", "../x" },           { "..", ".." },
+		{ ".a/b", ".a/b" },             { "a/./b", "a/./b" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pare_slice got = pare_path_trim_entry(pare_slice_from(cases[i][0]));
+		assert_true(pare_slice_eq_cstr(got, cases[i][1]));
+	}
+	struct pare_error err = { 0 };
+	assert_int_equal(pare_path_check_name(pare_path_trim_entry(pare_slice_from(".//etc")), &err),
+			 -PARE_E_UNSAFE_PATH);
+	assert_int_equal(pare_path_check_name(pare_path_trim_entry(pare_slice_from("./a/../..")),
+					      &err),
+			 -PARE_E_UNSAFE_PATH);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1110,6 +1136,7 @@ int main(void)
 		cmocka_unit_test(test_check_name),
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_trim_lead),
+		cmocka_unit_test(test_trim_entry),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

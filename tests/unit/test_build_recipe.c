@@ -159,6 +159,20 @@ static void test_env(void **state)
 	for (size_t i = 0; env[i]; i++)
 		assert_null(strstr(env[i], "SOURCE_DATE_EPOCH"));
 	assert_true(pare_build_env("x86_64", 0, 1, env, store, 64) < 0);
+	/* CHOST from the one architecture table (apk/arch.h). */
+	static const char *const chost[][2] = {
+		{ "x86_64", "CHOST=x86_64-linux-gnu" },
+		{ "aarch64", "CHOST=aarch64-linux-gnu" },
+		{ "armv7", "CHOST=arm-linux-gnueabihf" },
+		{ "mystery", "CHOST=mystery" },
+	};
+	for (size_t k = 0; k < sizeof(chost) / sizeof(chost[0]); k++) {
+		bool seen = false;
+		assert_int_equal(pare_build_env(chost[k][0], 0, 1, env, store, sizeof(store)), 0);
+		for (size_t i = 0; env[i]; i++)
+			seen |= !strcmp(env[i], chost[k][1]);
+		assert_true(seen);
+	}
 }
 
 static void test_order(void **state)

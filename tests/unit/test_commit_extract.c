@@ -210,6 +210,39 @@ static int run_pkg(struct fx *f, const struct tent *ents, size_t n, struct pare_
 	return r;
 }
 
+/* A package read through an extractor and left staged (neither committed
+ * nor aborted): the test decides. */
+struct staged {
+	struct pare_buf pkgbuf;
+	struct pare_root root;
+	struct pare_extract x;
+	struct pare_pkg pkg;
+};
+
+static int stage_pkg(struct fx *f, const struct tent *ents, size_t n, struct staged *st,
+		     struct pare_error *err)
+{
+	struct pare_pkg_visitor v;
+	struct pare_mem_istream m;
+	struct pare_istream s;
+	build_pkg(&st->pkgbuf, ents, n);
+	assert_int_equal(pare_root_open(&st->root, f->root, NULL), 0);
+	st->root.mode = f->mode;
+	assert_int_equal(pare_extract_init(&st->x, &st->root, NULL, NULL), 0);
+	pare_extract_visitor(&st->x, &v);
+	pare_pkg_init(&st->pkg);
+	pare_mem_istream_init(&m, &s, st->pkgbuf.data, st->pkgbuf.len);
+	return pare_pkg_read(&st->pkg, &s, "t.apk", NULL, &v, err);
+}
+
+static void staged_release(struct staged *st)
+{
+	pare_extract_release(&st->x);
+	pare_pkg_release(&st->pkg);
+	pare_root_release(&st->root);
+	pare_buf_release(&st->pkgbuf);
+}
+
 static int count_entries;
 static int count_temps;
 
@@ -635,35 +668,57 @@ static void test_entry_limit(void **state)
 static void test_abort_after_read(void **state)
 {
 	struct fx *f = *state;
-	struct pare_buf pkgbuf;
-	struct pare_root root;
-	struct pare_extract x;
-	struct pare_pkg_visitor v;
-	struct pare_pkg pkg;
-	struct pare_mem_istream m;
-	struct pare_istream s;
+	struct staged st;
 	struct pare_error err = { 0 };
-	build_pkg(&pkgbuf, basic, sizeof(basic) / sizeof(basic[0]));
-	assert_int_equal(pare_root_open(&root, f->root, NULL), 0);
-	root.mode = f->mode;
-	assert_int_equal(pare_extract_init(&x, &root, NULL, NULL), 0);
-	pare_extract_visitor(&x, &v);
-	pare_pkg_init(&pkg);
-	pare_mem_istream_init(&m, &s, pkgbuf.data, pkgbuf.len);
-	assert_int_equal(pare_pkg_read(&pkg, &s, "t.apk", NULL, &v, &err), 0);
-	assert_int_equal(pkg.trust, -PARE_E_UNTRUSTED);
+	assert_int_equal(stage_pkg(f, basic, sizeof(basic) / sizeof(basic[0]), &st, &err), 0);
+	assert_int_equal(st.pkg.trust, -PARE_E_UNTRUSTED);
 	int temps;
 	assert_true(tree_count(f->root, &temps) > 0);
 	assert_true(temps > 0);
-	pare_extract_abort(&x); /* the caller refuses the untrusted package */
-	pare_extract_abort(&x);
-	assert_int_equal(pare_extract_commit(&x, &err), -EINVAL);
+	pare_extract_abort(&st.x); /* the caller refuses the untrusted package */
+	pare_extract_abort(&st.x);
+	assert_int_equal(pare_extract_commit(&st.x, &err), -EINVAL);
 	assert_root_holds(f, 0);
-	pare_extract_release(&x);
+	staged_release(&st);
 	pare_extract_release(NULL);
-	pare_pkg_release(&pkg);
-	pare_root_release(&root);
-	pare_buf_release(&pkgbuf);
+}
+
+/* Regular files staged in a directory the package creates are invisible
+ * until the commit (unnamed temporaries where the file system has them);
+ * a file that appeared at a final path meanwhile is replaced; an abort
+ * leaves nothing. */
+static void test_files_invisible_until_commit(void **state)
+{
+	struct fx *f = *state;
+	static const struct tent ents[] = {
+		{ .name = "d/", .type = PARE_TAR_DIR },
+		{ .name = "d/a", .data = "a\n" },
+		{ .name = "d/b", .data = "b\n", .mode = 0600 },
+		{ .name = "d/c", .data = "c\n" },
+	};
+	for (int round = 0; round < 2; round++) {
+		struct staged st;
+		struct pare_error err = { 0 };
+		assert_int_equal(stage_pkg(f, ents, 4, &st, &err), 0);
+		assert_absent(rp(f, "d/a"));
+		assert_absent(rp(f, "d/b"));
+		assert_absent(rp(f, "d/c"));
+		if (round == 0) {
+			pare_extract_abort(&st.x);
+			assert_root_holds(f, 0);
+		} else {
+			FILE *fp = fopen(rp(f, "d/b"), "w"); /* behind the extractor's back */
+			assert_non_null(fp);
+			fputs("other\n", fp);
+			fclose(fp);
+			assert_int_equal(pare_extract_commit(&st.x, &err), 0);
+			assert_file(rp(f, "d/a"), "a\n", 0644);
+			assert_file(rp(f, "d/b"), "b\n", 0600);
+			assert_file(rp(f, "d/c"), "c\n", 0644);
+			assert_root_holds(f, 4);
+		}
+		staged_release(&st);
+	}
 }
 
 static void test_bad_prefix(void **state)
@@ -708,6 +763,7 @@ int main(void)
 		BOTH(test_device_allowed_as_root),
 		BOTH(test_entry_limit),
 		BOTH(test_abort_after_read),
+		BOTH(test_files_invisible_until_commit),
 		cmocka_unit_test_setup_teardown(test_bad_prefix, setup_openat2, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

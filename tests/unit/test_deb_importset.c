@@ -88,7 +88,7 @@ static void test_errors(void **state)
 	(void)state;
 	expect_error("imports: [a]\n", "t.yaml:1:1: unknown key 'imports'");
 	expect_error("packages:\n  a: {name: b}\n  c:\n  a: {drop: [x]}\n",
-		     "t.yaml:4:3: package 'a' given twice");
+		     "t.yaml:4:3: duplicate key \"a\" (first on line 2)");
 	expect_error("packages:\n  a:\n    nmae: b\n", "t.yaml:3:5: unknown key 'nmae' in a package");
 	expect_error("packages:\n  a: {split: {b: {gconv: yes}}}\n", "gconv must be true or false");
 	expect_error("packages:\n  a: {alternatives: [{link: x}]}\n", "needs link and target");
@@ -102,12 +102,12 @@ static void test_errors(void **state)
 	expect_error("packages:\n  a: {alternatives: [{link: /etc/x, target: y}]}\n",
 		     "not a relative path inside the root");
 	/* Found by fuzzing: a second split (or alternatives) key counted on past
-	 * the new array. */
+	 * the new array; the tree refuses the second key. */
 	expect_error("packages:\n  a:\n    split: {b: [x]}\n    split: {c: [y], d: [z]}\n",
-		     "split given twice in one package");
+		     "t.yaml:4:5: duplicate key \"split\" (first on line 3)");
 	expect_error("packages:\n  a:\n    alternatives: [{link: x, target: y}]\n"
 		     "    alternatives: [{link: z, target: w}]\n",
-		     "alternatives given twice in one package");
+		     "t.yaml:4:5: duplicate key \"alternatives\" (first on line 3)");
 }
 
 static void test_base_set(void **state)

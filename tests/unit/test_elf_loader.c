@@ -7,12 +7,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
 #include <elf.h>
 
 #include "../elf/elf_test_util.h"
+#include "apk/arch.h"
 #include "elf/loader.h"
 
 static char dir[256], root[300];
@@ -228,10 +230,34 @@ static void test_arch_profiles(void **state)
 	pare_arena_release(&ar);
 }
 
+/* The glibc ABI profiles stay apart from the one architecture table
+ * (apk/arch.h; they are keyed by the ELF header), so they must agree
+ * with it: every package architecture's ELF header finds a profile with
+ * the same triplet, except apk's armhf (Debian armel, soft float), which
+ * the ELF class and machine cannot tell from armv7: the profile is the
+ * hard-float one. */
+static void test_arch_table_agrees(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct pare_arch *t = pare_arch_table(&n);
+	for (size_t i = 0; i < n; i++) {
+		struct pare_ld_arch tmp;
+		const struct pare_ld_arch *p =
+			pare_ld_arch_find(t[i].elf_class, t[i].elf_data, t[i].elf_machine, &tmp);
+		assert_ptr_not_equal(p, &tmp);
+		if (strcmp(t[i].apk, "armhf") == 0)
+			assert_string_equal(p->triplet, pare_arch_by_apk("armv7")->triplet);
+		else
+			assert_string_equal(p->triplet, t[i].triplet);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_dirs_and_order),
+		cmocka_unit_test(test_arch_table_agrees),
 		cmocka_unit_test(test_rpath_origin_and_runpath),
 		cmocka_unit_test(test_missing_and_ldconf),
 		cmocka_unit_test(test_wrong_machine),

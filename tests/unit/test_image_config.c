@@ -230,9 +230,17 @@ static void test_wrong_types(void **state)
 		    "want 'URL' or '@tag URL'");
 	parse_fails("contents:\n  binaries:\n    - ./a:bin/x\n", -PARE_E_FORMAT,
 		    "must be absolute");
+	/* Duplicate keys: refused by the tree for every reader. */
 	parse_fails("environment:\n  A: 1\n  A: 2\n", -PARE_E_FORMAT,
-		    "t.yaml:3:3: duplicate key 'A' in 'environment'");
-	parse_fails("cmd: a\ncmd: b\n", -PARE_E_FORMAT, "t.yaml:2:1: duplicate key 'cmd'");
+		    "t.yaml:3:3: duplicate key \"A\" (first on line 2)");
+	parse_fails("cmd: a\ncmd: b\n", -PARE_E_FORMAT,
+		    "t.yaml:2:1: duplicate key \"cmd\" (first on line 1)");
+	parse_fails("annotations: {a: 1, \"a\": 2}\n", -PARE_E_FORMAT,
+		    "t.yaml:1:21: duplicate key \"a\" (first on line 1)");
+	parse_fails("accounts:\n  users:\n    - {username: a, uid: 1, uid: 2}\n", -PARE_E_FORMAT,
+		    "t.yaml:3:29: duplicate key \"uid\"");
+	parse_fails("environment:\n  \"a\\nb\": 1\n  \"a\\nb\": 2\n", -PARE_E_FORMAT,
+		    "duplicate key \"a\\x0ab\"");
 	parse_fails("entrypoint:\n  command: /bin/sh -c 'unterminated\n", -PARE_E_FORMAT,
 		    "t.yaml:2:12: 'entrypoint.command': unterminated single quote");
 }

@@ -812,6 +812,33 @@ static void test_policy(void **state)
 	pare_insp_policy_release(&p);
 }
 
+/* A policy file through the one whole-file read: loaded, missing, too big. */
+static void test_policy_load(void **state)
+{
+	(void)state;
+	struct pare_insp_policy p;
+	struct pare_error err = { 0 };
+	char f[600];
+	snprintf(f, sizeof(f), "%s/policy/p.yaml", base);
+	write_file(f, "waive:\n  ELF-014: upstream\n");
+	pare_insp_policy_init(&p);
+	assert_int_equal(pare_insp_policy_load(&p, f, &err), 0);
+	assert_int_equal(p.n, 1);
+	snprintf(f, sizeof(f), "%s/policy/none.yaml", base);
+	assert_int_equal(pare_insp_policy_load(&p, f, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "none.yaml: No such file"));
+	char *big = malloc(PARE_INSP_MAX_POLICY + 2);
+	assert_non_null(big);
+	memset(big, '#', PARE_INSP_MAX_POLICY + 1);
+	big[PARE_INSP_MAX_POLICY + 1] = '\0';
+	snprintf(f, sizeof(f), "%s/policy/big.yaml", base);
+	write_file(f, big);
+	free(big);
+	assert_int_equal(pare_insp_policy_load(&p, f, &err), -PARE_E_TOO_BIG);
+	assert_non_null(strstr(err.msg, "big.yaml: larger than"));
+	pare_insp_policy_release(&p);
+}
+
 /* A waived failure is reported as waived, and does not count as failed. */
 static void test_waiver_applies(void **state)
 {
@@ -928,6 +955,7 @@ int main(void)
 		cmocka_unit_test(test_coverage),
 		cmocka_unit_test(test_each_check),
 		cmocka_unit_test(test_policy),
+		cmocka_unit_test(test_policy_load),
 		cmocka_unit_test(test_waiver_applies),
 		cmocka_unit_test(test_policy_asked),
 		cmocka_unit_test(test_max_files),

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "base/buf.h"
 #include "base/error.h"
 #include "io/digest.h"
 
@@ -44,11 +45,50 @@ static void test_refused(void **state)
 	assert_int_equal(pare_base64_decode("QUJD\x80UJD", 8, out, sizeof(out)), -PARE_E_FORMAT);
 }
 
+/* The tee digests and counts what it forwards; with no next it only
+ * digests.  sha256("abc") is the FIPS 180-2 example. */
+static void test_tee(void **state)
+{
+	(void)state;
+	static const char want[] =
+		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+	struct pare_buf b;
+	struct pare_ostream buf_out, out;
+	struct pare_digest_tee t;
+	struct pare_digest_value v;
+	struct pare_error err = { 0 };
+	char hex[2 * PARE_DIGEST_MAX + 1];
+	pare_buf_init(&b, 10);
+	pare_buf_ostream_init(&buf_out, &b);
+	assert_int_equal(pare_digest_tee_init(&t, PARE_DIGEST_SHA256, &buf_out, &out), 0);
+	assert_int_equal(pare_ostream_write(&out, "a", 1, &err), 0);
+	assert_int_equal(pare_ostream_write(&out, "bc", 2, &err), 0);
+	assert_int_equal(t.bytes, 3);
+	assert_int_equal(b.len, 3);
+	assert_memory_equal(b.data, "abc", 3);
+	assert_int_equal(pare_digest_final(&t.d, &v), 0);
+	pare_hex_encode(v.bytes, v.len, hex);
+	assert_string_equal(hex, want);
+	pare_digest_release(&t.d);
+	/* next full: the error is next's */
+	assert_int_equal(pare_digest_tee_init(&t, PARE_DIGEST_SHA256, &buf_out, &out), 0);
+	assert_int_equal(pare_ostream_write(&out, "12345678", 8, &err), -PARE_E_TOO_BIG);
+	pare_digest_release(&t.d);
+	pare_buf_release(&b);
+	assert_int_equal(pare_digest_tee_init(&t, PARE_DIGEST_SHA256, NULL, &out), 0);
+	assert_int_equal(pare_ostream_write(&out, "abc", 3, &err), 0);
+	assert_int_equal(pare_digest_final(&t.d, &v), 0);
+	pare_hex_encode(v.bytes, v.len, hex);
+	assert_string_equal(hex, want);
+	pare_digest_release(&t.d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_tee),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

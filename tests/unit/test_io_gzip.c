@@ -1,7 +1,9 @@
 /* Unit tests for the gzip reader's own framing (io/gzip.h): headers with
  * every optional field, CRC32 and ISIZE checks (and the CRC turned off),
  * reserved flags, truncation, several members, and that the hook sees
- * every compressed byte of a member, header and trailer included. */
+ * every compressed byte of a member, header and trailer included; a
+ * memory stream (members inflated whole, with libdeflate) and a plain
+ * stream (zlib) give the same bytes, hook counts, limits and errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -110,11 +113,105 @@ static void test_checks(void **state)
 	assert_int_equal(read_all(z, n, true, out, sizeof(out)), -PARE_E_FORMAT);
 }
 
+/* A stream over memory that offers no view: the zlib path. */
+static ssize_t plain_read(void *ctx, void *buf, size_t n, struct pare_error *err)
+{
+	struct pare_mem_istream *m = ctx;
+	size_t k = m->len - m->pos < n ? m->len - m->pos : n;
+	k = k > 1000 ? 1000 : k; /* short reads too */
+	(void)err;
+	memcpy(buf, m->p + m->pos, k);
+	m->pos += k;
+	return (ssize_t)k;
+}
+
+/* Read p[0..n) whole (view) or not, with a limit raised to `raise` once
+ * `at` bytes came out; the length read, or the code. */
+static ssize_t read_big(const unsigned char *p, size_t n, bool view, uint64_t limit,
+			size_t at, uint64_t raise, char *out, size_t max)
+{
+	struct pare_mem_istream m;
+	struct pare_istream s;
+	pare_mem_istream_init(&m, &s, p, n);
+	if (!view) {
+		s.read = plain_read;
+		s.view = NULL;
+	}
+	struct pare_gz_reader r;
+	struct pare_error err = { 0 };
+	assert_int_equal(pare_gz_reader_init(&r, &s, "t", &err), 0);
+	pare_gz_set_multi(&r, true);
+	pare_gz_set_limit(&r, limit);
+	pare_gz_set_hook(&r, count_hook, NULL);
+	hooked = 0;
+	size_t len = 0;
+	ssize_t got;
+	while ((got = pare_gz_read(&r, out + len, len < at ? at - len : max - len, &err)) > 0) {
+		len += (size_t)got;
+		if (len >= at)
+			pare_gz_raise_limit(&r, raise);
+	}
+	pare_gz_reader_release(&r);
+	return got < 0 ? got : (ssize_t)len;
+}
+
+static void test_whole_and_streamed(void **state)
+{
+	(void)state;
+	enum { TEXT = 600000 };
+	char *text = malloc(TEXT + 1), *out = malloc(2 * TEXT);
+	unsigned char *z = malloc(2 * TEXT);
+	assert_non_null(text);
+	assert_non_null(out);
+	assert_non_null(z);
+	uint32_t x = 1;
+	for (size_t i = 0; i < TEXT; i++) {
+		x = x * 1103515245u + 12345u;
+		text[i] = (char)('a' + (x >> 16) % 7);
+	}
+	text[TEXT] = '\0';
+	/* a small member, then a large one (its ISIZE ends the input) */
+	uLongf zn = 2 * TEXT;
+	size_t a = make_gz("head\n", true, z);
+	z_stream zs;
+	memset(&zs, 0, sizeof(zs));
+	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = (unsigned char *)text;
+	zs.avail_in = TEXT;
+	zs.next_out = z + a;
+	zs.avail_out = (uInt)(zn - a);
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	size_t n = a + zs.total_out;
+	deflateEnd(&zs);
+	for (int view = 0; view < 2; view++) {
+		assert_int_equal(read_big(z, n, view, UINT64_MAX, 0, UINT64_MAX, out, 2 * TEXT), TEXT + 5);
+		assert_memory_equal(out, "head\n", 5);
+		assert_memory_equal(out + 5, text, TEXT);
+		assert_int_equal(hooked, n);
+		/* over the limit: refused; raised midway: read (zlib takes over) */
+		assert_int_equal(read_big(z, n, view, 100000, 0, 100000, out, 2 * TEXT),
+				 -PARE_E_TOO_BIG);
+		assert_int_equal(read_big(z, n, view, 100000, 50000, UINT64_MAX, out, 2 * TEXT),
+				 TEXT + 5);
+		assert_memory_equal(out + 5, text, TEXT);
+	}
+	/* corrupt deflate data: the same error either way */
+	z[a + 200] ^= 0x55;
+	ssize_t e0 = read_big(z, n, false, UINT64_MAX, 0, UINT64_MAX, out, 2 * TEXT);
+	ssize_t e1 = read_big(z, n, true, UINT64_MAX, 0, UINT64_MAX, out, 2 * TEXT);
+	assert_true(e0 < 0);
+	assert_int_equal(e0, e1);
+	free(text);
+	free(out);
+	free(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fields_and_members),
 		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_whole_and_streamed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "repo/repo.h"
+#include "repo/repo_int.h"
 
 static char root[256];
 
@@ -43,10 +44,16 @@ static int teardown(void **state)
 {
 	(void)state;
 	char p[512];
-	const char *files[] = { "etc/apk/repositories", "etc/apk/arch", "other" };
-	for (size_t i = 0; i < 3; i++) {
+	const char *files[] = { "etc/apk/repositories", "etc/apk/arch", "other",
+				"repo/x86_64/a-1-r0.apk" };
+	for (size_t i = 0; i < 4; i++) {
 		snprintf(p, sizeof(p), "%s/%s", root, files[i]);
 		unlink(p);
+	}
+	const char *dirs[] = { "repo/x86_64/d-1-r0.apk", "repo/x86_64", "repo" };
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/%s", root, dirs[i]);
+		rmdir(p);
 	}
 	snprintf(p, sizeof(p), "%s/etc/apk", root);
 	rmdir(p);
@@ -156,11 +163,22 @@ static void test_no_cache_dir_removed(void **state)
 	char dir[512], file[600];
 	snprintf(dir, sizeof(dir), "%s", rs.cache_dir);
 	struct stat st;
+	/* made only when something is to be written in it, 0700 */
+	assert_int_equal(stat(dir, &st), -1);
+	assert_int_equal(pare_repo_cache_ensure(&rs, &err), 0);
+	assert_int_equal(pare_repo_cache_ensure(&rs, &err), 0);
+	assert_string_equal(rs.cache_dir, dir);
 	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
 	snprintf(file, sizeof(file), "%s/x", dir);
 	FILE *f = fopen(file, "w");
 	assert_non_null(f);
 	fclose(f);
+	pare_repos_release(&rs);
+	assert_int_equal(stat(dir, &st), -1);
+	/* never made: nothing to remove, nothing left */
+	assert_int_equal(pare_repos_init(&rs, &cfg, &err), 0);
+	snprintf(dir, sizeof(dir), "%s", rs.cache_dir);
 	pare_repos_release(&rs);
 	assert_int_equal(stat(dir, &st), -1);
 }
@@ -212,6 +230,51 @@ static void test_pkg_url(void **state)
 	pare_repos_release(&rs);
 }
 
+/* A local repository's package is opened in place (by name below a kept
+ * directory descriptor) and checked: regular file, size of S:. */
+static void test_pkg_open_local(void **state)
+{
+	(void)state;
+	struct pare_repos rs;
+	struct pare_error err = { 0 };
+	char path[512], dir[512];
+	snprintf(dir, sizeof(dir), "%s/repo", root);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/repo/x86_64", root);
+	mkdir(dir, 0755);
+	write_file("repo/x86_64/a-1-r0.apk", "12345");
+	snprintf(dir, sizeof(dir), "%s/repo/x86_64/d-1-r0.apk", root);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/repo\n", root);
+	write_file("etc/apk/repositories", dir);
+	struct pare_repo_config cfg = { .root = root, .arch = "x86_64" };
+	assert_int_equal(pare_repos_init(&rs, &cfg, &err), 0);
+	assert_int_equal(rs.v[0].kind, PARE_REPO_LOCAL);
+	rs.v[0].loaded = true;
+	struct pare_pkgent e = { .name = PARE_SLICE_LIT("a"), .version = PARE_SLICE_LIT("1-r0"),
+				 .repo = 0, .size = 5, .flags = PARE_PKGENT_HAS_SIZE };
+	e.identity.alg = PARE_DIGEST_SHA1;
+	e.identity.len = 20;
+	for (int i = 0; i < 2; i++) { /* the second time through the kept descriptor */
+		int fd = -1;
+		assert_int_equal(pare_repos_pkg_open(&rs, &e, path, sizeof(path), &fd, &err), 0);
+		char buf[8] = { 0 };
+		assert_int_equal(read(fd, buf, sizeof(buf)), 5);
+		assert_string_equal(buf, "12345");
+		close(fd);
+	}
+	int fd = 7;
+	e.size = 6;
+	assert_int_equal(pare_repos_pkg_open(&rs, &e, path, sizeof(path), &fd, &err),
+			 -PARE_E_INTEGRITY);
+	assert_int_equal(fd, -1);
+	e.name = PARE_SLICE_LIT("d");
+	assert_int_equal(pare_repos_pkg_open(&rs, &e, path, sizeof(path), &fd, &err), -PARE_E_FORMAT);
+	e.name = PARE_SLICE_LIT("b");
+	assert_int_equal(pare_repos_pkg_open(&rs, &e, path, sizeof(path), &fd, &err), -ENOENT);
+	pare_repos_release(&rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +284,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_cache_dir_removed, setup, teardown),
 		cmocka_unit_test(test_cache_names),
 		cmocka_unit_test_setup_teardown(test_pkg_url, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pkg_open_local, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

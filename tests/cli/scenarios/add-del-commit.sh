@@ -1,4 +1,5 @@
-# add and del commit to a root: files, world, database; audit finds nothing.
+# add and del commit to a root: files, world, database; audit finds nothing,
+# then the one changed file (its content digest differs).
 export SOURCE_DATE_EPOCH=1700000000
 "$PARE" keygen -b 2048 -o . k > /dev/null
 mkdir -p keys repo/x86_64 a/usr/bin b/usr/lib root/etc/apk/keys
@@ -12,5 +13,8 @@ echo b > b/usr/lib/libb.so.1
 cat root/usr/bin/a root/usr/lib/libb.so.1 root/etc/apk/world
 grep -c '^P:' root/lib/apk/db/installed
 "$PARE" --root root audit --system && echo audit clean
+cp root/usr/bin/a a.keep && echo changed > root/usr/bin/a
+"$PARE" --root root audit --system
+cp a.keep root/usr/bin/a
 "$PARE" --root root -X "$PWD/repo" --arch x86_64 del a
 test ! -e root/usr/bin/a && test ! -e root/usr/lib/libb.so.1 && echo files removed
