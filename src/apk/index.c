@@ -35,6 +35,22 @@ static size_t find_control(const char *p, size_t len)
 	return len;
 }
 
+/* Offset of the first '\n' in p[from..len), or len.  Lines are short
+ * (Alpine's average 43 bytes): inline, sixteen bytes at a time, where a
+ * memchr call costs more to set up than to run. */
+static size_t find_newline(const char *p, size_t from, size_t len)
+{
+	size_t i = from;
+	for (; len - i >= 16; i += 16) {
+		pare_v16_mask m = pare_v16_load(p + i) == '\n';
+		if (pare_v16_any(m))
+			return i + pare_v16_first(m);
+	}
+	while (i < len && p[i] != '\n')
+		i++;
+	return i;
+}
+
 void pare_rec_reader_init(struct pare_rec_reader *rr, struct pare_slice text, const char *name)
 {
 	rr->text = text;
@@ -77,9 +93,7 @@ int pare_rec_next_field(struct pare_rec_reader *rr, char *letter, struct pare_sl
 	unsigned char c = (unsigned char)p[pos];
 	if (len - pos < 2 || p[pos + 1] != ':' || c <= 0x20 || c >= 0x7f || c == ':')
 		return rec_error(rr, -PARE_E_FORMAT, err, "not a field line (want X:value)", c);
-	size_t start = pos + 2;
-	const char *nl = memchr(p + start, '\n', len - start);
-	size_t end = nl ? (size_t)(nl - p) : len;
+	size_t start = pos + 2, end = find_newline(p, start, len);
 	if (rr->bad_pos < end)
 		return rec_error(rr, -PARE_E_FORMAT, err, "control character in a value",
 				 (unsigned char)p[rr->bad_pos]);
@@ -88,7 +102,7 @@ int pare_rec_next_field(struct pare_rec_reader *rr, char *letter, struct pare_sl
 				      rr->name, rr->line, PARE_INDEX_MAX_LINE);
 	*letter = (char)c;
 	*value = (struct pare_slice){ p + start, end - start };
-	rr->pos = nl ? end + 1 : len;
+	rr->pos = end < len ? end + 1 : len;
 	rr->line++;
 	return 1;
 }
@@ -521,19 +535,30 @@ static int parse_record(struct ent_parse *ep, struct pare_pkgent *e, struct pare
 	return r < 0 ? r : ent_finish(ep, e, err);
 }
 
-/* Upper bound of the records in text: one more than the blank lines. */
+/* Upper bound of the records in text: one more than the blank lines
+ * ("\n\n", counted without overlap).  Sixteen bytes at a time: a record
+ * (~390 bytes in Alpine's index) has one. */
 static size_t count_records(struct pare_slice t)
 {
-	size_t n = 1;
-	if (t.len == 0) /* t.ptr may be NULL: no pointer arithmetic on it */
+	size_t n = 1, i = 0, len = t.len;
+	const char *p = t.ptr;
+	if (len == 0) /* t.ptr may be NULL: no pointer arithmetic on it */
 		return n;
-	const char *p = t.ptr, *end = t.ptr + t.len;
-	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		p++;
-		if (p < end && *p == '\n') {
-			n++;
-			p++;
+	while (i + 1 < len) {
+		if (len - i >= 17) {
+			pare_v16_mask m = (pare_v16_load(p + i) == '\n') &
+					  (pare_v16_load(p + i + 1) == '\n');
+			if (!pare_v16_any(m)) {
+				i += 16;
+				continue;
+			}
+			i += pare_v16_first(m);
+		} else if (!(p[i] == '\n' && p[i + 1] == '\n')) {
+			i++;
+			continue;
 		}
+		n++;
+		i += 2;
 	}
 	return n;
 }

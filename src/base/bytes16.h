@@ -36,4 +36,17 @@ static inline bool pare_v16_any(pare_v16_mask m)
 	return (a | b) != 0;
 }
 
+/* The position (0-15) of the first matching byte of a mask that has one. */
+static inline unsigned pare_v16_first(pare_v16_mask m)
+{
+	uint64_t a, b;
+	memcpy(&a, &m, 8);
+	memcpy(&b, (const char *)&m + 8, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return a ? (unsigned)__builtin_clzll(a) / 8 : 8 + (unsigned)__builtin_clzll(b) / 8;
+#else
+	return a ? (unsigned)__builtin_ctzll(a) / 8 : 8 + (unsigned)__builtin_ctzll(b) / 8;
+#endif
+}
+
 #endif

@@ -503,6 +503,38 @@ static void test_record_reader(void **state)
 	assert_false(pare_rec_next_record(&rr));
 }
 
+/* Values of every length from 0 to 40 at every offset against the
+ * scanner's 16-byte blocks (the newline found in the block, in the tail,
+ * or missing at the end), and records split by runs of 1-4 blank lines. */
+static void test_line_lengths(void **state)
+{
+	(void)state;
+	char t[8192];
+	for (size_t pad = 0; pad < 16; pad++) {
+		/* a first field of 2 + pad bytes shifts the rest */
+		size_t n = (size_t)snprintf(t, sizeof(t), "Z:%.*s\n", (int)pad, "yyyyyyyyyyyyyyyy");
+		for (size_t len = 0; len <= 40; len++) {
+			n += (size_t)snprintf(t + n, sizeof(t) - n, "P:p%zu\nV:1\nT:%.*s", len, (int)len,
+					      "0123456789012345678901234567890123456789");
+			/* 1-4 blank lines between records; none after the last */
+			n += (size_t)snprintf(t + n, sizeof(t) - n, "%s", len == 40 ? "" :
+					      &"\n\n\n\n\n"[3 - len % 4]);
+		}
+		struct pare_index idx;
+		struct pare_error err = { 0 };
+		pare_index_init(&idx);
+		assert_int_equal(pare_index_parse_slice(&idx, pare_slice_make(t, n), "lines", 0, &err), 0);
+		assert_int_equal(idx.n, 41);
+		for (size_t len = 0; len <= 40; len++) {
+			const struct pare_pkgent *e = &idx.ents[len];
+			assert_int_equal(e->description.len, len);
+			assert_memory_equal(e->description.ptr, "0123456789012345678901234567890123456789",
+					    len);
+		}
+		pare_index_release(&idx);
+	}
+}
+
 /* Entries made from the melange packages equal melange's own index. */
 static void test_entries_from_packages(void **state)
 {
@@ -687,6 +719,7 @@ int main(void)
 		cmocka_unit_test(test_entries_from_packages),
 		cmocka_unit_test(test_write_signed),
 		cmocka_unit_test(test_empty_null_slice),
+		cmocka_unit_test(test_line_lengths),
 		cmocka_unit_test(test_lazy_deps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
