@@ -74,6 +74,8 @@ int pare_solve_ctx_open(struct pare_solve_ctx *c, struct pare_cli *cli)
 		return -ENOMEM;
 	}
 	c->world_cap = c->s.nworld_deps + 16;
+	if (cli->opts.simulate) /* nothing is fetched: the universe suffices */
+		pare_session_drop_entries(&c->s);
 	for (size_t i = 0; i < c->s.nworld_deps; i++)
 		if ((r = pare_solve_world_add(c, &c->s.world_deps[i])) < 0)
 			return r;

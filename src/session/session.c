@@ -179,6 +179,17 @@ const struct pare_pkgent *pare_session_entry(const struct pare_session *s,
 	return p->id < s->npkg_ent ? s->pkg_ent[p->id] : NULL;
 }
 
+void pare_session_drop_entries(struct pare_session *s)
+{
+	for (size_t i = 0; s->repos_open && i < s->repos.n; i++)
+		pare_index_release(&s->repos.v[i].index);
+	for (size_t i = 0; i < s->nextra; i++)
+		pare_index_release(&s->extra_v[i]);
+	free(s->pkg_ent);
+	s->pkg_ent = NULL;
+	s->npkg_ent = 0;
+}
+
 /* The entries of one index into the universe (repo < 0: not a repository). */
 static int add_index(struct pare_session *s, const struct pare_index *idx,
 		     enum pare_spkg_source src, int repo, bool remember,

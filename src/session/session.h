@@ -133,6 +133,14 @@ struct pare_universe *pare_session_take_universe(struct pare_session *s);
 const struct pare_pkgent *pare_session_entry(const struct pare_session *s,
 					     const struct pare_spkg *p);
 
+/* Release the repositories' index entries and texts (the universe holds
+ * its own copies of what the solver reads): for a caller that only solves
+ * and prints, such as a simulation, whose peak memory this lowers by the
+ * size of the indexes.  Afterwards pare_session_entry() is NULL for every
+ * package and nothing can be committed; the repositories' names and
+ * errors stay. */
+void pare_session_drop_entries(struct pare_session *s);
+
 /* One change to commit, as the solver (or a list of files) names it. */
 struct pare_session_item {
 	enum pare_txn_kind kind;

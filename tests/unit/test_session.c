@@ -112,6 +112,44 @@ static void test_solve_and_db_only(void **state)
 	db_rmtree(tmp);
 }
 
+/* A simulation drops the index entries once the universe is built: the
+ * solve is the same, no entry is left to fetch from (a test repository's
+ * here; a configured one's in the CLI scenarios of --simulate). */
+static void test_drop_entries(void **state)
+{
+	(void)state;
+	char tmp[4096], rp[4200];
+	make_root(tmp, sizeof(tmp));
+	snprintf(rp, sizeof(rp), "%s/repo.txt", tmp);
+	const char *repos[] = { rp };
+	struct pare_session_opts o = { .root = tmp, .allow_untrusted = true, .test_repos = repos,
+				       .ntest_repos = 1 };
+	struct pare_session s;
+	struct pare_error err = { 0 };
+	assert_int_equal(pare_session_open(&s, &o, &err), 0);
+	assert_int_equal(pare_universe_finalize(&s.u, &err), 0);
+	const struct pare_sname *b = pare_universe_find_name(&s.u, pare_slice_from("b"));
+	assert_non_null(b);
+	assert_int_equal(b->own.n, 1);
+	const struct pare_spkg *pb = b->own.v[0];
+	assert_int_equal(s.nextra, 1);
+	assert_int_equal(s.extra_v[0].n, 2);
+	pare_session_drop_entries(&s);
+	assert_null(pare_session_entry(&s, pb));
+	assert_int_equal(s.extra_v[0].n, 0);
+	struct pare_solution sol;
+	pare_solution_init(&sol);
+	struct pare_solve_request req = { .world = s.world_deps, .nworld = s.nworld_deps };
+	assert_int_equal(pare_solve(&s.u, &req, &sol, &err), 0);
+	assert_true(sol.ok);
+	assert_int_equal(sol.nchanges, 1);
+	assert_true(pare_slice_eq_cstr(sol.changes[0].new_pkg->name->str, "b"));
+	assert_true(pare_slice_eq_cstr(sol.changes[0].new_pkg->version, "2.0-r0"));
+	pare_solution_release(&sol);
+	pare_session_close(&s);
+	db_rmtree(tmp);
+}
+
 static void test_root_tmpfs_cache(void **state)
 {
 	(void)state;
@@ -155,6 +193,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lock_first_and_universe),
 		cmocka_unit_test(test_solve_and_db_only),
+		cmocka_unit_test(test_drop_entries),
 		cmocka_unit_test(test_root_tmpfs_cache),
 		cmocka_unit_test(test_bad_installed_is_an_error),
 	};
