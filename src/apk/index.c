@@ -136,6 +136,19 @@ void pare_index_release(struct pare_index *idx)
 	pare_index_init(idx);
 }
 
+void pare_index_release_front(struct pare_index *idx, size_t n)
+{
+	if (n == 0 || n > idx->n)
+		return;
+	/* records lie in text order: the text before the last released
+	 * record's name holds no value of a later entry */
+	const char *upto = idx->ents[n - 1].name.ptr;
+	if (idx->text_block && !idx->more_texts && upto && upto >= idx->text &&
+	    upto <= idx->text + idx->text_len)
+		pare_bigbuf_release_front(idx->text_block, (size_t)(upto - idx->text_block));
+	pare_bigbuf_release_front(idx->ents, n * sizeof(*idx->ents));
+}
+
 void pare_pkgent_clear(struct pare_pkgent *e)
 {
 	memset(e, 0, sizeof(*e));

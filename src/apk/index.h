@@ -225,6 +225,12 @@ int pare_pkgent_deps_tmp(const struct pare_pkgent *e, struct pare_pkgent *out,
 void pare_index_init(struct pare_index *idx);
 /* Free everything; idx is empty (as after init) afterwards.  NULL is fine. */
 void pare_index_release(struct pare_index *idx);
+/* Entries [0, n) (and the text before the last of them) will not be read
+ * again: a reader that copies entries out in order and then releases the
+ * index gives their memory back as it goes.  Only the entries from n on
+ * stay valid (pare_index_release() still frees everything); a text or
+ * entry array from malloc is left as it is (base/bigbuf.h). */
+void pare_index_release_front(struct pare_index *idx, size_t n);
 
 /* Parse APKINDEX text.  The index takes ownership of `text` (malloc'ed,
  * len bytes, need not be NUL-terminated) on success and on failure, and

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 /* Each buffer starts with a header: the mapping's length, 0 for malloc. */
 #define HDR PARE_BIGBUF_HDR
@@ -51,4 +52,20 @@ void pare_bigbuf_free(void *p)
 		munmap(base, len);
 	else
 		free(base);
+}
+
+void pare_bigbuf_release_front(void *p, size_t n)
+{
+	if (!p)
+		return;
+	unsigned char *base = (unsigned char *)p - HDR;
+	size_t len = *(size_t *)(void *)base;
+	long ps = sysconf(_SC_PAGESIZE);
+	if (!len || ps <= 0 || n > len - HDR)
+		return;
+	/* whole pages only: the first holds the header, which stays */
+	uintptr_t page = (uintptr_t)ps, from = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t to = ((uintptr_t)p + n) & ~(page - 1);
+	if (to > from)
+		(void)madvise((void *)from, (size_t)(to - from), MADV_DONTNEED); /* advice */
 }

@@ -36,5 +36,10 @@
 /* n bytes (not zeroed), aligned to 16; NULL when out of memory. */
 void *pare_bigbuf_alloc(size_t n);
 void pare_bigbuf_free(void *p);
+/* The caller is done with the first n bytes of p (a reader that consumed
+ * the front of a big buffer and will only free it): the whole pages among
+ * them go back to the kernel when p is its own mapping, and read as zeros
+ * from then on; a buffer from malloc is left as it is. */
+void pare_bigbuf_release_front(void *p, size_t n);
 
 #endif

@@ -70,7 +70,7 @@ static void report_repos(struct pare_cli *cli, const struct pare_session *s)
 }
 
 int pare_cli_session_open(struct pare_cli *cli, struct pare_session *s, bool lock,
-			  bool need_repos)
+			  bool need_repos, bool solve_only)
 {
 	const struct pare_global_opts *g = &cli->opts;
 	struct pare_session_opts o = {
@@ -83,6 +83,7 @@ int pare_cli_session_open(struct pare_cli *cli, struct pare_session *s, bool loc
 		.keys_dir = g->keys_dir,
 		.allow_untrusted = g->allow_untrusted,
 		.need_repos = need_repos,
+		.solve_only = solve_only,
 		.root_tmpfs = g->root_tmpfs,
 		.test_repos = g->test_repos,
 		.ntest_repos = (size_t)g->ntest_repos,
@@ -180,7 +181,7 @@ int pare_cli_commit(struct pare_cli *cli, const struct pare_cli_commit_opts *o,
 	if (o->wait_seconds > cli->opts.wait_seconds)
 		cli->opts.wait_seconds = o->wait_seconds;
 	cli->opts.initdb = cli->opts.initdb || o->initdb;
-	if (pare_cli_session_open(cli, &s, true, need_repos(items, n)) == 0)
+	if (pare_cli_session_open(cli, &s, true, need_repos(items, n), false) == 0)
 		status = pare_cli_session_commit(cli, &s, o, items, n);
 	cli->opts = saved;
 	pare_session_close(&s);

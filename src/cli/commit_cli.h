@@ -29,10 +29,11 @@ struct pare_cli_commit_opts {
 };
 
 /* Open the session for this run (lock: for a commit; need_repos: load the
- * configured repositories).  Prints why it failed; returns 0 or a
- * negative code.  Close with pare_session_close() in any case. */
+ * configured repositories; solve_only: nothing will be fetched or
+ * committed, see pare_session_opts).  Prints why it failed; returns 0 or
+ * a negative code.  Close with pare_session_close() in any case. */
 int pare_cli_session_open(struct pare_cli *cli, struct pare_session *s, bool lock,
-			  bool need_repos);
+			  bool need_repos, bool solve_only);
 
 /* Commit items in an open, locked session; returns the exit status (0, or 1
  * with every failure printed). */

@@ -64,7 +64,8 @@ int pare_solve_ctx_open(struct pare_solve_ctx *c, struct pare_cli *cli)
 	c->cli = cli;
 	c->u = &c->s.u;
 	bool lock = !cli->opts.simulate && !test_inputs(&cli->opts);
-	int r = pare_cli_session_open(cli, &c->s, lock, true);
+	/* a simulation fetches nothing: the universe suffices */
+	int r = pare_cli_session_open(cli, &c->s, lock, true, cli->opts.simulate);
 	c->s_open = true;
 	if (r < 0)
 		return r;
@@ -74,8 +75,6 @@ int pare_solve_ctx_open(struct pare_solve_ctx *c, struct pare_cli *cli)
 		return -ENOMEM;
 	}
 	c->world_cap = c->s.nworld_deps + 16;
-	if (cli->opts.simulate) /* nothing is fetched: the universe suffices */
-		pare_session_drop_entries(&c->s);
 	for (size_t i = 0; i < c->s.nworld_deps; i++)
 		if ((r = pare_solve_world_add(c, &c->s.world_deps[i])) < 0)
 			return r;

@@ -191,7 +191,7 @@ void pare_session_drop_entries(struct pare_session *s)
 }
 
 /* The entries of one index into the universe (repo < 0: not a repository). */
-static int add_index(struct pare_session *s, const struct pare_index *idx,
+static int add_index(struct pare_session *s, struct pare_index *idx,
 		     enum pare_spkg_source src, int repo, bool remember,
 		     const struct pare_session_opts *o, struct pare_error *err)
 {
@@ -200,6 +200,9 @@ static int add_index(struct pare_session *s, const struct pare_index *idx,
 		return pare_error_set(err, r, "out of memory");
 	struct pare_dep *atoms = NULL; /* lists kept as text: parsed here, for the universe */
 	size_t natoms = 0;
+	/* solve only: the universe copies what it keeps, so each part of the
+	 * index goes back once added, and the peak holds little of both */
+	bool consume = o && o->solve_only;
 	for (size_t i = 0; r == 0 && i < idx->n; i++) {
 		const struct pare_pkgent *e = &idx->ents[i];
 		struct pare_pkgent tmp;
@@ -213,12 +216,14 @@ static int add_index(struct pare_session *s, const struct pare_index *idx,
 		if (tmp.flags & PARE_PKGENT_BAD_PROVIDES)
 			s->degraded = true;
 		r = pare_universe_add(&s->u, &d, src, repo, &p, err);
-		if (r == 0 && remember && p && remember_entry(s, p, e) < 0)
+		if (r == 0 && remember && !consume && p && remember_entry(s, p, e) < 0)
 			r = pare_error_set(err, -ENOMEM, "out of memory");
 		/* With --no-network a remote package is usable from the cache. */
 		if (r == 0 && p && o && o->repo.no_network && repo >= 0 && s->u.repos[repo].remote &&
 		    pare_repos_pkg_cached(&s->repos, e))
 			p->flags |= PARE_SPKG_CACHED;
+		if (consume && (i + 1) % 1024 == 0) /* ~450 KB of entries, ~400 KB of text */
+			pare_index_release_front(idx, i + 1);
 	}
 	free(atoms);
 	return r;
@@ -321,7 +326,7 @@ static int add_repos(struct pare_session *s, const struct pare_session_opts *o,
 		     struct pare_error *err)
 {
 	for (size_t i = 0; i < s->repos.n; i++) {
-		const struct pare_repo *rp = &s->repos.v[i];
+		struct pare_repo *rp = &s->repos.v[i];
 		if (!rp->loaded)
 			continue; /* unavailable: the caller warns, as apk does */
 		int repo = pare_universe_add_repo(&s->u, pare_slice_from(rp->tag));
@@ -466,6 +471,8 @@ int pare_session_open(struct pare_session *s, const struct pare_session_opts *o,
 		pare_universe_release(&s->u);
 		r = build_universe(s, o, err);
 	}
+	if (r == 0 && o->solve_only)
+		pare_session_drop_entries(s);
 	return r;
 }
 

@@ -73,6 +73,11 @@ struct pare_session_opts {
 	const char *keys_dir;          /* NULL: etc/apk/keys under the root */
 	bool allow_untrusted;
 	bool need_repos;               /* load the configured repositories */
+	bool solve_only;               /* the caller only solves and prints (a
+					* simulation): the repositories' index
+					* entries are given back while the universe
+					* is built, then dropped (see
+					* pare_session_drop_entries) */
 	struct pare_repo_config repo;  /* root and keys are filled in by the session */
 	/* Leave an index entry out of the universe (image builds keep -dev and
 	 * -doc subpackages out unless named); NULL: keep everything. */

@@ -115,6 +115,14 @@ static void test_fixtures_verify_and_parse(void **state)
 	}
 }
 
+/* "name version first-dependency" of e, for comparing entries. */
+static void entry_text(const struct pare_pkgent *e, char *out, size_t size)
+{
+	struct pare_slice d = e->depends.n ? e->depends.v[0].name : pare_slice_from("-");
+	snprintf(out, size, "%.*s %.*s %.*s", (int)e->name.len, e->name.ptr, (int)e->version.len,
+		 e->version.ptr, (int)d.len, d.ptr);
+}
+
 static void test_alpine_details(void **state)
 {
 	(void)state;
@@ -147,6 +155,21 @@ static void test_alpine_details(void **state)
 	assert_true(pare_index_find(&idx, pare_slice_from("musl"), pare_slice_from("1.2.3-r5")) >=
 		    0 ||
 		    pare_index_find(&idx, pare_slice_from("musl"), pare_slice_from("1.2.3-r4")) >= 0);
+	/* the front given back (a solve-only reader): the entries after it,
+	 * and their text (names, versions, dependency atoms), read as before */
+	assert_true(idx.n > 3000 && idx.text_block);
+	size_t keep = idx.n - 3000;
+	char *names = calloc(keep, 128), one[128];
+	assert_non_null(names);
+	for (size_t k = 3000; k < idx.n; k++)
+		entry_text(&idx.ents[k], names + (k - 3000) * 128, 128);
+	pare_index_release_front(&idx, 3000);
+	for (size_t k = 3000; k < idx.n; k++) {
+		entry_text(&idx.ents[k], one, sizeof(one));
+		assert_string_equal(one, names + (k - 3000) * 128);
+	}
+	pare_index_release_front(&idx, idx.n + 1); /* past the entries: nothing */
+	free(names);
 	pare_index_release(&idx);
 }
 

@@ -3,6 +3,7 @@
  * writable and readable back, NULL freed, overflowing sizes refused. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -10,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/bigbuf.h"
 
@@ -40,6 +42,39 @@ static void test_sizes(void **state)
 		fill_check(sizes[i]);
 }
 
+/* The front given back: its whole pages read as zeros (a mapped buffer),
+ * the header's page and everything from the first partial page on are
+ * kept; a buffer from malloc keeps all. */
+static void test_release_front(void **state)
+{
+	(void)state;
+	size_t sizes[] = { 4096, (size_t)3 << 20 };
+	for (size_t k = 0; k < 2; k++) {
+		size_t n = sizes[k], cut = n * 2 / 3 + 100;
+		unsigned char *p = pare_bigbuf_alloc(n);
+		assert_non_null(p);
+		memset(p, 0xa5, n);
+		pare_bigbuf_release_front(p, cut);
+		pare_bigbuf_release_front(p, SIZE_MAX / 2); /* past the mapping: ignored */
+		pare_bigbuf_release_front(NULL, 10);
+		bool mapped = PARE_BIGBUF_MAPS && n >= (size_t)3 << 19;
+		size_t zeroed = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (p[i] == 0) {
+				zeroed++;
+				assert_true(i >= 4096 - 16 && i < cut); /* whole pages of the front */
+			} else {
+				assert_int_equal(p[i], 0xa5);
+			}
+		}
+		if (mapped)
+			assert_true(zeroed + 2 * (size_t)sysconf(_SC_PAGESIZE) >= cut);
+		else
+			assert_int_equal(zeroed, 0);
+		pare_bigbuf_free(p);
+	}
+}
+
 static void test_null_and_overflow(void **state)
 {
 	(void)state;
@@ -52,6 +87,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_release_front),
 		cmocka_unit_test(test_null_and_overflow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
