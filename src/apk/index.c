@@ -19,34 +19,21 @@ const char pare_index_field_order[] = "CPVASITULomtckDpir";
 
 /* ---- record reader */
 
-/* Offset of the first control byte other than '\n' and '\t' in p[0..len),
- * or len.  Sixteen bytes at a time. */
-static size_t find_control(const char *p, size_t len)
-{
-	size_t i = 0;
-	for (; i + 16 <= len; i += 16) {
-		pare_v16 v = pare_v16_load(p + i);
-		if (pare_v16_any((v < 0x20) & (v != '\n') & (v != '\t')))
-			break;
-	}
-	for (; i < len; i++)
-		if ((unsigned char)p[i] < 0x20 && p[i] != '\n' && p[i] != '\t')
-			return i;
-	return len;
-}
-
-/* Offset of the first '\n' in p[from..len), or len.  Lines are short
- * (Alpine's average 43 bytes): inline, sixteen bytes at a time, where a
- * memchr call costs more to set up than to run. */
-static size_t find_newline(const char *p, size_t from, size_t len)
+/* Offset of the first control byte other than '\t' in p[from..len) (the
+ * '\n' that ends a line, or a byte no value may hold), or len.  Lines are
+ * short (Alpine's average 43 bytes): inline, sixteen bytes at a time,
+ * where a memchr call costs more to set up than to run; one pass finds
+ * both. */
+static size_t find_line_end(const char *p, size_t from, size_t len)
 {
 	size_t i = from;
 	for (; len - i >= 16; i += 16) {
-		pare_v16_mask m = pare_v16_load(p + i) == '\n';
+		pare_v16 v = pare_v16_load(p + i);
+		pare_v16_mask m = (v < 0x20) & (v != '\t');
 		if (pare_v16_any(m))
 			return i + pare_v16_first(m);
 	}
-	while (i < len && p[i] != '\n')
+	while (i < len && ((unsigned char)p[i] >= 0x20 || p[i] == '\t'))
 		i++;
 	return i;
 }
@@ -58,7 +45,6 @@ void pare_rec_reader_init(struct pare_rec_reader *rr, struct pare_slice text, co
 	rr->line = 1;
 	rr->rec_line = 0;
 	rr->name = name ? name : "index";
-	rr->bad_pos = find_control(text.ptr, text.len);
 }
 
 bool pare_rec_next_record(struct pare_rec_reader *rr)
@@ -93,10 +79,10 @@ int pare_rec_next_field(struct pare_rec_reader *rr, char *letter, struct pare_sl
 	unsigned char c = (unsigned char)p[pos];
 	if (len - pos < 2 || p[pos + 1] != ':' || c <= 0x20 || c >= 0x7f || c == ':')
 		return rec_error(rr, -PARE_E_FORMAT, err, "not a field line (want X:value)", c);
-	size_t start = pos + 2, end = find_newline(p, start, len);
-	if (rr->bad_pos < end)
+	size_t start = pos + 2, end = find_line_end(p, start, len);
+	if (end < len && p[end] != '\n')
 		return rec_error(rr, -PARE_E_FORMAT, err, "control character in a value",
-				 (unsigned char)p[rr->bad_pos]);
+				 (unsigned char)p[end]);
 	if (end - start > PARE_INDEX_MAX_LINE)
 		return pare_error_set(err, -PARE_E_TOO_BIG, "%s line %" PRIu64 ": line longer than %u bytes",
 				      rr->name, rr->line, PARE_INDEX_MAX_LINE);

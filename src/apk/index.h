@@ -90,7 +90,6 @@ struct pare_rec_reader {
 	uint64_t line;       /* number of the line at pos (1-based) */
 	uint64_t rec_line;   /* first line of the current record */
 	const char *name;    /* for messages (not owned) */
-	size_t bad_pos;      /* first bad control byte in text, or text.len */
 };
 
 void pare_rec_reader_init(struct pare_rec_reader *rr, struct pare_slice text, const char *name);
