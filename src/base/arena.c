@@ -59,9 +59,11 @@ static struct pare_arena_chunk *arena_new_chunk(struct pare_arena *a, size_t n)
 	return c;
 }
 
-int pare_arena_reserve_huge(struct pare_arena *a)
+int pare_arena_reserve_huge(struct pare_arena *a, size_t pages)
 {
-	size_t size = PARE_BIGBUF_HUGE - PARE_BIGBUF_HDR - sizeof(struct pare_arena_chunk);
+	if (pages == 0 || pages > SIZE_MAX / PARE_BIGBUF_HUGE)
+		return -1;
+	size_t size = pages * PARE_BIGBUF_HUGE - PARE_BIGBUF_HDR - sizeof(struct pare_arena_chunk);
 	struct pare_arena_chunk *c = pare_bigbuf_alloc(sizeof(*c) + size);
 	if (!c)
 		return -1;

@@ -23,11 +23,11 @@ struct pare_arena {
 
 void pare_arena_init(struct pare_arena *a, size_t chunk_size, size_t limit);
 void pare_arena_release(struct pare_arena *a);
-/* Start a new head chunk that fills one 2 MiB huge page exactly
- * (base/bigbuf.h), for a caller that knows it will use at least that
- * much (the free space left in the old head is not used).  0 or -1 when
- * out of memory. */
-int pare_arena_reserve_huge(struct pare_arena *a);
+/* Start a new head chunk that fills `pages` (at least one) 2 MiB huge
+ * pages exactly (base/bigbuf.h), for a caller that knows it will use
+ * about that much (the free space left in the old head is not used).  0
+ * or -1 when out of memory. */
+int pare_arena_reserve_huge(struct pare_arena *a, size_t pages);
 /* Aligned to max_align_t; NULL on allocation failure or past the limit. */
 void *pare_arena_alloc(struct pare_arena *a, size_t n);
 void *pare_arena_zalloc(struct pare_arena *a, size_t n);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "apk/version.h"
+#include "base/bigbuf.h"
 #include "io/digest.h"
 #include "solver/svec.h"
 
@@ -180,10 +181,11 @@ int pare_universe_reserve(struct pare_universe *u, size_t more)
 	    (names < UINT32_MAX &&
 	     pare_sgrow((void **)&u->names, &u->names_cap, (uint32_t)names, sizeof(*u->names)) < 0))
 		return -ENOMEM;
-	/* ~560 arena bytes a package (Alpine 3.17): from 4,000 packages on
-	 * the first 2 MiB lie on one huge page (base/bigbuf.h), 500 faults
-	 * fewer */
-	if (more >= 4000 && pare_arena_reserve_huge(&u->arena) < 0)
+	/* ~640 arena bytes a package (Alpine 3.17's 5,004 take 3.2 MB): on
+	 * huge pages (base/bigbuf.h), as many as that rounds to, 512 faults
+	 * fewer for each (the last one partly used) */
+	size_t huge = (more * 640 + PARE_BIGBUF_HUGE / 2) / PARE_BIGBUF_HUGE;
+	if (huge && pare_arena_reserve_huge(&u->arena, huge) < 0)
 		return -ENOMEM;
 	if (want <= u->pkgs_cap)
 		return 0;

@@ -192,7 +192,9 @@ static void test_reserve_huge(void **state)
 	pare_arena_init(&a, 4096, 0);
 	unsigned char *small = pare_arena_alloc(&a, 100);
 	assert_aligned(small);
-	assert_int_equal(pare_arena_reserve_huge(&a), 0);
+	assert_int_equal(pare_arena_reserve_huge(&a, 0), -1);
+	assert_int_equal(pare_arena_reserve_huge(&a, SIZE_MAX), -1);
+	assert_int_equal(pare_arena_reserve_huge(&a, 1), 0);
 	unsigned char *p = pare_arena_alloc(&a, 1000), *q = pare_arena_alloc(&a, 1000);
 	assert_aligned(p);
 	assert_ptr_equal(q, p + ((1000 + ALIGN - 1) & ~(ALIGN - 1)));
@@ -205,6 +207,12 @@ static void test_reserve_huge(void **state)
 	assert_aligned(more);
 	memset(more, 1, (size_t)3 << 20);
 	assert_int_equal(big[0], 0xab);
+	/* two pages: nearly 4 MiB from one chunk, one after another */
+	assert_int_equal(pare_arena_reserve_huge(&a, 2), 0);
+	unsigned char *h1 = pare_arena_alloc(&a, (size_t)3 << 20);
+	unsigned char *h2 = pare_arena_alloc(&a, (size_t)900 * 1024);
+	assert_ptr_equal(h2, h1 + ((size_t)3 << 20));
+	memset(h1, 2, ((size_t)3 << 20) + (size_t)900 * 1024);
 	pare_arena_release(&a);
 	assert_null(a.head);
 }
