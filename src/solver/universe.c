@@ -68,58 +68,13 @@ void pare_universe_init(struct pare_universe *u, struct pare_slice arch)
 
 /* ---- the name table */
 
-static uint64_t load64(const char *p)
-{
-	uint64_t w;
-	memcpy(&w, p, 8);
-	return w;
-}
-
-static uint32_t load32(const char *p)
-{
-	uint32_t w;
-	memcpy(&w, p, 4);
-	return w;
-}
-
-/* The name table's own hash (its order is never visible: names are
- * numbered as they come): names are short (Alpine's average 14 bytes), so
- * up to 16 bytes are two overlapping loads and no loop or call, where
- * pare_hash_bytes copies the tail through memcpy.  Longer names fold 16
- * bytes at a time. */
-static uint32_t name_hash(struct pare_slice s)
-{
-	const char *p = s.ptr;
-	size_t n = s.len;
-	uint64_t a, b;
-	if (n >= 8) {
-		a = load64(p);
-		b = load64(p + n - 8);
-		for (size_t i = 8; i + 8 < n; i += 8) /* names longer than 16 */
-			a = (a ^ load64(p + i)) * 0x9e3779b97f4a7c15ULL + (a >> 29);
-	} else if (n >= 4) {
-		a = load32(p);
-		b = load32(p + n - 4);
-	} else {
-		a = n ? (uint64_t)(unsigned char)p[0] << 16 | (uint64_t)(unsigned char)p[n / 2] << 8 |
-				(unsigned char)p[n - 1]
-		      : 0;
-		b = 0;
-	}
-	uint64_t h = (a ^ 0xcbf29ce484222325ULL) * 0x9e3779b97f4a7c15ULL ^
-		     ((b ^ n) * 0xbf58476d1ce4e5b9ULL);
-	h ^= h >> 31;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 32;
-	return (uint32_t)h;
-}
-
 /* s equals the name text t (of s.len bytes): inline for short names. */
 static bool name_text_eq(const char *t, struct pare_slice s)
 {
 	size_t n = s.len;
 	if (n >= 8 && n <= 16)
-		return load64(t) == load64(s.ptr) && load64(t + n - 8) == load64(s.ptr + n - 8);
+		return pare_load64(t) == pare_load64(s.ptr) &&
+		       pare_load64(t + n - 8) == pare_load64(s.ptr + n - 8);
 	return n == 0 || memcmp(t, s.ptr, n) == 0;
 }
 
@@ -241,7 +196,7 @@ struct pare_sname *pare_universe_find_name(const struct pare_universe *u, struct
 {
 	if (!u->name_slots_cap)
 		return NULL;
-	const struct pare_id_slot *sl = name_slot(u, s, name_hash(s));
+	const struct pare_id_slot *sl = name_slot(u, s, pare_hash_short(s.ptr, s.len));
 	return sl->id1 ? u->names[sl->id1 - 1] : NULL;
 }
 
@@ -250,7 +205,7 @@ struct pare_sname *pare_universe_name(struct pare_universe *u, struct pare_slice
 	if (((size_t)u->nnames + 1) * 2 > u->name_slots_cap &&
 	    slots_reserve(&u->name_slots, &u->name_slots_cap, (size_t)u->nnames + 1) < 0)
 		return NULL;
-	uint32_t h = name_hash(s);
+	uint32_t h = pare_hash_short(s.ptr, s.len);
 	struct pare_id_slot *sl = name_slot(u, s, h);
 	if (sl->id1)
 		return u->names[sl->id1 - 1];
@@ -382,7 +337,7 @@ static int fill_pkg(struct pare_universe *u, struct pare_spkg *p, const struct p
 static uint32_t pkg_key_hash(const struct pare_spkg_desc *d)
 {
 	if (d->identity_len >= 4) /* a digest: its bytes are already uniform */
-		return load32((const char *)d->identity);
+		return pare_load32(d->identity);
 	if (d->identity_len)
 		return (uint32_t)pare_hash_bytes(d->identity, d->identity_len);
 	return (uint32_t)(pare_hash_bytes(d->name.ptr, d->name.len) * 31 ^

@@ -54,6 +54,37 @@ static void test_hash_bytes(void **state)
 		assert_true(pare_hash_bytes(&i, sizeof(i)) != 0);
 }
 
+/* The short-key hash reads every byte of keys of every length up to 40
+ * (a one-byte change anywhere changes it), tells lengths apart, and
+ * spreads Alpine-like names over the low bits a table masks. */
+static void test_hash_short(void **state)
+{
+	(void)state;
+	char k[41], j[41];
+	memset(k, 'a', sizeof(k));
+	assert_int_equal(pare_hash_short(k, 0), pare_hash_short(j, 0));
+	for (size_t n = 1; n <= 40; n++) {
+		assert_int_equal(pare_hash_short(k, n), pare_hash_short(memcpy(j, k, n), n));
+		assert_true(pare_hash_short(k, n) != pare_hash_short(k, n - 1));
+		for (size_t i = 0; i < n; i++) {
+			memcpy(j, k, n);
+			j[i] = 'b';
+			assert_true(pare_hash_short(k, n) != pare_hash_short(j, n));
+		}
+	}
+	/* "so:libN.so.1" for 4096 N over 4096 buckets: no bucket holds many */
+	unsigned char count[4096] = { 0 };
+	unsigned worst = 0;
+	for (unsigned i = 0; i < 4096; i++) {
+		char name[32];
+		int n = snprintf(name, sizeof(name), "so:lib%u.so.1", i);
+		unsigned b = pare_hash_short(name, (size_t)n) & 4095;
+		if (++count[b] > worst)
+			worst = count[b];
+	}
+	assert_true(worst <= 8);
+}
+
 static void test_empty_map(void **state)
 {
 	(void)state;
@@ -336,6 +367,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hash_bytes),
+		cmocka_unit_test(test_hash_short),
 		cmocka_unit_test(test_empty_map),
 		cmocka_unit_test(test_put_get_replace),
 		cmocka_unit_test(test_null_value_refused),
