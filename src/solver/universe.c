@@ -384,6 +384,32 @@ static void mark_source(struct pare_universe *u, struct pare_spkg *p, const stru
 	}
 }
 
+/* Before the first finalize: count p's entries in the reverse maps, in
+ * the (empty) vectors' caps, while its names are at hand (finalize
+ * carves the vectors from these counts, universe_rev.c). */
+static void count_rev(struct pare_universe *u, const struct pare_spkg *p)
+{
+	p->name->own.cap++;
+	p->name->claims_cap++;
+	u->rev_ptrs++;
+	u->rev_claims++;
+	for (uint32_t i = 0; i < p->nprovides; i++) {
+		struct pare_sdep *d = &p->provides[i];
+		if (d->version.len) {
+			d->name->claims_cap++;
+			u->rev_claims++;
+		} else {
+			d->name->uprov.cap++;
+			u->rev_ptrs++;
+		}
+	}
+	for (uint32_t i = 0; i < p->ndepends; i++)
+		p->depends[i].name->rdeps.cap++;
+	for (uint32_t i = 0; i < p->ninstall_if; i++)
+		p->install_if[i].name->riif.cap++;
+	u->rev_ptrs += (size_t)p->ndepends + p->ninstall_if;
+}
+
 int pare_universe_add(struct pare_universe *u, const struct pare_spkg_desc *d,
 		      enum pare_spkg_source src, int repo, struct pare_spkg **out,
 		      struct pare_error *err)
@@ -407,6 +433,8 @@ int pare_universe_add(struct pare_universe *u, const struct pare_spkg_desc *d,
 			return r;
 		p->id = u->npkgs;
 		u->pkgs[u->npkgs++] = p;
+		if (!u->rev_block && u->nindexed == 0)
+			count_rev(u, p);
 		sl->hash = h;
 		sl->id1 = u->npkgs;
 		if (d->broken && src == PARE_SPKG_FROM_REPO)

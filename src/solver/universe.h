@@ -135,6 +135,7 @@ struct pare_universe {
 	uint32_t ninstalled;
 	uint32_t nindexed;           /* packages already in the reverse maps */
 	void *rev_block;             /* the first finalize's reverse maps, sized exactly */
+	size_t rev_ptrs, rev_claims; /* their sizes, counted as packages are added */
 	bool rev_heap;               /* some name's vector may be its own allocation (a
 				      * later finalize): release walks the names */
 	bool has_broken;             /* some index entry was BROKEN */

@@ -80,36 +80,6 @@ static int index_pkg(struct pare_spkg *p, bool first)
 	return r;
 }
 
-/* Pass 1: each name's upper bounds, counted in the (empty) vectors' caps. */
-static size_t count_all(struct pare_universe *u, size_t *nclaims)
-{
-	size_t ptrs = 0, claims = 0;
-	for (uint32_t k = 0; k < u->npkgs; k++) {
-		struct pare_spkg *p = u->pkgs[k];
-		p->name->own.cap++;
-		p->name->claims_cap++;
-		ptrs++;
-		claims++;
-		for (uint32_t i = 0; i < p->nprovides; i++) {
-			struct pare_sdep *d = &p->provides[i];
-			if (d->version.len) {
-				d->name->claims_cap++;
-				claims++;
-			} else {
-				d->name->uprov.cap++;
-				ptrs++;
-			}
-		}
-		for (uint32_t i = 0; i < p->ndepends; i++)
-			p->depends[i].name->rdeps.cap++;
-		for (uint32_t i = 0; i < p->ninstall_if; i++)
-			p->install_if[i].name->riif.cap++;
-		ptrs += p->ndepends + p->ninstall_if;
-	}
-	*nclaims = claims;
-	return ptrs;
-}
-
 static void **carve(struct pare_svec *v, void **at)
 {
 	if (v->cap) {
@@ -120,7 +90,9 @@ static void **carve(struct pare_svec *v, void **at)
 	return at;
 }
 
-/* Pass 2: hand out the block's slots (the caps become real capacities). */
+/* Hand out the block's slots (the caps, counts until now, become real
+ * capacities: pare_universe_add counted each name's entries as packages
+ * came). */
 static int carve_all(struct pare_universe *u, size_t nptrs, size_t nclaims)
 {
 	if (nptrs > SIZE_MAX / 64 || nclaims > SIZE_MAX / 64)
@@ -150,8 +122,7 @@ static int finalize_first(struct pare_universe *u)
 	/* Not needed to solve, and the block below is the peak: the interned
 	 * strings' map starts again empty (only later atoms are shared). */
 	pare_map_release(&u->strings);
-	size_t nclaims, nptrs = count_all(u, &nclaims);
-	int r = carve_all(u, nptrs, nclaims);
+	int r = carve_all(u, u->rev_ptrs, u->rev_claims); /* counted as they were added */
 	for (; r == 0 && u->nindexed < u->npkgs; u->nindexed++)
 		r = index_pkg(u->pkgs[u->nindexed], true);
 	return r;
