@@ -62,7 +62,7 @@ static void test_hash_short(void **state)
 	(void)state;
 	char k[41], j[41];
 	memset(k, 'a', sizeof(k));
-	assert_int_equal(pare_hash_short(k, 0), pare_hash_short(j, 0));
+	assert_int_equal(pare_hash_short(k, 0), pare_hash_short("", 0));
 	for (size_t n = 1; n <= 40; n++) {
 		assert_int_equal(pare_hash_short(k, n), pare_hash_short(memcpy(j, k, n), n));
 		assert_true(pare_hash_short(k, n) != pare_hash_short(k, n - 1));
