@@ -60,7 +60,6 @@ void pare_universe_init(struct pare_universe *u, struct pare_slice arch)
 {
 	memset(u, 0, sizeof(*u));
 	pare_arena_init(&u->arena, 1 << 20, 0);
-	pare_map_init(&u->strings);
 	u->tags[0] = pare_slice_from("");
 	u->ntags = 1;
 	u->arch = pare_arena_slice(&u->arena, arch);
@@ -68,13 +67,16 @@ void pare_universe_init(struct pare_universe *u, struct pare_slice arch)
 
 /* ---- the name table */
 
-/* s equals the name text t (of s.len bytes): inline for short names. */
+/* s equals the text t (of s.len bytes): inline for short names and versions. */
 static bool name_text_eq(const char *t, struct pare_slice s)
 {
 	size_t n = s.len;
 	if (n >= 8 && n <= 16)
 		return pare_load64(t) == pare_load64(s.ptr) &&
 		       pare_load64(t + n - 8) == pare_load64(s.ptr + n - 8);
+	if (n >= 4 && n < 8)
+		return pare_load32(t) == pare_load32(s.ptr) &&
+		       pare_load32(t + n - 4) == pare_load32(s.ptr + n - 4);
 	return n == 0 || memcmp(t, s.ptr, n) == 0;
 }
 
@@ -132,7 +134,9 @@ int pare_universe_reserve(struct pare_universe *u, size_t more)
 	size_t names = (size_t)u->nnames + more * 5 / 2;
 	if (slots_reserve(&u->pkg_slots, &u->pkg_slots_cap, (size_t)u->npkgs + more) < 0 ||
 	    slots_reserve(&u->name_slots, &u->name_slots_cap, names) < 0 ||
-	    pare_map_reserve(&u->strings, u->strings.count + more / 3) < 0 ||
+	    slots_reserve(&u->str_slots, &u->str_slots_cap, (size_t)u->nstrs + more / 3) < 0 ||
+	    pare_sgrow((void **)&u->strs, &u->strs_cap, u->nstrs + (uint32_t)(more / 3),
+		       sizeof(*u->strs)) < 0 ||
 	    (names < UINT32_MAX &&
 	     pare_sgrow((void **)&u->names, &u->names_cap, (uint32_t)names, sizeof(*u->names)) < 0))
 		return -ENOMEM;
@@ -171,25 +175,44 @@ void pare_universe_release(struct pare_universe *u)
 	free(u->pkgs);
 	free(u->name_slots);
 	free(u->pkg_slots);
-	pare_map_release(&u->strings);
+	pare_universe_forget_strings(u);
 	pare_arena_release(&u->arena);
 	memset(u, 0, sizeof(*u));
+}
+
+void pare_universe_forget_strings(struct pare_universe *u)
+{
+	free(u->str_slots);
+	free(u->strs);
+	u->str_slots = NULL;
+	u->strs = NULL;
+	u->str_slots_cap = u->nstrs = u->strs_cap = 0;
 }
 
 static struct pare_slice intern(struct pare_universe *u, struct pare_slice s)
 {
 	if (s.len == 0)
 		return PARE_SLICE_LIT("");
-	struct pare_slice *hit = pare_map_get(&u->strings, s);
-	if (hit)
-		return *hit;
-	struct pare_slice *box = pare_arena_alloc(&u->arena, sizeof(*box));
-	if (!box)
+	if (((size_t)u->nstrs + 1) * 2 > u->str_slots_cap &&
+	    slots_reserve(&u->str_slots, &u->str_slots_cap, (size_t)u->nstrs + 1) < 0)
 		return PARE_SLICE_NULL;
-	*box = pare_arena_slice(&u->arena, s);
-	if (!box->ptr || pare_map_put(&u->strings, *box, box, NULL) < 0)
+	uint32_t h = pare_hash_short(s.ptr, s.len), mask = u->str_slots_cap - 1, i = h & mask;
+	for (; u->str_slots[i].id1; i = (i + 1) & mask) {
+		if (u->str_slots[i].hash != h)
+			continue;
+		struct pare_slice t = u->strs[u->str_slots[i].id1 - 1];
+		if (t.len == s.len && name_text_eq(t.ptr, s))
+			return t;
+	}
+	if (u->nstrs == UINT32_MAX - 1 ||
+	    pare_sgrow((void **)&u->strs, &u->strs_cap, u->nstrs, sizeof(*u->strs)) < 0)
 		return PARE_SLICE_NULL;
-	return *box;
+	struct pare_slice t = pare_arena_slice(&u->arena, s);
+	if (!t.ptr)
+		return PARE_SLICE_NULL;
+	u->strs[u->nstrs++] = t;
+	u->str_slots[i] = (struct pare_id_slot){ h, u->nstrs };
+	return t;
 }
 
 struct pare_sname *pare_universe_find_name(const struct pare_universe *u, struct pare_slice s)

@@ -121,8 +121,13 @@ struct pare_universe {
 	uint32_t name_slots_cap;
 	struct pare_id_slot *pkg_slots;  /* identity (or name and version) -> pkgs[id] */
 	uint32_t pkg_slots_cap;
-	struct pare_map strings;     /* interned strings (versions, arches); emptied by the
-				      * first finalize (later strings are shared anew) */
+	/* Interned strings (versions, arches): text -> strs[id] (slots as
+	 * for names); emptied by the first finalize (later strings are
+	 * shared anew). */
+	struct pare_id_slot *str_slots;
+	uint32_t str_slots_cap;
+	struct pare_slice *strs;
+	uint32_t nstrs, strs_cap;
 	struct pare_sname **names;
 	uint32_t nnames, names_cap;
 	struct pare_spkg **pkgs;
@@ -194,6 +199,9 @@ int pare_universe_dep(struct pare_universe *u, const struct pare_dep *d, struct 
  * Call before solving; calling again after more adds is fine.  Merging a
  * source into an already indexed package (same identity) needs no call. */
 int pare_universe_finalize(struct pare_universe *u, struct pare_error *err);
+/* Empty the table of interned strings (the first finalize does: the
+ * strings stay valid, later ones are shared anew). */
+void pare_universe_forget_strings(struct pare_universe *u);
 
 /* Helpers on the model. */
 bool pare_spkg_arch_ok(const struct pare_universe *u, const struct pare_spkg *p);

@@ -120,8 +120,8 @@ static int carve_all(struct pare_universe *u, size_t nptrs, size_t nclaims)
 static int finalize_first(struct pare_universe *u)
 {
 	/* Not needed to solve, and the block below is the peak: the interned
-	 * strings' map starts again empty (only later atoms are shared). */
-	pare_map_release(&u->strings);
+	 * strings' table starts again empty (only later atoms are shared). */
+	pare_universe_forget_strings(u);
 	int r = carve_all(u, u->rev_ptrs, u->rev_claims); /* counted as they were added */
 	for (; r == 0 && u->nindexed < u->npkgs; u->nindexed++)
 		r = index_pkg(u->pkgs[u->nindexed], true);
