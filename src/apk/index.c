@@ -168,23 +168,39 @@ int pare_index_reserve(struct pare_index *idx, size_t extra, struct pare_error *
 /* ---- dependency lists */
 
 /* Next atom of a list: atoms are separated by runs of spaces or tabs. */
-static bool next_atom(const char **pp, const char *end, struct pare_slice *atom)
+/* Next atom of a list (text from start to end): atoms are separated by
+ * runs of spaces or tabs.  Sixteen bytes at a time, and the last (short)
+ * stretch of a list of 16 bytes or more as the block that ends it, the
+ * bytes before the atom masked out. */
+static bool next_atom(const char **pp, const char *start, const char *end,
+		      struct pare_slice *atom)
 {
+	static const pare_v16 iota = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
 	const char *p = *pp;
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
 	if (p == end)
 		return false;
-	const char *q = p; /* atoms are short: no memchr calls */
-	for (; end - q >= 16; q += 16) {
+	const char *q = p, *found = NULL; /* atoms are short: no memchr calls */
+	for (; end - q >= 16 && !found; q += 16) {
 		pare_v16 v = pare_v16_load(q);
-		if (pare_v16_any((v == ' ') | (v == '\t')))
-			break;
+		pare_v16_mask m = (v == ' ') | (v == '\t');
+		if (pare_v16_any(m))
+			found = q + pare_v16_first(m);
 	}
-	while (q < end && *q != ' ' && *q != '\t')
-		q++;
-	*atom = (struct pare_slice){ p, (size_t)(q - p) };
-	*pp = q;
+	if (!found && q < end && end - start >= 16) {
+		const char *b = end - 16; /* b < q <= end: no separator in [b, q) matters */
+		pare_v16 v = pare_v16_load(b);
+		pare_v16_mask m = ((v == ' ') | (v == '\t')) & (iota >= (unsigned char)(q - b));
+		found = pare_v16_any(m) ? b + pare_v16_first(m) : end;
+	}
+	if (!found) {
+		while (q < end && *q != ' ' && *q != '\t')
+			q++;
+		found = q;
+	}
+	*atom = (struct pare_slice){ p, (size_t)(found - p) };
+	*pp = found;
 	return true;
 }
 
@@ -203,7 +219,7 @@ static int parse_atoms(struct pare_slice text, bool tolerant, bool *bad, struct 
 	int r = 0;
 	*got = 0;
 	*bad = false;
-	while (r == 0 && next_atom(&p, end, &atom)) {
+	while (r == 0 && next_atom(&p, text.ptr, end, &atom)) {
 		if (*got == PARE_INDEX_MAX_DEPS)
 			r = pare_error_set(err, -PARE_E_TOO_BIG, "more than %u atoms", PARE_INDEX_MAX_DEPS);
 		else if (pare_dep_parse(atom, &v[*got], tolerant ? NULL : err) == 0)

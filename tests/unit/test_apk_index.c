@@ -558,6 +558,42 @@ static void test_line_lengths(void **state)
 	}
 }
 
+/* Dependency lists of 1 to ~60 bytes, atoms of 1 to 20 bytes split by
+ * runs of spaces and tabs: every atom found, wherever the list's last
+ * sixteen bytes begin. */
+static void test_list_tails(void **state)
+{
+	(void)state;
+	static const char *const seps[] = { " ", "\t", "  ", " \t " };
+	for (unsigned seed = 0; seed < 400; seed++) {
+		char list[128], names[8][24], text[256];
+		size_t n = 0, natoms = 1 + seed % 5;
+		if (seed % 7 == 0) /* leading and trailing separators too */
+			list[n++] = ' ';
+		for (size_t k = 0; k < natoms; k++) {
+			size_t len = 1 + (seed * 13 + k * 7) % 20;
+			for (size_t c = 0; c < len; c++)
+				names[k][c] = (char)('a' + (seed + k + c) % 26);
+			names[k][len] = '\0';
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", k ? seps[(seed + k) % 4] : "",
+					      names[k]);
+		}
+		if (seed % 7 == 0)
+			list[n++] = '\t';
+		list[n] = '\0';
+		int tn = snprintf(text, sizeof(text), "P:x\nV:1\nD:%s\n", list);
+		struct pare_index idx;
+		struct pare_error err = { 0 };
+		pare_index_init(&idx);
+		assert_int_equal(pare_index_parse_slice(&idx, pare_slice_make(text, (size_t)tn), "t", 0,
+							&err), 0);
+		assert_int_equal(idx.ents[0].depends.n, natoms);
+		for (size_t k = 0; k < natoms; k++)
+			assert_true(pare_slice_eq_cstr(idx.ents[0].depends.v[k].name, names[k]));
+		pare_index_release(&idx);
+	}
+}
+
 /* Entries made from the melange packages equal melange's own index. */
 static void test_entries_from_packages(void **state)
 {
@@ -743,6 +779,7 @@ int main(void)
 		cmocka_unit_test(test_write_signed),
 		cmocka_unit_test(test_empty_null_slice),
 		cmocka_unit_test(test_line_lengths),
+		cmocka_unit_test(test_list_tails),
 		cmocka_unit_test(test_lazy_deps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
