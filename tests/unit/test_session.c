@@ -74,23 +74,39 @@ static void test_lock_first_and_universe(void **state)
 	db_rmtree(tmp);
 }
 
-static void test_solve_and_db_only(void **state)
+/* A new root (tmp) with repo.txt as its test repository, opened and
+ * finalized in *s. */
+static void open_with_repo(char *tmp, size_t size, struct pare_session *s)
 {
-	(void)state;
-	char tmp[4096], rp[4200];
-	make_root(tmp, sizeof(tmp));
+	char rp[4200];
+	make_root(tmp, size);
 	snprintf(rp, sizeof(rp), "%s/repo.txt", tmp);
 	const char *repos[] = { rp };
 	struct pare_session_opts o = { .root = tmp, .allow_untrusted = true, .test_repos = repos,
 				       .ntest_repos = 1 };
+	struct pare_error err = { 0 };
+	assert_int_equal(pare_session_open(s, &o, &err), 0);
+	assert_int_equal(pare_universe_finalize(&s->u, &err), 0);
+}
+
+/* The root's world solved into *sol (initialised here). */
+static void solve_world(struct pare_session *s, struct pare_solution *sol)
+{
+	struct pare_error err = { 0 };
+	pare_solution_init(sol);
+	struct pare_solve_request req = { .world = s->world_deps, .nworld = s->nworld_deps };
+	assert_int_equal(pare_solve(&s->u, &req, sol, &err), 0);
+}
+
+static void test_solve_and_db_only(void **state)
+{
+	(void)state;
+	char tmp[4096];
 	struct pare_session s;
 	struct pare_error err = { 0 };
-	assert_int_equal(pare_session_open(&s, &o, &err), 0);
-	assert_int_equal(pare_universe_finalize(&s.u, &err), 0);
+	open_with_repo(tmp, sizeof(tmp), &s);
 	struct pare_solution sol;
-	pare_solution_init(&sol);
-	struct pare_solve_request req = { .world = s.world_deps, .nworld = s.nworld_deps };
-	assert_int_equal(pare_solve(&s.u, &req, &sol, &err), 0);
+	solve_world(&s, &sol);
 	assert_true(sol.ok); /* a needs b: b comes from the repository */
 	assert_int_equal(sol.nchanges, 1);
 	struct pare_session_item it;
@@ -118,16 +134,9 @@ static void test_solve_and_db_only(void **state)
 static void test_drop_entries(void **state)
 {
 	(void)state;
-	char tmp[4096], rp[4200];
-	make_root(tmp, sizeof(tmp));
-	snprintf(rp, sizeof(rp), "%s/repo.txt", tmp);
-	const char *repos[] = { rp };
-	struct pare_session_opts o = { .root = tmp, .allow_untrusted = true, .test_repos = repos,
-				       .ntest_repos = 1 };
+	char tmp[4096];
 	struct pare_session s;
-	struct pare_error err = { 0 };
-	assert_int_equal(pare_session_open(&s, &o, &err), 0);
-	assert_int_equal(pare_universe_finalize(&s.u, &err), 0);
+	open_with_repo(tmp, sizeof(tmp), &s);
 	const struct pare_sname *b = pare_universe_find_name(&s.u, pare_slice_from("b"));
 	assert_non_null(b);
 	assert_int_equal(b->own.n, 1);
@@ -138,9 +147,7 @@ static void test_drop_entries(void **state)
 	assert_null(pare_session_entry(&s, pb));
 	assert_int_equal(s.extra_v[0].n, 0);
 	struct pare_solution sol;
-	pare_solution_init(&sol);
-	struct pare_solve_request req = { .world = s.world_deps, .nworld = s.nworld_deps };
-	assert_int_equal(pare_solve(&s.u, &req, &sol, &err), 0);
+	solve_world(&s, &sol);
 	assert_true(sol.ok);
 	assert_int_equal(sol.nchanges, 1);
 	assert_true(pare_slice_eq_cstr(sol.changes[0].new_pkg->name->str, "b"));
