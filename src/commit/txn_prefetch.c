@@ -329,8 +329,6 @@ static size_t slot_clear(struct pf_slot *s)
 	s->too_big = false;
 	s->r = 0;
 	s->c = NULL;
-	s->nfds = 0;
-	s->prepped = s->prepping = false;
 	return closed;
 }
 
@@ -391,11 +389,14 @@ static void pop_head(struct txn_prefetch *p)
 	pthread_mutex_lock(&p->mu);
 	while (s->prepping) /* the reader is still on it (an entry at most) */
 		pthread_cond_wait(&p->cv, &p->mu);
+	s->prepped = true; /* no target for the reader any more */
 	p->fds -= s->nfds; /* taken or closed now */
+	s->nfds = 0;
 	pthread_mutex_unlock(&p->mu);
 	slot_clear(s);
 	pthread_mutex_lock(&p->mu); /* the reader reads states under mu */
 	s->state = PF_FREE;
+	s->prepped = false;
 	p->head = (p->head + 1) % PF_SLOTS;
 	p->count--;
 	pthread_mutex_unlock(&p->mu);
