@@ -14,9 +14,6 @@
  * it.  Memory: at most PF_SLOTS packages, and a package is recorded only up
  * to PF_PKG_MAX bytes of content (past that the main thread reads it again
  * itself, streaming); queued packages' declared sizes stay below PF_QUEUE_MAX.
- * A package file of at most PF_FILE_MAX bytes is read whole first, so that
- * its gzip members inflate whole (libdeflate, when built with it: io/gzip.h;
- * the limits and messages are zlib's).
  *
  * Writing ahead: when it has nothing to read (the window of PF_SLOTS is
  * full: the main thread is the slower one), the reader writes the regular
@@ -51,7 +48,6 @@
 #include <string.h>
 #include <stdio.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io/stream.h"
@@ -60,7 +56,6 @@
 #define PF_SLOTS 8
 #define PF_PKG_MAX (1u << 20)
 #define PF_QUEUE_MAX (8u << 20)
-#define PF_FILE_MAX (2u << 20)
 #define PF_FDS_MAX 256
 #define PF_MOUNTINFO_MAX (16u << 20)
 
@@ -110,7 +105,6 @@ struct txn_prefetch {
 	size_t head, count;    /* queued or done slots, in change order */
 	size_t wpos;           /* the reader's next slot */
 	uint64_t queued;       /* declared sizes of the queued slots */
-	struct pare_buf file;  /* the reader's: the package file being read */
 	/* Writing regular files ahead (see the top): on when the root has no
 	 * mount point below it; the reader turns it off at its first failure. */
 	struct pare_extract_prep prep;
@@ -185,28 +179,6 @@ static int record_entry(void *ctx, const struct pare_tar_entry *e, struct pare_i
 	return 0;
 }
 
-/* The package file whole in p->file when it is a regular file of at most
- * PF_FILE_MAX bytes (then its gzip members inflate whole, with libdeflate
- * when built with it: io/gzip.h); else, or when it changes size meanwhile,
- * streamed from fd as the main thread would read it. */
-static int read_pkg(struct txn_prefetch *p, struct pf_slot *s, const struct pare_pkg_visitor *v)
-{
-	struct stat st;
-	if (fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= PF_FILE_MAX) {
-		struct pare_error e = { 0 };
-		pare_buf_reset(&p->file);
-		if (pare_read_fd(s->fd, &p->file, s->path, &e) == 0) {
-			struct pare_mem_istream m;
-			struct pare_istream in;
-			pare_mem_istream_init(&m, &in, p->file.data, p->file.len);
-			return pare_pkg_read(&s->pkg, &in, s->path, &s->ro, v, &s->err);
-		}
-		if (lseek(s->fd, 0, SEEK_SET) != 0) /* then streamed from the start */
-			return pare_error_set(&s->err, e.code, "%s", e.msg);
-	}
-	return pare_pkg_read_fd(&s->pkg, s->fd, s->path, &s->ro, v, &s->err);
-}
-
 /* Write the files of a read and verified package ahead, as unnamed
  * files (pare_extract_prepare), each entry claimed first (the main thread
  * may be staging the same package); at most room of them.  Returns how
@@ -255,7 +227,7 @@ static void read_slot(struct txn_prefetch *p, struct pf_slot *s)
 	s->r = txn_prefetch_open(p, p->t, s->c, s->path, sizeof(s->path), &s->fd, &s->err);
 	if (s->r < 0)
 		return;
-	s->r = read_pkg(p, s, &v);
+	s->r = pare_pkg_read_fd(&s->pkg, s->fd, s->path, &s->ro, &v, &s->err);
 	close(s->fd);
 	s->fd = -1;
 }
@@ -473,7 +445,6 @@ struct txn_prefetch *txn_prefetch_start(struct txn *t, const struct pare_txn_cha
 	p->n = n;
 	for (size_t i = 0; i < PF_SLOTS; i++)
 		p->slots[i].fd = -1;
-	pare_buf_init(&p->file, PF_FILE_MAX);
 	pare_extract_prep_init(&p->prep, t->o->root, t->o->owners);
 	p->fd_budget = fd_budget();
 	const char *wa = getenv("PARE_WRITE_AHEAD");
@@ -589,7 +560,6 @@ void txn_prefetch_stop(struct txn_prefetch *p)
 	for (size_t i = 0; i < PF_SLOTS; i++)
 		if (p->slots[i].state != PF_FREE)
 			slot_clear(&p->slots[i]); /* the reader is gone */
-	pare_buf_release(&p->file);
 	pthread_cond_destroy(&p->cv);
 	pthread_mutex_destroy(&p->open_mu);
 	pthread_mutex_destroy(&p->mu);
