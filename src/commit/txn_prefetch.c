@@ -32,6 +32,10 @@
  * not yet taken.  Ownership: a READY entry's fd is the slot's (closed by
  * slot_clear) until the main thread hands it to the extractor.
  *
+ * Taking back: a package the reader has not started when the main thread
+ * needs it is read by the main thread itself (steal_head), so neither
+ * waits for the other when it is slower or not running.
+ *
  * Locking: slot states, `head`/`count`, `paused`/`busy`/`stop`, a slot's
  * `prepped`/`prepping`/`nfds` and `fds` are under `mu`; a slot's other
  * fields belong to the main thread while FREE and to the reader from
@@ -59,7 +63,7 @@
 #define PF_FDS_MAX 256
 #define PF_MOUNTINFO_MAX (16u << 20)
 
-enum { PF_FREE, PF_QUEUED, PF_DONE };
+enum { PF_FREE, PF_QUEUED, PF_READING, PF_DONE };
 
 struct pf_entry {
 	struct pf_entry *next;
@@ -248,6 +252,7 @@ static void *reader(void *arg)
 		struct pf_slot *s = &p->slots[p->wpos];
 		if (s->state == PF_QUEUED) {
 			size_t room = p->fd_budget - p->fds;
+			s->state = PF_READING; /* no longer the main thread's to take back */
 			pthread_mutex_unlock(&p->mu);
 			read_slot(p, s);
 			size_t made = 0;
@@ -487,6 +492,27 @@ static int claim(struct txn_prefetch *p, struct pf_entry *pe)
 	return st;
 }
 
+/* The head slot taken back when the reader has not started it (it is
+ * busy elsewhere, or not running): the caller reads that package itself
+ * rather than wait.  Returns whether it did. */
+static bool steal_head(struct txn_prefetch *p)
+{
+	struct pf_slot *s = &p->slots[p->head];
+	pthread_mutex_lock(&p->mu);
+	/* then the reader's next is this one; PARE_WRITE_AHEAD=always: the
+	 * reader reads (and writes) every package */
+	bool steal = s->state == PF_QUEUED && !p->prep_first;
+	if (steal) {
+		s->state = PF_DONE;
+		s->prepped = true; /* nothing for the reader in it */
+		p->wpos = (p->wpos + 1) % PF_SLOTS;
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (steal)
+		pop_head(p);
+	return steal;
+}
+
 bool txn_prefetch_take(struct txn_prefetch *p, const struct pare_txn_change *c,
 		       struct pare_pkg *pkg, const struct pare_pkg_visitor *v,
 		       struct pare_extract *x, char *path, size_t size, int *r,
@@ -496,13 +522,19 @@ bool txn_prefetch_take(struct txn_prefetch *p, const struct pare_txn_change *c,
 		return false;
 	/* a change queued but never read by its install (it failed before) */
 	while (p->count && p->slots[p->head].c < c) {
-		wait_head(p);
-		pop_head(p);
+		if (!steal_head(p)) {
+			wait_head(p);
+			pop_head(p);
+		}
 	}
 	if (p->count <= PF_SLOTS / 2)
 		pump(p);
 	if (!p->count || p->slots[p->head].c != c)
 		return false;
+	if (steal_head(p)) {
+		pump(p);
+		return false;
+	}
 	struct pf_slot *s = wait_head(p);
 	if (s->too_big) {
 		pop_head(p);
