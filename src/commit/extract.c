@@ -1549,13 +1549,27 @@ void pare_extract_abort(struct pare_extract *x)
 
 /* ---- regular files written ahead ---- */
 
-void pare_extract_prep_init(struct pare_extract_prep *pp, struct pare_root *root,
-			    enum pare_extract_owners owners)
+int pare_extract_prep_init(struct pare_extract_prep *pp, struct pare_root *root,
+			   enum pare_extract_owners owners)
 {
 	pp->dirfd = root->fd;
 	pp->is_root = euid_is_root();
 	pp->apply_owners = owners == PARE_EXTRACT_OWNERS_ON ||
 			   (owners == PARE_EXTRACT_OWNERS_AUTO && pp->is_root);
+	/* What a new file there gets: owner (a set-gid directory's group),
+	 * and the permission bits the umask or a default ACL leave of 0777
+	 * (each class is masked: of perm, perm & mode_mask is left). */
+	int f = openat(pp->dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0777);
+	struct stat st;
+	int r = f < 0 || fstat(f, &st) < 0 ? neg_errno() : 0;
+	if (f >= 0)
+		close(f);
+	if (r < 0)
+		return r;
+	pp->uid = st.st_uid;
+	pp->gid = st.st_gid;
+	pp->mode_mask = st.st_mode & 0777;
+	return 0;
 }
 
 static bool has_xattrs(const struct pare_tar_entry *e)
@@ -1579,11 +1593,10 @@ int pare_extract_prepare(const struct pare_extract_prep *pp, const struct pare_t
 	int f = openat(pp->dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)(mode & 0777));
 	if (f < 0)
 		return neg_errno();
-	struct stat st;
+	struct stat st = { .st_uid = pp->uid, .st_gid = pp->gid,
+			   .st_mode = S_IFREG | (mode & 0777 & pp->mode_mask) };
 	const char *what = NULL;
 	int r = len ? pare_write_all(f, data, len) : 0;
-	if (r == 0 && fstat(f, &st) < 0)
-		r = neg_errno();
 	if (r == 0)
 		r = plain_meta(f, &st, pp->apply_owners, e->uid, e->gid, mode, e->mtime, &what);
 	if (r < 0) {

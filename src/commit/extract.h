@@ -238,14 +238,18 @@ void pare_extract_release(struct pare_extract *x);
  * that apply, xattrs: those wait for the commit), or a negative code (no
  * O_TMPFILE, ENOSPC, ...; nothing is left behind).  Nothing is visible
  * under any name.  Thread-safe: it touches only pp (read-only) and the new
- * file.  pp is filled on the extractor's thread (prep_init; it borrows
- * root's descriptor). */
+ * file.  pp is filled on the extractor's thread (prep_init, which borrows
+ * root's descriptor and learns from one unnamed probe file what a new
+ * file there gets -- owner, the permission bits umask and default ACL
+ * leave -- so that no file needs an fstat; 0, or a negative code when
+ * there is no O_TMPFILE: then nothing can be prepared). */
 struct pare_extract_prep {
 	int dirfd;
 	bool apply_owners, is_root;
+	uint32_t uid, gid, mode_mask;
 };
-void pare_extract_prep_init(struct pare_extract_prep *pp, struct pare_root *root,
-			    enum pare_extract_owners owners);
+int pare_extract_prep_init(struct pare_extract_prep *pp, struct pare_root *root,
+			   enum pare_extract_owners owners);
 int pare_extract_prepare(const struct pare_extract_prep *pp, const struct pare_tar_entry *e,
 			 const void *data, size_t len, int *fd);
 /* Offer fd (from pare_extract_prepare with the extractor's owners, size

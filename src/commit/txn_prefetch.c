@@ -450,10 +450,10 @@ struct txn_prefetch *txn_prefetch_start(struct txn *t, const struct pare_txn_cha
 	p->n = n;
 	for (size_t i = 0; i < PF_SLOTS; i++)
 		p->slots[i].fd = -1;
-	pare_extract_prep_init(&p->prep, t->o->root, t->o->owners);
 	p->fd_budget = fd_budget();
 	const char *wa = getenv("PARE_WRITE_AHEAD");
-	p->prep_on = p->fd_budget > 0 && !(wa && strcmp(wa, "never") == 0) && !mounts_below(t);
+	p->prep_on = p->fd_budget > 0 && !(wa && strcmp(wa, "never") == 0) && !mounts_below(t) &&
+		     pare_extract_prep_init(&p->prep, t->o->root, t->o->owners) == 0;
 	p->prep_first = wa && strcmp(wa, "always") == 0;
 	/* glibc's init functions cannot fail for default attributes */
 	pthread_mutex_init(&p->mu, NULL);

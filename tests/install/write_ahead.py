@@ -12,7 +12,8 @@ written files, a protected configuration file) with `never`, `always` and
 unset into fresh roots and requires identical trees (type, mode, owner,
 mtime, content, link count, symlink target, xattrs, the installed
 database); then the same for an upgrade to second versions over a modified
-protected file (.apk-new); then, when a tmpfs can be mounted below the
+protected file (.apk-new); with umask 077, and into a set-gid top
+directory of another group; then, when a tmpfs can be mounted below the
 root (unshare -m), that `always` installs there too (nothing is written
 ahead across a mount: linkat cannot cross one) with the same tree.
 Prints one line per failure and closes with "N passed, N failed".
@@ -102,18 +103,20 @@ def snapshot(root):
     return out
 
 
-def run(cmd, mode):
+def run(cmd, mode, umask=None):
     env = dict(os.environ, LC_ALL="C", NO_COLOR="1")
     env.pop("PARE_WRITE_AHEAD", None)
     if mode:
         env["PARE_WRITE_AHEAD"] = mode
-    p = subprocess.run(cmd, capture_output=True, timeout=60, env=env, stdin=subprocess.DEVNULL)
+    pre = (lambda: os.umask(umask)) if umask is not None else None
+    p = subprocess.run(cmd, capture_output=True, timeout=60, env=env, stdin=subprocess.DEVNULL,
+                       preexec_fn=pre)
     return p.returncode, (p.stdout + p.stderr).decode("utf-8", "replace")
 
 
-def install(pare, root, files, mode):
+def install(pare, root, files, mode, umask=None):
     return run([pare, "--root", root, "--allow-untrusted", "install-files", "--no-scripts"] +
-               files, mode)
+               files, mode, umask)
 
 
 def compare(what, snaps, problems):
@@ -162,6 +165,23 @@ def main():
                 problems.append("upgrade (%r) failed: %s" % (mode, out.strip()[-300:]))
                 continue
             upgraded.append((mode, snapshot(root)))
+        # umask 077; a set-gid top directory of another group (what a new
+        # file there gets is learnt, not assumed)
+        for what, umask, sgid in (("umask 077", 0o077, False), ("set-gid root", None, True)):
+            odd = []
+            for mode in ("never", "always"):
+                root = os.path.join(work, "root-%s-%s" % (what.split()[0], mode))
+                os.makedirs(root)
+                if sgid:
+                    os.chown(root, -1, 1234)
+                    os.chmod(root, 0o2775)
+                rc, out = install(pare, root, ["--initdb"] + v1, mode, umask=umask)
+                if rc != 0:
+                    problems.append("install, %s (%r) failed: %s" % (what, mode, out.strip()[-300:]))
+                    continue
+                odd.append((mode, snapshot(root)))
+            checks += 1
+            compare(what, odd, problems)
         checks += 2
         compare("install", fresh, problems)
         compare("upgrade", upgraded, problems)
