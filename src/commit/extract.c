@@ -686,10 +686,6 @@ static int meta_file(struct pare_extract *x, xnode *n, int pfd, struct pare_erro
 	return r;
 }
 
-/* A plain regular file (no set-id bit, no xattr) gets its owner, mode and
- * times through the descriptor it was written by, saving the reopen at
- * commit.  Set-id bits and xattrs (file capabilities) still wait for the
- * commit, so an unverified temporary never carries a privilege. */
 /* Owner (when owners apply and it differs from st's), mode (final, when
  * it differs or after a chown, which drops set-id bits), then times of
  * the file fd, whose status is st: 0, or a negative code and *what. */
@@ -708,6 +704,10 @@ static int plain_meta(int fd, const struct stat *st, bool owners, uint64_t uid, 
 	return 0;
 }
 
+/* A plain regular file (no set-id bit, no xattr) gets its owner, mode and
+ * times through the descriptor it was written by, saving the reopen at
+ * commit.  Set-id bits and xattrs (file capabilities) still wait for the
+ * commit, so an unverified temporary never carries a privilege. */
 static int meta_staged(struct pare_extract *x, xnode *n, int fd, const struct stat *st,
 		       struct pare_error *err)
 {

@@ -22,7 +22,10 @@
  *     where the file system and linkat(AT_EMPTY_PATH) allow it): then a
  *     killed run leaves nothing behind, and the commit links the file in
  *     place (or, should the path have been taken meanwhile, links it to a
- *     temporary name and renames that); symlinks,
+ *     temporary name and renames that) -- or, when the caller offered one
+ *     for the entry (pare_extract_offer, below) and nothing is at the final
+ *     path, the offered unnamed file, already written with its metadata;
+ *     symlinks,
  *     fifos and (when allowed) device nodes are made under such a name too;
  *     hard links are linkat(2) to the temporary of an earlier regular file
  *     (or hard link) of the same package, and to nothing else.
