@@ -284,16 +284,14 @@ static void *reader(void *arg)
 
 /* ---- the main thread ---- */
 
-/* Called with the slot the main thread's (or the reader gone); returns
- * how many fds written ahead it closed. */
-static size_t slot_clear(struct pf_slot *s)
+/* Called with the slot the main thread's (or the reader gone): closes
+ * the files written ahead that nobody took. */
+static void slot_clear(struct pf_slot *s)
 {
-	size_t closed = 0;
 	for (struct pf_entry *pe = s->first; pe; pe = pe->next)
 		if (pe->fd >= 0) {
 			close(pe->fd);
 			pe->fd = -1;
-			closed++;
 		}
 	if (s->fd >= 0)
 		close(s->fd);
@@ -306,7 +304,6 @@ static size_t slot_clear(struct pf_slot *s)
 	s->too_big = false;
 	s->r = 0;
 	s->c = NULL;
-	return closed;
 }
 
 /* Queue the next eligible changes while slots and the budget allow. */
