@@ -15,8 +15,8 @@
  * to PF_PKG_MAX bytes of content (past that the main thread reads it again
  * itself, streaming); queued packages' declared sizes stay below PF_QUEUE_MAX.
  *
- * Writing ahead: when it has nothing to read (the window of PF_SLOTS is
- * full: the main thread is the slower one), the reader writes the regular
+ * Writing ahead: when it has nothing to read (it has read all that is
+ * queued: the main thread is the slower one), the reader writes the regular
  * files of packages it has read and verified (pare_pkg_read returned 0)
  * as unnamed files in the root's top directory (pare_extract_prepare:
  * content, mode, times, owner); the main thread offers each one to the
@@ -560,7 +560,10 @@ bool txn_prefetch_take(struct txn_prefetch *p, const struct pare_txn_change *c,
 	*pkg = s->pkg; /* moved: its arena's chunks go with it */
 	pare_pkg_init(&s->pkg);
 	pop_head(p);
-	if (p->count < PF_SLOTS) /* reading ahead comes before writing ahead */
+	/* refilled half a window at a time: on a busy machine, where the two
+	 * threads share one core, the reader then runs for several packages
+	 * per switch (a wake-up per package cost ~300 context switches) */
+	if (p->count <= PF_SLOTS / 2)
 		pump(p);
 	return true;
 }
