@@ -7,10 +7,12 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/bigbuf.h"
 #include "io/gzip.h"
+#include "io/stream.h"
 
 /* Digests of one gzip member's compressed bytes.  The first member may be
  * the signature member or (unsigned packages) the control member, so all
@@ -684,10 +686,41 @@ int pare_pkg_read_file(struct pare_pkg *pkg, const char *path,
 	return r;
 }
 
+/* The rest of regular file fd whole in b, when it is at most
+ * PARE_PKG_WHOLE_MAX bytes: true; false (fd where it was) otherwise, or
+ * when reading fails (the streaming read then meets the error itself). */
+static bool read_whole(int fd, const char *name, struct pare_buf *b)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > PARE_PKG_WHOLE_MAX)
+		return false;
+	off_t at = lseek(fd, 0, SEEK_CUR);
+	struct pare_error e;
+	if (at < 0)
+		return false;
+	if (pare_read_fd(fd, b, name, &e) == 0)
+		return true;
+	(void)lseek(fd, at, SEEK_SET); /* a regular file: back where it was */
+	return false;
+}
+
 int pare_pkg_read_fd(struct pare_pkg *pkg, int fd, const char *name,
 		     const struct pare_pkg_read_opts *opts, const struct pare_pkg_visitor *v,
 		     struct pare_error *err)
 {
+	if (!(opts && opts->control_only)) {
+		struct pare_buf b;
+		pare_buf_init(&b, PARE_PKG_WHOLE_MAX);
+		if (read_whole(fd, name, &b)) {
+			struct pare_mem_istream m;
+			struct pare_istream s;
+			pare_mem_istream_init(&m, &s, b.data, b.len);
+			int r = pare_pkg_read(pkg, &s, name, opts, v, err);
+			pare_buf_release(&b);
+			return r;
+		}
+		pare_buf_release(&b);
+	}
 	struct pare_fd_stream fs;
 	struct pare_istream s;
 	pare_fd_istream_init(&fs, &s, fd, name);

@@ -132,7 +132,11 @@ int pare_pkg_read(struct pare_pkg *pkg, struct pare_istream *in, const char *nam
 		  const struct pare_pkg_read_opts *opts, const struct pare_pkg_visitor *v,
 		  struct pare_error *err);
 /* pare_pkg_read() from the open descriptor fd (not closed; name for
- * messages). */
+ * messages).  A regular file of at most PARE_PKG_WHOLE_MAX bytes is read
+ * whole first (unless control_only), so that its members inflate whole
+ * (io/gzip.h: libdeflate when built with it; the limits, verdicts and
+ * messages are the streaming read's); anything else streams. */
+#define PARE_PKG_WHOLE_MAX (2u << 20)
 int pare_pkg_read_fd(struct pare_pkg *pkg, int fd, const char *name,
 		     const struct pare_pkg_read_opts *opts, const struct pare_pkg_visitor *v,
 		     struct pare_error *err);

@@ -29,6 +29,8 @@
 struct cached_key {
 	char *name;
 	EVP_PKEY *pkey;
+	bool absent; /* no such file (a lookup is not repeated: the installer
+		      * asks once per package) */
 	char why[200];
 };
 
@@ -470,8 +472,6 @@ static EVP_PKEY *parse_pubkey(const struct pare_buf *pem, char *why, size_t whyl
 static int keyring_load(struct pare_keyring *k, const char *name, struct cached_key **out)
 {
 	int fd = keyring_open_file(k, name);
-	if (fd == -ENOENT)
-		return -ENOENT;
 	struct cached_key *ck = calloc(1, sizeof(*ck));
 	if (!ck || !(ck->name = strdup(name))) {
 		free(ck);
@@ -479,7 +479,9 @@ static int keyring_load(struct pare_keyring *k, const char *name, struct cached_
 			close(fd);
 		return -ENOMEM;
 	}
-	if (fd < 0) {
+	if (fd == -ENOENT) {
+		ck->absent = true;
+	} else if (fd < 0) {
 		snprintf(ck->why, sizeof(ck->why), "key file cannot be opened: %s",
 			 strerror(-fd));
 	} else {
@@ -497,8 +499,9 @@ static int keyring_load(struct pare_keyring *k, const char *name, struct cached_
 	return 0;
 }
 
-/* Find or load key `name`.  *transient is set when the entry could not be
- * cached (cache full) and the caller must free it. */
+/* Find or load key `name` (-ENOENT: no such file, learnt once).
+ * *transient is set when the entry could not be cached (cache full) and
+ * the caller must free it. */
 static int keyring_lookup(struct pare_keyring *k, const char *name, struct cached_key **out,
 			  bool *transient)
 {
@@ -515,6 +518,11 @@ static int keyring_lookup(struct pare_keyring *k, const char *name, struct cache
 			cached_key_free(ck);
 			return r;
 		}
+	}
+	if (ck->absent) {
+		if (*transient)
+			cached_key_free(ck);
+		return -ENOENT;
 	}
 	*out = ck;
 	return 0;

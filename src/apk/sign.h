@@ -20,7 +20,8 @@
  *                          or not an RSA public key (the message says which).
  *
  * Nothing here prints, prompts (encrypted private keys are refused, never
- * asked about) or exits.  Not thread-safe: a keyring caches keys as it goes.
+ * asked about) or exits.  A keyring caches keys as it goes, under its lock
+ * (the installer verifies on a second thread).
  */
 #ifndef PARE_APK_SIGN_H
 #define PARE_APK_SIGN_H
@@ -63,7 +64,9 @@ int pare_sign_entry_parse(struct pare_slice entry_name, enum pare_digest_alg *al
  * with the reason in err. */
 int pare_keyname_check(struct pare_slice name, struct pare_error *err);
 
-/* Trusted public keys from one directory, loaded on first use and cached.
+/* Trusted public keys from one directory, loaded on first use and cached
+ * (a name with no file too: a key added to the directory later is not seen
+ * by this keyring).
  *
  * Key files are opened by name relative to the directory; symlinked key
  * files are followed (/etc/apk/keys often links into /usr/share/apk/keys).

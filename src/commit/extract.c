@@ -100,6 +100,30 @@ static int neg_errno(void)
 
 /* ---- set-up and tear-down ---- */
 
+/* The effective uid, learnt once per process (pare never changes it);
+ * first called on the main thread (pare_extract_init or _prep_init). */
+static bool euid_is_root(void)
+{
+	static int root = -1;
+	if (root < 0)
+		root = geteuid() == 0;
+	return root == 1;
+}
+
+/* Each extractor's salt for temporary names: a random value drawn once
+ * per process, plus a count of the extractors made (main thread only). */
+static uint64_t next_salt(void)
+{
+	static uint64_t salt, serial;
+	static bool drawn;
+	if (!drawn) {
+		if (getrandom(&salt, sizeof(salt), GRND_NONBLOCK) != sizeof(salt))
+			salt = ((uint64_t)getpid() << 32) ^ (uint64_t)time(NULL);
+		drawn = true;
+	}
+	return salt + 0x9e3779b97f4a7c15ULL * serial++;
+}
+
 static bool valid_prefix(const char *p)
 {
 	size_t n = strlen(p);
@@ -115,6 +139,7 @@ int pare_extract_init(struct pare_extract *x, struct pare_root *root,
 	memset(x, 0, sizeof(*x));
 	x->root = root;
 	x->dir_fd = -1;
+	x->offer_fd = -1;
 	for (size_t i = 0; i < PARE_EXTRACT_DIR_CACHE; i++)
 		x->dirs[i].fd = -1;
 	x->may_replace = o->may_replace;
@@ -125,7 +150,7 @@ int pare_extract_init(struct pare_extract *x, struct pare_root *root,
 	pare_arena_init(&x->arena, 65536, PARE_EXTRACT_DEFAULT_MAX_META);
 	pare_map_init(&x->paths);
 	pare_map_init(&x->temps);
-	x->is_root = geteuid() == 0;
+	x->is_root = euid_is_root();
 	x->apply_owners = o->owners == PARE_EXTRACT_OWNERS_ON ||
 			  (o->owners == PARE_EXTRACT_OWNERS_AUTO && x->is_root);
 	x->allow_devices = o->allow_devices;
@@ -138,8 +163,7 @@ int pare_extract_init(struct pare_extract *x, struct pare_root *root,
 				      prefix);
 	}
 	memcpy(x->tmp_prefix, prefix, strlen(prefix) + 1);
-	if (getrandom(&x->tmp_salt, sizeof(x->tmp_salt), GRND_NONBLOCK) != sizeof(x->tmp_salt))
-		x->tmp_salt = ((uint64_t)getpid() << 32) ^ (uint64_t)time(NULL) ^ (uintptr_t)x;
+	x->tmp_salt = next_salt();
 	x->copy_buf = malloc(COPY_BUF_SIZE);
 	if (!x->copy_buf) {
 		x->state = PARE_EXTRACT_FAILED;
@@ -259,6 +283,7 @@ void pare_extract_release(struct pare_extract *x)
 		return;
 	dir_cache_drop_own(x);
 	close_anon(x);
+	pare_extract_offer(x, -1, 0);
 	free(x->nodes);
 	x->nodes = NULL;
 	x->nnodes = x->nodes_cap = 0;
@@ -661,6 +686,24 @@ static int meta_file(struct pare_extract *x, xnode *n, int pfd, struct pare_erro
 	return r;
 }
 
+/* Owner (when owners apply and it differs from st's), mode (final, when
+ * it differs or after a chown, which drops set-id bits), then times of
+ * the file fd, whose status is st: 0, or a negative code and *what. */
+static int plain_meta(int fd, const struct stat *st, bool owners, uint64_t uid, uint64_t gid,
+		      uint32_t mode, int64_t mtime, const char **what)
+{
+	struct timespec ts[2] = { { .tv_sec = (time_t)mtime } };
+	ts[1] = ts[0];
+	bool chown_it = owners && (st->st_uid != uid || st->st_gid != gid);
+	if (chown_it && fchown(fd, (uid_t)uid, (gid_t)gid) < 0)
+		return *what = "cannot change owner", neg_errno();
+	if ((chown_it || (st->st_mode & 07777) != mode) && fchmod(fd, mode) < 0)
+		return *what = "cannot change mode", neg_errno();
+	if (futimens(fd, ts) < 0)
+		return *what = "cannot set times", neg_errno();
+	return 0;
+}
+
 /* A plain regular file (no set-id bit, no xattr) gets its owner, mode and
  * times through the descriptor it was written by, saving the reopen at
  * commit.  Set-id bits and xattrs (file capabilities) still wait for the
@@ -670,18 +713,9 @@ static int meta_staged(struct pare_extract *x, xnode *n, int fd, const struct st
 {
 	if ((final_mode(x, n->mode) & (S_ISUID | S_ISGID)) || n->nxattrs)
 		return 0;
-	struct timespec ts[2];
 	const char *what = NULL;
-	int r = 0;
-	bool chown_it = x->apply_owners && (st->st_uid != n->uid || st->st_gid != n->gid);
-	if (chown_it && fchown(fd, (uid_t)n->uid, (gid_t)n->gid) < 0)
-		r = neg_errno(), what = "cannot change owner";
-	else if ((chown_it || (st->st_mode & 07777) != final_mode(x, n->mode)) &&
-		 fchmod(fd, final_mode(x, n->mode)) < 0)
-		r = neg_errno(), what = "cannot change mode";
-	entry_times(n, ts);
-	if (r == 0 && futimens(fd, ts) < 0)
-		r = neg_errno(), what = "cannot set times";
+	int r = plain_meta(fd, st, x->apply_owners, n->uid, n->gid, final_mode(x, n->mode),
+			   n->mtime, &what);
 	if (r < 0)
 		return xfail(x, err, r, n->path, "%s: %s", what, strerror(-r));
 	n->meta_done = true;
@@ -1036,9 +1070,11 @@ static size_t anon_max(void)
  * refusing AT_EMPTY_PATH without CAP_DAC_READ_SEARCH, anon_max() open).
  * The first one of the process is named at once, to learn whether linkat
  * works; it then goes on as a named temporary. */
+static int anon_linkable; /* 1 linkat(AT_EMPTY_PATH) works, -1 not, 0 untried */
+
 static int make_anon(struct pare_extract *x, xnode *n, int pfd, struct make_req *m)
 {
-	static int linkable; /* 1 linkat(AT_EMPTY_PATH) works, -1 not, 0 untried */
+	int linkable = anon_linkable;
 	if (x->no_anon || linkable < 0 || x->nanon >= anon_max())
 		return 1;
 	int fd = openat(pfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, m->perm);
@@ -1051,12 +1087,12 @@ static int make_anon(struct pare_extract *x, xnode *n, int pfd, struct make_req 
 	if (linkable == 0) {
 		int r = name_anon(x, n, pfd, &m->fd);
 		if (r == 0) {
-			linkable = 1;
+			anon_linkable = 1;
 			return 0;
 		}
 		drop_anon(x, n);
 		if (r == -ENOENT || r == -EPERM)
-			linkable = -1;
+			anon_linkable = -1;
 		else
 			x->no_anon = true;
 		return 1;
@@ -1087,6 +1123,26 @@ static int copy_content(struct pare_extract *x, xnode *n, int fd, const struct p
 	return 0;
 }
 
+/* Use the file offered for this entry (pare_extract_offer) as n's unnamed
+ * temporary, its metadata already applied: only when nothing is at the
+ * path, linkat(AT_EMPTY_PATH) is known to work, the open count allows and
+ * the entry is one pare_extract_prepare makes. */
+static bool take_offer(struct pare_extract *x, xnode *n, const struct pare_tar_entry *e,
+		       bool absent)
+{
+	if (x->offer_fd < 0 || !absent || anon_linkable <= 0 || x->no_anon ||
+	    x->nanon >= anon_max() || x->offer_size != e->size || n->nxattrs ||
+	    (final_mode(x, n->mode) & (S_ISUID | S_ISGID)))
+		return false;
+	n->afd = x->offer_fd;
+	x->offer_fd = -1;
+	x->nanon++;
+	n->meta_done = true;
+	x->nfiles++;
+	x->bytes += e->size;
+	return true;
+}
+
 static int stage_file(struct pare_extract *x, const char *path, size_t len,
 		      const struct pare_tar_entry *e, struct pare_istream *content,
 		      struct pare_error *err)
@@ -1097,6 +1153,8 @@ static int stage_file(struct pare_extract *x, const char *path, size_t len,
 	int r = stage_nondir(x, path, len, e, &n, &pfd, &absent, err);
 	if (r < 0)
 		return r;
+	if (take_offer(x, n, e, absent))
+		return 0;
 	/* Created with its permission bits (the umask may take some: then
 	 * meta_staged sets them), never set-id ones before the commit. */
 	struct make_req m = { .type = PARE_TAR_REG, .fd = -1, .perm = (mode_t)(n->mode & 0777) };
@@ -1487,4 +1545,72 @@ void pare_extract_abort(struct pare_extract *x)
 	drop_asides_or_restore(x, rmdirs);
 	dir_cache_drop(x);
 	x->state = PARE_EXTRACT_ABORTED;
+}
+
+/* ---- regular files written ahead ---- */
+
+int pare_extract_prep_init(struct pare_extract_prep *pp, struct pare_root *root,
+			   enum pare_extract_owners owners)
+{
+	pp->dirfd = root->fd;
+	pp->is_root = euid_is_root();
+	pp->apply_owners = owners == PARE_EXTRACT_OWNERS_ON ||
+			   (owners == PARE_EXTRACT_OWNERS_AUTO && pp->is_root);
+	/* What a new file there gets: owner (a set-gid directory's group),
+	 * and the permission bits the umask or a default ACL leave of 0777
+	 * (each class is masked: of perm, perm & mode_mask is left). */
+	int f = openat(pp->dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0777);
+	struct stat st;
+	int r = f < 0 || fstat(f, &st) < 0 ? neg_errno() : 0;
+	if (f >= 0)
+		close(f);
+	if (r < 0)
+		return r;
+	pp->uid = st.st_uid;
+	pp->gid = st.st_gid;
+	pp->mode_mask = st.st_mode & 0777;
+	return 0;
+}
+
+static bool has_xattrs(const struct pare_tar_entry *e)
+{
+	for (size_t i = 0; i < e->nrecords; i++)
+		if (pare_slice_starts_with(e->records[i].key, PARE_SLICE_LIT(XATTR_PREFIX)))
+			return true;
+	return false;
+}
+
+int pare_extract_prepare(const struct pare_extract_prep *pp, const struct pare_tar_entry *e,
+			 const void *data, size_t len, int *fd)
+{
+	*fd = -1;
+	uint32_t mode = e->mode & 07777;
+	if (!(pp->is_root && pp->apply_owners))
+		mode &= ~(uint32_t)(S_ISUID | S_ISGID);
+	if (e->type != PARE_TAR_REG || e->size != len || (mode & (S_ISUID | S_ISGID)) ||
+	    has_xattrs(e) || (pp->apply_owners && (e->uid >= UINT32_MAX || e->gid >= UINT32_MAX)))
+		return 1;
+	int f = openat(pp->dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)(mode & 0777));
+	if (f < 0)
+		return neg_errno();
+	struct stat st = { .st_uid = pp->uid, .st_gid = pp->gid,
+			   .st_mode = S_IFREG | (mode & 0777 & pp->mode_mask) };
+	const char *what = NULL;
+	int r = len ? pare_write_all(f, data, len) : 0;
+	if (r == 0)
+		r = plain_meta(f, &st, pp->apply_owners, e->uid, e->gid, mode, e->mtime, &what);
+	if (r < 0) {
+		close(f);
+		return r;
+	}
+	*fd = f;
+	return 0;
+}
+
+void pare_extract_offer(struct pare_extract *x, int fd, uint64_t size)
+{
+	if (x->offer_fd >= 0)
+		close(x->offer_fd);
+	x->offer_fd = fd;
+	x->offer_size = size;
 }

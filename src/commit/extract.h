@@ -22,7 +22,10 @@
  *     where the file system and linkat(AT_EMPTY_PATH) allow it): then a
  *     killed run leaves nothing behind, and the commit links the file in
  *     place (or, should the path have been taken meanwhile, links it to a
- *     temporary name and renames that); symlinks,
+ *     temporary name and renames that) -- or, when the caller offered one
+ *     for the entry (pare_extract_offer, below) and nothing is at the final
+ *     path, the offered unnamed file, already written with its metadata;
+ *     symlinks,
  *     fifos and (when allowed) device nodes are made under such a name too;
  *     hard links are linkat(2) to the temporary of an earlier regular file
  *     (or hard link) of the same package, and to nothing else.
@@ -192,6 +195,8 @@ struct pare_extract {
 	unsigned char *copy_buf;          /* content copy buffer */
 	size_t nanon;                     /* unnamed (O_TMPFILE) temporaries open */
 	bool no_anon;                     /* the file system has none: named only */
+	int offer_fd;                     /* pare_extract_offer's file, or -1 */
+	uint64_t offer_size;
 	/* Statistics. */
 	uint64_t nfiles, ndirs, nlinks, nsymlinks, nspecial;
 	uint64_t bytes;                   /* regular file bytes written */
@@ -224,5 +229,40 @@ int pare_extract_dir_apply(struct pare_root *root, struct pare_extract_dircache 
 /* Did the extractor create directory path (absent before this package)? */
 bool pare_extract_created_dir(const struct pare_extract *x, struct pare_slice path);
 void pare_extract_release(struct pare_extract *x);
+
+/* Regular files written ahead, off the extractor's thread (a transaction's
+ * reader thread, txn_prefetch.c).  pare_extract_prepare makes an unnamed
+ * file (O_TMPFILE) in pp->dirfd -- the root's top directory, so the file
+ * system must be the one of every directory it is later linked into (no
+ * mount point below the root; linkat(2) refuses across mounts) -- writes
+ * data[0..len) and gives it the owner, mode and times the extractor would
+ * (meta_staged): 0 with *fd set (the caller owns it), 1 when the entry is
+ * not one it prepares (not a regular file, len not its size, set-id bits
+ * that apply, xattrs: those wait for the commit), or a negative code (no
+ * O_TMPFILE, ENOSPC, ...; nothing is left behind).  Nothing is visible
+ * under any name.  Thread-safe: it touches only pp (read-only) and the new
+ * file.  pp is filled on the extractor's thread (prep_init, which borrows
+ * root's descriptor and learns from one unnamed probe file what a new
+ * file there gets -- owner, the permission bits umask and default ACL
+ * leave -- so that no file needs an fstat; 0, or a negative code when
+ * there is no O_TMPFILE: then nothing can be prepared). */
+struct pare_extract_prep {
+	int dirfd;
+	bool apply_owners, is_root;
+	uint32_t uid, gid, mode_mask;
+};
+int pare_extract_prep_init(struct pare_extract_prep *pp, struct pare_root *root,
+			   enum pare_extract_owners owners);
+int pare_extract_prepare(const struct pare_extract_prep *pp, const struct pare_tar_entry *e,
+			 const void *data, size_t len, int *fd);
+/* Offer fd (from pare_extract_prepare with the extractor's owners, size
+ * bytes) for the next entry the visitor stages: ownership passes to x at
+ * once.  A regular file of that size staged with nothing at its path
+ * takes it as its unnamed temporary (no write, no metadata calls: only
+ * the commit's linkat and close are left); otherwise it is closed, and the
+ * entry is staged from its content stream as usual.  The caller offers -1
+ * after each entry, which closes an offer no entry took; release closes
+ * it too. */
+void pare_extract_offer(struct pare_extract *x, int fd, uint64_t size);
 
 #endif

@@ -386,7 +386,7 @@ static int unpack(struct txn *t, const struct pare_txn_change *c, struct txn_sta
 	int r;
 	struct pare_pkg_visitor v;
 	txn_stage_visitor(st, &v);
-	if (!txn_prefetch_take(t->pf, c, pkg, &v, path, sizeof(path), &r, err)) {
+	if (!txn_prefetch_take(t->pf, c, pkg, &v, &st->x, path, sizeof(path), &r, err)) {
 		int fd;
 		r = txn_prefetch_open(t->pf, t, c, path, sizeof(path), &fd, err);
 		if (r < 0)

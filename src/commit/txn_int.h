@@ -160,12 +160,18 @@ void txn_read_opts(const struct txn *t, const struct pare_txn_change *c,
  * previous content released), *r is the reader's or the visitor's first
  * error (err filled) and true is returned; false: the caller reads it.
  * pause(true) waits until the reader is idle and keeps it so (around a
- * fork); stop joins it and frees everything.  All are no-ops on NULL. */
+ * fork); stop joins it and frees everything.  All are no-ops on NULL.
+ * When the main thread is the slower one, the reader also writes the
+ * verified packages' regular files ahead as unnamed files that take hands
+ * to x (txn_prefetch.c); the environment variable PARE_WRITE_AHEAD=always
+ * makes it write every package's right after reading it, =never not at
+ * all (for tests and measurements; the results are the same). */
 struct txn_prefetch *txn_prefetch_start(struct txn *t, const struct pare_txn_change *changes,
 					size_t n);
 bool txn_prefetch_take(struct txn_prefetch *p, const struct pare_txn_change *c,
-		       struct pare_pkg *pkg, const struct pare_pkg_visitor *v, char *path,
-		       size_t size, int *r, struct pare_error *err);
+		       struct pare_pkg *pkg, const struct pare_pkg_visitor *v,
+		       struct pare_extract *x, char *path, size_t size, int *r,
+		       struct pare_error *err);
 /* txn_open_pkg, serialised with the reader's opens (p may be NULL). */
 int txn_prefetch_open(struct txn_prefetch *p, struct txn *t, const struct pare_txn_change *c,
 		      char *out, size_t size, int *fd, struct pare_error *err);

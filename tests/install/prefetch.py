@@ -7,7 +7,8 @@ A transaction with two or more local package files reads them ahead on a
 second thread and replays their entries; a transaction with one reads it
 on the main thread as it streams.  For every file of the hostile corpus
 (tests/hostile/gen_corpus.py) H, this installs [H] alone and [pfa, H, pfb]
-(two good packages around it) with `pare install-files` into fresh roots and
+(two good packages around it; the reader also writes files ahead there,
+PARE_WRITE_AHEAD=always) with `pare install-files` into fresh roots and
 requires the same verdict: the same exit status, the same error lines about
 H, the same packages installed besides pfa and pfb, the same files outside
 pfa's and pfb's (so nothing of a refused package is visible), pfa and pfb
@@ -29,8 +30,10 @@ MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
          "ThreadSanitizer", "ERROR: UndefinedBehaviorSanitizer")
 
 
-def run(cmd):
+def run(cmd, write_ahead=None):
     env = dict(os.environ, LC_ALL="C", NO_COLOR="1")
+    if write_ahead:  # the reader also writes the good packages' files ahead
+        env["PARE_WRITE_AHEAD"] = write_ahead
     try:
         p = subprocess.run(cmd, capture_output=True, timeout=60, env=env,
                            stdin=subprocess.DEVNULL)
@@ -59,17 +62,17 @@ def tree(root):
     return out - {"usr", "usr/share", "usr/share/pfa", "usr/share/pfb"}
 
 
-def install(pare, root, files):
+def install(pare, root, files, write_ahead=None):
     shutil.rmtree(root, ignore_errors=True)
     os.makedirs(root)
     return run([pare, "--root", root, "--allow-untrusted", "install-files", "--initdb",
-                "--no-scripts"] + files)
+                "--no-scripts"] + files, write_ahead)
 
 
 def check(pare, work, canary, good, path):
     ra, rb = os.path.join(work, "a"), os.path.join(work, "b")
     rca, outa = install(pare, ra, [path])
-    rcb, outb = install(pare, rb, [good[0], path, good[1]])
+    rcb, outb = install(pare, rb, [good[0], path, good[1]], "always")
     problems = []
     for what, rc, out in (("alone", rca, outa), ("between", rcb, outb)):
         if rc is None or rc < 0 or rc >= 128:

@@ -554,6 +554,35 @@ static void test_cache_bound(void **state)
 	pare_buf_release(&sig);
 }
 
+/* A missing key is looked up once per keyring (the installer asks once per
+ * package): a file added afterwards is not seen by it, but by a new one. */
+static void test_missing_key_cached(void **state)
+{
+	(void)state;
+	struct pare_buf sig;
+	struct pare_error err = { 0 };
+	sign_text(path_in("a.rsa"), PARE_DIGEST_SHA256, "x", &sig);
+	assert_int_equal(mkdir(path_in("later"), 0755), 0);
+	struct pare_keyring k;
+	assert_int_equal(pare_keyring_open(&k, path_in("later"), &err), 0);
+	struct pare_digest_value d = digest_of(PARE_DIGEST_SHA256, "x");
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(pare_keyring_verify(&k, S("a.rsa.pub"), PARE_DIGEST_SHA256, &d,
+						     sig.data, sig.len, &err),
+				 -PARE_E_UNTRUSTED);
+	assert_int_equal(k.keys.count, 1);
+	assert_int_equal(symlink("../a.rsa.pub", path_in("later/a.rsa.pub")), 0);
+	assert_int_equal(pare_keyring_verify(&k, S("a.rsa.pub"), PARE_DIGEST_SHA256, &d, sig.data,
+					     sig.len, &err),
+			 -PARE_E_UNTRUSTED);
+	assert_msg_has(&err, "no key a.rsa.pub");
+	pare_keyring_release(&k);
+	assert_int_equal(verify_text(path_in("later"), "a.rsa.pub", PARE_DIGEST_SHA256, "x",
+				     sig.data, sig.len, &err),
+			 0);
+	pare_buf_release(&sig);
+}
+
 static void test_keygen_files(void **state)
 {
 	(void)state;
@@ -903,6 +932,7 @@ int main(void)
 		cmocka_unit_test(test_bad_key_files),
 		cmocka_unit_test(test_symlinked_key_and_root),
 		cmocka_unit_test(test_cache_bound),
+		cmocka_unit_test(test_missing_key_cached),
 		cmocka_unit_test(test_keygen_files),
 		cmocka_unit_test(test_keygen_refuses_overwrite),
 		cmocka_unit_test(test_privkey_load_formats),
