@@ -644,9 +644,11 @@ static int apply_xattrs(struct pare_extract *x, const xnode *n, int fd, const ch
 	return 0;
 }
 
-static void entry_times(const xnode *n, struct timespec ts[2])
+/* Access and modification times both set to an entry's mtime (whole
+ * seconds: tar headers carry no more). */
+static void mtime_times(int64_t mtime, struct timespec ts[2])
 {
-	ts[0].tv_sec = (time_t)n->mtime;
+	ts[0].tv_sec = (time_t)mtime;
 	ts[0].tv_nsec = 0;
 	ts[1] = ts[0];
 }
@@ -674,7 +676,7 @@ static int meta_file(struct pare_extract *x, xnode *n, int pfd, struct pare_erro
 		r = neg_errno(), what = "cannot change mode";
 	if (r == 0)
 		r = apply_xattrs(x, n, fd, NULL, err);
-	entry_times(n, ts);
+	mtime_times(n->mtime, ts);
 	if (r == 0 && futimens(fd, ts) < 0)
 		r = neg_errno(), what = "cannot set times";
 	if (fd != n->afd)
@@ -692,8 +694,8 @@ static int meta_file(struct pare_extract *x, xnode *n, int pfd, struct pare_erro
 static int plain_meta(int fd, const struct stat *st, bool owners, uint64_t uid, uint64_t gid,
 		      uint32_t mode, int64_t mtime, const char **what)
 {
-	struct timespec ts[2] = { { .tv_sec = (time_t)mtime } };
-	ts[1] = ts[0];
+	struct timespec ts[2];
+	mtime_times(mtime, ts);
 	bool chown_it = owners && (st->st_uid != uid || st->st_gid != gid);
 	if (chown_it && fchown(fd, (uid_t)uid, (gid_t)gid) < 0)
 		return *what = "cannot change owner", neg_errno();
@@ -740,7 +742,7 @@ static int meta_other(struct pare_extract *x, xnode *n, int pfd, struct pare_err
 		if (r < 0)
 			return r;
 	}
-	entry_times(n, ts);
+	mtime_times(n->mtime, ts);
 	if (utimensat(pfd, n->tmp, ts, AT_SYMLINK_NOFOLLOW) < 0)
 		return xfail(x, err, neg_errno(), n->path, "cannot set times: %s", strerror(errno));
 	return 0;

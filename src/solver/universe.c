@@ -80,17 +80,22 @@ static bool name_text_eq(const char *t, struct pare_slice s)
 	return n == 0 || memcmp(t, s.ptr, n) == 0;
 }
 
-/* The slot of s: its name's, or the empty one where it goes. */
-static struct pare_id_slot *name_slot(const struct pare_universe *u, struct pare_slice s,
-					uint32_t h)
+/* The slot of text s (hash h) in a table of ids: the one holding it, or
+ * the empty one where it goes.  Two tables share it: names (is_name: an
+ * id's text is names[id]->str) and interned strings (strs[id]); the flag
+ * is a constant at each (inlined) call, so the test folds away. */
+static inline struct pare_id_slot *text_slot(const struct pare_universe *u, bool is_name,
+					     struct pare_slice s, uint32_t h)
 {
-	uint32_t mask = u->name_slots_cap - 1;
+	struct pare_id_slot *slots = is_name ? u->name_slots : u->str_slots;
+	uint32_t mask = (is_name ? u->name_slots_cap : u->str_slots_cap) - 1;
 	for (uint32_t i = h & mask;; i = (i + 1) & mask) {
-		struct pare_id_slot *sl = &u->name_slots[i];
+		struct pare_id_slot *sl = &slots[i];
 		if (!sl->id1)
 			return sl;
 		if (sl->hash == h) {
-			const struct pare_slice t = u->names[sl->id1 - 1]->str;
+			const struct pare_slice t =
+				is_name ? u->names[sl->id1 - 1]->str : u->strs[sl->id1 - 1];
 			if (t.len == s.len && name_text_eq(t.ptr, s))
 				return sl;
 		}
@@ -196,14 +201,10 @@ static struct pare_slice intern(struct pare_universe *u, struct pare_slice s)
 	if (((size_t)u->nstrs + 1) * 2 > u->str_slots_cap &&
 	    slots_reserve(&u->str_slots, &u->str_slots_cap, (size_t)u->nstrs + 1) < 0)
 		return PARE_SLICE_NULL;
-	uint32_t h = pare_hash_short(s.ptr, s.len), mask = u->str_slots_cap - 1, i = h & mask;
-	for (; u->str_slots[i].id1; i = (i + 1) & mask) {
-		if (u->str_slots[i].hash != h)
-			continue;
-		struct pare_slice t = u->strs[u->str_slots[i].id1 - 1];
-		if (t.len == s.len && name_text_eq(t.ptr, s))
-			return t;
-	}
+	uint32_t h = pare_hash_short(s.ptr, s.len);
+	struct pare_id_slot *sl = text_slot(u, false, s, h);
+	if (sl->id1)
+		return u->strs[sl->id1 - 1];
 	if (u->nstrs == UINT32_MAX - 1 ||
 	    pare_sgrow((void **)&u->strs, &u->strs_cap, u->nstrs, sizeof(*u->strs)) < 0)
 		return PARE_SLICE_NULL;
@@ -211,7 +212,7 @@ static struct pare_slice intern(struct pare_universe *u, struct pare_slice s)
 	if (!t.ptr)
 		return PARE_SLICE_NULL;
 	u->strs[u->nstrs++] = t;
-	u->str_slots[i] = (struct pare_id_slot){ h, u->nstrs };
+	*sl = (struct pare_id_slot){ h, u->nstrs };
 	return t;
 }
 
@@ -219,7 +220,7 @@ struct pare_sname *pare_universe_find_name(const struct pare_universe *u, struct
 {
 	if (!u->name_slots_cap)
 		return NULL;
-	const struct pare_id_slot *sl = name_slot(u, s, pare_hash_short(s.ptr, s.len));
+	const struct pare_id_slot *sl = text_slot(u, true, s, pare_hash_short(s.ptr, s.len));
 	return sl->id1 ? u->names[sl->id1 - 1] : NULL;
 }
 
@@ -229,7 +230,7 @@ struct pare_sname *pare_universe_name(struct pare_universe *u, struct pare_slice
 	    slots_reserve(&u->name_slots, &u->name_slots_cap, (size_t)u->nnames + 1) < 0)
 		return NULL;
 	uint32_t h = pare_hash_short(s.ptr, s.len);
-	struct pare_id_slot *sl = name_slot(u, s, h);
+	struct pare_id_slot *sl = text_slot(u, true, s, h);
 	if (sl->id1)
 		return u->names[sl->id1 - 1];
 	if (u->nnames == UINT32_MAX - 1 ||
